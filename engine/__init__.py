@@ -1,0 +1,1 @@
+"""Qt-free analytics core of the insider-trading investigation workbench."""

@@ -1,0 +1,127 @@
+"""Every analysis setting with its METHOD.md default, in one frozen dataclass.
+
+The parameters hash (SHA-256 of the canonical JSON) keys cached results and is printed
+in every report, so any change of a setting is visible in the provenance.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class KMeansParams:
+    """METHOD.md §1: dynamic k-means discontinuity."""
+
+    window_length: int = 20          # D, trading days per window
+    window_step: int = 5             # shift between windows, trading days
+    n_windows: int = 27              # windows, the last ending the day before the PSE
+    k: int | None = None             # fixed K; None = elbow choice
+    k_min: int = 2                   # elbow scan start
+    k_max: int = 15                  # elbow scan end
+    elbow_tolerance: float = 0.05    # relative drop of W_K below which K stops growing
+    first_window_restarts: int = 50  # random restarts of the first window's k-means
+    seed: int = 0                    # random seed for k-means and the detectors
+    significance: float = 0.05       # chi-squared test level
+    baseline_top_n: int = 50         # top-n for baseline overlaps
+    autoencoder_hidden: int = 16     # hidden units of the reconstruction detector
+
+
+@dataclass(frozen=True, slots=True)
+class SvnParams:
+    """METHOD.md §2: statistically validated network and its communities."""
+
+    theta: float = 0.01              # |r| above which a day is b or s
+    min_active_days: int = 8         # eligibility: active days in the period
+    correction: str = "bonferroni"   # "bonferroni", "fdr" or "threshold"
+    alpha: float = 0.01              # family-wise / false-discovery level
+    threshold: float | None = None   # typed p-value threshold when correction == "threshold"
+    period_start: str | None = None  # ISO date; None = first trading day of the stock
+    period_end: str | None = None    # ISO date; None = last trading day of the stock
+    infomap_trials: int = 1          # Infomap trials
+    infomap_seed: int = 123          # Infomap seed
+    suspicious_directionality: float = 0.9  # d*R_C at or above which a cluster is suspicious
+    neighbourhood_cap: int = 500     # largest neighbourhood shown without narrowing
+
+
+@dataclass(frozen=True, slots=True)
+class OptionsParams:
+    """METHOD.md §3: options-flow anomalies and alerts."""
+
+    baseline_days: int = 60          # trailing baseline length, trading days
+    min_baseline_days: int = 10      # fewer: baseline features unavailable
+    z_cap: float = 5.0               # |z| giving volume score 1
+    spike_ratio: float = 4.0         # V >= ratio * baseline mean is a spike
+    voi_normal: float = 2.0          # volume/OI at which the score starts
+    voi_suspicious: float = 5.0      # volume/OI at which the score is 1
+    call_share_high: float = 0.8     # call share above which direction scores
+    call_share_low: float = 0.2      # call share below which direction scores
+    short_expiry_days: int = 7       # "short-dated" expiry, calendar days
+    expiry_share_suspicious: float = 0.6
+    otm_min_moneyness: float = 1.02  # strike/underlying above which a call is OTM
+    otm_max_moneyness: float = 1.30  # band upper limit (calls); puts mirror it
+    iforest_contamination: float = 0.1
+    iforest_seed: int = 0
+    alert_threshold: float = 0.7
+    high_threshold: float = 0.85
+    pse_lookahead_days: int = 7      # PSE within this many trading days raises risk
+    use_narrative_llm: bool = False  # optional local model drafts; off by default
+    narrative_model: str = "llama3.1"
+    narrative_url: str = "http://127.0.0.1:11434"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeParams:
+    """METHOD.md §4: triage episodes and their 200-800 score."""
+
+    gap_multiple: float = 3.0        # break when gap > multiple x investor's median gap
+    min_gap_days: int = 5            # never break on a gap shorter than this
+    weight_direction: float = 0.25
+    weight_concentration: float = 0.25
+    weight_exposure: float = 0.25
+    weight_timing: float = 0.25
+    timing_decay_days: float = 20.0
+    high_risk_score: float = 650.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisParams:
+    """All settings of one analysis run."""
+
+    kmeans: KMeansParams = field(default_factory=KMeansParams)
+    svn: SvnParams = field(default_factory=SvnParams)
+    options: OptionsParams = field(default_factory=OptionsParams)
+    episodes: EpisodeParams = field(default_factory=EpisodeParams)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, no spaces, so equal params give equal text."""
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    def hash(self) -> str:
+        """SHA-256 of the canonical JSON."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, dict[str, Any]]) -> "AnalysisParams":
+        """Rebuild from ``to_dict`` output; unknown keys are refused, missing ones default."""
+        parts = {}
+        for f in fields(cls):
+            sub_cls = {"kmeans": KMeansParams, "svn": SvnParams,
+                       "options": OptionsParams, "episodes": EpisodeParams}[f.name]
+            given = dict(data.get(f.name, {}))
+            known = {sf.name for sf in fields(sub_cls)}
+            unknown = set(given) - known
+            if unknown:
+                raise ValueError(f"unknown {f.name} parameter(s): {', '.join(sorted(unknown))}")
+            parts[f.name] = sub_cls(**given)
+        return cls(**parts)
+
+    def replace(self, section: str, **changes: Any) -> "AnalysisParams":
+        """A copy with some settings of one section changed."""
+        return dataclasses.replace(self, **{section: dataclasses.replace(getattr(self, section), **changes)})

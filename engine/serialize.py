@@ -1,0 +1,104 @@
+"""Safe serialisation of result dataclasses: JSON for structure, .npz for arrays.
+
+Cached results live in the case file, and case data is data: nothing here can execute
+code on load (no pickle; ``numpy.load(allow_pickle=False)``). Object arrays of text are
+stored as fixed-width unicode and restored as object arrays.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import types
+import typing
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+_JSON_KEY = "__json__"
+
+
+def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name), arrays) for f in dataclasses.fields(value)}
+    if isinstance(value, np.ndarray):
+        key = f"a{len(arrays)}"
+        is_object = value.dtype == object
+        arrays[key] = value.astype(str) if is_object else value
+        return {"__array__": key, "object": is_object}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v, arrays) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v, arrays) for k, v in value.items()}
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return value
+
+
+def _decode(tp: Any, data: Any, arrays: dict[str, np.ndarray]) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        for option in options:
+            try:
+                return _decode(option, data, arrays)
+            except (TypeError, ValueError, KeyError):
+                continue
+        raise ValueError(f"cannot decode {data!r} as {tp}")
+    if isinstance(data, dict) and "__array__" in data:
+        arr = arrays[data["__array__"]]
+        return arr.astype(object) if data.get("object") else arr
+    if isinstance(data, dict) and "__date__" in data:
+        return dt.date.fromisoformat(data["__date__"])
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {tp.__name__}")
+        kwargs = {f.name: _decode(hints[f.name], data[f.name], arrays)
+                  for f in dataclasses.fields(tp) if f.name in data}
+        return tp(**kwargs)
+    if origin in (list, tuple):
+        args = typing.get_args(tp)
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return tuple(_decode(a, v, arrays) for a, v in zip(args, data))
+        inner = args[0] if args else Any
+        items = [_decode(inner, v, arrays) for v in data]
+        return tuple(items) if origin is tuple else items
+    if origin is dict:
+        args = typing.get_args(tp)
+        inner = args[1] if len(args) == 2 else Any
+        return {k: _decode(inner, v, arrays) for k, v in data.items()}
+    if tp is float and isinstance(data, (int, float)):
+        return float(data)
+    if tp in (int, str, bool) and not isinstance(data, tp):
+        raise TypeError(f"expected {tp.__name__}, got {type(data).__name__}")
+    return data
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialise a (nested) dataclass holding numpy arrays to bytes."""
+    arrays: dict[str, np.ndarray] = {}
+    structure = _encode(obj, arrays)
+    text = json.dumps(structure, sort_keys=True, separators=(",", ":"))
+    arrays[_JSON_KEY] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def loads(cls: type[T], payload: bytes) -> T:
+    """Rebuild an instance of ``cls`` from ``dumps`` output, without pickle."""
+    with np.load(io.BytesIO(payload), allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    structure = json.loads(arrays.pop(_JSON_KEY).tobytes().decode("utf-8"))
+    return _decode(cls, structure, arrays)

@@ -1,0 +1,113 @@
+"""The shared core: Qt-free engine, parameters, safe serialisation, progress/cancel."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import pkgutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import engine
+from engine.errors import Cancelled, InputError, Problem
+from engine.params import AnalysisParams
+from engine.progress import Reporter
+from engine.serialize import dumps, loads
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_engine_never_loads_qt() -> None:
+    """Importing every engine module in a fresh interpreter leaves Qt unloaded (lazy imports too)."""
+    names = [m.name for m in pkgutil.walk_packages(engine.__path__, "engine.")]
+    assert len(names) >= 5
+    code = ("import importlib, sys\n"
+            f"for n in {names!r}: importlib.import_module(n)\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6', 'ui', 'views')]\n"
+            "print(','.join(bad))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_params_round_trip_and_hash_changes_with_any_setting() -> None:
+    base = AnalysisParams()
+    assert AnalysisParams.from_dict(base.to_dict()) == base
+    assert base.hash() == AnalysisParams().hash()
+    seen = {base.hash()}
+    for section in ("kmeans", "svn", "options", "episodes"):
+        for f in dataclasses.fields(getattr(base, section)):
+            value = getattr(getattr(base, section), f.name)
+            new = (not value) if isinstance(value, bool) else (
+                value + 1 if isinstance(value, (int, float)) else f"{value}x" if isinstance(value, str) else 3)
+            changed = base.replace(section, **{f.name: new})
+            assert changed.hash() not in seen, (section, f.name)
+            seen.add(changed.hash())
+    with pytest.raises(ValueError, match="unknown"):
+        AnalysisParams.from_dict({"kmeans": {"bogus": 1}})
+
+
+def test_method_defaults() -> None:
+    p = AnalysisParams()
+    assert (p.kmeans.window_length, p.kmeans.window_step, p.kmeans.n_windows) == (20, 5, 27)
+    assert (p.kmeans.k_min, p.kmeans.k_max, p.kmeans.elbow_tolerance) == (2, 15, 0.05)
+    assert (p.svn.theta, p.svn.min_active_days, p.svn.alpha, p.svn.correction) == (0.01, 8, 0.01, "bonferroni")
+    assert (p.options.alert_threshold, p.options.high_threshold, p.options.iforest_contamination) == (0.7, 0.85, 0.1)
+    assert p.episodes.high_risk_score == 650
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inner:
+    n: int
+    x: float | None
+    ids: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outer:
+    items: list[_Inner]
+    counts: dict[str, int]
+    day: dt.date
+    pair: tuple[int, ...]
+    maybe: _Inner | None = None
+
+
+def test_serialize_round_trip_keeps_text_ids_and_is_deterministic() -> None:
+    obj = _Outer([_Inner(1, None, np.array(["007", "x"], dtype=object)),
+                  _Inner(2, 2.5, np.arange(4, dtype=np.int32))],
+                 {"a": 1}, dt.date(2020, 7, 1), (3, 4))
+    payload = dumps(obj)
+    back = loads(_Outer, payload)
+    assert back.items[0].ids.dtype == object and list(back.items[0].ids) == ["007", "x"]
+    assert back.items[1].ids.dtype == np.int32 and back.items[1].x == 2.5
+    assert (back.counts, back.day, back.pair, back.maybe) == ({"a": 1}, dt.date(2020, 7, 1), (3, 4), None)
+    assert dumps(back) == payload
+
+
+def test_reporter_weights_and_cancel() -> None:
+    seen: list[tuple[str, float]] = []
+    rep = Reporter(lambda s, f: seen.append((s, f)))
+    rep.plan([("a", 1.0), ("b", 3.0)])
+    rep.stage("a")
+    rep.advance(1.0)
+    rep.stage("b")
+    rep.advance(0.5)
+    assert seen[0] == ("a", 0.0)
+    assert seen[-1] == ("b", pytest.approx(0.25 + 0.75 * 0.5))
+    assert [f for _, f in seen] == sorted(f for _, f in seen)
+    cancel = threading.Event()
+    rep2 = Reporter(cancel_event=cancel)
+    rep2.check()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        rep2.check()
+
+
+def test_problem_wording_follows_case_format() -> None:
+    err = InputError([Problem("trades.csv", 4, "buy_shares", "negative volume -3"),
+                      Problem("events.csv", None, None, "file is empty")])
+    assert str(err).splitlines() == ["trades.csv, row 4, column buy_shares: negative volume -3",
+                                     "events.csv: file is empty"]
