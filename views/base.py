@@ -1,0 +1,117 @@
+"""The contract every view follows, so the main window can treat views alike.
+
+A view displays prepared arrays and asks for selections; it never calls the engine's
+analytics, never talks to another view, and applies model changes with its own signals
+blocked (so applying a selection never echoes back as a request).
+
+Life cycle, driven by the main window:
+1. ``inputs = ViewInputs(result, tables)`` once per analysis result;
+2. ``data = ViewClass.prepare(inputs)`` — Qt-free, may run on a worker thread;
+3. ``view.set_data(data)`` on the GUI thread, then ``apply_selection`` / ``apply_hover``
+   whenever the selection model changes; ``clear()`` when the case closes;
+4. ``snapshot()`` for the case packet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
+from PySide6.QtWidgets import QWidget
+
+from engine.figures import ReportFigure
+from views.selection_types import EMPTY_SELECTION, Selection, SelectionRequest
+
+__all__ = ["BaseView", "ViewInputs", "Selection", "SelectionRequest", "widget_png"]
+
+
+@dataclass(frozen=True)
+class ViewInputs:
+    """What ``prepare`` may read: the analysis result and the case tables (read-only).
+
+    ``result`` is an ``engine.results.AnalysisResult``; ``tables`` an
+    ``engine.tables.CaseTables``; ``exploration`` the network exploration state, if any.
+    New fields are added with defaults, never removed.
+    """
+
+    result: Any
+    tables: Any = None
+    exploration: Any = None
+
+
+def widget_png(widget: QWidget) -> bytes:
+    """PNG bytes of a widget as it is drawn now (works on the offscreen platform)."""
+    image = widget.grab().toImage()
+    if image.isNull():
+        return b""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+class BaseView(QWidget):
+    """Base of every view: the common contract plus the current selection.
+
+    Subclasses set ``view_name`` (registry key and ``SelectionRequest.source``), ``title``
+    (dock title), ``default_area`` ("left", "right", "bottom" or "center") and implement
+    ``prepare``, ``set_data``, ``apply_selection``, ``clear``, ``highlighted_ids``.
+    """
+
+    #: Carries a ``SelectionRequest``; the only way a view changes the selection.
+    selection_requested = Signal(object)
+    #: Carries an investor id or None while the pointer moves over the view (optional).
+    hover_requested = Signal(object)
+
+    view_name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    default_area: ClassVar[str] = "right"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._selection: Selection = EMPTY_SELECTION
+        self.setObjectName(f"view_{self.view_name or type(self).__name__}")
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> Any:
+        """Qt-free presentation data for ``set_data`` (e.g. ``engine.viewdata.for_x``)."""
+        raise NotImplementedError
+
+    def set_data(self, viewdata: Any) -> None:
+        """Show new prepared data; the current selection is re-applied by the caller."""
+        raise NotImplementedError
+
+    def apply_selection(self, selection: Selection) -> None:
+        """Draw ``selection`` (overlay, row bands, ...) without emitting any request."""
+        raise NotImplementedError
+
+    def apply_hover(self, investor_id: str | None) -> None:
+        """Hint at the hovered investor (cross-hair, tooltip); default: nothing."""
+
+    def apply_exploration(self, exploration: Any) -> None:
+        """The network exploration grew or shrank; default: nothing (network view only)."""
+
+    def clear(self) -> None:
+        """Forget the data (case closed or analysis cleared)."""
+        raise NotImplementedError
+
+    def highlighted_ids(self) -> frozenset[str]:
+        """The ids this view draws as selected now (queried by the linking tests)."""
+        raise NotImplementedError
+
+    def snapshot(self) -> ReportFigure:
+        """The view as a packet figure; override for a better title or caption."""
+        return ReportFigure(title=self.title or self.view_name, png=widget_png(self), caption="")
+
+    @property
+    def selection(self) -> Selection:
+        """The selection last applied to this view."""
+        return self._selection
+
+    def _request(self, ids: frozenset[str] | set[str], focus: str | None = None,
+                 mode: str = "replace", expand: bool = False) -> None:
+        """Emit a ``SelectionRequest`` from this view (helper for subclasses)."""
+        self.selection_requested.emit(SelectionRequest(
+            ids=frozenset(ids), focus=focus, mode=mode, source=self.view_name, expand=expand))

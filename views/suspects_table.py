@@ -1,0 +1,326 @@
+"""The ranked suspects as a sortable table, kept in sync with the selection model.
+
+The model holds numpy columns and sorts through an argsort permutation (the engine's data
+is never reordered); display strings are formatted lazily and cached.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+from PySide6.QtCore import (QAbstractTableModel, QItemSelection, QItemSelectionModel,
+                            QModelIndex, QPersistentModelIndex, Qt)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from views import _style
+from views.base import BaseView, ViewInputs
+from views.selection_types import Selection
+
+UNAVAILABLE = "unavailable"
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class SuspectRows:
+    """Column arrays of the suspects table, one entry per suspect, in engine rank order."""
+
+    rank: np.ndarray            # int
+    investor_id: np.ndarray     # object (str)
+    discontinuity: np.ndarray   # object: "hard" / "soft"
+    score: np.ndarray           # float
+    shares: np.ndarray          # float
+    directionality: np.ndarray  # float
+    expected_profit: np.ndarray  # float, NaN = unavailable
+    in_ring: np.ndarray         # bool: member of a suspicious SVN cluster
+    options_flag: np.ndarray    # bool: linked to an options alert
+
+    def __len__(self) -> int:
+        return int(self.rank.shape[0])
+
+    @classmethod
+    def empty(cls) -> "SuspectRows":
+        f = np.zeros(0, dtype=float)
+        o = np.zeros(0, dtype=object)
+        b = np.zeros(0, dtype=bool)
+        return cls(np.zeros(0, dtype=int), o, o, f, f, f, f, b, b)
+
+
+def suspect_rows(suspects: list[Any], ring_members: frozenset[str] = frozenset(),
+                 options_flagged: frozenset[str] = frozenset()) -> SuspectRows:
+    """Columns from a list of ``engine`` ``Suspect`` records and two membership sets."""
+    if not suspects:
+        return SuspectRows.empty()
+    ids = np.array([s.investor_id for s in suspects], dtype=object)
+    profit = np.array([np.nan if s.expected_profit is None else float(s.expected_profit)
+                       for s in suspects], dtype=float)
+    return SuspectRows(
+        rank=np.array([s.rank for s in suspects], dtype=int),
+        investor_id=ids,
+        discontinuity=np.array([s.discontinuity for s in suspects], dtype=object),
+        score=np.array([s.score for s in suspects], dtype=float),
+        shares=np.array([s.shares for s in suspects], dtype=float),
+        directionality=np.array([s.directionality for s in suspects], dtype=float),
+        expected_profit=profit,
+        in_ring=np.array([i in ring_members for i in ids], dtype=bool),
+        options_flag=np.array([i in options_flagged for i in ids], dtype=bool),
+    )
+
+
+# (header, column attribute or "decision", tooltip)
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("Rank", "rank", "Rank by score within the rewarding cluster (1 = most suspicious)"),
+    ("Investor", "investor_id", "Anonymised investor id"),
+    ("Discontinuity", "discontinuity", "hard: left a steady cluster for the rewarding one; soft: otherwise"),
+    ("Score", "score", "Suspicion score (METHOD.md §1)"),
+    ("Shares", "shares", "Shares held at the event in the rewarding direction"),
+    ("Directionality", "directionality", "Share of turnover in the rewarding direction (-1..1)"),
+    ("Expected profit", "expected_profit", "Profit at the offer or first post-event price"),
+    ("In ring", "in_ring", "Member of a suspicious validated-network cluster"),
+    ("Options", "options_flag", "Linked to an options-flow alert"),
+    ("Decision", "decision", "The investigator's decision on this investor"),
+)
+NUMERIC = {"rank", "score", "shares", "directionality", "expected_profit"}
+
+
+def _format(attr: str, value: Any) -> str:
+    """Display text of one cell."""
+    if attr == "rank":
+        return str(int(value))
+    if attr in ("score", "directionality"):
+        return f"{value:.3f}"
+    if attr == "shares":
+        return f"{value:,.0f}"
+    if attr == "expected_profit":
+        return UNAVAILABLE if np.isnan(value) else f"{value:,.0f}"
+    if attr in ("in_ring", "options_flag"):
+        return "yes" if value else ""
+    return str(value)
+
+
+def sort_permutation(key: np.ndarray, ids: np.ndarray, descending: bool) -> np.ndarray:
+    """Row order for a column: NaN last either way, ties by investor id text order."""
+    if key.dtype == object:
+        _, codes = np.unique(key.astype(str), return_inverse=True)
+        k = codes.astype(float)
+    else:
+        k = key.astype(float)
+    k = -k if descending else k
+    k = np.where(np.isnan(k), np.inf, k)
+    _, id_codes = np.unique(ids.astype(str), return_inverse=True)
+    return np.lexsort((id_codes, k))
+
+
+class SuspectsTableModel(QAbstractTableModel):
+    """Read-only table over ``SuspectRows`` with a sort permutation and a decision column."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows = SuspectRows.empty()
+        self._order = np.zeros(0, dtype=int)
+        self._position: dict[str, int] = {}
+        self._decisions: dict[str, str] = {}
+        self._cache: dict[tuple[int, int], str] = {}
+        self._focus: str | None = None
+
+    # -- data in ------------------------------------------------------------------------
+    def set_rows(self, rows: SuspectRows) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._order = np.arange(len(rows))
+        self._cache.clear()
+        self._reindex()
+        self.endResetModel()
+
+    def set_decisions(self, decisions: Mapping[str, str]) -> None:
+        self._decisions = dict(decisions)
+        col = len(COLUMNS) - 1
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col))
+
+    def set_focus(self, focus: str | None) -> None:
+        old, self._focus = self._focus, focus
+        for inv in (old, focus):
+            row = self.row_of(inv)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # -- lookups ------------------------------------------------------------------------
+    def investor_at(self, row: int) -> str:
+        return str(self._rows.investor_id[self._order[row]])
+
+    def row_of(self, investor_id: str | None) -> int | None:
+        return None if investor_id is None else self._position.get(investor_id)
+
+    def _reindex(self) -> None:
+        ids = self._rows.investor_id[self._order]
+        self._position = {str(i): r for r, i in enumerate(ids)}
+
+    # -- Qt model API -------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section][2]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row, col = index.row(), index.column()
+        if not index.isValid() or not (0 <= row < len(self._order)) or not (0 <= col < len(COLUMNS)):
+            return None
+        attr = COLUMNS[col][1]
+        src = int(self._order[row])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col, attr, src)
+        if role == ID_ROLE:
+            return str(self._rows.investor_id[src])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            align = Qt.AlignmentFlag.AlignRight if attr in NUMERIC else Qt.AlignmentFlag.AlignLeft
+            return int(align | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and attr == "discontinuity":
+            colour = _style.HARD if self._rows.discontinuity[src] == "hard" else _style.SOFT
+            return _style.qcolor(colour)
+        if role == Qt.ItemDataRole.FontRole and self._focus == str(self._rows.investor_id[src]):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _display(self, row: int, col: int, attr: str, src: int) -> str:
+        if attr == "decision":
+            return self._decisions.get(str(self._rows.investor_id[src]), "")
+        key = (src, col)
+        text = self._cache.get(key)
+        if text is None:
+            text = _format(attr, getattr(self._rows, attr)[src])
+            self._cache[key] = text
+        return text
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or len(self._rows) == 0:
+            return
+        attr = COLUMNS[column][1]
+        if attr == "decision":
+            key = np.array([self._decisions.get(str(i), "") for i in self._rows.investor_id], dtype=object)
+        else:
+            key = getattr(self._rows, attr)
+        self.layoutAboutToBeChanged.emit()
+        self._order = sort_permutation(key, self._rows.investor_id,
+                                       order == Qt.SortOrder.DescendingOrder)
+        self._reindex()
+        self.layoutChanged.emit()
+
+
+class SuspectsTable(BaseView):
+    """The suspects list: click = select and focus, Ctrl/Shift = extend, double-click = expand."""
+
+    view_name = "suspects"
+    title = "Suspects"
+    default_area = "left"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = SuspectsTableModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel("No analysis yet.", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        self._applying = False
+        self.table.selectionModel().selectionChanged.connect(self._on_view_selection)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.model.layoutChanged.connect(self._reapply)
+        self.model.modelReset.connect(self._reapply)
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> SuspectRows:
+        result = inputs.result
+        return suspect_rows(list(result.kmeans.suspects),
+                            ring_members=frozenset(result.svn.suspicious_members()),
+                            options_flagged=frozenset(result.options.flagged_investors()))
+
+    def set_data(self, viewdata: SuspectRows) -> None:
+        self.model.set_rows(viewdata)
+        n = len(viewdata)
+        hard = int(np.count_nonzero(viewdata.discontinuity == "hard")) if n else 0
+        self.summary.setText(f"{n} suspects ({hard} hard, {n - hard} soft)" if n
+                             else "No discontinuous investor in the rewarding cluster.")
+        self.table.resizeColumnsToContents()
+
+    def set_decisions(self, decisions: Mapping[str, str]) -> None:
+        """Show the investigator's decisions (case work, not analysis)."""
+        self.model.set_decisions(decisions)
+
+    def clear(self) -> None:
+        self.model.set_rows(SuspectRows.empty())
+        self.summary.setText("No analysis yet.")
+
+    def apply_selection(self, selection: Selection) -> None:
+        self._selection = selection
+        self.model.set_focus(selection.focus)
+        self._reapply()
+
+    def highlighted_ids(self) -> frozenset[str]:
+        rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        return frozenset(self.model.investor_at(r) for r in rows)
+
+    def _reapply(self) -> None:
+        """Select the rows of the current selection, with our own echo suppressed."""
+        sel = self._selection
+        rows = sorted(r for r in (self.model.row_of(i) for i in sel.ids) if r is not None)
+        qsel = QItemSelection()
+        last_col = len(COLUMNS) - 1
+        start = prev = None
+        for r in rows + [None]:
+            if start is not None and (r is None or r != prev + 1):
+                qsel.select(self.model.index(start, 0), self.model.index(prev, last_col))
+                start = None
+            if r is not None and start is None:
+                start = r
+            prev = r
+        sm = self.table.selectionModel()
+        self._applying = True
+        try:
+            sm.select(qsel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            focus_row = self.model.row_of(sel.focus)
+            if focus_row is not None:
+                index = self.model.index(focus_row, 0)
+                sm.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.table.scrollTo(index)
+        finally:
+            self._applying = False
+
+    def _on_view_selection(self, *_: Any) -> None:
+        if self._applying:
+            return
+        ids = self.highlighted_ids()
+        current = self.table.selectionModel().currentIndex()
+        focus = self.model.investor_at(current.row()) if current.isValid() else None
+        if focus not in ids:
+            focus = next(iter(ids)) if len(ids) == 1 else None
+        self._request(ids, focus=focus, mode="replace")
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.isValid():
+            inv = self.model.investor_at(index.row())
+            self._request({inv}, focus=inv, mode="replace", expand=True)
