@@ -1,0 +1,96 @@
+"""Raster view: clicks ask for the row's investor, selection bands, focus scrolled into view."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from engine.viewdata_raster import CODE_NONE
+from tests.ui.view_probe import click, pixel, widget_point
+from tests.ui.view_samples import sample_raster
+from views.raster_view import RasterView
+from views.selection_types import Selection
+
+
+@pytest.fixture
+def view(qtbot):
+    v = RasterView()
+    qtbot.addWidget(v)
+    v.resize(900, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(sample_raster())
+    return v
+
+
+def _cell_point(view, row: int, day: int):
+    return widget_point(view.plot, view.vb, day + 0.5, row + 0.5)
+
+
+def test_click_on_row_requests_its_investor(view, qtbot):
+    data = view._data
+    row = 25
+    got = []
+    view.selection_requested.connect(got.append)
+    click(view.plot, _cell_point(view, row, 40))
+    assert len(got) == 1
+    req = got[0]
+    assert req.ids == frozenset({str(data.row_ids[row])}) and req.focus == str(data.row_ids[row])
+    assert req.mode == "replace" and req.source == "raster" and not req.expand
+    click(view.plot, _cell_point(view, row, 40), Qt.KeyboardModifier.ControlModifier)
+    assert len(got) == 2 and got[1].mode == "toggle"
+
+
+def test_ring_rows_come_first_and_lockstep_is_red(view):
+    data = view._data
+    assert [str(i) for i in data.row_ids[:10]] == [f"R{k:02d}" for k in range(10)]
+    colour = pixel(view.plot, _cell_point(view, 3, data.shape[1] - 2))  # R03 buys: red
+    assert colour.red() > 150 and colour.green() < 80 and colour.blue() < 80
+
+
+def test_selection_band_and_no_echo(view):
+    data = view._data
+    rows, days = np.nonzero(data.codes[12:, 20:60] == CODE_NONE)
+    row, day = int(rows[0]) + 12, int(days[0]) + 20
+    before = pixel(view.plot, _cell_point(view, row, day))
+    assert before.red() < 30 and before.green() < 30  # black: no trade
+    investor = str(data.row_ids[row])
+    got = []
+    view.selection_requested.connect(got.append)
+    view.apply_selection(Selection(ids=frozenset({investor, "not-in-raster"}), focus=investor))
+    assert view.highlighted_ids() == frozenset({investor})
+    after = pixel(view.plot, _cell_point(view, row, day))
+    assert after.red() > 50 and after.green() > 40 and after.blue() < 30  # gold band over black
+    assert got == []  # applying a selection never asks for one
+
+
+def test_focus_scrolled_into_view(view):
+    view.vb.setYRange(0, 10, padding=0)
+    last = view._data.shape[0] - 1
+    investor = str(view._data.row_ids[last])
+    view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
+    y0, y1 = view.vb.viewRange()[1]
+    assert y0 <= last and last + 1 <= y1
+    assert y1 - y0 == pytest.approx(10, rel=0.05)  # zoom kept
+
+
+def test_hover_names_investor_day_and_volumes(view, qtbot):
+    data = view._data
+    day = data.shape[1] - 1
+    hovered = []
+    view.hover_requested.connect(hovered.append)
+    QTest.mouseMove(view.plot.viewport(), _cell_point(view, 0, day))
+    qtbot.waitUntil(lambda: "R00" in view.status_text())
+    text = view.status_text()
+    assert str(data.dates[day]) in text and "bought 100" in text and "sold 0" in text
+    assert hovered[-1] == "R00"
+
+
+def test_clear_forgets_everything(view):
+    investor = str(view._data.row_ids[0])
+    view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
+    view.clear()
+    assert view.highlighted_ids() == frozenset()
+    view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
+    assert view.highlighted_ids() == frozenset()

@@ -1,0 +1,52 @@
+"""Small hand-made presentation data for the view tests, built with the engine's builders.
+
+Each builder uses a fixed seed and plants something a test can check (a ring trading
+in lockstep, a suspect in the rewarding corner, an alert with known reasons).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from engine.panel import TargetPanel
+from engine.tables import CaseTables
+from engine.viewdata_raster import NO_CLUSTER, RasterData, build_raster, cluster_row_order
+
+
+def sample_panel(seed: int = 1, n_inv: int = 60, n_days: int = 80) -> TargetPanel:
+    """Random trading on stock T; investors R00..R09 buy together on the last 15 days."""
+    rng = np.random.default_rng(seed)
+    days = pd.bdate_range("2023-01-02", periods=n_days)
+    rows = []
+    for i in range(n_inv):
+        inv = f"R{i:02d}" if i < 10 else f"X{i:02d}"
+        active = rng.random(n_days) < 0.25
+        if i < 10:
+            active[-15:] = True
+        for k in np.flatnonzero(active):
+            if i < 10 and k >= n_days - 15:
+                vb, vs = 100.0, 0.0
+            else:
+                vb, vs = float(rng.integers(0, 3) * 10), float(rng.integers(0, 3) * 10)
+                if vb + vs == 0:
+                    vb = 5.0
+            rows.append((inv, "T", days[k], vb, vs, vb * 3.0, vs * 3.0))
+    trades = pd.DataFrame(rows, columns=["investor_id", "stock", "date", "buy_shares", "sell_shares",
+                                         "buy_value", "sell_value"])
+    trades = trades.sort_values(["stock", "date", "investor_id"]).reset_index(drop=True)
+    events = pd.DataFrame(columns=["event_id", "stock", "event_date", "reference_start", "direction"])
+    return TargetPanel.build(CaseTables(trades=trades, events=events), "T")
+
+
+def sample_raster() -> RasterData:
+    """Ring 1 = R00..R09 (the lockstep buyers), ring 2 = X10..X19, the rest isolated."""
+    panel = sample_panel()
+    ids = panel.investor_ids
+    cluster = np.where(np.char.startswith(ids.astype(str), "R"), 1, NO_CLUSTER)
+    cluster[(ids >= "X10") & (ids <= "X19")] = 2
+    order = cluster_row_order(ids, cluster, {1: 1, 2: 2})
+    dates = panel.dates
+    return build_raster(panel, ids[order], cluster[order], 0.01,
+                        dates[-20].astype(dt.date), dates[-1].astype(dt.date))

@@ -1,0 +1,63 @@
+"""Axis items that label integer positions with text (dates of a trading calendar, ids).
+
+Trading calendars have gaps (weekends, holidays), so the raster's X axis is the day index
+and this axis prints the date of each tick; the Y axis prints investor ids once the user
+has zoomed in far enough for them to be legible.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+
+
+class LabelAxis(pg.AxisItem):
+    """Ticks at integer positions labelled from ``labels``; coarse ticks when zoomed out.
+
+    The label of position k is drawn at ``k + offset`` (0.5 centres it on a cell).
+    With ``max_labels`` set, labels show only when fewer positions than that are visible;
+    otherwise ``coarse`` (position, text) pairs are shown instead.
+    """
+
+    def __init__(self, orientation: str, offset: float = 0.5, max_labels: int | None = None,
+                 **kwargs) -> None:
+        super().__init__(orientation, **kwargs)
+        self._labels: Sequence[str] = ()
+        self._offset = offset
+        self._max_labels = max_labels
+        self._coarse: list[tuple[float, str]] = []
+
+    def set_labels(self, labels: Sequence[str], coarse: list[tuple[float, str]] | None = None) -> None:
+        """Replace the labels (and the coarse ticks shown when zoomed out)."""
+        self._labels = labels
+        self._coarse = coarse or []
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802 (Qt API)
+        n = len(self._labels)
+        if n == 0:
+            return []
+        lo = max(int(np.floor(min(minVal, maxVal) - self._offset)), 0)
+        hi = min(int(np.ceil(max(minVal, maxVal) - self._offset)), n - 1)
+        if hi < lo:
+            return []
+        visible = hi - lo + 1
+        if self._max_labels is not None and visible > self._max_labels:
+            return [(1.0, [p for p, _ in self._coarse])] if self._coarse else []
+        room = max(int(size / 70), 1) if self.orientation in ("top", "bottom") else max(int(size / 14), 1)
+        step = max(int(np.ceil(visible / room)), 1)
+        first = (lo + step - 1) // step * step
+        return [(float(step), [k + self._offset for k in range(first, hi + 1, step)])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (Qt API)
+        coarse = dict(self._coarse)
+        out = []
+        for v in values:
+            if v in coarse:
+                out.append(coarse[v])
+                continue
+            k = int(round(v - self._offset))
+            out.append(str(self._labels[k]) if 0 <= k < len(self._labels) else "")
+        return out

@@ -1,0 +1,231 @@
+"""Trading-state raster: investors x trading days, rows grouped by validated-network ring.
+
+Each cell is the investor's state on the target stock that day (paper convention: b red,
+s green, bs white, no trade black), so a ring trading in lockstep shows as a coloured band
+just before the PSE. Selected rows get translucent bands, the focus row an outline, and the
+focus is scrolled into view. Hover names the investor, day and volumes; a click on a row
+asks for that investor.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
+
+from engine.figures import ReportFigure
+from engine.viewdata_raster import CODE_NAMES, NO_CLUSTER, RasterData
+from views import _style
+from views._axes import LabelAxis
+from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.selection_types import mode_for_modifiers
+
+# The paper's raster convention on black: no trade, b, s, bs.
+STATE_RGBA = np.array([[0, 0, 0, 255], [220, 30, 30, 255], [30, 190, 60, 255],
+                       [255, 255, 255, 255]], dtype=np.uint8)
+BAND_RGBA = (255, 215, 0, 80)     # selected rows: translucent gold, visible over all states
+FOCUS_OUTLINE = "#00E5FF"         # cyan: readable on black, red, green and white
+HOVER_OUTLINE = "#B0B0B0"
+SEPARATOR = "#4A90D9"
+REFERENCE_LINE = "#56B4E9"
+PSE_LINE = "#F0E442"
+MIN_GROUP_LABEL_SHARE = 1 / 40    # label a ring on the axis only if it fills this share of rows
+
+
+class RasterView(BaseView):
+    """ImageItem raster with row bands for the selection and an outline for the focus."""
+
+    view_name = "raster"
+    title = "Trading states"
+    default_area = "center"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data: RasterData | None = None
+        self._index = pd.Index([], dtype=object)
+        self._highlighted: frozenset[str] = frozenset()
+        self._bottom = LabelAxis("bottom", offset=0.5)
+        self._left = LabelAxis("left", offset=0.5, max_labels=60)
+        self.plot = pg.PlotWidget(axisItems={"bottom": self._bottom, "left": self._left})
+        self.plot.setBackground("k")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        item = self.plot.getPlotItem()
+        item.invertY(True)
+        self.vb = item.getViewBox()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(_style.Z_BASE)
+        self.bands = pg.ImageItem(axisOrder="row-major")
+        self.bands.setZValue(_style.Z_SELECTED)
+        self.separators = pg.PlotCurveItem(pen=_style.pen(SEPARATOR, 1.0), connect="pairs")
+        self.separators.setZValue(_style.Z_SELECTED - 1)
+        self.focus_box = QGraphicsRectItem()
+        self.focus_box.setPen(_style.pen(FOCUS_OUTLINE, 2.0))
+        self.focus_box.setZValue(_style.Z_FOCUS)
+        self.hover_box = QGraphicsRectItem()
+        self.hover_box.setPen(_style.pen(HOVER_OUTLINE, 1.0))
+        self.hover_box.setZValue(_style.Z_HOVER)
+        self.ref_line = pg.InfiniteLine(angle=90, pen=_style.pen(REFERENCE_LINE, 1.5),
+                                        label="reference start", labelOpts={"position": 0.02, "color": REFERENCE_LINE})
+        self.pse_line = pg.InfiniteLine(angle=90, pen=_style.pen(PSE_LINE, 1.5),
+                                        label="PSE", labelOpts={"position": 0.02, "color": PSE_LINE})
+        for it in (self.image, self.bands, self.separators, self.focus_box, self.hover_box,
+                   self.ref_line, self.pse_line):
+            self.vb.addItem(it)
+        self.status = QLabel(" ")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.status)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.scene().sigMouseMoved.connect(self._on_move)
+        self.clear()
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> RasterData:
+        from engine.viewdata import for_raster
+        return for_raster(inputs.result, inputs.tables)
+
+    # -- data ---------------------------------------------------------------------------
+    def set_data(self, viewdata: RasterData) -> None:
+        self._data = viewdata
+        self._index = pd.Index(viewdata.row_ids, dtype=object)
+        n_rows, n_days = viewdata.shape
+        rect = QRectF(0, 0, max(n_days, 1), max(n_rows, 1))
+        self.image.setImage(STATE_RGBA[viewdata.codes], autoLevels=False, levels=(0, 255))
+        self.image.setRect(rect)
+        self.bands.setImage(np.zeros((max(n_rows, 1), 1, 4), dtype=np.uint8), autoLevels=False, levels=(0, 255))
+        self.bands.setRect(rect)
+        starts = viewdata.group_starts[viewdata.group_starts > 0].astype(np.float64)
+        self.separators.setData(np.tile([0.0, float(n_days)], starts.size), np.repeat(starts, 2))
+        self._bottom.set_labels([str(d) for d in viewdata.dates])
+        self._left.set_labels(viewdata.row_ids.astype(str).tolist(), self._group_ticks(viewdata))
+        for line, day in ((self.ref_line, viewdata.reference_day), (self.pse_line, viewdata.event_day)):
+            line.setVisible(day >= 0)
+            line.setValue(float(max(day, 0)))
+        self.vb.setLimits(xMin=0, xMax=max(n_days, 1), yMin=0, yMax=max(n_rows, 1))
+        self.vb.setRange(xRange=(0, max(n_days, 1)), yRange=(0, max(n_rows, 1)), padding=0)
+        self.apply_selection(self._selection)
+
+    @staticmethod
+    def _group_ticks(data: RasterData) -> list[tuple[float, str]]:
+        """Axis labels at the middle of each ring big enough to carry one."""
+        n_rows = data.shape[0]
+        ends = np.r_[data.group_starts[1:], n_rows]
+        out = []
+        for start, end, cid in zip(data.group_starts, ends, data.group_cluster):
+            if (end - start) >= max(MIN_GROUP_LABEL_SHARE * n_rows, 1):
+                out.append(((start + end) / 2.0, "isolated" if cid == NO_CLUSTER else f"ring {cid}"))
+        return out
+
+    def clear(self) -> None:
+        self._data = None
+        self._index = pd.Index([], dtype=object)
+        self._highlighted = frozenset()
+        self.image.clear()
+        self.bands.clear()
+        self.separators.setData([], [])
+        self._bottom.set_labels([])
+        self._left.set_labels([])
+        self.focus_box.setVisible(False)
+        self.hover_box.setVisible(False)
+        self.ref_line.setVisible(False)
+        self.pse_line.setVisible(False)
+        self.status.setText(" ")
+
+    # -- selection and hover ------------------------------------------------------------
+    def apply_selection(self, selection: Selection) -> None:
+        self._selection = selection
+        data = self._data
+        if data is None:
+            self._highlighted = frozenset()
+            return
+        ids = sorted(selection.ids)
+        rows = self._index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, np.int64)
+        found = rows >= 0
+        self._highlighted = frozenset(np.asarray(ids, dtype=object)[found].tolist()) if ids else frozenset()
+        n_rows, n_days = data.shape
+        band = np.zeros((max(n_rows, 1), 1, 4), dtype=np.uint8)
+        band[rows[found], 0] = BAND_RGBA
+        self.bands.setImage(band, autoLevels=False, levels=(0, 255))
+        self.bands.setRect(QRectF(0, 0, max(n_days, 1), max(n_rows, 1)))
+        focus_row = self._row_of(selection.focus)
+        self.focus_box.setVisible(focus_row >= 0)
+        if focus_row >= 0:
+            self.focus_box.setRect(QRectF(0, focus_row, n_days, 1))
+            self._scroll_to(focus_row)
+
+    def _row_of(self, investor_id: str | None) -> int:
+        if investor_id is None or self._data is None:
+            return -1
+        return int(self._index.get_indexer(pd.Index([investor_id], dtype=object))[0])
+
+    def _scroll_to(self, row: int) -> None:
+        """Bring ``row`` into view, keeping the zoom, if it is outside the visible rows."""
+        (y0, y1) = self.vb.viewRange()[1]
+        if y0 <= row and row + 1 <= y1:
+            return
+        half = (y1 - y0) / 2.0
+        self.vb.setYRange(row + 0.5 - half, row + 0.5 + half, padding=0)
+
+    def apply_hover(self, investor_id: str | None) -> None:
+        row = self._row_of(investor_id)
+        self.hover_box.setVisible(row >= 0)
+        if row >= 0 and self._data is not None:
+            self.hover_box.setRect(QRectF(0, row, self._data.shape[1], 1))
+
+    def highlighted_ids(self) -> frozenset[str]:
+        return self._highlighted
+
+    # -- mouse --------------------------------------------------------------------------
+    def _cell_at(self, scene_pos) -> tuple[int, int] | None:
+        """(row, day) under a scene position, or None outside the raster."""
+        if self._data is None or not self.vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = self.vb.mapSceneToView(scene_pos)
+        row, day = int(np.floor(p.y())), int(np.floor(p.x()))
+        n_rows, n_days = self._data.shape
+        return (row, day) if 0 <= row < n_rows and 0 <= day < n_days else None
+
+    def _on_click(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        cell = self._cell_at(ev.scenePos())
+        if cell is None:
+            return
+        investor = str(self._data.row_ids[cell[0]])
+        mods = ev.modifiers()
+        mode = mode_for_modifiers(bool(mods & Qt.KeyboardModifier.ControlModifier),
+                                  bool(mods & Qt.KeyboardModifier.ShiftModifier),
+                                  bool(mods & Qt.KeyboardModifier.AltModifier))
+        ev.accept()
+        self._request({investor}, focus=investor if mode != "remove" else None, mode=mode)
+
+    def _on_move(self, scene_pos) -> None:
+        cell = self._cell_at(scene_pos)
+        if cell is None:
+            self.status.setText(" ")
+            return
+        row, day = cell
+        data = self._data
+        investor = str(data.row_ids[row])
+        bought, sold = data.volumes_at(row, day)
+        ring = int(data.row_cluster[row])
+        self.status.setText(
+            f"{investor}  ·  {data.dates[day]}  ·  {CODE_NAMES[int(data.codes[row, day])]}  ·  "
+            f"bought {bought:,.0f}  sold {sold:,.0f}  ·  {'ring ' + str(ring) if ring else 'no ring'}")
+        self.hover_requested.emit(investor)
+
+    def status_text(self) -> str:
+        """The hover line as shown (used by tests and screen readers)."""
+        return self.status.text()
+
+    def snapshot(self) -> ReportFigure:
+        n_rows, n_days = self._data.shape if self._data is not None else (0, 0)
+        return ReportFigure(
+            title="Trading states by ring",
+            png=widget_png(self),
+            caption=(f"{n_rows:,} investors x {n_days} trading days; b red, s green, bs white, "
+                     "no trade black; rows grouped by validated-network ring, selected rows banded."))
