@@ -255,9 +255,11 @@ class SuspectsTable(BaseView):
     @staticmethod
     def prepare(inputs: ViewInputs) -> SuspectRows:
         result = inputs.result
+        flagged = frozenset(acc.investor_id for alert in result.options.alerts
+                            for acc in alert.top_accounts)
         return suspect_rows(list(result.kmeans.suspects),
                             ring_members=frozenset(result.svn.suspicious_members()),
-                            options_flagged=frozenset(result.options.flagged_investors()))
+                            options_flagged=flagged)
 
     def set_data(self, viewdata: SuspectRows) -> None:
         self.model.set_rows(viewdata)
