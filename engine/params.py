@@ -24,6 +24,7 @@ class KMeansParams:
     k_max: int = 15                  # elbow scan end
     elbow_tolerance: float = 0.05    # relative drop of W_K below which K stops growing
     first_window_restarts: int = 50  # random restarts of the first window's k-means
+    elbow_restarts: int = 2          # k-means++ restarts per (window, K) of the elbow scan
     seed: int = 0                    # random seed for k-means and the detectors
     significance: float = 0.05       # chi-squared test level
     baseline_top_n: int = 50         # top-n for baseline overlaps
