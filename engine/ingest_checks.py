@@ -55,7 +55,8 @@ def check_table(name: str, frame: pd.DataFrame, rows: np.ndarray, log: ProblemLo
             lo, hi = frame["min_price"].to_numpy(), frame["max_price"].to_numpy()
             with np.errstate(invalid="ignore"):
                 log.add_rows(rows, lo > hi, "min_price",
-                             lambda i: f"min_price {fmt_number(lo[i])} is above max_price {fmt_number(hi[i])}")
+                             lambda i: f"min_price {fmt_number(lo[i])} is above "
+                                       f"max_price {fmt_number(hi[i])}")
     if name == "events":
         start, end = frame["reference_start"].to_numpy(), frame["event_date"].to_numpy()
         log.add_rows(rows, start >= end, "reference_start",

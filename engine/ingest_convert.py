@@ -128,8 +128,8 @@ def _to_number(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemL
             unparsed = unparsed & ~(was_nan_word | blank)
     name = spec.name
     log.add_rows(rows, unparsed, name, lambda i: f"not a number: {text.iloc[i]!r}")
-    log.add_rows(rows, was_nan_word, name, lambda i: "NaN is not a value; leave the cell blank or give a number"
-                 if spec.nullable else "NaN is not a value; give a number")
+    nan_hint = "leave the cell blank or give a number" if spec.nullable else "give a number"
+    log.add_rows(rows, was_nan_word, name, lambda i: f"NaN is not a value; {nan_hint}")
     arr = values.to_numpy()
     missing = np.isnan(arr) & ~unparsed & ~was_nan_word
     if not spec.nullable:

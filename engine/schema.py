@@ -120,6 +120,7 @@ TABLES: dict[str, TableSpec] = {
         _text("stock"), _date("date"), ColumnSpec("close", Kind.NUMBER, bound=Bound.POSITIVE),
     ), required=False),
     "filings": TableSpec("filings", (
-        _text("investor_id"), _text("stock"), _date("date"), _text("form", nullable=True), _text("transaction", nullable=True),
+        _text("investor_id"), _text("stock"), _date("date"),
+        _text("form", nullable=True), _text("transaction", nullable=True),
     ), required=False),
 }

@@ -157,7 +157,8 @@ def test_parquet_integer_ids_become_text_without_decimal(tmp_path: Path) -> None
                              "investor_type": ["H", "L", "IF"]}), path)
     with pytest.raises(InputError) as err:
         read_table("investors", path)
-    assert [str(p) for p in err.value.problems] == ["investors.parquet, row 3, column investor_id: blank investor_id"]
+    assert [str(p) for p in err.value.problems] == [
+        "investors.parquet, row 3, column investor_id: blank investor_id"]
 
 
 def test_parquet_timestamp_with_time_of_day_is_a_problem(tmp_path: Path) -> None:
@@ -205,7 +206,8 @@ def test_blank_lines_skipped_but_counted_in_row_numbers(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_table("prices", write_case(tmp_path, {"prices": text})["prices"])
     assert [str(p) for p in err.value.problems] == ["prices.csv, row 8, column close: not a number: 'zero'"]
-    ok = read_table("prices", write_case(tmp_path / "ok", {"prices": BASE["prices"].replace("\nB", "\n\nB")})["prices"])
+    spaced = BASE["prices"].replace("\nB", "\n\nB")
+    ok = read_table("prices", write_case(tmp_path / "ok", {"prices": spaced})["prices"])
     assert len(ok) == 3
 
 
@@ -258,3 +260,16 @@ def test_progress_reaches_one_and_cancel_stops(tmp_path: Path) -> None:
     reporter.cancel()
     with pytest.raises(Cancelled):
         read_case_tables(paths, reporter)
+
+
+def test_excel_style_csv_with_bom_crlf_and_quotes_reads_the_same(tmp_path: Path) -> None:
+    excel = {n: "\ufeff" + t.replace("\n", "\r\n") for n, t in BASE.items()}
+    excel["events"] = excel["events"].replace("takeover bid", '"takeover bid, cash"')
+    a = read_case_tables(write_case(tmp_path / "a")).tables
+    b = read_case_tables(write_case(tmp_path / "b", excel)).tables
+    assert b.events["description"].tolist() == ["takeover bid, cash", "profit warning"]
+    for name in BASE:
+        frame = getattr(b, name)
+        if name == "events":
+            frame = frame.assign(description=a.events["description"])
+        pd.testing.assert_frame_equal(getattr(a, name), frame, check_exact=True, obj=name)

@@ -53,12 +53,12 @@ def _drop_column(text: str, column: str) -> str:
                      for line in lines)
 
 
-def _sqlite_bytes(folder: Path) -> bytes:
-    path = folder / "scratch.sqlite"
-    with sqlite3.connect(path) as con:
-        con.execute("create table t (a integer)")
-    data = path.read_bytes()
-    path.unlink()
+def _sqlite_bytes() -> bytes:
+    """The bytes of a small SQLite database, like a .itcase case file."""
+    con = sqlite3.connect(":memory:")
+    con.execute("create table t (a integer)")
+    data = con.serialize()
+    con.close()
     return data
 
 
@@ -127,14 +127,11 @@ CASES: list[BadCase] = [
           ("investors.csv", 4, "investor_id", "duplicate row for investor_id '007' (first at row 3)")),
     _case("non_positive_close", "prices", set_cell(P, 3, "close", "-1"),
           ("prices.csv", 3, "close", "must be > 0, got -1")),
-    _case("excel_workbook", "prices", b"PK\x03\x04" + bytes(60), ("prices.csv", None, None, "Excel workbook")),
+    _case("excel_workbook", "prices", b"PK\x03\x04" + bytes(60),
+          ("prices.csv", None, None, "Excel workbook")),
     _case("event_before_first_trade", "events",
           set_cell(set_cell(E, 3, "event_date", "2024-01-03"), 3, "reference_start", "2024-01-01"),
           ("events.csv", 3, "event_date", "is not after the first trade of 'BBB' (2024-01-03)")),
+    _case("sqlite_as_table", "trades", _sqlite_bytes(), ("trades.csv", None, None, "SQLite database")),
 ]
 
-
-def sqlite_case(folder: Path) -> BadCase:
-    """A case file (SQLite) given as the trades table."""
-    return _case("sqlite_as_table", "trades", _sqlite_bytes(folder),
-                 ("trades.csv", None, None, "SQLite database"))
