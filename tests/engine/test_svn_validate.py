@@ -1,0 +1,121 @@
+"""Validated links equal a brute-force double loop over pairs and types with scipy."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import hypergeom
+
+from engine.params import SvnParams
+from engine.svn_counts import LINK_TYPES
+from engine.svn_stage import revalidate, run_svn
+from engine.svn_validate import fdr
+from tests.engine.svn_market import small_market
+
+ALPHA = 0.01
+# link type -> (state of i, state of j), i before j in text order
+TYPE_STATES = {"bb": ("b", "b"), "ss": ("s", "s"), "bsbs": ("bs", "bs"), "bs": ("b", "s"),
+               "sb": ("s", "b"), "bbs": ("b", "bs"), "bsb": ("bs", "b"), "sbs": ("s", "bs"),
+               "bss": ("bs", "s")}
+
+
+def _brute_force(trades: pd.DataFrame, theta: float = 0.01, min_days: int = 8):
+    """Every (i, j, type) test with its count and scipy p-value, from the raw trades."""
+    t_days = np.unique(trades["date"].to_numpy())
+    day_of = {d: n for n, d in enumerate(t_days)}
+    r = (trades["buy_shares"] - trades["sell_shares"]) / (trades["buy_shares"] + trades["sell_shares"])
+    state = np.where(r > theta, "b", np.where(r < -theta, "s", "bs"))
+    active = trades.groupby("investor_id").size()
+    ids = sorted(i for i, n in active.items() if n >= min_days)
+    mats = {q: {i: np.zeros(len(t_days), bool) for i in ids} for q in ("b", "s", "bs")}
+    for inv, d, q in zip(trades["investor_id"], trades["date"].to_numpy(), state):
+        if inv in mats[q]:
+            mats[q][inv][day_of[d]] = True
+    tests = []
+    for i, j in itertools.combinations(ids, 2):
+        for name, (q, rr) in TYPE_STATES.items():
+            k = int((mats[q][i] & mats[rr][j]).sum())
+            p = hypergeom.sf(k - 1, len(t_days), int(mats[q][i].sum()), int(mats[rr][j].sum())) if k else 1.0
+            tests.append((i, j, name, k, p))
+    return ids, len(t_days), tests
+
+
+def _link_set(result) -> set[tuple[str, str, str, int]]:
+    links = result.links()
+    ids = result.investor_ids
+    return {(ids[a], ids[b], LINK_TYPES[t], int(k))
+            for a, b, t, k in zip(links.a, links.b, links.link_type, links.cooccurrences)}
+
+
+@pytest.fixture(scope="module")
+def market():
+    tables, _ = small_market(seed=5, n_noise=45, n_days=70, ring_sizes=(5, 4), p_active=0.2,
+                             mixed_pairs=True)
+    ids, t_days, tests = _brute_force(tables.trades)
+    result = run_svn(tables, tables.event(None), SvnParams())
+    return result, ids, t_days, tests
+
+
+def test_states_counts_and_m(market) -> None:
+    result, ids, t_days, tests = market
+    assert list(result.investor_ids) == ids
+    assert result.n_days == t_days
+    assert result.n_tests == len(tests) == 9 * len(ids) * (len(ids) - 1) // 2
+    assert result.candidates.n_tested == sum(1 for t in tests if t[3] >= 1)
+
+
+def test_bonferroni_fdr_and_threshold_equal_brute_force(market) -> None:
+    result, ids, t_days, tests = market
+    m = len(tests)
+    p = np.array([t[4] for t in tests])
+    bonf = {t[:4] for t in tests if t[4] < ALPHA / m}
+    order = np.sort(p)
+    passing = np.flatnonzero(order <= np.arange(1, m + 1) * ALPHA / m)
+    fdr_cut = order[passing[-1]] if passing.size else -1.0
+    fdr_set = {t[:4] for t in tests if t[4] <= fdr_cut}
+    thr_set = {t[:4] for t in tests if t[4] < 1e-3}
+    assert bonf and len(fdr_set) > len(bonf)
+    assert _link_set(result) == bonf
+    assert result.correction == "bonferroni" and result.threshold == pytest.approx(ALPHA / m)
+    f = revalidate(result, "fdr")
+    assert _link_set(f) == fdr_set
+    assert f.threshold == pytest.approx(fdr_cut, rel=1e-9)
+    th = revalidate(result, "threshold", 1e-3)
+    assert _link_set(th) == thr_set and th.correction == "threshold"
+    assert {name for *_, name, _k in thr_set} == set(LINK_TYPES)   # every type is exercised
+    assert th.link_counts == {name: sum(1 for x in thr_set if x[2] == name) for name in LINK_TYPES}
+
+
+def test_log10_p_values_match_scipy(market) -> None:
+    result, _ids, _t, tests = market
+    by_key = {t[:3]: t[4] for t in tests}
+    c = result.candidates
+    ids = result.investor_ids
+    ref = np.array([by_key[(ids[a], ids[b], LINK_TYPES[t])] for a, b, t in zip(c.a, c.b, c.link_type)])
+    np.testing.assert_allclose(10.0 ** c.log10_p, ref, rtol=1e-9)
+    assert np.all(ref <= result.cap * (1 + 1e-12))
+    assert sum(1 for t in tests if t[4] <= result.cap) == c.a.size
+
+
+def test_fdr_with_ties_and_underflow() -> None:
+    """BH on log10 p: tied p-values pass together; p far below float64's range still order."""
+    m = 1000
+    log10_p = np.array([-400.0, -400.0, -350.0, -5.5, -5.5, -5.5, -4.0, -2.0])
+    v = fdr(log10_p, 0.01, m)
+    # ranks 1..6 pass: p_(6) = 10^-5.5 <= 6e-5; p_(7) = 1e-4 > 7e-5
+    assert v.log10_threshold == -5.5 and v.mask.tolist() == [True] * 6 + [False] * 2
+    tie = fdr(np.array([-5.0, -5.0, -5.0]), 0.01, 10_000)   # each 1e-5: rank 3 passes (3e-6? no)
+    assert not tie.mask.any() and tie.threshold == 0.0 and tie.log10_threshold is None
+    tie2 = fdr(np.array([-5.0, -5.0, -5.0]), 0.01, 3_000)   # k·α/m = k·3.3e-6: k=3 → 1e-5 passes
+    assert tie2.mask.all()
+    deep = fdr(np.array([-1000.0, -999.0, -3.0]), 0.01, 10)
+    assert deep.mask.tolist() == [True, True, True] and deep.log10_threshold == -3.0
+
+
+def test_threshold_above_kept_cap_is_refused(market) -> None:
+    from engine.errors import UsageError
+    result = market[0]
+    with pytest.raises(UsageError, match="above"):
+        revalidate(result, "threshold", 0.5)
