@@ -21,6 +21,7 @@ from engine.schema import TableSpec
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 _OTHER_SEPARATORS = (";", "\t", "|")
 _SEP_NAMES = {";": "';'", "\t": "tab", "|": "'|'"}
+_PANDAS_INDEX = re.compile(r"__index_level_\d+__")  # a DataFrame index pandas wrote as a column
 
 
 @dataclass(frozen=True)
@@ -178,10 +179,11 @@ def _read_parquet(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | N
     except (pa.ArrowException, OSError, ValueError) as exc:
         log.add(None, None, f"not a readable Parquet file: {exc}")
         return None
+    table = table.drop_columns([c for c in table.column_names if _PANDAS_INDEX.fullmatch(c)])
     norm = _header_names(spec, list(table.column_names), log, "")
     if norm is None:
         return None
-    frame = table.to_pandas(date_as_object=False)
+    frame = table.to_pandas(date_as_object=False, ignore_metadata=True)
     frame.columns = norm
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return _non_empty(spec, RawTable(frame.reset_index(drop=True), rows), log)

@@ -273,3 +273,20 @@ def test_excel_style_csv_with_bom_crlf_and_quotes_reads_the_same(tmp_path: Path)
         if name == "events":
             frame = frame.assign(description=a.events["description"])
         pd.testing.assert_frame_equal(getattr(a, name), frame, check_exact=True, obj=name)
+
+
+def test_parquet_written_by_pandas_with_an_index(tmp_path: Path) -> None:
+    path = tmp_path / "prices.parquet"
+    frame = pd.DataFrame({"Stock": ["A", "B"], "date": pd.to_datetime(["2024-01-02", "2024-01-03"]),
+                          "close": [1.5, 2.0]}, index=[10, 20])
+    frame.to_parquet(path)
+    got = read_table("prices", path)
+    assert list(got.columns) == ["stock", "date", "close"] and got["stock"].tolist() == ["A", "B"]
+
+
+def test_decimal_comma_gets_a_hint(tmp_path: Path) -> None:
+    text = BASE["prices"].replace("10.5", '"10,5"')
+    with pytest.raises(InputError) as err:
+        read_table("prices", write_case(tmp_path, {"prices": text})["prices"])
+    assert [str(p) for p in err.value.problems] == [
+        "prices.csv, row 2, column close: not a number: '10,5' (use '.' for decimals, no thousands separators)"]
