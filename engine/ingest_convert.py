@@ -37,25 +37,31 @@ def convert_column(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: Prob
     return values
 
 
+def _is_number(raw: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype)
+
+
 def to_text(raw: pd.Series) -> pd.Series:
     """Text cells, surrounding whitespace stripped, blank -> NaN; whole numbers without '.0'."""
-    if pd.api.types.is_bool_dtype(raw.dtype) or not (
-            pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_datetime64_any_dtype(raw.dtype)):
-        text = raw.astype(str).str.strip()
-        text = text.where(raw.notna() & (text != ""))
-        return text.astype(str)
+    if _is_number(raw):
+        return _numbers_as_text(raw)
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw.dt.strftime("%Y-%m-%d").astype(str)
+    text = raw.astype(str).str.strip()
+    return text.where(raw.notna() & (text != "")).astype(str)
+
+
+def _numbers_as_text(raw: pd.Series) -> pd.Series:
+    """Numeric ids (Parquet) as text: 123 and 123.0 -> "123", 1.5 -> "1.5", missing -> NaN."""
+    if pd.api.types.is_integer_dtype(raw.dtype) and not raw.hasnans:
+        return raw.astype("int64").astype(str)
     values = raw.astype("float64").to_numpy()
     out = np.full(len(values), np.nan, dtype=object)
     ok = np.isfinite(values)
     whole = ok & (np.mod(values, 1.0, where=ok, out=np.ones_like(values)) == 0) & (np.abs(values) < 1e16)
-    if pd.api.types.is_integer_dtype(raw.dtype) and not raw.hasnans:
-        out[:] = raw.astype("int64").astype(str).to_numpy()
-    else:
-        out[whole] = values[whole].astype(np.int64).astype(str)
-        frac = ok & ~whole
-        out[frac] = [repr(float(v)) for v in values[frac]]
+    out[whole] = values[whole].astype(np.int64).astype(str)
+    frac = ok & ~whole
+    out[frac] = [repr(float(v)) for v in values[frac]]  # rare: fractional ids
     return pd.Series(out, index=raw.index, dtype=str)
 
 
@@ -111,7 +117,7 @@ def _to_date(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemLog
 
 def _to_number(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemLog) -> pd.Series:
     """Numbers (float64): non-numeric, NaN, infinite and out-of-bound cells reported."""
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+    if _is_number(raw):
         values = raw.astype("float64")
         was_nan_word = values.isna().to_numpy() & raw.notna().to_numpy()
         unparsed = np.zeros(len(raw), dtype=bool)

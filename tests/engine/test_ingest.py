@@ -153,6 +153,8 @@ def test_parquet_integer_ids_become_text_without_decimal(tmp_path: Path) -> None
     pq.write_table(pa.table({"investor_id": pa.array([123, 7], pa.int64()),
                              "investor_type": ["H", "L"]}), path)
     assert read_table("investors", path)["investor_id"].tolist() == ["123", "7"]
+    pq.write_table(pa.table({"investor_id": pa.array([123.0, 5.0]), "investor_type": ["H", "L"]}), path)
+    assert read_table("investors", path)["investor_id"].tolist() == ["123", "5"]
     pq.write_table(pa.table({"investor_id": pa.array([123.0, None, 5.0]),
                              "investor_type": ["H", "L", "IF"]}), path)
     with pytest.raises(InputError) as err:
