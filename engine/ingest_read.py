@@ -165,9 +165,14 @@ def _report_parse_error(data: bytes, n_columns: int, exc: Exception, log: Proble
         if len(fields) > n_columns:
             found = True
             log.add(i + 1, None, f"the row has {len(fields)} fields but the header has {n_columns}")
-    if not found:
-        match = re.search(r"line (\d+)", str(exc))
-        log.add(int(match.group(1)) if match else None, None, f"cannot parse the CSV: {exc}")
+    if found:
+        return
+    quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+    if quote:  # pandas counts lines from 0 here
+        log.add(int(quote.group(1)) + 1, None, 'a quote (") opened in this row is never closed')
+        return
+    line = re.search(r"line (\d+)", str(exc))
+    log.add(int(line.group(1)) if line else None, None, f"cannot parse the CSV: {exc}")
 
 
 def _read_parquet(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | None:

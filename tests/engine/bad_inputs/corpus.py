@@ -132,6 +132,8 @@ CASES: list[BadCase] = [
     _case("event_before_first_trade", "events",
           set_cell(set_cell(E, 3, "event_date", "2024-01-03"), 3, "reference_start", "2024-01-01"),
           ("events.csv", 3, "event_date", "is not after the first trade of 'BBB' (2024-01-03)")),
+    _case("unclosed_quote", "prices", set_cell(P, 3, "stock", '"AAA'),
+          ("prices.csv", 3, None, 'a quote (") opened in this row is never closed')),
     _case("sqlite_as_table", "trades", _sqlite_bytes(), ("trades.csv", None, None, "SQLite database")),
 ]
 
