@@ -50,3 +50,25 @@ def sample_raster() -> RasterData:
     dates = panel.dates
     return build_raster(panel, ids[order], cluster[order], 0.01,
                         dates[-20].astype(dt.date), dates[-1].astype(dt.date))
+
+
+def sample_cube(n: int = 400, n_windows: int = 6, seed: int = 2):
+    """Three clusters per window; S000..S004 jump into the rewarding corner in the last window."""
+    from engine.viewdata_cube import build_cube
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"S{k:03d}" if k < 5 else f"I{k:03d}" for k in range(n)], dtype=object)
+    order = np.argsort(ids.astype(str))
+    ids = ids[order]
+    centres = np.array([[-0.6, 0.2, -0.5], [0.1, 0.1, 0.0], [0.8, 0.8, 0.8]])
+    labels = rng.integers(0, 2, size=(n_windows, n)).astype(np.int16)
+    labels[rng.random((n_windows, n)) < 0.2] = -1
+    is_s = np.char.startswith(ids.astype(str), "S")
+    labels[:, is_s] = -1
+    labels[-1, is_s] = 2
+    feats = centres[np.maximum(labels, 0)] + rng.normal(0, 0.05, size=(n_windows, n, 3))
+    feats[..., 1] = np.clip(feats[..., 1], 0, 1)
+    feats[labels < 0] = np.nan
+    starts = np.arange(n_windows) * 5
+    base = np.datetime64("2023-01-02")
+    return build_cube(ids, base + starts, base + starts + 19, feats, labels, 2,
+                      ids[is_s], +1)

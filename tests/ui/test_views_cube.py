@@ -1,0 +1,139 @@
+"""Cube view: 2D fallback offscreen, window slider, clicks ask for the point's investor."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.view_probe import click, pixel
+from tests.ui.view_samples import sample_cube
+from views.cube_canvas import gl_available
+from views.cube_view import CubeView
+from views.selection_types import Selection
+
+
+@pytest.fixture
+def view(qtbot):
+    v = CubeView(force_2d=True)
+    qtbot.addWidget(v)
+    v.resize(1100, 420)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(sample_cube())
+    return v
+
+
+def _screen_of(view, panel: int, investor: str):
+    """Viewport pixel of an investor's point in 2D panel ``panel`` of the current window."""
+    from views.cube_2d import PAIRS
+    data = view._data
+    pos = int(np.flatnonzero(data.ids == investor)[0])
+    i, j = PAIRS[panel]
+    x, y = data.coords[view._window, pos, [i, j]]
+    plot = view.canvas.panels[panel]
+    vb = plot.getPlotItem().getViewBox()
+    from tests.ui.view_probe import widget_point
+    return plot, widget_point(plot, vb, float(x), float(y))
+
+
+def test_falls_back_to_projections_without_gl(view, qtbot):
+    from PySide6.QtGui import QGuiApplication
+    if QGuiApplication.platformName() == "offscreen":
+        assert not gl_available()
+    auto = CubeView()
+    qtbot.addWidget(auto)
+    assert auto.is_3d == gl_available()
+    assert not view.is_3d and len(view.canvas.panels) == 3
+
+
+def test_opens_on_last_window_with_active_points(view):
+    data = view._data
+    assert view.slider.value() == data.n_windows - 1
+    assert view._points.pos.size == int((data.labels[-1] >= 0).sum())
+    view.slider.setValue(0)
+    assert view._points.pos.size == int((data.labels[0] >= 0).sum())
+
+
+def test_click_on_point_requests_that_investor(view):
+    # S003 sits alone near the rewarding corner: a click on it must name it and nothing else
+    got = []
+    view.selection_requested.connect(got.append)
+    for panel in range(3):
+        plot, point = _screen_of(view, panel, "S003")
+        before = len(got)
+        click(plot, point)
+        assert len(got) == before + 1
+        assert got[-1].ids <= {f"S{k:03d}" for k in range(5)}  # the suspects' points overlap
+        assert got[-1].source == "cube" and got[-1].mode == "replace"
+
+
+def _loner(view, panel: int) -> str:
+    """The active investor farthest from any other point in 2D panel ``panel``."""
+    from views.cube_2d import PAIRS
+    i, j = PAIRS[panel]
+    pos = view._points.pos
+    xy = view._data.coords[view._window, pos][:, [i, j]]
+    d = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    return str(view._data.ids[pos[np.argmax(d.min(axis=1))]])
+
+
+def test_click_names_exactly_the_point(view):
+    loner = _loner(view, 1)
+    got = []
+    view.selection_requested.connect(got.append)
+    plot, point = _screen_of(view, 1, loner)
+    click(plot, point, Qt.KeyboardModifier.ShiftModifier)
+    assert len(got) == 1
+    assert got[0].ids == frozenset({loner}) and got[0].focus == loner and got[0].mode == "add"
+
+
+def test_selected_point_drawn_on_top(view):
+    loner = _loner(view, 0)
+    plot, point = _screen_of(view, 0, loner)
+    base = pixel(plot, point)
+    got = []
+    view.selection_requested.connect(got.append)
+    view.apply_selection(Selection(ids=frozenset({loner}), focus=None))
+    assert view.highlighted_ids() == frozenset({loner}) and got == []
+    c = pixel(plot, point)
+    assert (c.red(), c.green(), c.blue()) == pytest.approx((0xD5, 0x5E, 0x00), abs=40)  # selected colour
+    assert (c.red(), c.green(), c.blue()) != (base.red(), base.green(), base.blue())
+
+
+def test_selection_of_inactive_investor_not_drawn(view):
+    data = view._data
+    inactive = str(data.ids[np.flatnonzero(data.labels[-1] < 0)[0]])
+    view.apply_selection(Selection(ids=frozenset({inactive, "unknown"}), focus=inactive))
+    assert view.highlighted_ids() == frozenset()
+    view.slider.setValue(int(np.flatnonzero(data.labels[:, data.ids == inactive][:, 0] >= 0)[0]))
+    assert view.highlighted_ids() == frozenset({inactive})
+
+
+@pytest.mark.gl
+def test_gl_cube_renders_and_picks(qtbot):
+    if not gl_available():
+        pytest.skip("no OpenGL context on this platform")
+    v = CubeView()
+    qtbot.addWidget(v)
+    v.resize(700, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(sample_cube())
+    assert v.is_3d
+    canvas = v.canvas
+    image = canvas.gl.grabFramebuffer()
+    assert not image.isNull()
+    screen = canvas.screen_positions()
+    k = int(np.flatnonzero(np.isfinite(screen[:, 0]))[0])
+    got = []
+    v.selection_requested.connect(got.append)
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    QTest.mouseClick(canvas.gl, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(int(round(screen[k, 0])), int(round(screen[k, 1]))))
+    assert len(got) == 1
+    picked = next(iter(got[0].ids))
+    p = int(np.flatnonzero(v._data.ids == picked)[0])
+    kk = int(np.flatnonzero(v._points.pos == p)[0])
+    assert np.hypot(*(screen[kk] - screen[k])) <= 6.0

@@ -1,0 +1,211 @@
+"""The k-means feature cube (A, a, E) per window, with a window slider.
+
+Points are the investors active in the chosen window, coloured by their (relabelled)
+cluster; the rewarding corner is marked; selection, focus and hover are lifted overlay
+layers; a click on a point asks for its investor. With OpenGL the cube is 3D and picked by
+projection; without it (always on the offscreen platform) it shows three 2D projections
+with the same interactions.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from engine.figures import ReportFigure
+from engine.viewdata_cube import CubeData
+from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.cube_2d import Cube2DCanvas
+from views.cube_canvas import Overlay, WindowPoints, cluster_name, gl_available
+from views.selection_types import mode_for_modifiers
+
+
+def _make_canvas(describe, force_2d: bool) -> QWidget:
+    """The 3D canvas when OpenGL works here, else the 2D projections."""
+    if not force_2d and gl_available():
+        from views.cube_gl import CubeGLCanvas
+        return CubeGLCanvas(describe)
+    return Cube2DCanvas(describe)
+
+
+class CubeView(BaseView):
+    """Feature cube with a window slider; 3D when OpenGL is available."""
+
+    view_name = "cube"
+    title = "Feature cube"
+    default_area = "center"
+
+    def __init__(self, parent: QWidget | None = None, force_2d: bool = False) -> None:
+        super().__init__(parent)
+        self._data: CubeData | None = None
+        self._index = pd.Index([], dtype=object)
+        self._window = 0
+        self._points: WindowPoints | None = None
+        self._hover = -1
+        self._highlighted: frozenset[str] = frozenset()
+        self.canvas = _make_canvas(self._describe, force_2d)
+        self.canvas.signals.clicked.connect(self._on_clicked)
+        self.canvas.signals.hovered.connect(self._on_hovered)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setMinimum(0)
+        self.slider.setMaximum(0)
+        self.slider.valueChanged.connect(self.show_window)
+        self.window_label = QLabel(" ")
+        self.legend = QLabel(" ")
+        self.legend.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Window"))
+        top.addWidget(self.slider, 1)
+        top.addWidget(self.window_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.legend)
+
+    @property
+    def is_3d(self) -> bool:
+        return bool(getattr(self.canvas, "is_gl", False))
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> CubeData:
+        from engine.viewdata import for_cube
+        return for_cube(inputs.result)
+
+    # -- data ---------------------------------------------------------------------------
+    def set_data(self, viewdata: CubeData) -> None:
+        self._data = viewdata
+        self._index = pd.Index(viewdata.ids, dtype=object)
+        last = max(viewdata.n_windows - 1, 0)
+        self.slider.blockSignals(True)
+        self.slider.setMaximum(last)
+        self.slider.setValue(last)
+        self.slider.blockSignals(False)
+        self.legend.setText(self._legend_text(viewdata))
+        self.show_window(last)
+
+    def show_window(self, window: int) -> None:
+        """Draw the investors active in ``window`` (the slider calls this)."""
+        data = self._data
+        if data is None or data.n_windows == 0:
+            return
+        self._window = int(window)
+        pos = data.active(self._window)
+        self._points = WindowPoints(pos=pos, xyz=data.coords[self._window, pos],
+                                    labels=data.labels[self._window, pos], n_clusters=data.n_clusters,
+                                    rewarding=data.rewarding_cluster, corner=data.corner)
+        self.window_label.setText(f"{self._window + 1}/{data.n_windows}: "
+                                  f"{data.window_start[self._window]} – {data.window_end[self._window]}"
+                                  f"  ({pos.size:,} investors)")
+        self._hover = -1
+        self.canvas.set_points(self._points)
+        self.apply_selection(self._selection)
+
+    @staticmethod
+    def _legend_text(data: CubeData) -> str:
+        n_susp = int(data.suspect.sum())
+        corner = ", ".join(f"{v:+.0f}" for v in data.corner)
+        return (f"{data.n_clusters} clusters; rewarding cluster {data.rewarding_cluster} "
+                f"(nearest ({corner})); {n_susp} suspects. Click a point to select its investor.")
+
+    def clear(self) -> None:
+        self._data = None
+        self._points = None
+        self._index = pd.Index([], dtype=object)
+        self._highlighted = frozenset()
+        self._hover = -1
+        self.slider.blockSignals(True)
+        self.slider.setMaximum(0)
+        self.slider.blockSignals(False)
+        self.window_label.setText(" ")
+        self.legend.setText(" ")
+        self.canvas.clear_points()
+
+    # -- selection and hover ------------------------------------------------------------
+    def _window_index(self, positions: np.ndarray) -> np.ndarray:
+        """Indices into the current window's points of view positions (-1 if inactive)."""
+        pts = self._points
+        out = np.full(positions.size, -1, dtype=np.int64)
+        if pts is None or pts.pos.size == 0 or positions.size == 0:
+            return out
+        k = np.minimum(np.searchsorted(pts.pos, positions), pts.pos.size - 1)
+        hit = (positions >= 0) & (pts.pos[k] == positions)
+        out[hit] = k[hit]
+        return out
+
+    def apply_selection(self, selection: Selection) -> None:
+        self._selection = selection
+        if self._points is None:
+            self._highlighted = frozenset()
+            return
+        ids = sorted(selection.ids)
+        positions = self._index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, np.int64)
+        in_window = self._window_index(positions)
+        self._highlighted = frozenset(i for i, k in zip(ids, in_window) if k >= 0)
+        focus = -1
+        if selection.focus is not None:
+            fpos = self._index.get_indexer(pd.Index([selection.focus], dtype=object))
+            focus = int(self._window_index(fpos)[0])
+        self.canvas.set_overlay(Overlay(selected=in_window[in_window >= 0], focus=focus, hover=self._hover))
+
+    def apply_hover(self, investor_id: str | None) -> None:
+        pos = self._index.get_indexer(pd.Index([investor_id], dtype=object)) if investor_id else np.array([-1])
+        self._hover = int(self._window_index(pos)[0])
+        self.apply_selection(self._selection)
+
+    def highlighted_ids(self) -> frozenset[str]:
+        return self._highlighted
+
+    # -- interaction --------------------------------------------------------------------
+    def _describe(self, position: int) -> str:
+        data = self._data
+        if data is None:
+            return ""
+        label = int(data.labels[self._window, position])
+        a, m, e = data.coords[self._window, position]
+        tag = "  suspect" if data.suspect[position] else ""
+        return (f"{data.ids[position]}{tag}\n{cluster_name(label, data.rewarding_cluster)}\n"
+                f"A {a:+.2f}  a {m:.2f}  E {e:+.2f}")
+
+    def _on_clicked(self, position: int, modifiers) -> None:
+        if self._data is None or position < 0:
+            return
+        investor = str(self._data.ids[position])
+        mode = mode_for_modifiers(bool(modifiers & Qt.KeyboardModifier.ControlModifier),
+                                  bool(modifiers & Qt.KeyboardModifier.ShiftModifier),
+                                  bool(modifiers & Qt.KeyboardModifier.AltModifier))
+        self._request({investor}, focus=None if mode == "remove" else investor, mode=mode)
+
+    def _on_hovered(self, position: int) -> None:
+        if self._data is not None and position >= 0:
+            self.hover_requested.emit(str(self._data.ids[position]))
+
+    def snapshot(self) -> ReportFigure:
+        data = self._data
+        caption = "No k-means result."
+        if data is not None and data.n_windows:
+            caption = (f"Window {self._window + 1} of {data.n_windows} "
+                       f"({data.window_start[self._window]} – {data.window_end[self._window]}): "
+                       f"investors in (A, a, E), coloured by cluster; star = rewarding corner; "
+                       f"{'3D view' if self.is_3d else 'projections A-a, A-E, a-E'}.")
+        return ReportFigure(title="k-means feature cube", png=self._png(), caption=caption)
+
+    def _png(self) -> bytes:
+        """PNG of the view; in 3D the GL framebuffer is painted over the widget grab, which
+        drops the GL canvas's QPainter text (axis names, corner label)."""
+        if not self.is_3d:
+            return widget_png(self)
+        image = self.grab().toImage()
+        gl_widget = self.canvas.gl
+        painter = QPainter(image)
+        painter.drawImage(QRect(gl_widget.mapTo(self, QPoint(0, 0)), gl_widget.size()),
+                          gl_widget.grabFramebuffer())
+        painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        buffer.close()
+        return bytes(data.data())
