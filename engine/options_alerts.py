@@ -120,7 +120,9 @@ def top_accounts(rows: pd.DataFrame, day: np.datetime64, n: int, suspects: froze
     """The ``n`` accounts with most options volume on ``day`` (ties: investor_id)."""
     if "investor_id" not in rows.columns:
         return ()
-    on_day = rows[(rows["date"].to_numpy().astype("datetime64[D]") == day) & rows["investor_id"].notna()]
+    ids = rows["investor_id"]
+    named = ids.notna().to_numpy(bool) & (ids.astype(str).str.strip() != "").to_numpy(bool)
+    on_day = rows[(rows["date"].to_numpy().astype("datetime64[D]") == day) & named]
     if on_day.empty:
         return ()
     vol = on_day.groupby("investor_id", sort=True)["volume"].sum()
