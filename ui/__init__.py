@@ -1,0 +1,1 @@
+"""The workbench's Qt layer: application, main window, session, selection, workers, dialogs."""

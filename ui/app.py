@@ -1,0 +1,114 @@
+"""Start the GUI: QApplication, theme, error hook, main window; open a case or the demo."""
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from engine.applog import APP_NAME
+
+log = logging.getLogger(__name__)
+
+# Measured (benchmarks/bench_gui.py): see the report; True runs analyses in a child process.
+ANALYSIS_IN_PROCESS = False
+
+_DARK = {
+    QPalette.ColorRole.Window: "#2B2D31", QPalette.ColorRole.WindowText: "#E6E6E6",
+    QPalette.ColorRole.Base: "#1E1F22", QPalette.ColorRole.AlternateBase: "#26282C",
+    QPalette.ColorRole.ToolTipBase: "#2B2D31", QPalette.ColorRole.ToolTipText: "#E6E6E6",
+    QPalette.ColorRole.Text: "#E6E6E6", QPalette.ColorRole.Button: "#33363B",
+    QPalette.ColorRole.ButtonText: "#E6E6E6", QPalette.ColorRole.BrightText: "#FF6B6B",
+    QPalette.ColorRole.Highlight: "#3D6FB4", QPalette.ColorRole.HighlightedText: "#FFFFFF",
+    QPalette.ColorRole.Link: "#6FA8FF", QPalette.ColorRole.PlaceholderText: "#8A8F98",
+}
+
+
+def dark_palette() -> QPalette:
+    """A readable dark palette (disabled text dimmed)."""
+    palette = QPalette()
+    for role, colour in _DARK.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7A7F87"))
+    return palette
+
+
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(theme: str) -> bool:
+    """Apply 'light', 'dark' or 'system' to the app and the views; returns whether dark."""
+    import pyqtgraph as pg
+    from views import _style
+    app = QApplication.instance()
+    dark = theme == "dark" or (theme == "system" and system_is_dark())
+    assert isinstance(app, QApplication)
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+    _style.set_dark(dark)
+    for widget in app.allWidgets():
+        if isinstance(widget, pg.GraphicsView):
+            widget.setBackground(_style.theme().background)
+    return dark
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Uncaught errors: traceback to the log, a short message on screen."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    log.error("uncaught error", exc_info=(exc_type, exc, tb))
+    if QApplication.instance() is not None:
+        from ui.dialogs.error_dialog import show_error
+        show_error(QApplication.activeWindow(), "Unexpected error", exc.with_traceback(tb))
+
+
+def install_excepthook() -> None:
+    sys.excepthook = _excepthook
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists) with name, style and icon set."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("Insider-trading workbench")
+    app.setOrganizationName(APP_NAME)
+    app.setStyle("Fusion")
+    from ui.icons import app_icon
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def build_window(in_process: bool = ANALYSIS_IN_PROCESS):
+    """Settings, theme and the main window with every registered view (not shown)."""
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+    from views import VIEW_REGISTRY
+    settings = Settings()
+    dark = apply_theme(settings.theme())
+    window = MainWindow(VIEW_REGISTRY, settings, in_process=in_process)
+    window.actions["dark_theme"].blockSignals(True)
+    window.actions["dark_theme"].setChecked(dark)
+    window.actions["dark_theme"].blockSignals(False)
+    return window
+
+
+def run_gui(case: str | None = None, demo: bool = False) -> int:
+    """Show the workbench; open ``case`` or the demo once the event loop runs."""
+    app = make_app()
+    install_excepthook()
+    window = build_window()
+    window.show()
+    if case:
+        QTimer.singleShot(0, lambda: window.open_case_path(case))
+    elif demo:
+        QTimer.singleShot(0, window.open_demo)
+    return app.exec()

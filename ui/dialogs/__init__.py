@@ -1,0 +1,1 @@
+"""Dialogs: import wizard, parameters, event picker, about/provenance, errors."""

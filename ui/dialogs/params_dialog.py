@@ -1,0 +1,183 @@
+"""Every AnalysisParams setting with its default and a one-line explanation.
+
+Explanations are the comments next to each field in ``engine/params.py`` (one source of
+truth for METHOD.md defaults); values are edited as text or spin boxes and validated on OK.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import re
+import typing
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+
+from engine import params as params_mod
+from engine.params import AnalysisParams
+
+SECTION_TITLES = {"kmeans": "Single suspects (k-means)", "svn": "Rings (validated network)",
+                  "options": "Options flow", "episodes": "Triage episodes"}
+_FIELD_COMMENT = re.compile(r"^\s+(\w+)\s*:[^=]+=.*?#\s*(.+?)\s*$")
+# METHOD.md wording for fields that carry no comment in engine/params.py
+_FALLBACK_HELP = {
+    "expiry_share_suspicious": "share of volume with short expiry above which expiry clustering is suspicious",
+    "iforest_contamination": "share of days the IsolationForest treats as outliers",
+    "iforest_seed": "random seed of the IsolationForest",
+    "alert_threshold": "daily risk above which a day is an alert",
+    "high_threshold": "daily risk above which an alert is HIGH (else MEDIUM)",
+    "narrative_model": "local model name for the optional narrative drafts",
+    "narrative_url": "loopback address of the local model server",
+    "weight_direction": "weight of the direction component (share in the rewarding direction)",
+    "weight_concentration": "weight of the concentration component (the episode's magnitudo)",
+    "weight_exposure": "weight of the exposure-jump component",
+    "weight_timing": "weight of the timing component",
+    "timing_decay_days": "trading days over which timing decays as exp(-g/days) before the reference period",
+    "high_risk_score": "episode score from which an episode is high risk",
+}
+
+
+@lru_cache(maxsize=None)
+def field_explanations(cls: type) -> dict[str, str]:
+    """Field name -> the comment written next to it in engine/params.py."""
+    out: dict[str, str] = {}
+    for line in inspect.getsource(cls).splitlines():
+        m = _FIELD_COMMENT.match(line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    for f in dataclasses.fields(cls):
+        if f.name not in out and f.name in _FALLBACK_HELP:
+            out[f.name] = _FALLBACK_HELP[f.name]
+    return out
+
+
+def _field_type(cls: type, name: str) -> tuple[type, bool]:
+    """The field's base type and whether None is allowed."""
+    hint = typing.get_type_hints(cls, vars(params_mod))[name]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if args:
+        return args[0], True
+    return hint, False
+
+
+class _FieldEditor:
+    """One setting's widget and its parser."""
+
+    def __init__(self, cls: type, f: dataclasses.Field, value: Any, parent: QWidget) -> None:
+        self.name = f.name
+        self.kind, self.optional = _field_type(cls, f.name)
+        self.default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        if self.kind is bool:
+            self.widget: QWidget = QCheckBox(parent)
+        elif self.kind is int and not self.optional:
+            spin = QSpinBox(parent)
+            spin.setRange(-1_000_000_000, 1_000_000_000)
+            self.widget = spin
+        else:
+            self.widget = QLineEdit(parent)
+            if self.optional:
+                self.widget.setPlaceholderText("(empty = automatic)")
+        self.widget.setObjectName(f"param_{f.name}")
+        self.set(value)
+
+    def set(self, value: Any) -> None:
+        if isinstance(self.widget, QCheckBox):
+            self.widget.setChecked(bool(value))
+        elif isinstance(self.widget, QSpinBox):
+            self.widget.setValue(int(value))
+        else:
+            self.widget.setText("" if value is None else str(value))
+
+    def value(self) -> Any:
+        """The typed value; raises ValueError with a readable message."""
+        if isinstance(self.widget, QCheckBox):
+            return self.widget.isChecked()
+        if isinstance(self.widget, QSpinBox):
+            return self.widget.value()
+        text = self.widget.text().strip()
+        if text == "" and self.optional:
+            return None
+        try:
+            return self.kind(text) if self.kind in (int, float) else text
+        except ValueError:
+            raise ValueError(f"{self.name}: {text!r} is not a valid {self.kind.__name__}") from None
+
+
+class ParametersDialog(QDialog):
+    """Edit a copy of the analysis parameters; ``params()`` gives the result after OK."""
+
+    def __init__(self, current: AnalysisParams, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("parameters_dialog")
+        self.setWindowTitle("Analysis parameters")
+        self._params = current
+        self.editors: dict[str, dict[str, _FieldEditor]] = {}
+        tabs = QTabWidget(self)
+        for section in dataclasses.fields(AnalysisParams):
+            sub = getattr(current, section.name)
+            cls = type(sub)
+            notes = field_explanations(cls)
+            page = QWidget()
+            form = QFormLayout(page)
+            self.editors[section.name] = {}
+            for f in dataclasses.fields(cls):
+                editor = _FieldEditor(cls, f, getattr(sub, f.name), page)
+                self.editors[section.name][f.name] = editor
+                help_text = notes.get(f.name, "")
+                label = QLabel(f"{f.name.replace('_', ' ')}", page)
+                label.setToolTip(help_text)
+                editor.widget.setToolTip(help_text)
+                row = QWidget(page)
+                box = QVBoxLayout(row)
+                box.setContentsMargins(0, 0, 0, 0)
+                box.setSpacing(0)
+                box.addWidget(editor.widget)
+                hint = QLabel(f"{help_text} — default: {editor.default}", row)
+                hint.setWordWrap(True)
+                hint.setEnabled(False)
+                box.addWidget(hint)
+                form.addRow(label, row)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(page)
+            tabs.addTab(scroll, SECTION_TITLES.get(section.name, section.name))
+        self.error = QLabel("", self)
+        self.error.setObjectName("parameters_error")
+        self.error.setStyleSheet("color: #C00000")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel
+                                   | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(640, 560)
+
+    def restore_defaults(self) -> None:
+        for section in self.editors.values():
+            for editor in section.values():
+                editor.set(editor.default)
+
+    def collect(self) -> AnalysisParams:
+        """The edited parameters; raises ValueError naming the bad field."""
+        data = {s: {n: e.value() for n, e in eds.items()} for s, eds in self.editors.items()}
+        try:
+            return AnalysisParams.from_dict(data)
+        except TypeError as exc:
+            raise ValueError(str(exc)) from None
+
+    def accept(self) -> None:
+        try:
+            self._params = self.collect()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+    def params(self) -> AnalysisParams:
+        return self._params

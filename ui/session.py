@@ -1,0 +1,198 @@
+"""The open case, its event, settings and latest result, and the analysis task.
+
+``Session`` is GUI state, not analytics: it opens the ``CaseStore``, hands immutable
+inputs to the ``TaskRunner`` (which runs ``engine.pipeline.analyze`` and prepares each
+view's data off the GUI thread) and announces what changed with signals.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from engine.params import AnalysisParams
+from engine.progress import Reporter
+from engine.tables import CaseTables, Event
+from ui.workers import Job, TaskRunner
+from views.base import ViewInputs
+
+log = logging.getLogger(__name__)
+
+Preparer = Callable[[ViewInputs], Any]
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """What the window shows about the open case."""
+
+    path: Path
+    name: str
+    data_hash: str
+    events: tuple[Event, ...]
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class PreparedResult:
+    """An analysis result with every view's prepared data (built on the worker)."""
+
+    result: Any
+    view_data: dict[str, Any] = field(default_factory=dict)
+    view_errors: dict[str, str] = field(default_factory=dict)
+
+
+def analysis_job(case_path: str, tables: CaseTables, event: Event, params: AnalysisParams,
+                 use_cache: bool, reporter: Reporter) -> Any:
+    """Worker body: analyse (or fetch the cached result) with a store opened here."""
+    from engine.case_store import CaseStore
+    from engine.pipeline import analyze
+    store = CaseStore.open(case_path)
+    try:
+        return analyze(tables, event, params, reporter=reporter, store=store, use_cache=use_cache)
+    finally:
+        store.close()
+
+
+def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Preparer]) -> PreparedResult:
+    """Every view's data; a view whose preparation fails is reported, the others shown."""
+    inputs = ViewInputs(result=result, tables=tables)
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, prepare in preparers.items():
+        try:
+            data[name] = prepare(inputs)
+        except Exception as exc:  # one broken view must not hide the others
+            log.error("preparing view %s failed", name, exc_info=True)
+            errors[name] = f"{exc.__class__.__name__}: {exc}"
+    return PreparedResult(result=result, view_data=data, view_errors=errors)
+
+
+class Session(QObject):
+    """Owns the open case and the analysis runs; the single place the GUI changes them."""
+
+    case_opened = Signal(object)          # CaseInfo
+    case_closed = Signal()
+    event_changed = Signal(object)        # Event
+    analysis_started = Signal()
+    analysis_progress = Signal(str, float)
+    analysis_finished = Signal(str)       # "done", "cancelled" or "failed"
+    result_ready = Signal(object)         # PreparedResult
+    result_cleared = Signal()
+    task_failed = Signal(object)          # exception (InputError or other)
+
+    def __init__(self, preparers: Mapping[str, Preparer] | None = None,
+                 in_process: bool = False, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = TaskRunner(self)
+        self.preparers: dict[str, Preparer] = dict(preparers or {})
+        self.in_process = in_process
+        self.store: Any = None
+        self.info: CaseInfo | None = None
+        self.tables: CaseTables | None = None
+        self.event: Event | None = None
+        self.params = AnalysisParams()
+        self.prepared: PreparedResult | None = None
+        self.runner.progress.connect(self._on_progress)
+        self.runner.succeeded.connect(self._on_succeeded)
+        self.runner.failed.connect(self._on_failed)
+        self.runner.cancelled.connect(self._on_cancelled)
+
+    # -- case -----------------------------------------------------------------------------
+    def open_case(self, path: str | Path) -> CaseInfo:
+        """Open a case file (raises ``CaseFileError``); the previous case is closed first."""
+        from engine.case_store import CaseStore
+        store = CaseStore.open(path)
+        try:
+            tables = store.tables()
+            data_hash = store.stored_data_hash()
+        except Exception:
+            store.close()
+            raise
+        self.close_case()
+        self.store, self.tables = store, tables
+        p = Path(path)
+        self.info = CaseInfo(path=p, name=p.stem, data_hash=data_hash,
+                             events=tuple(tables.event_list()),
+                             read_only=bool(getattr(store, "read_only", False)))
+        self.case_opened.emit(self.info)
+        return self.info
+
+    def close_case(self) -> None:
+        """Cancel work, forget the result and close the store."""
+        if self.store is None:
+            return
+        self.runner.cancel()
+        self._clear_result()
+        store, self.store = self.store, None
+        self.tables = self.info = self.event = None
+        store.close()
+        self.case_closed.emit()
+
+    def set_event(self, event_id: str) -> Event:
+        """Choose the case's event to analyse (results are per event)."""
+        if self.info is None:
+            raise RuntimeError("no case is open")
+        event = next(e for e in self.info.events if e.event_id == event_id)
+        if event != self.event:
+            self.runner.cancel()
+            self._clear_result()
+            self.event = event
+            self.event_changed.emit(event)
+        return event
+
+    # -- analysis -------------------------------------------------------------------------
+    def run_analysis(self, params: AnalysisParams | None = None, use_cache: bool = True) -> int:
+        """Analyse the current event (with ``use_cache``, a stored result comes back at
+        once); returns the task generation."""
+        if self.info is None or self.event is None or self.tables is None:
+            raise RuntimeError("open a case and choose an event first")
+        if params is not None:
+            self.params = params
+        tables, preparers = self.tables, dict(self.preparers)
+        job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache),
+                  in_process=self.in_process, name="analysis",
+                  post=lambda result: prepare_all(result, tables, preparers))
+        generation = self.runner.start(job)
+        self.analysis_started.emit()
+        return generation
+
+    def cancel_analysis(self) -> None:
+        self.runner.cancel()
+
+    def shutdown(self, timeout_s: float = 5.0) -> bool:
+        """Cancel, wait (bounded) and close the case: called when the window closes."""
+        ended = self.runner.shutdown(timeout_s)
+        self.close_case()
+        return ended
+
+    @property
+    def result(self) -> Any:
+        return None if self.prepared is None else self.prepared.result
+
+    def _clear_result(self) -> None:
+        if self.prepared is not None:
+            self.prepared = None
+            self.result_cleared.emit()
+
+    @Slot(int, str, float)
+    def _on_progress(self, generation: int, stage: str, fraction: float) -> None:
+        self.analysis_progress.emit(stage, fraction)
+
+    @Slot(int, object)
+    def _on_succeeded(self, generation: int, value: object) -> None:
+        assert isinstance(value, PreparedResult)
+        self.prepared = value
+        self.analysis_finished.emit("done")
+        self.result_ready.emit(value)
+
+    @Slot(int, object)
+    def _on_failed(self, generation: int, exc: object) -> None:
+        self.analysis_finished.emit("failed")
+        self.task_failed.emit(exc)
+
+    @Slot(int)
+    def _on_cancelled(self, generation: int) -> None:
+        self.analysis_finished.emit("cancelled")

@@ -1,0 +1,253 @@
+"""Background work: one task at a time per owner, with progress, cancel and generations.
+
+The engine function is plain Python taking a ``reporter`` keyword (``engine.progress.
+Reporter``). It runs on a Python thread, or — when it would hold the interpreter lock
+long enough to freeze the GUI — in a spawn-context child process that streams progress
+back and is terminated on cancel. Every signal reaches the GUI thread queued; a result
+whose generation is no longer current is dropped on arrival.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue as queue_mod
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from engine.errors import CaseFileError, Cancelled, InputError, Problem, UsageError
+from engine.progress import Reporter
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a task runs: ``fn(*args, reporter=..., **kwargs)``, then ``post(value)``.
+
+    ``post`` always runs on the worker thread of this process (e.g. preparing view data
+    from a result computed in a child process). With ``in_process``, ``fn`` and its
+    arguments must be picklable (a module-level function and plain data).
+    """
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    in_process: bool = False
+    post: Callable[[Any], Any] | None = None
+    name: str = "task"
+
+
+class TaskFailed(Exception):
+    """An unexpected error in a child process, re-raised in the parent with its message."""
+
+
+class _Bridge(QObject):
+    """Per-task signal carrier; emitted from the worker, delivered queued on the GUI thread."""
+
+    progress = Signal(int, str, float)
+    done = Signal(int, object)
+    error = Signal(int, object)
+    stopped = Signal(int)
+
+
+class _Task:
+    def __init__(self, generation: int, job: Job, bridge: _Bridge) -> None:
+        self.generation = generation
+        self.job = job
+        self.bridge = bridge
+        self.cancel_event = threading.Event()
+        self.thread: threading.Thread | None = None
+
+
+class TaskRunner(QObject):
+    """Runs one ``Job`` at a time; starting another cancels and disconnects the previous."""
+
+    started = Signal(int)                # generation
+    progress = Signal(int, str, float)   # generation, stage, overall fraction
+    succeeded = Signal(int, object)      # generation, value
+    failed = Signal(int, object)         # generation, exception
+    cancelled = Signal(int)              # generation
+    finished = Signal(int)               # generation, after any of the three above
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._task: _Task | None = None
+        self._old: list[_Task] = []
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def start(self, job: Job) -> int:
+        """Cancel any running task, then start ``job``; returns its generation."""
+        self.cancel()
+        self._generation += 1
+        bridge = _Bridge()
+        task = _Task(self._generation, job, bridge)
+        bridge.progress.connect(self._on_progress)
+        bridge.done.connect(self._on_done)
+        bridge.error.connect(self._on_error)
+        bridge.stopped.connect(self._on_stopped)
+        task.thread = threading.Thread(target=_run, args=(task,), name=f"itwb-{job.name}", daemon=True)
+        self._task = task
+        self.started.emit(task.generation)
+        task.thread.start()
+        return task.generation
+
+    def cancel(self) -> None:
+        """Ask the running task to stop; it is disconnected at once, so nothing it sends
+        afterwards (progress or result) is applied."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel_event.set()
+        _disconnect(task.bridge)
+        self._old = [t for t in self._old if t.thread is not None and t.thread.is_alive()] + [task]
+        self.cancelled.emit(task.generation)
+        self.finished.emit(task.generation)
+
+    def wait(self, timeout_s: float = 5.0) -> bool:
+        """Wait (bounded) for every started thread to end; True when all ended."""
+        tasks = self._old + ([self._task] if self._task else [])
+        for task in tasks:
+            if task.thread is not None:
+                task.thread.join(timeout_s)
+        return all(t.thread is None or not t.thread.is_alive() for t in tasks)
+
+    def shutdown(self, timeout_s: float = 5.0) -> bool:
+        """Cancel and wait (used when the window closes)."""
+        self.cancel()
+        return self.wait(timeout_s)
+
+    def _current(self, generation: int) -> _Task | None:
+        task = self._task
+        return task if task is not None and task.generation == generation else None
+
+    @Slot(int, str, float)
+    def _on_progress(self, generation: int, stage: str, fraction: float) -> None:
+        if self._current(generation) is not None:
+            self.progress.emit(generation, stage, fraction)
+
+    @Slot(int, object)
+    def _on_done(self, generation: int, value: object) -> None:
+        if self._finish(generation):
+            self.succeeded.emit(generation, value)
+            self.finished.emit(generation)
+
+    @Slot(int, object)
+    def _on_error(self, generation: int, exc: object) -> None:
+        if self._finish(generation):
+            self.failed.emit(generation, exc)
+            self.finished.emit(generation)
+
+    @Slot(int)
+    def _on_stopped(self, generation: int) -> None:
+        if self._finish(generation):
+            self.cancelled.emit(generation)
+            self.finished.emit(generation)
+
+    def _finish(self, generation: int) -> bool:
+        task = self._current(generation)
+        if task is None:
+            return False
+        self._task = None
+        _disconnect(task.bridge)
+        self._old.append(task)
+        return True
+
+
+def _disconnect(bridge: _Bridge) -> None:
+    for signal in (bridge.progress, bridge.done, bridge.error, bridge.stopped):
+        try:
+            signal.disconnect()
+        except (RuntimeError, TypeError):
+            pass
+
+
+def _run(task: _Task) -> None:
+    """Worker-thread body: run the job, report its outcome through the bridge."""
+    gen, job, bridge = task.generation, task.job, task.bridge
+    def on_progress(stage: str, fraction: float) -> None:
+        bridge.progress.emit(gen, stage, fraction)
+
+    reporter = Reporter(on_progress=on_progress, cancel_event=task.cancel_event)
+    try:
+        if job.in_process:
+            value = _run_in_child(job, on_progress, task.cancel_event)
+        else:
+            value = job.fn(*job.args, reporter=reporter, **job.kwargs)
+        reporter.check()
+        if job.post is not None:
+            value = job.post(value)
+            reporter.check()
+    except Cancelled:
+        bridge.stopped.emit(gen)
+    except Exception as exc:  # reported to the GUI; the traceback goes to the log only
+        if not isinstance(exc, (InputError, UsageError, CaseFileError, TaskFailed)):
+            log.error("task %s failed", job.name, exc_info=True)
+        bridge.error.emit(gen, exc)
+    else:
+        bridge.done.emit(gen, value)
+
+
+def _child_main(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                out: Any) -> None:
+    """Child-process body: progress, then exactly one of result / input_error / error."""
+    reporter = Reporter(on_progress=lambda stage, frac: out.put(("progress", stage, frac)))
+    try:
+        value = fn(*args, reporter=reporter, **kwargs)
+    except InputError as exc:
+        out.put(("input_error", [(p.file, p.row, p.column, p.message) for p in exc.problems]))
+    except (UsageError, CaseFileError) as exc:
+        out.put(("user_error", exc.__class__.__name__, str(exc)))
+    except Exception as exc:
+        out.put(("error", f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
+    else:
+        out.put(("result", value))
+
+
+def _run_in_child(job: Job, on_progress: Callable[[str, float], None],
+                  cancel: threading.Event) -> Any:
+    """Run ``job.fn`` in a spawned process, relaying progress; terminate it on cancel."""
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    proc = ctx.Process(target=_child_main, args=(job.fn, job.args, job.kwargs, out), daemon=True)
+    proc.start()
+    try:
+        while True:
+            if cancel.is_set():
+                raise Cancelled()
+            try:
+                msg = out.get(timeout=POLL_SECONDS)
+            except queue_mod.Empty:
+                if not proc.is_alive() and out.empty():
+                    raise TaskFailed(f"the {job.name} process ended unexpectedly "
+                                     f"(exit code {proc.exitcode})") from None
+                continue
+            kind = msg[0]
+            if kind == "progress":
+                on_progress(msg[1], msg[2])
+            elif kind == "result":
+                return msg[1]
+            elif kind == "input_error":
+                raise InputError([Problem(*p) for p in msg[1]])
+            elif kind == "user_error":
+                raise (UsageError if msg[1] == "UsageError" else CaseFileError)(msg[2])
+            else:
+                log.error("task %s failed in its process:\n%s", job.name, msg[2])
+                raise TaskFailed(msg[1])
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(timeout=5)
+        out.close()
