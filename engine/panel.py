@@ -11,6 +11,7 @@ API (``panel = TargetPanel.build(tables, stock)``):
   ``panel.index`` is the same as a ``pandas.Index``; ``panel.rows_of(ids)`` gives rows
   (-1 for ids without an active target-stock record).
 - ``panel.dates``: the stock's trading calendar, ``datetime64[D]`` (engine.calendar).
+- ``first_record()`` / ``first_day()``: each investor's first record index / calendar day.
 - per record, sorted by (inv, day): ``inv`` (int32 row), ``day`` (int32 calendar index),
   ``vb, vs, ab, as_`` (float64 shares bought / sold, turnover bought / sold).
 - ``alpha()``: position after each record, Σ (Ab − As) over the investor's records up to and
@@ -122,6 +123,10 @@ class TargetPanel:
     def first_record(self) -> np.ndarray:
         """Index of each investor's first record (records are grouped by investor)."""
         return np.searchsorted(self.inv, np.arange(self.n_investors))
+
+    def first_day(self) -> np.ndarray:
+        """Each investor's first active calendar day (every investor has at least one record)."""
+        return self.day[self.first_record()].astype(np.int64)
 
     # -- daily quantities per record ----------------------------------------------------
     def alpha(self) -> np.ndarray:
