@@ -45,8 +45,11 @@ def rewarding_corner(direction_sign: int) -> np.ndarray:
 
 def build_cube(ids: np.ndarray, window_start: np.ndarray, window_end: np.ndarray,
                features: np.ndarray, labels: np.ndarray, rewarding_cluster: int,
-               suspect_ids: np.ndarray, direction_sign: int) -> CubeData:
-    """Cube arrays from k-means output; ``suspect_ids`` may name ids outside ``ids`` (ignored)."""
+               suspect_ids: np.ndarray, direction_sign: int, n_clusters: int | None = None) -> CubeData:
+    """Cube arrays from k-means output; ``suspect_ids`` may name ids outside ``ids`` (ignored).
+
+    ``n_clusters`` is K; by default the largest label + 1.
+    """
     ids_o = np.asarray(ids, dtype=object)
     lab = np.asarray(labels, dtype=np.int16)
     if lab.shape != np.asarray(features).shape[:2]:
@@ -55,9 +58,9 @@ def build_cube(ids: np.ndarray, window_start: np.ndarray, window_end: np.ndarray
     pos = index.get_indexer(pd.Index(np.asarray(suspect_ids, dtype=object), dtype=object))
     suspect = np.zeros(ids_o.size, dtype=bool)
     suspect[pos[pos >= 0]] = True
-    k = int(lab.max()) + 1 if lab.size and lab.max() >= 0 else 0
+    k = n_clusters if n_clusters is not None else (int(lab.max()) + 1 if lab.size else 0)
     return CubeData(ids=ids_o, window_start=np.asarray(window_start, dtype="datetime64[D]"),
                     window_end=np.asarray(window_end, dtype="datetime64[D]"),
                     coords=np.asarray(features, dtype=np.float32), labels=lab,
-                    n_clusters=k, rewarding_cluster=int(rewarding_cluster),
+                    n_clusters=max(int(k), 0), rewarding_cluster=int(rewarding_cluster),
                     corner=rewarding_corner(direction_sign), suspect=suspect)
