@@ -90,13 +90,16 @@ def _component_reason(key: str, k: int, f: DailyOptions, p: OptionsParams, sign:
     return f"the isolation forest finds the day {tail} (anomaly score {a:.2f}; 0.5 is ordinary)"
 
 
-def filings_table_near(filings: pd.DataFrame | None, stock: str, investors: frozenset[str] | np.ndarray,
+def filings_table_near(filings: pd.DataFrame | None, stock: str, case_ids: pd.Series,
                        dates: np.ndarray) -> pd.DataFrame:
-    """Filings on ``stock`` by investors of the case, with their trading-day position."""
+    """Filings on ``stock`` by investors of the case (``case_ids``: the trades' investor_id
+    column), with the calendar position of their date."""
     cols = ["investor_id", "date", "form", "transaction", "pos"]
     if filings is None or filings.empty:
         return pd.DataFrame(columns=cols)
-    rows = filings[(filings["stock"] == stock) & filings["investor_id"].isin(list(investors))].copy()
+    on_stock = filings[filings["stock"] == stock]
+    filers = on_stock["investor_id"].unique()
+    rows = on_stock[on_stock["investor_id"].isin(case_ids[case_ids.isin(filers)].unique())].copy()
     fdates = rows["date"].to_numpy().astype("datetime64[D]")
     inside = (fdates >= dates[0]) & (fdates <= dates[-1]) if dates.size else np.zeros(len(rows), bool)
     rows = rows[inside]

@@ -96,7 +96,8 @@ def iforest_scores(f: DailyOptions, params: OptionsParams) -> tuple[np.ndarray, 
                              random_state=params.iforest_seed, n_jobs=1)
     x = feature_matrix(f)
     forest.fit(x)
-    return -forest.score_samples(x), forest.predict(x) == -1
+    score = forest.score_samples(x)
+    return -score, score < forest.offset_   # predict() would score every day a second time
 
 
 def iforest_component(anomaly: np.ndarray) -> np.ndarray:

@@ -48,10 +48,6 @@ def _unavailable(event: Event, reason: str) -> OptionsResult:
     return OptionsResult(available=False, reason=reason, event_id=event.event_id, stock=event.stock)
 
 
-def _case_investors(tables: CaseTables) -> np.ndarray:
-    return np.unique(tables.trades["investor_id"].to_numpy(object).astype(str))
-
-
 def _pse_events(tables: CaseTables, stock: str) -> tuple[tuple[str, np.datetime64], ...]:
     ev = tables.events[tables.events["stock"] == stock].sort_values(["event_date", "event_id"])
     return tuple((str(i), as_day(d)) for i, d in zip(ev["event_id"], ev["event_date"]))
@@ -78,7 +74,7 @@ def run_options(tables: CaseTables, event: Event, params: OptionsParams, reporte
     rep.advance(0.6)
     pse_list = _pse_events(tables, event.stock)
     ahead = pse_days_ahead(calendar, [d for _, d in pse_list], params.pse_lookahead_days)
-    near = filings_table_near(tables.filings, event.stock, _case_investors(tables), calendar)
+    near = filings_table_near(tables.filings, event.stock, tables.trades["investor_id"], calendar)
     n_filings = filings_near(calendar, near["date"].to_numpy().astype("datetime64[D]"),
                              params.pse_lookahead_days)
     base, risk = combine(components, weights, ahead, n_filings, params)

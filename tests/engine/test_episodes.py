@@ -142,3 +142,15 @@ def test_round_trip_and_section(hand: EpisodesResult) -> None:
     assert doc["n_episodes"] == hand.n_total and doc["weights"] == dict(zip(COMPONENTS, [0.25] * 4))
     means = [r["mean_score"] for r in doc["top_investors"]]
     assert means == sorted(means, reverse=True)
+
+
+def test_demo_hard_insiders_score_high(demo_tables, demo_truth) -> None:
+    res = run_episodes(demo_tables, demo_tables.event(None), EpisodeParams())
+    rows = res.investor_ids.astype(str).searchsorted(demo_truth["hard_insiders"])
+    assert (res.investor_ids[rows] == np.array(demo_truth["hard_insiders"], dtype=object)).all()
+    active = res.max_score[res.n_episodes > 0]
+    assert (res.max_score[rows] >= res.high_risk_score).all()
+    assert np.median(res.max_score[rows]) >= np.percentile(active, 90)
+    # their best episode lies in the reference period
+    best = [np.flatnonzero(res.ep_investor == r)[np.argmax(res.ep_score[res.ep_investor == r])] for r in rows]
+    assert (res.ep_components[best, 3] == 1.0).all()
