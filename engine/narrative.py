@@ -9,7 +9,9 @@ from engine.params import OptionsParams, SvnParams
 from engine.tables import Event
 
 if TYPE_CHECKING:
+    from engine.communities import Ring
     from engine.options_alerts import Alert
+    from engine.suspects import Suspect
 
 _WHY_OPTIONS = {
     1: ("Informed traders ahead of good news such as a takeover bid tend to buy cheap, "
@@ -121,13 +123,13 @@ def explain_ring(*, cluster_id: int, rank: int, members: Iterable[str],
     return " ".join(parts)
 
 
-def explain_object(obj: Any, event: Event, **extra: Any) -> str:
-    """Template for a result object (a Suspect or a ring) by reading its fields."""
+def explain_object(obj: "Suspect | Ring", event: Event, **extra: Any) -> str:
+    """Template for a k-means ``Suspect`` or a validated-network ``Ring`` by its fields."""
     if hasattr(obj, "discontinuity"):
         return explain_suspect(investor_id=obj.investor_id, rank=obj.rank, score=obj.score,
                                discontinuity=obj.discontinuity, shares=obj.shares,
                                directionality=obj.directionality,
                                expected_profit=obj.expected_profit, event=event, **extra)
-    return explain_ring(cluster_id=obj.cluster_id, rank=obj.rank, members=obj.members,
+    return explain_ring(cluster_id=obj.cluster_id, rank=obj.rank, members=[str(m) for m in obj.member_ids],
                         mean_directionality=obj.mean_directionality,
                         mean_expected_profit=obj.mean_expected_profit, event=event, **extra)

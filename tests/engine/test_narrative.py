@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
+import numpy as np
+
+from engine.communities import Ring
 from engine.narrative import explain_alert, explain_object, explain_ring, explain_suspect, when_in_case
 from engine.options_alerts import AccountFlow, Alert
+from engine.suspects import Suspect
 from engine.tables import Event
 
 BUY = Event("E1", "ACME", dt.date(2020, 7, 20), dt.date(2020, 6, 1), "buy", 10.0)
@@ -68,12 +71,15 @@ def test_ring_text_suspicious_or_not() -> None:
     assert "did not trade in the reference period" in idle and "not suspicious" in idle
 
 
-def test_objects_are_explained_by_their_fields() -> None:
-    suspect = SimpleNamespace(investor_id="S1", rank=4, score=0.8, discontinuity="hard", shares=10.0,
-                              directionality=0.5, expected_profit=2.0)
+def test_suspects_and_rings_are_explained_by_their_fields() -> None:
+    suspect = Suspect(investor_id="S1", rank=4, score=0.8, discontinuity="hard", shares=10.0,
+                      shares_bought=10.0, shares_sold=0.0, directionality=0.5, expected_profit=2.0,
+                      point=(1.0, 0.9, 1.0))
     assert explain_object(suspect, BUY) == explain_suspect(
         investor_id="S1", rank=4, score=0.8, discontinuity="hard", shares=10.0, directionality=0.5,
         expected_profit=2.0, event=BUY)
-    ring = SimpleNamespace(cluster_id=1, rank=1, members=("A", "B"), mean_directionality=0.99,
-                           mean_expected_profit=5.0)
-    assert explain_object(ring, BUY, suspects=("A",)).startswith("Ring 1 (rank #1) groups 2")
+    ring = Ring(cluster_id=1, rank=1, member_ids=np.array(["B", "A"], dtype=object),
+                mean_directionality=0.99, mean_expected_profit=5.0, active_pairs=4, suspicious=True,
+                internal_links=1, composition={"H": 2}, expression=[])
+    text = explain_object(ring, BUY, suspects=("A",))
+    assert text.startswith("Ring 1 (rank #1) groups 2 investors (A, B)") and "this one is suspicious" in text
