@@ -33,7 +33,8 @@ def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
     if isinstance(value, (list, tuple)):
         return [_encode(v, arrays) for v in value]
     if isinstance(value, dict):
-        return {str(k): _encode(v, arrays) for k, v in value.items()}
+        # Sorted, so that array numbering does not depend on insertion order.
+        return {str(k): _encode(value[k], arrays) for k in sorted(value, key=str)}
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (np.floating,)):

@@ -1,0 +1,44 @@
+"""Arguments shared by the commands that work on one event of a case."""
+from __future__ import annotations
+
+import argparse
+
+from engine.errors import UsageError
+from engine.params import AnalysisParams
+
+
+def add_event_arguments(parser: argparse.ArgumentParser) -> None:
+    """CASE, --event and the settings most often changed from the command line."""
+    parser.add_argument("case", metavar="CASE.itcase", help="the case file")
+    parser.add_argument("--event", metavar="ID", help="event id (optional when the case has one event)")
+    parser.add_argument("--correction", metavar="bonferroni|fdr|P", default="bonferroni",
+                        help="multiple-testing correction of the validated network, or a p-value threshold")
+    parser.add_argument("--k", type=int, metavar="K", help="fix the number of k-means clusters (default: elbow)")
+    parser.add_argument("--window-length", type=int, metavar="D", help="k-means window length in trading days (default 20)")
+    parser.add_argument("--window-step", type=int, metavar="S", help="shift between windows in trading days (default 5)")
+    parser.add_argument("--n-windows", type=int, metavar="N", help="number of k-means windows (default 27)")
+    parser.add_argument("--no-cache", action="store_true", help="recompute even when the case holds a result")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def params_from_args(args: argparse.Namespace) -> AnalysisParams:
+    """AnalysisParams with the METHOD.md defaults, changed by the given options."""
+    params = AnalysisParams()
+    correction = str(args.correction).strip().lower()
+    if correction in ("bonferroni", "fdr"):
+        params = params.replace("svn", correction=correction)
+    else:
+        try:
+            threshold = float(correction)
+        except ValueError:
+            raise UsageError(f"--correction takes bonferroni, fdr or a p-value, not {args.correction!r}") from None
+        if not 0.0 < threshold < 1.0:
+            raise UsageError(f"--correction threshold must lie in (0, 1), not {threshold}")
+        params = params.replace("svn", correction="threshold", threshold=threshold)
+    changes = {name: value for name, value in (
+        ("k", args.k), ("window_length", args.window_length),
+        ("window_step", args.window_step), ("n_windows", args.n_windows)) if value is not None}
+    for name, value in changes.items():
+        if value < (2 if name in ("k", "window_length") else 1):
+            raise UsageError(f"--{name.replace('_', '-')} must be at least {2 if name in ('k', 'window_length') else 1}")
+    return params.replace("kmeans", **changes) if changes else params

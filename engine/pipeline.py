@@ -1,0 +1,96 @@
+"""One Qt-free entry point for the whole detection engine, used by CLI, GUI and tests.
+
+``analyze`` runs the stages with weighted progress and cancellation, and caches the
+result in the case file keyed by data hash, parameters hash, event and software version,
+so reopening a case shows results without recomputing.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from engine import serialize
+from engine.episodes import run_episodes
+from engine.kmeans_stage import run_kmeans
+from engine.options_stage import run_options
+from engine.panel import TargetPanel
+from engine.params import AnalysisParams
+from engine.progress import Reporter
+from engine.results import AnalysisResult
+from engine.svn_stage import run_svn
+from engine.tables import CaseTables, Event
+from engine.version import SOFTWARE_VERSION
+
+log = logging.getLogger(__name__)
+
+STAGES: tuple[tuple[str, float], ...] = (
+    ("Building the investor panel", 1.0),
+    ("Dynamic k-means", 4.0),
+    ("Validated network", 4.0),
+    ("Options flow", 1.0),
+    ("Triage episodes", 1.0),
+)
+
+
+def cache_key(data_hash: str, event: Event, params: AnalysisParams) -> str:
+    """The case-file key of a result: same data, event, settings and software -> same key."""
+    text = "|".join((data_hash, event.event_id, params.hash(), SOFTWARE_VERSION))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cached_result(store, event: Event, params: AnalysisParams) -> AnalysisResult | None:
+    """The stored result for this event and settings, or None."""
+    payload = store.get_result(cache_key(store.stored_data_hash(), event, params))
+    if payload is None:
+        return None
+    try:
+        return serialize.loads(AnalysisResult, payload)
+    except Exception:  # an unreadable cache entry is recomputed, never trusted
+        log.warning("ignoring an unreadable cached result", exc_info=True)
+        return None
+
+
+def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_hash: str,
+               reporter: Reporter | None = None) -> AnalysisResult:
+    """Run every stage in order; raises ``Cancelled`` when the reporter is cancelled."""
+    rep = reporter or Reporter()
+    rep.plan(STAGES)
+    rep.stage(STAGES[0][0])
+    panel = TargetPanel.build(tables, event.stock)
+    rep.stage(STAGES[1][0])
+    kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=panel)
+    rep.stage(STAGES[2][0])
+    svn = run_svn(tables, event, params.svn, rep, panel=panel)
+    rep.stage(STAGES[3][0])
+    suspects = frozenset(s.investor_id for s in kmeans.suspects)
+    options = run_options(tables, event, params.options, rep, suspects=suspects,
+                          ring_members=svn.suspicious_members())
+    rep.stage(STAGES[4][0])
+    episodes = run_episodes(tables, event, params.episodes, rep, panel=panel)
+    rep.advance(1.0)
+    return AnalysisResult(event=event, params=params, data_hash=data_hash,
+                          software_version=SOFTWARE_VERSION, kmeans=kmeans, svn=svn,
+                          options=options, episodes=episodes)
+
+
+def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
+            reporter: Reporter | None = None, store=None, use_cache: bool = True) -> AnalysisResult:
+    """Analyse ``event``; with a case ``store``, reuse its cached result or cache the new one.
+
+    A fresh result is written to the case file, which records the run in its audit log in
+    the same transaction. The GUI worker passes a tables snapshot taken on the GUI thread; the store is only
+    touched here for the cache, in this thread.
+    """
+    if store is not None and use_cache:
+        hit = cached_result(store, event, params)
+        if hit is not None:
+            return hit
+    data_hash = store.stored_data_hash() if store is not None else ""
+    result = run_stages(tables, event, params, data_hash, reporter)
+    if store is not None:
+        key = cache_key(data_hash, event, params)
+        summary = {"event_id": event.event_id, "parameters_hash": params.hash(),
+                   "parameters": params.to_dict(), "software_version": SOFTWARE_VERSION,
+                   "suspects": len(result.kmeans.suspects), "clusters": len(result.svn.rings)}
+        store.put_result(key, serialize.dumps(result), summary)  # logged as "analysis" in the same transaction
+    return result

@@ -1,0 +1,78 @@
+"""The pipeline: one entry point, cached by data + params + event, cancellable, deterministic."""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from engine import serialize
+from engine.case_store import CaseStore
+from engine.errors import Cancelled
+from engine.params import AnalysisParams
+from engine.pipeline import STAGES, analyze, cache_key, cached_result, run_stages
+from engine.progress import Reporter
+from engine.results import AnalysisResult, result_json
+
+
+@pytest.fixture()
+def case(demo_case_path: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "case.itcase"
+    shutil.copy(demo_case_path, target)
+    return target
+
+
+def test_fresh_run_is_cached_logged_and_reused(case: Path) -> None:
+    params = AnalysisParams()
+    with CaseStore.open(case) as store:
+        tables = store.tables()
+        event = tables.event(None)
+        assert cached_result(store, event, params) is None
+        seen: list[str] = []
+        first = analyze(tables, event, params, Reporter(lambda s, f: seen.append(s)), store=store)
+        assert [s for s, _ in STAGES] == list(dict.fromkeys(seen))
+        actions = [e.action for e in store.audit_entries()]
+        assert actions.count("analysis") == 1
+    with CaseStore.open(case) as store:
+        hit = cached_result(store, event, params)
+        assert hit is not None
+        assert serialize.dumps(hit) == serialize.dumps(first)
+        again = analyze(tables, event, params, store=store)
+        assert [e.action for e in store.audit_entries()].count("analysis") == 1  # served from the cache
+        assert serialize.dumps(again) == serialize.dumps(first)
+        other = params.replace("kmeans", k=4)
+        assert cache_key(store.stored_data_hash(), event, other) != cache_key(store.stored_data_hash(), event, params)
+        assert cached_result(store, event, other) is None
+
+
+def test_two_fresh_runs_give_identical_json(demo_tables) -> None:
+    event = demo_tables.event(None)
+    docs = [json.dumps(result_json(run_stages(demo_tables, event, AnalysisParams(), "h")), allow_nan=False)
+            for _ in range(2)]
+    assert docs[0] == docs[1]
+
+
+def test_result_round_trips_through_the_safe_codec(demo_tables) -> None:
+    result = run_stages(demo_tables, demo_tables.event(None), AnalysisParams(), "h")
+    payload = serialize.dumps(result)
+    back = serialize.loads(AnalysisResult, payload)
+    assert serialize.dumps(back) == payload
+    assert result_json(back) == result_json(result)
+
+
+def test_cancel_stops_the_run_and_caches_nothing(case: Path) -> None:
+    cancel = threading.Event()
+
+    def on_progress(stage: str, fraction: float) -> None:
+        if stage == STAGES[1][0]:
+            cancel.set()   # the user presses Cancel as the k-means stage starts
+
+    with CaseStore.open(case) as store:
+        tables = store.tables()
+        event = tables.event(None)
+        with pytest.raises(Cancelled):
+            analyze(tables, event, AnalysisParams(), Reporter(on_progress, cancel), store=store)
+        assert cached_result(store, event, AnalysisParams()) is None
+        assert "analysis" not in [e.action for e in store.audit_entries()]
