@@ -1,0 +1,106 @@
+"""The PDF machinery of the case packet: shipped fonts, styles, page furniture, outline.
+
+ReportLab in invariant mode gives repeatable bytes: no creation time, a fixed document
+id, deterministic font subsets. Fonts come from ``resources/fonts`` and are embedded, so
+text stays searchable and looks the same on every machine.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import BaseDocTemplate, Frame, Paragraph, PageTemplate
+
+FONT, FONT_BOLD, FONT_ITALIC, FONT_MONO = "WBSans", "WBSans-Bold", "WBSans-Oblique", "WBMono"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
+               FONT_ITALIC: "DejaVuSans-Oblique.ttf", FONT_MONO: "DejaVuSansMono.ttf"}
+PAGE_SIZES = {"A4": A4, "Letter": LETTER}
+
+
+def register_fonts() -> None:
+    """Register the shipped TrueType fonts once per process."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    base = resources.files("resources") / "fonts"
+    for name, filename in _FONT_FILES.items():
+        with resources.as_file(base / filename) as path:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Paragraph styles of the packet."""
+
+    title: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    mono: ParagraphStyle
+    cell: ParagraphStyle
+
+
+def make_styles() -> Styles:
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, alignment=TA_LEFT, spaceAfter=4)
+    return Styles(
+        title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=20, leading=25, spaceAfter=10),
+        h1=ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=15, leading=19, spaceBefore=6,
+                          spaceAfter=8, textColor=colors.HexColor("#1f3a5f")),
+        h2=ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=8,
+                          spaceAfter=4, textColor=colors.HexColor("#1f3a5f")),
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, textColor=colors.HexColor("#444444")),
+        mono=ParagraphStyle("mono", parent=body, fontName=FONT_MONO, fontSize=7.5, leading=10),
+        cell=ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9.5, spaceAfter=0),
+    )
+
+
+class Heading(Paragraph):
+    """A paragraph that also becomes an entry of the PDF outline (bookmarks)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+        super().__init__(text, style)
+        self.outline_level = level
+        self.outline_key = key
+
+
+class PacketTemplate(BaseDocTemplate):
+    """A4/Letter pages with a header line, page numbers and outline entries for headings."""
+
+    def __init__(self, buffer: io.BytesIO, page_size: str, title: str, subject: str,
+                 keywords: str, header: str) -> None:
+        size = PAGE_SIZES[page_size]
+        super().__init__(buffer, pagesize=size, invariant=1, title=title, author="Investigation workbench",
+                         subject=subject, keywords=keywords, creator="itworkbench",
+                         leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=18 * mm)
+        self._header = header
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+
+    def _furniture(self, canvas: Any, doc: Any) -> None:
+        width, height = self.pagesize
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(self.leftMargin, height - 12 * mm, self._header)
+        canvas.drawRightString(width - self.rightMargin, 10 * mm, f"page {doc.page}")
+        canvas.setStrokeColor(colors.HexColor("#bbbbbb"))
+        canvas.line(self.leftMargin, height - 13.5 * mm, width - self.rightMargin, height - 13.5 * mm)
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if isinstance(flowable, Heading):
+            self.canv.bookmarkPage(flowable.outline_key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), flowable.outline_key,
+                                      level=flowable.outline_level, closed=flowable.outline_level > 0)

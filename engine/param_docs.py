@@ -1,0 +1,80 @@
+"""One-line definitions of every analysis setting, shown in the parameters dialog and printed
+in the case packet's method section (one source, so screen and paper agree)."""
+from __future__ import annotations
+
+import dataclasses
+
+from engine.params import AnalysisParams
+
+PARAM_DOCS: dict[str, str] = {
+    "kmeans.window_length": "D: trading days in each k-means window.",
+    "kmeans.window_step": "Trading days between the starts of consecutive windows.",
+    "kmeans.n_windows": "Number of windows; the last one ends on the trading day before the PSE.",
+    "kmeans.k": "Number of clusters K; empty = chosen by the elbow rule.",
+    "kmeans.k_min": "Smallest K scanned by the elbow rule.",
+    "kmeans.k_max": "Largest K scanned by the elbow rule.",
+    "kmeans.elbow_tolerance": "Elbow: the first K where one more cluster lowers the inertia W_K by less than this share.",
+    "kmeans.first_window_restarts": "Random restarts of k-means on the first window (the best inertia is kept).",
+    "kmeans.elbow_restarts": "k-means++ restarts per window and K during the elbow scan.",
+    "kmeans.seed": "Random seed of k-means and of the reconstruction detectors (repeatable results).",
+    "kmeans.significance": "Level of the chi-squared homogeneity tests of the rewarding cluster.",
+    "kmeans.baseline_top_n": "How many top investors of each baseline ranking are compared with the suspects.",
+    "kmeans.autoencoder_hidden": "Hidden units of the autoencoder reconstruction detector.",
+    "svn.theta": "θ: a day is 'buy' when r > θ, 'sell' when r < −θ, else 'buy and sell'.",
+    "svn.min_active_days": "Investors active on fewer days of the period are not tested.",
+    "svn.correction": "Multiple-testing correction: bonferroni, fdr (Benjamini–Hochberg) or a typed threshold.",
+    "svn.alpha": "Family-wise (Bonferroni) or false-discovery (FDR) level of the link validation.",
+    "svn.threshold": "The p-value threshold used when the correction is 'threshold'.",
+    "svn.period_start": "First day of the network period; empty = first trading day of the stock.",
+    "svn.period_end": "Last day of the network period; empty = last trading day of the stock.",
+    "svn.infomap_trials": "Infomap trials (the best partition is kept).",
+    "svn.infomap_seed": "Infomap random seed (repeatable clusters).",
+    "svn.suspicious_directionality": "A cluster is suspicious when d·R_C reaches this value.",
+    "svn.neighbourhood_cap": "Largest neighbourhood shown before asking to narrow it.",
+    "options.baseline_days": "Trailing trading days that form the options baseline of a day.",
+    "options.min_baseline_days": "With fewer baseline days the baseline features are unavailable.",
+    "options.z_cap": "|z| of the volume at which the volume score reaches 1.",
+    "options.spike_ratio": "A day is a spike when its volume is at least this multiple of the baseline mean.",
+    "options.voi_normal": "Volume / open interest at which its score starts to rise.",
+    "options.voi_suspicious": "Volume / open interest at which its score reaches 1.",
+    "options.call_share_high": "Call share above which the direction score counts.",
+    "options.call_share_low": "Call share below which the direction score counts.",
+    "options.short_expiry_days": "Calendar days to expiry that count as short-dated for expiry clustering.",
+    "options.expiry_share_suspicious": "Share of short-dated volume above which expiry clustering is suspicious.",
+    "options.otm_min_moneyness": "Strike / underlying above which a call is out of the money (puts mirror it).",
+    "options.otm_max_moneyness": "Upper strike / underlying of the out-of-the-money band.",
+    "options.otm_max_expiry_days": "Calendar days to expiry that count as short-dated for the OTM feature.",
+    "options.iv_change_full": "Rise of implied volatility over its baseline that gives the IV score 1.",
+    "options.skew_change_full": "Change of the call-minus-put IV spread that gives the skew score 1.",
+    "options.iforest_contamination": "Expected share of anomalous days for the IsolationForest.",
+    "options.iforest_seed": "IsolationForest random seed (repeatable scores).",
+    "options.alert_threshold": "Daily risk above which a day raises an alert.",
+    "options.high_threshold": "Daily risk above which an alert is HIGH (MEDIUM otherwise).",
+    "options.pse_lookahead_days": "A PSE within this many trading days ahead raises the risk.",
+    "options.pse_boost": "Risk added when a PSE lies within the lookahead.",
+    "options.filing_boost": "Risk added when case investors filed within the lookahead window.",
+    "options.top_accounts": "Accounts listed per alert when options carry investor ids.",
+    "options.use_narrative_llm": "Ask a local language model (loopback only) to draft alert explanations.",
+    "options.narrative_model": "Name of the local model used for drafts.",
+    "options.narrative_url": "Address of the local model server (must be a loopback address).",
+    "options.narrative_timeout_s": "Seconds to wait for one draft before using the template text.",
+    "episodes.gap_multiple": "An episode ends where the gap exceeds this multiple of the investor's median gap.",
+    "episodes.min_gap_days": "A gap shorter than this never ends an episode.",
+    "episodes.weight_direction": "Weight of the direction component in the episode score.",
+    "episodes.weight_concentration": "Weight of the concentration (magnitudo) component.",
+    "episodes.weight_exposure": "Weight of the exposure-jump component.",
+    "episodes.weight_timing": "Weight of the timing component.",
+    "episodes.timing_decay_days": "Trading days over which the timing component decays before the reference period.",
+    "episodes.high_risk_score": "Episode score from which an episode counts as high risk.",
+}
+
+
+def param_rows(params: AnalysisParams) -> list[tuple[str, str, object, str]]:
+    """(section, name, value, definition) for every setting, in declaration order."""
+    rows = []
+    for section in dataclasses.fields(params):
+        sub = getattr(params, section.name)
+        for f in dataclasses.fields(sub):
+            key = f"{section.name}.{f.name}"
+            rows.append((section.name, f.name, getattr(sub, f.name), PARAM_DOCS.get(key, "")))
+    return rows

@@ -1,0 +1,1 @@
+"""Shipped resources: icons and fonts, read with importlib.resources; nothing is fetched."""
