@@ -8,6 +8,8 @@ from types import ModuleType
 # Command name -> module under engine.cli. Add a line when a command lands.
 COMMANDS: dict[str, str] = {
     "verify": "verify_cmd",
+    "analyze": "analyze_cmd",
+    "demo-data": "demo_data_cmd",
 }
 
 
