@@ -88,10 +88,47 @@ def _elbow(features: np.ndarray, active: np.ndarray, params: KMeansParams, rep: 
                     params.elbow_restarts, params.seed, rep)
 
 
-def _windows(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel) -> Windows:
+def event_windows(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel) -> Windows:
+    """The event's k-means windows and reference period on the stock's calendar."""
     last = tables.trades["date"].max()
     return build_windows(panel.dates, event.event_date, event.reference_start, params.window_length,
                          params.window_step, params.n_windows, last_data_date=last.date())
+
+
+def orientation(event: Event) -> np.ndarray:
+    """(d, 1, d): features are clustered as (d·A, a, d·E), so a sell event on a mirrored market
+    sees bit-identical inputs; centroids are multiplied back to raw coordinates."""
+    return np.array([event.sign, 1.0, event.sign])
+
+
+@dataclass(frozen=True)
+class SuspectFindings:
+    """Last-window findings: cluster statistics, masks, suspects and the valuation price."""
+
+    clusters: ClusterStats
+    discontinuous: np.ndarray
+    hard: np.ndarray
+    suspects: list[Suspect]
+    profit: np.ndarray
+    price: float | None
+
+
+def find_suspects(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel,
+                  windows: Windows, last_points: np.ndarray, labels: np.ndarray,
+                  centroids_last: np.ndarray) -> SuspectFindings:
+    """Rewarding cluster, discontinuity, chi-squared tests and the ranked suspects."""
+    earlier = windows.ends < windows.starts[-1]
+    stats, disc = cluster_stats(labels, centroids_last, earlier, event.sign, params.significance)
+    hard = panel.first_day() >= windows.starts[-1]
+    lo, hi = windows.ref_lo, windows.ref_hi
+    price = valuation_price(tables, event)
+    profit = expected_profit(panel, lo, hi, price)
+    members = np.flatnonzero(disc & (labels[-1] == stats.rewarding_cluster))
+    suspects = rank_suspects(panel.investor_ids, members, last_points, hard, event.sign,
+                             panel.sum_over(panel.vb, lo, hi), panel.sum_over(panel.vs, lo, hi),
+                             directionality(panel, lo, hi), profit)
+    return SuspectFindings(clusters=stats, discontinuous=disc, hard=hard, suspects=suspects,
+                           profit=profit, price=price)
 
 
 def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter: Reporter | None = None,
@@ -100,43 +137,33 @@ def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter:
     rep = reporter or Reporter()
     rep.check()
     panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
-    windows = _windows(tables, event, params, panel)
+    windows = event_windows(tables, event, params, panel)
     feats = window_features(panel, windows)
     rep.advance(0.05)
-    # cluster in rewarding-direction coordinates (d·A, a, d·E): a sell event on a mirrored
-    # market then sees bit-identical inputs; centroids are mapped back to raw coordinates
-    orient = np.array([event.sign, 1.0, event.sign])
+    orient = orientation(event)
     oriented = feats.values * orient
     elbow = _elbow(oriented, feats.active, params, _Span(rep, 0.05, 0.6))
     dyn = cluster_windows(oriented, feats.active, elbow.k, params.first_window_restarts,
                           params.seed, _Span(rep, 0.6, 0.8))
     centroids = dyn.centroids * orient
-    earlier = windows.ends < windows.starts[-1]
-    stats, disc = cluster_stats(dyn.labels, centroids[-1], earlier, event.sign, params.significance)
-    hard = panel.first_day() >= windows.starts[-1]
-    lo, hi = windows.ref_lo, windows.ref_hi
-    price = valuation_price(tables, event)
-    profit = expected_profit(panel, lo, hi, price)
-    members = np.flatnonzero(disc & (dyn.labels[-1] == stats.rewarding_cluster))
-    suspects = rank_suspects(panel.investor_ids, members, feats.values[-1], hard, event.sign,
-                             panel.sum_over(panel.vb, lo, hi), panel.sum_over(panel.vs, lo, hi),
-                             directionality(panel, lo, hi), profit)
+    found = find_suspects(tables, event, params, panel, windows, feats.values[-1], dyn.labels, centroids[-1])
     rep.advance(0.85)
     rep.check()
-    base = run_baselines(panel, lo, hi, (int(windows.starts[0]), int(windows.ends[-1])), profit,
-                         [s.investor_id for s in suspects], params.baseline_top_n,
+    base = run_baselines(panel, windows.ref_lo, windows.ref_hi, (int(windows.starts[0]), int(windows.ends[-1])),
+                         found.profit, [s.investor_id for s in found.suspects], params.baseline_top_n,
                          params.autoencoder_hidden, params.seed)
     rep.advance(1.0)
+    price = found.price
     source = "unavailable" if price is None else ("offer_price" if event.offer_price is not None else "close")
     return KMeansResult(
         event_id=event.event_id, direction=event.direction, investor_ids=panel.investor_ids,
         window_start=windows.dates[windows.starts], window_end=windows.dates[windows.ends],
-        reference_days=(lo, hi), features=feats.values.astype(np.float32), labels=dyn.labels,
-        centroids=centroids, k=elbow.k, k_fixed=params.k is not None,
+        reference_days=(windows.ref_lo, windows.ref_hi), features=feats.values.astype(np.float32),
+        labels=dyn.labels, centroids=centroids, k=elbow.k, k_fixed=params.k is not None,
         elbow_k_values=elbow.k_values, elbow_inertia=elbow.inertia,
         elbow_k_per_window=elbow.k_per_window, inertia=dyn.inertia, jaccard=dyn.jaccard,
-        drift=dyn.drift, clusters=stats, discontinuous=disc, hard=hard, suspects=suspects,
-        baselines=base, valuation_price=price, valuation_source=source)
+        drift=dyn.drift, clusters=found.clusters, discontinuous=found.discontinuous, hard=found.hard,
+        suspects=found.suspects, baselines=base, valuation_price=price, valuation_source=source)
 
 
 def _num(value: float | None) -> float | None:
