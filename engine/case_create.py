@@ -6,12 +6,14 @@ write the whole case into a temporary file beside the target (``.NAME.<random>.i
 under an exclusive SQLite lock, in one transaction; switch it to WAL, close and fsync it;
 take an exclusive lock on the old case (refused when another program has it open),
 checkpoint its write-ahead log and close it; ``os.replace`` the temporary file onto the
-target; fsync the folder.
+target; fsync the folder. A new case file is readable by its owner only (0600: case data
+is confidential); a replaced one keeps the old file's permissions.
 """
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -154,6 +156,8 @@ def write_case(path: Path, tables: CaseTables, file_hashes: dict[str, str], file
             conn.execute("PRAGMA journal_mode = WAL")
         finally:
             conn.close()
+        if path.exists():
+            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))  # a replaced case keeps its permissions
         _fsync(temp)
         reporter.advance(0.95)
         if path.exists():

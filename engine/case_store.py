@@ -133,14 +133,19 @@ class CaseStore(CaseWork):
         return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
 
     def _read_tables(self) -> CaseTables:
+        try:
+            column_rows = self._conn.execute("SELECT table_name, column_name, kind FROM data_columns"
+                                             " ORDER BY table_name, position").fetchall()
+            payloads = self._conn.execute("SELECT table_name, payload FROM data_tables").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CaseFileError(f"{self.path}: the stored tables cannot be read ({exc})") from exc
         columns: dict[str, tuple[list[str], list[str]]] = {}
-        for table, column, kind in self._conn.execute(
-                "SELECT table_name, column_name, kind FROM data_columns ORDER BY table_name, position"):
+        for table, column, kind in column_rows:
             names, kinds = columns.setdefault(table, ([], []))
             names.append(column)
             kinds.append(kind)
         frames: dict[str, Any] = {}
-        for table, payload in self._conn.execute("SELECT table_name, payload FROM data_tables"):
+        for table, payload in payloads:
             names, kinds = columns.get(table, ([], []))
             try:
                 frames[table] = decode_table(bytes(payload), names, kinds)
@@ -189,21 +194,28 @@ class CaseStore(CaseWork):
     def verify(self) -> VerifyReport:
         """Check the database, the data hash, the audit chain and the import record."""
         problems: list[str] = []
-        integrity = [row[0] for row in self._conn.execute("PRAGMA integrity_check").fetchall()]
+        try:
+            integrity = [row[0] for row in self._conn.execute("PRAGMA integrity_check").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            integrity = [str(exc)]
         if integrity != ["ok"]:
             problems.append("the SQLite integrity check failed: " + "; ".join(integrity[:5]))
-        recorded = self.stored_data_hash()
         try:
-            computed = self.compute_data_hash()
-        except CaseFileError as exc:
-            computed = ""
-            problems.append(str(exc))
-        if computed and computed != recorded:
-            problems.append(f"the stored tables' data hash {computed} differs from the one recorded at import "
-                            f"{recorded}: the data was changed after import")
-        chain_problems, entries = audit.check_chain(self._conn)
-        problems.extend(chain_problems)
-        problems.extend(self._import_record_problems(entries, recorded))
+            recorded = self.stored_data_hash()
+            try:
+                computed = self.compute_data_hash()
+            except CaseFileError as exc:
+                computed = ""
+                problems.append(str(exc))
+            if computed and computed != recorded:
+                problems.append(f"the stored tables' data hash {computed} differs from the one recorded at "
+                                f"import {recorded}: the data was changed after import")
+            chain_problems, entries = audit.check_chain(self._conn)
+            problems.extend(chain_problems)
+            problems.extend(self._import_record_problems(entries, recorded))
+        except sqlite3.DatabaseError as exc:  # damage beyond what the integrity check listed
+            problems.append(f"the case file is damaged and cannot be read in full ({exc})")
+            return VerifyReport(ok=False, problems=problems, data_hash="", audit_entries=0, last_chain_hash="")
         return VerifyReport(ok=not problems, problems=problems, data_hash=computed,
                             audit_entries=len(entries), last_chain_hash=entries[-1].hash if entries else "",
                             recorded_data_hash=recorded)
