@@ -7,6 +7,7 @@ from types import ModuleType
 
 # Command name -> module under engine.cli. Add a line when a command lands.
 COMMANDS: dict[str, str] = {
+    "backtest": "backtest_cmd",
     "verify": "verify_cmd",
     "analyze": "analyze_cmd",
     "demo-data": "demo_data_cmd",
