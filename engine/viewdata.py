@@ -96,10 +96,12 @@ def for_triage(result) -> TriageData:
 
 @dataclass(frozen=True)
 class NetworkPrepared:
-    """What the network view starts from: the context (both networks) and the first drawing."""
+    """What the network view starts from: the context (both networks), the exploration
+    it was drawn from and that drawing."""
 
     context: NetworkContext
     data: NetworkData
+    exploration: Exploration
 
 
 def for_network(result, exploration: Exploration | None = None,
@@ -107,5 +109,6 @@ def for_network(result, exploration: Exploration | None = None,
     """Both networks of the result and the drawing of ``exploration`` (plus the focus preview)."""
     context = network_context(result.svn, [s.investor_id for s in result.kmeans.suspects],
                               result.params.svn.neighbourhood_cap)
-    shown = with_preview(context, exploration or Exploration(), focus)
-    return NetworkPrepared(context=context, data=network_data(context, shown))
+    base = exploration or Exploration()
+    shown = with_preview(context, base, focus)
+    return NetworkPrepared(context=context, data=network_data(context, shown), exploration=base)

@@ -72,3 +72,43 @@ def sample_cube(n: int = 400, n_windows: int = 6, seed: int = 2):
     base = np.datetime64("2023-01-02")
     return build_cube(ids, base + starts, base + starts + 19, feats, labels, 2,
                       ids[is_s], +1)
+
+
+def sample_svn(seed: int = 3):
+    """A validated network on a small market: ring R00..R07 buys on 25 common days,
+    sells on 10 others; 72 background investors trade at random."""
+    from engine.params import SvnParams
+    from engine.svn_stage import run_svn
+    from engine.tables import Event
+    rng = np.random.default_rng(seed)
+    days = pd.bdate_range("2022-01-03", periods=150)
+    buy_days = rng.choice(120, 25, replace=False)
+    sell_days = rng.choice(np.setdiff1d(np.arange(120), buy_days), 10, replace=False)
+    rows = []
+    for i in range(80):
+        inv = f"R{i:02d}" if i < 8 else f"B{i:02d}"
+        for k in np.flatnonzero(rng.random(days.size) < 0.1):
+            vb, vs = float(rng.integers(0, 3) * 10), float(rng.integers(0, 3) * 10)
+            rows.append((inv, "T", days[k], vb or 5.0, vs, (vb or 5.0) * 3.0, vs * 3.0))
+        if i < 8:
+            rows += [(inv, "T", days[k], 100.0, 0.0, 300.0, 0.0) for k in buy_days]
+            rows += [(inv, "T", days[k], 0.0, 100.0, 0.0, 300.0) for k in sell_days]
+    trades = pd.DataFrame(rows, columns=["investor_id", "stock", "date", "buy_shares", "sell_shares",
+                                         "buy_value", "sell_value"])
+    trades = trades.groupby(["investor_id", "stock", "date"], as_index=False).last()
+    trades = trades.sort_values(["stock", "date", "investor_id"]).reset_index(drop=True)
+    event = Event(event_id="E1", stock="T", event_date=days[130].date(),
+                  reference_start=days[110].date(), direction="buy")
+    events = pd.DataFrame([{"event_id": "E1", "stock": "T", "event_date": pd.Timestamp(days[130]),
+                            "reference_start": pd.Timestamp(days[110]), "direction": "buy"}])
+    return run_svn(CaseTables(trades=trades, events=events), event, SvnParams())
+
+
+def sample_network(focus: str = "R00"):
+    """NetworkPrepared of sample_svn with the focus's neighbourhood expanded."""
+    from engine.neighbourhood import Exploration, expand
+    from engine.viewdata import NetworkPrepared
+    from engine.viewdata_network import network_context, network_data
+    context = network_context(sample_svn(), ["R03"], cap=500)
+    exploration = expand(Exploration(), focus, context.networks)
+    return NetworkPrepared(context=context, data=network_data(context, exploration), exploration=exploration)

@@ -1,0 +1,130 @@
+"""Network view: node clicks ask to expand, expansions keep old positions, pins hold, tooltips."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from engine.neighbourhood import Exploration, expand
+from tests.ui.view_probe import click, pixel, widget_point
+from tests.ui.view_samples import sample_network
+from views.network_view import NetworkView
+from views.selection_types import Selection
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return sample_network("R00")
+
+
+@pytest.fixture
+def view(qtbot, prepared):
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(700, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(prepared)
+    return v
+
+
+def _node_point(view, investor: str):
+    x, y = view.positions()[investor]
+    return widget_point(view.plot, view.vb, x, y)
+
+
+def test_shows_the_ring_around_the_seed(view, prepared):
+    ring = set(prepared.context.svn.rings[0].member_ids)
+    assert set(view._data.node_ids[view._visible]) == ring
+
+
+def test_click_on_node_requests_expand(view):
+    got = []
+    view.selection_requested.connect(got.append)
+    click(view.plot, _node_point(view, "R05"))
+    assert len(got) == 1
+    assert got[0].ids == frozenset({"R05"}) and got[0].focus == "R05"
+    assert got[0].expand and got[0].source == "network" and got[0].mode == "replace"
+
+
+def test_click_on_selected_node_still_one_request(view):
+    view.apply_selection(Selection(ids=frozenset({"R02"}), focus="R02"))
+    got = []
+    view.selection_requested.connect(got.append)
+    click(view.plot, _node_point(view, "R02"), Qt.KeyboardModifier.ControlModifier)
+    assert len(got) == 1 and got[0].ids == frozenset({"R02"}) and got[0].mode == "toggle"
+
+
+def test_expansion_keeps_old_positions(view, prepared):
+    before = view.positions()
+    grown = expand(prepared.exploration, "R03", prepared.context.networks)
+    grown = expand(grown, "B10", prepared.context.networks) if prepared.context.svn.index_of("B10") >= 0 else grown
+    view.apply_exploration(grown)
+    after = view.positions()
+    for node, p in before.items():
+        assert after[node] == p
+
+
+def test_focus_outside_shown_nodes_previews_its_neighbourhood(view, prepared):
+    svn = prepared.context.svn
+    outsider = next(str(i) for i in svn.investor_ids if not str(i).startswith("R"))
+    view.apply_selection(Selection(ids=frozenset({outsider}), focus=outsider))
+    shown = set(view._data.node_ids[view._visible])
+    assert outsider in shown and {"R00"} <= shown
+    assert view.highlighted_ids() == frozenset({outsider})
+    rect = view.vb.viewRect()  # the previewed focus is brought on screen
+    x, y = view.positions()[outsider]
+    assert rect.left() <= x <= rect.right() and rect.top() <= y <= rect.bottom()
+
+
+def test_selection_ring_drawn_and_no_echo(view):
+    got = []
+    view.selection_requested.connect(got.append)
+    view.apply_selection(Selection(ids=frozenset({"R04", "R06"}), focus="R04"))
+    assert view.highlighted_ids() == frozenset({"R04", "R06"}) and got == []
+    x, y = view.positions()["R06"]
+    px = view.vb.viewPixelSize()
+    # the selection ring passes ~ (node radius + 4) pixels right of the node centre
+    ring = widget_point(view.plot, view.vb, x + px[0] * 8.5, y)
+    c = pixel(view.plot, ring)
+    assert c.red() > 150 and c.blue() < 90  # vermillion ring
+
+
+def test_pinned_nodes_never_move_on_tidy(view):
+    view.apply_selection(Selection(ids=frozenset({"R01", "R02"}), focus="R01"))
+    view.toggle_pin_selected()
+    assert view.pinned_ids() == frozenset({"R01", "R02"})
+    before = view.positions()
+    view.tidy()
+    after = view.positions()
+    assert after["R01"] == before["R01"] and after["R02"] == before["R02"]
+    assert any(after[n] != before[n] for n in before if n not in {"R01", "R02"})
+    view.lock_box.setChecked(True)
+    locked = view.positions()
+    view.tidy()
+    assert view.positions() == locked
+
+
+def test_edge_tooltip_names_types_days_and_correction(view):
+    data = view._data
+    k = view._edges[0]
+    a, b = data.node_ids[data.edge_a[k]], data.node_ids[data.edge_b[k]]
+    pa, pb = np.array(view.positions()[a]), np.array(view.positions()[b])
+    mid = (pa + pb) / 2
+    scene = view.vb.mapViewToScene(QPointF(*mid))
+    text = view.describe_at(scene)
+    assert f"{min(a, b)} – {max(a, b)}" in text
+    assert "bb:" in text and "days" in text and "bonferroni" in text
+
+
+def test_network_switch_filters_edges(view, prepared):
+    view.network_box.setCurrentIndex(1)  # FDR
+    fdr_edges = view._edges.size
+    view.network_box.setCurrentIndex(0)  # Bonferroni
+    assert view._edges.size <= fdr_edges
+
+
+def test_clear(view):
+    view.clear()
+    assert view.highlighted_ids() == frozenset() and view._visible.size == 0

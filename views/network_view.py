@@ -1,0 +1,345 @@
+"""Neighbourhood exploration of the validated networks (paper §3.3): seeds, neighbours, expansion.
+
+Nodes are the explored investors (coloured by directionality over the reference period,
+suspects outlined), edges the validated pairs coloured by their strongest diagonal link
+type; a switch shows the Bonferroni network, the FDR network or both (FDR-only edges faint).
+Clicking a node asks to select and expand it. Positions come from engine.graph_layout, so
+nodes already on screen never jump; nodes can be dragged (which pins them), pinned nodes
+never move, and the layout can be locked.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip,
+                               QVBoxLayout, QWidget)
+
+from engine.figures import ReportFigure
+from engine.graph_layout import Layout, empty_layout, extend_layout, relax_layout
+from engine.viewdata import NetworkPrepared
+from engine.viewdata_network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, network_data, with_preview
+from views import _style
+from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.network_graph import DraggableGraph, nearest_segment
+from views.selection_types import mode_for_modifiers
+
+NETWORK_CHOICES: tuple[tuple[str, int], ...] = (("Bonferroni", 1), ("FDR", 2), ("Both", 3))
+ROLE_SIZE = {ROLE_SEED: 18.0, 2: 14.0, ROLE_NEIGHBOUR: 10.0}
+DIRECTION_MAP = pg.ColorMap([0.0, 0.5, 1.0], [_style.qcolor("#D55E00"), _style.qcolor("#D9D9D9"),
+                                               _style.qcolor("#009E73")])  # sell - mixed - buy
+NO_DIRECTION = "#9A9A9A"
+EDGE_HOVER_PX = 5.0
+LAYOUT_SEED = 0
+TIDY_ITERATIONS = 60
+
+
+class NetworkView(BaseView):
+    """GraphItem of the explored neighbourhood, with network switch, pinning and lock."""
+
+    view_name = "network"
+    title = "Neighbourhood network"
+    default_area = "right"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = None
+        self._exploration = None
+        self._data: NetworkData | None = None
+        self._index = pd.Index([], dtype=object)
+        self._layout: Layout = empty_layout()
+        self._pinned: set[str] = set()
+        self._visible = np.zeros(0, dtype=np.int64)      # node indices drawn now
+        self._edges = np.zeros(0, dtype=np.int64)        # edge indices drawn now
+        self._highlighted: frozenset[str] = frozenset()
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setAspectLocked(True)
+        self.vb = self.plot.getPlotItem().getViewBox()
+        self.graph = DraggableGraph()
+        self.graph.setZValue(_style.Z_BASE)
+        self.selected_marks = self._overlay(_style.Z_SELECTED, _style.selected_pen())
+        self.focus_mark = self._overlay(_style.Z_FOCUS, _style.focus_pen())
+        self.hover_mark = self._overlay(_style.Z_HOVER, _style.hover_pen())
+        self.plot.addItem(self.graph)
+        self._labels: list[pg.TextItem] = []
+        self.graph.signals.clicked.connect(self._on_node_clicked)
+        self.graph.signals.moved.connect(self._on_node_moved)
+        self.network_box = QComboBox()
+        for name, _bits in NETWORK_CHOICES:
+            self.network_box.addItem(name)
+        self.network_box.currentIndexChanged.connect(lambda _i: self._redraw())
+        self.pin_button = QPushButton("Pin selected")
+        self.pin_button.setToolTip("Pinned nodes (squares) never move; click again to unpin")
+        self.pin_button.clicked.connect(self.toggle_pin_selected)
+        self.lock_box = QCheckBox("Lock layout")
+        self.lock_box.toggled.connect(self._on_lock)
+        self.tidy_button = QPushButton("Tidy layout")
+        self.tidy_button.clicked.connect(self.tidy)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {_style.FOCUS}")
+        self.status = QLabel(" ")
+        self.status.setWordWrap(True)
+        bar = QHBoxLayout()
+        for w in (QLabel("Network"), self.network_box, self.pin_button, self.lock_box, self.tidy_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.status)
+        self.plot.scene().sigMouseMoved.connect(self._on_move)
+        self.clear()
+
+    def _overlay(self, z: float, pen) -> pg.ScatterPlotItem:
+        item = pg.ScatterPlotItem(pen=pen, brush=pg.mkBrush(None), pxMode=True)
+        item.setZValue(z)
+        item.sigClicked.connect(self.graph.on_points_clicked)
+        self.plot.addItem(item)
+        return item
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> NetworkPrepared:
+        from engine.viewdata import for_network
+        return for_network(inputs.result, inputs.exploration)
+
+    # -- data ---------------------------------------------------------------------------
+    def set_data(self, viewdata: NetworkPrepared) -> None:
+        self._context = viewdata.context
+        self._exploration = viewdata.exploration
+        self._layout = empty_layout()
+        self._pinned = set()
+        correction = viewdata.context.svn.correction
+        self.network_box.blockSignals(True)
+        self.network_box.setCurrentIndex(1 if correction == "fdr" else 0)
+        self.network_box.blockSignals(False)
+        self._show(viewdata.data)
+        self.vb.autoRange(padding=0.1)
+
+    def apply_exploration(self, exploration) -> None:
+        """The investigator expanded (or reset) the exploration: redraw, old nodes stay put."""
+        if self._context is None:
+            return
+        self._exploration = exploration
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        ctx = self._context
+        self._show(network_data(ctx, with_preview(ctx, self._exploration, self._selection.focus)))
+
+    def _show(self, data: NetworkData) -> None:
+        self._data = data
+        self._index = pd.Index(data.node_ids, dtype=object)
+        parents = {str(n): str(p) for n, p in zip(data.node_ids, data.node_parent) if p}
+        known = len(self._layout.ids)
+        self._layout = extend_layout(self._layout, data.node_ids, parents, seed=LAYOUT_SEED)
+        self.message.setText("\n".join(data.messages))
+        self.message.setVisible(bool(data.messages))
+        self._redraw()
+        if len(self._layout.ids) > known and not self._all_in_view():
+            self.vb.autoRange(padding=0.1)  # new nodes off screen: zoom out to show them
+
+    def _all_in_view(self) -> bool:
+        rect = self.vb.viewRect()
+        xy = self._positions(self._visible)
+        return bool(np.all((xy[:, 0] >= rect.left()) & (xy[:, 0] <= rect.right())
+                           & (xy[:, 1] >= rect.top()) & (xy[:, 1] <= rect.bottom())))
+
+    def _positions(self, node_idx: np.ndarray) -> np.ndarray:
+        """Layout positions of node indices of the current data."""
+        lay = pd.Index(self._layout.ids, dtype=object)
+        return self._layout.xy[lay.get_indexer(pd.Index(self._data.node_ids[node_idx], dtype=object))]
+
+    def network_bits(self) -> int:
+        return NETWORK_CHOICES[self.network_box.currentIndex()][1]
+
+    def _redraw(self) -> None:
+        data = self._data
+        for label in self._labels:
+            self.plot.removeItem(label)
+        self._labels = []
+        if data is None:
+            self.graph.setData(pos=np.zeros((0, 2)), adj=np.zeros((0, 2), dtype=int))
+            self._visible = np.zeros(0, dtype=np.int64)
+            self._edges = np.zeros(0, dtype=np.int64)
+            return
+        bits = self.network_bits()
+        self._visible = np.flatnonzero(data.node_networks & bits)
+        self._edges = np.flatnonzero(data.edge_networks & bits)
+        local = np.full(data.n_nodes, -1, dtype=np.int64)
+        local[self._visible] = np.arange(self._visible.size)
+        adj = np.column_stack((local[data.edge_a[self._edges]], local[data.edge_b[self._edges]]))
+        self.graph.setData(pos=self._positions(self._visible), adj=adj.reshape(-1, 2),
+                           pen=self._edge_pens(bits), size=self._sizes(self._visible),
+                           symbol=["s" if data.node_ids[k] in self._pinned else "o" for k in self._visible],
+                           symbolBrush=self._brushes(self._visible), symbolPen=self._node_pens(self._visible),
+                           data=self._visible, pxMode=True)
+        for k in self._visible[data.node_role[self._visible] != ROLE_NEIGHBOUR]:
+            label = pg.TextItem(str(data.node_ids[k]), color=_style.theme().foreground, anchor=(0.5, 1.6))
+            label.setPos(*self._positions(np.array([k]))[0])
+            label.setZValue(_style.Z_FOCUS)
+            self.plot.addItem(label)
+            self._labels.append(label)
+        self.apply_selection(self._selection, rebuild=False)
+
+    def _edge_pens(self, bits: int) -> np.ndarray:
+        data = self._data
+        pens = np.empty(self._edges.size, dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
+                                                  ("alpha", np.ubyte), ("width", float)])
+        for n, k in enumerate(self._edges):
+            c = _style.qcolor(_style.LINK_COLOURS.get(str(data.edge_type[k]), "#808080"))
+            faint = bits == 3 and not data.edge_networks[k] & NETWORK_BITS["bonferroni"]
+            pens[n] = (c.red(), c.green(), c.blue(), 90 if faint else 220, 1.5)
+        return pens
+
+    def _sizes(self, idx: np.ndarray) -> np.ndarray:
+        return np.array([ROLE_SIZE.get(int(r), 10.0) for r in self._data.node_role[idx]])
+
+    def _brushes(self, idx: np.ndarray) -> list:
+        r = self._data.node_direction[idx]
+        return [_style.brush(NO_DIRECTION) if not np.isfinite(v) else pg.mkBrush(DIRECTION_MAP.map((v + 1) / 2, "qcolor"))
+                for v in r]
+
+    def _node_pens(self, idx: np.ndarray) -> list:
+        return [_style.pen(_style.HARD, 2.5) if s else _style.pen(_style.theme().foreground, 0.8, 160)
+                for s in self._data.node_suspect[idx]]
+
+    def clear(self) -> None:
+        self._context = None
+        self._exploration = None
+        self._data = None
+        self._index = pd.Index([], dtype=object)
+        self._layout = empty_layout()
+        self._pinned = set()
+        self._highlighted = frozenset()
+        self.message.setVisible(False)
+        self.status.setText(" ")
+        self._redraw()
+        for item in (self.selected_marks, self.focus_mark, self.hover_mark):
+            item.setData(x=[], y=[])
+
+    # -- selection, hover, pinning ------------------------------------------------------
+    def apply_selection(self, selection: Selection, rebuild: bool = True) -> None:
+        previous_focus = self._selection.focus
+        self._selection = selection
+        if rebuild and self._context is not None and selection.focus != previous_focus:
+            self._rebuild()  # re-centres on the new focus (a preview, not case work)
+            return
+        self._draw_overlay(self.selected_marks, sorted(selection.ids), 8.0)
+        self._draw_overlay(self.focus_mark, [selection.focus] if selection.focus else [], 12.0)
+        shown = set(self._data.node_ids[self._visible]) if self._data is not None else set()
+        self._highlighted = frozenset(selection.ids & shown)
+
+    def _draw_overlay(self, item: pg.ScatterPlotItem, ids: list[str], extra: float) -> None:
+        if self._data is None or not ids:
+            item.setData(x=[], y=[])
+            return
+        k = self._index.get_indexer(pd.Index(ids, dtype=object))
+        k = k[(k >= 0)]
+        k = k[np.isin(k, self._visible)]
+        xy = self._positions(k) if k.size else np.zeros((0, 2))
+        item.setData(x=xy[:, 0], y=xy[:, 1], size=self._sizes(k) + extra if k.size else [], data=k)
+
+    def apply_hover(self, investor_id: str | None) -> None:
+        self._draw_overlay(self.hover_mark, [investor_id] if investor_id else [], 6.0)
+
+    def highlighted_ids(self) -> frozenset[str]:
+        return self._highlighted
+
+    def pinned_ids(self) -> frozenset[str]:
+        return frozenset(self._pinned)
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Current node positions by id (for tests and the packet)."""
+        return self._layout.position_map()
+
+    def toggle_pin_selected(self) -> None:
+        """Pin the selected nodes, or unpin them when all are pinned already."""
+        ids = set(self._selection.ids)
+        if ids and ids <= self._pinned:
+            self._pinned -= ids
+        else:
+            self._pinned |= ids
+        self._redraw()
+
+    def _on_lock(self, locked: bool) -> None:
+        self.graph.locked = locked
+        self.tidy_button.setEnabled(not locked)
+
+    def tidy(self) -> None:
+        """Spring-relax the shown nodes; pinned nodes stay (nothing moves when locked)."""
+        if self._data is None or self.lock_box.isChecked():
+            return
+        shown = self._data.node_ids[self._visible]
+        sub = Layout(ids=shown, xy=self._positions(self._visible))
+        edges = np.column_stack((self._data.node_ids[self._data.edge_a[self._edges]],
+                                 self._data.node_ids[self._data.edge_b[self._edges]]))
+        self._set_positions(relax_layout(sub, edges, self._pinned, TIDY_ITERATIONS, LAYOUT_SEED))
+        self._redraw()
+
+    def _set_positions(self, moved: Layout) -> None:
+        pos = self._layout.position_map()
+        pos.update(moved.position_map())
+        ids = sorted(pos)
+        self._layout = Layout(ids=np.array(ids, dtype=object), xy=np.array([pos[i] for i in ids]))
+
+    # -- mouse --------------------------------------------------------------------------
+    def _on_node_clicked(self, k: int, modifiers) -> None:
+        if self._data is None:
+            return
+        investor = str(self._data.node_ids[k])
+        mode = mode_for_modifiers(bool(modifiers & Qt.KeyboardModifier.ControlModifier),
+                                  bool(modifiers & Qt.KeyboardModifier.ShiftModifier),
+                                  bool(modifiers & Qt.KeyboardModifier.AltModifier))
+        self._request({investor}, focus=None if mode == "remove" else investor, mode=mode,
+                      expand=mode != "remove")
+
+    def _on_node_moved(self, k: int, x: float, y: float) -> None:
+        investor = str(self._data.node_ids[k])
+        self._pinned.add(investor)
+        self._set_positions(Layout(ids=np.array([investor], dtype=object), xy=np.array([[x, y]])))
+        self._redraw()
+
+    def _on_move(self, scene_pos) -> None:
+        text = self.describe_at(scene_pos)
+        self.status.setText(text or " ")
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self.plot)
+
+    def describe_at(self, scene_pos) -> str:
+        """Text for the node or edge under a scene position ('' when none)."""
+        data = self._data
+        if data is None or not self.vb.sceneBoundingRect().contains(scene_pos):
+            return ""
+        hits = self.graph.scatter.pointsAt(self.graph.mapFromScene(scene_pos))
+        if len(hits):
+            k = int(hits[0].data())
+            self.hover_requested.emit(str(data.node_ids[k]))
+            r = data.node_direction[k]
+            return (f"{data.node_ids[k]}  ·  R_i {'n/a' if not np.isfinite(r) else f'{r:+.2f}'}  ·  "
+                    f"{'ring ' + str(data.node_cluster[k]) if data.node_cluster[k] else 'no ring'}"
+                    f"{'  ·  k-means suspect' if data.node_suspect[k] else ''}")
+        if self._edges.size == 0:
+            return ""
+        px = np.array(self.vb.viewPixelSize())
+        p = self.vb.mapSceneToView(scene_pos)
+        a = self._positions(data.edge_a[self._edges]) / px
+        b = self._positions(data.edge_b[self._edges]) / px
+        e = nearest_segment(np.array([p.x(), p.y()]) / px, a, b, EDGE_HOVER_PX)
+        return str(data.edge_text[self._edges[e]]) if e >= 0 else ""
+
+    def snapshot(self) -> ReportFigure:
+        n = self._visible.size
+        name = self.network_box.currentText()
+        return ReportFigure(title="Neighbourhood in the validated network", png=widget_png(self),
+                            caption=(f"{n} investors shown ({name} network); edges coloured by strongest "
+                                     "diagonal link type; node colour = directionality over the reference "
+                                     "period (green buy, red sell); red outline = k-means suspect."))
