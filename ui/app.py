@@ -13,8 +13,9 @@ from engine.applog import APP_NAME
 
 log = logging.getLogger(__name__)
 
-# Measured (benchmarks/bench_gui.py): see the report; True runs analyses in a child process.
-ANALYSIS_IN_PROCESS = False
+# Infomap holds the interpreter lock for its whole call (measured: a 2 M-link network froze a
+# Python heartbeat thread for 2.7 s), so analyses run in a child process; see bench_gui.py.
+ANALYSIS_IN_PROCESS = True
 
 _DARK = {
     QPalette.ColorRole.Window: "#2B2D31", QPalette.ColorRole.WindowText: "#E6E6E6",

@@ -14,9 +14,9 @@ from typing import Any, Callable, Mapping
 from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.params import AnalysisParams
-from engine.progress import Reporter
 from engine.tables import CaseTables, Event
-from ui.workers import Job, TaskRunner
+from ui.analysis_job import analysis_job
+from ui.workers import Job, TaskRunner, prewarm
 from views.base import ViewInputs
 
 log = logging.getLogger(__name__)
@@ -42,18 +42,6 @@ class PreparedResult:
     result: Any
     view_data: dict[str, Any] = field(default_factory=dict)
     view_errors: dict[str, str] = field(default_factory=dict)
-
-
-def analysis_job(case_path: str, tables: CaseTables, event: Event, params: AnalysisParams,
-                 use_cache: bool, reporter: Reporter) -> Any:
-    """Worker body: analyse (or fetch the cached result) with a store opened here."""
-    from engine.case_store import CaseStore
-    from engine.pipeline import analyze
-    store = CaseStore.open(case_path)
-    try:
-        return analyze(tables, event, params, reporter=reporter, store=store, use_cache=use_cache)
-    finally:
-        store.close()
 
 
 def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Preparer]) -> PreparedResult:
@@ -88,7 +76,7 @@ class Session(QObject):
         super().__init__(parent)
         self.runner = TaskRunner(self)
         self.preparers: dict[str, Preparer] = dict(preparers or {})
-        self.in_process = in_process
+        self._in_process = False
         self.store: Any = None
         self.info: CaseInfo | None = None
         self.tables: CaseTables | None = None
@@ -99,6 +87,18 @@ class Session(QObject):
         self.runner.succeeded.connect(self._on_succeeded)
         self.runner.failed.connect(self._on_failed)
         self.runner.cancelled.connect(self._on_cancelled)
+        self.in_process = in_process
+
+    @property
+    def in_process(self) -> bool:
+        """Whether analyses run in a child process (Infomap holds the interpreter lock)."""
+        return self._in_process
+
+    @in_process.setter
+    def in_process(self, value: bool) -> None:
+        self._in_process = value
+        if value:
+            prewarm(analysis_job)
 
     # -- case -----------------------------------------------------------------------------
     def open_case(self, path: str | Path) -> CaseInfo:
@@ -153,7 +153,7 @@ class Session(QObject):
             self.params = params
         tables, preparers = self.tables, dict(self.preparers)
         job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache),
-                  in_process=self.in_process, name="analysis",
+                  in_process=self._in_process, name="analysis",
                   post=lambda result: prepare_all(result, tables, preparers))
         generation = self.runner.start(job)
         self.analysis_started.emit()

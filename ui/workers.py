@@ -8,6 +8,7 @@ whose generation is no longer current is dropped on arrival.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import queue as queue_mod
@@ -200,9 +201,11 @@ def _run(task: _Task) -> None:
         bridge.done.emit(gen, value)
 
 
-def _child_main(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-                out: Any) -> None:
-    """Child-process body: progress, then exactly one of result / input_error / error."""
+def _child_main(inbox: Any, out: Any, preload: str) -> None:
+    """Child-process body: import ``preload``, wait for one job, then report progress and
+    exactly one of result / input_error / user_error / error."""
+    importlib.import_module(preload)
+    fn, args, kwargs = inbox.get()
     reporter = Reporter(on_progress=lambda stage, frac: out.put(("progress", stage, frac)))
     try:
         value = fn(*args, reporter=reporter, **kwargs)
@@ -216,23 +219,64 @@ def _child_main(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str,
         out.put(("result", value))
 
 
+class _Child:
+    """A spawned process that has imported a job's module and waits for one job."""
+
+    def __init__(self, preload: str) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.preload = preload
+        self.inbox = ctx.Queue()
+        self.out = ctx.Queue()
+        self.proc = ctx.Process(target=_child_main, args=(self.inbox, self.out, preload), daemon=True)
+        self.proc.start()
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join(timeout=5)
+        self.inbox.close()
+        self.out.close()
+
+
+_spares: dict[str, _Child] = {}
+_spares_lock = threading.Lock()
+
+
+def prewarm(fn: Callable[..., Any]) -> None:
+    """Start a spare child that imports ``fn``'s module now, so the next child-process
+    job with a function of that module skips the (seconds-long) imports."""
+    with _spares_lock:
+        spare = _spares.get(fn.__module__)
+        if spare is None or not spare.proc.is_alive():
+            _spares[fn.__module__] = _Child(fn.__module__)
+
+
+def _take_child(fn: Callable[..., Any]) -> _Child:
+    with _spares_lock:
+        spare = _spares.pop(fn.__module__, None)
+    if spare is not None and spare.proc.is_alive():
+        return spare
+    return _Child(fn.__module__)
+
+
 def _run_in_child(job: Job, on_progress: Callable[[str, float], None],
                   cancel: threading.Event) -> Any:
-    """Run ``job.fn`` in a spawned process, relaying progress; terminate it on cancel."""
-    ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
-    proc = ctx.Process(target=_child_main, args=(job.fn, job.args, job.kwargs, out), daemon=True)
-    proc.start()
+    """Run ``job.fn`` in a spawned process, relaying progress; terminate it on cancel.
+
+    A warm spare is used when one is ready, and a new one is started after the job ends
+    (not during it: the job should have the machine's cores to itself)."""
+    child = _take_child(job.fn)
+    child.inbox.put((job.fn, job.args, job.kwargs))
     try:
         while True:
             if cancel.is_set():
                 raise Cancelled()
             try:
-                msg = out.get(timeout=POLL_SECONDS)
+                msg = child.out.get(timeout=POLL_SECONDS)
             except queue_mod.Empty:
-                if not proc.is_alive() and out.empty():
+                if not child.proc.is_alive() and child.out.empty():
                     raise TaskFailed(f"the {job.name} process ended unexpectedly "
-                                     f"(exit code {proc.exitcode})") from None
+                                     f"(exit code {child.proc.exitcode})") from None
                 continue
             kind = msg[0]
             if kind == "progress":
@@ -247,7 +291,6 @@ def _run_in_child(job: Job, on_progress: Callable[[str, float], None],
                 log.error("task %s failed in its process:\n%s", job.name, msg[2])
                 raise TaskFailed(msg[1])
     finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join(timeout=5)
-        out.close()
+        child.stop()
+        if not cancel.is_set():
+            prewarm(job.fn)

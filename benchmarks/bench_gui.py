@@ -1,0 +1,143 @@
+"""GUI speed at the demo scale: cold start, demo case open, selection propagation, and the
+longest GUI-thread stall while an analysis runs (thread and child-process modes).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py [--skip-process]
+Targets: selection propagation <= 50 ms; longest stall during an analysis <= 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+HEARTBEAT_MS = 10
+
+
+def _private_dirs() -> None:
+    base = Path(tempfile.mkdtemp(prefix="itwb-bench-"))
+    for name, sub in (("ITWB_DATA_DIR", "data"), ("ITWB_SETTINGS_DIR", "settings"), ("ITWB_LOG_DIR", "log")):
+        os.environ.setdefault(name, str(base / sub))
+
+
+def _wait(app, predicate, timeout_s: float = 600.0) -> None:
+    from PySide6.QtCore import QEventLoop
+    end = time.perf_counter() + timeout_s
+    while not predicate():
+        if time.perf_counter() > end:
+            raise TimeoutError("benchmark step timed out")
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+
+class Heartbeat:
+    """A QTimer firing every HEARTBEAT_MS; the largest gap between beats is the stall."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+        self.timer = QTimer()
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._beat)
+        self.last = 0.0
+        self.gaps: list[float] = []
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.gaps.clear()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        return max(self.gaps) if self.gaps else float("nan")
+
+
+def stall_during_analysis(app, window, in_process: bool) -> tuple[float, float, float]:
+    """(longest stall s, 99th percentile gap s, analysis wall time s) for a fresh analysis."""
+    window.session.in_process = in_process
+    done: list[object] = []
+    window.session.analysis_finished.connect(done.append)
+    beat = Heartbeat()
+    beat.start()
+    t0 = time.perf_counter()
+    window.session.run_analysis(use_cache=False)
+    _wait(app, lambda: bool(done))
+    wall = time.perf_counter() - t0
+    app.processEvents()
+    worst = beat.stop()
+    window.session.analysis_finished.disconnect()
+    window.session.analysis_finished.connect(window._on_analysis_finished)
+    gaps = sorted(beat.gaps)
+    p99 = gaps[int(0.99 * (len(gaps) - 1))] if gaps else float("nan")
+    if done != ["done"]:
+        raise RuntimeError(f"analysis ended with {done}")
+    return worst, p99, wall
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-process", action="store_true", help="do not measure the child-process mode")
+    args = parser.parse_args()
+    _private_dirs()
+    t0 = time.perf_counter()
+    from ui.app import build_window, make_app
+    app = make_app()
+    window = build_window(in_process=False)
+    window.show()
+    app.processEvents()
+    cold = time.perf_counter() - t0
+    print(f"cold start to window shown: {cold:.2f} s")
+
+    from ui.demo_case import build_demo_case, demo_case_path, demo_is_current
+    t0 = time.perf_counter()
+    if not demo_is_current():
+        build_demo_case()
+    print(f"demo case build (first use): {time.perf_counter() - t0:.2f} s")
+
+    ready: list[object] = []
+    window.session.result_ready.connect(ready.append)
+    t0 = time.perf_counter()
+    window.open_case_path(demo_case_path())
+    _wait(app, lambda: bool(ready))
+    app.processEvents()
+    print(f"demo open, first analysis, results shown: {time.perf_counter() - t0:.2f} s")
+
+    window.close_case()
+    ready.clear()
+    t0 = time.perf_counter()
+    window.open_case_path(demo_case_path())
+    _wait(app, lambda: bool(ready))
+    app.processEvents()
+    print(f"demo reopen, cached result shown: {time.perf_counter() - t0:.2f} s")
+
+    suspects = window.views["suspects"]
+    ids = [suspects.model.investor_at(r) for r in range(min(50, suspects.model.rowCount()))]
+    times = []
+    for inv in ids:
+        t0 = time.perf_counter()
+        window.selection.replace({inv}, inv, source="bench")
+        app.processEvents()
+        times.append(time.perf_counter() - t0)
+    print(f"selection propagation to {len(window.views)} views + notes: median "
+          f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
+          f"over {len(times)} selections")
+
+    for in_process in ((False,) if args.skip_process else (False, True)):
+        worst, p99, wall = stall_during_analysis(app, window, in_process)
+        mode = "child process" if in_process else "thread"
+        print(f"analysis in a {mode}: {wall:.1f} s; longest GUI stall {worst * 1000:.0f} ms, "
+              f"99th percentile heartbeat gap {p99 * 1000:.0f} ms")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
