@@ -50,9 +50,11 @@ class TailTable:
         return int(self._keys.size)
 
     def _key(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
-        a = np.minimum(n1, n2).astype(np.int64)
-        b = np.maximum(n1, n2).astype(np.int64)
-        return a * (self.t + 1) + b
+        """Slot key of the unordered pair {n1, n2} (int32 in dense mode, int64 otherwise)."""
+        dtype = np.int32 if self._dense else np.int64
+        a = np.minimum(n1, n2).astype(dtype, copy=False)
+        b = np.maximum(n1, n2).astype(dtype, copy=False)
+        return a * dtype(self.t + 1) + b
 
     def _slots(self, key: np.ndarray) -> np.ndarray:
         if self._dense:
@@ -124,7 +126,7 @@ class TailTable:
         ``k`` must lie in [0, min(n1, n2)] (an observed co-occurrence count).
         """
         key = self._key(np.asarray(n1), np.asarray(n2))
-        missing = self._missing(key)
+        missing = self._missing(key).astype(np.int64)
         if missing.size:
             self._add(missing)
         slot = self._slots(key)

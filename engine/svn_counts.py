@@ -2,11 +2,11 @@
 
 Per eligible investor (≥ min_active_days active days in the period) and state Q ∈ {b, s, bs},
 a sparse investor × day indicator S_Q; N_ij^QR = (S_Q S_R^T)_ij comes from chunked sparse
-products (int counts, never a dense N × N). Six products give the nine link types of the
-ordered pairs i < j (text order of investor_id): the three symmetric ones keep their upper
-triangle, the three mixed ones split into the upper (bs, bbs, sbs) and the lower triangle
-read transposed (sb, bsb, bss). Each count is tested at once against the tail table, and
-only tests with p <= cap are kept (the candidates), so no threshold change recomputes tails.
+products (int counts, never a dense N × N): for a block of rows lo <= i < hi and each of
+the nine link types (Q, R) of the ordered pairs i < j (text order of investor_id), the
+product S_Q[lo:hi] S_R[lo:]^T holds every pair of the block once. Each count is tested at
+once against the tail table and only tests with p <= cap are kept (the candidates), so no
+threshold change recomputes tails. Blocks come out sorted by (i, j, type), in order.
 """
 from __future__ import annotations
 
@@ -21,13 +21,12 @@ from engine.progress import Reporter
 
 LINK_TYPES: tuple[str, ...] = ("bb", "ss", "bsbs", "bs", "sb", "bbs", "bsb", "sbs", "bss")
 DIAGONAL_CODES: tuple[int, ...] = (0, 1, 2)
+# (state of i, state of j) of each link type, aligned with LINK_TYPES
+LINK_STATES: tuple[tuple[int, int], ...] = (
+    (STATE_B, STATE_B), (STATE_S, STATE_S), (STATE_BS, STATE_BS), (STATE_B, STATE_S), (STATE_S, STATE_B),
+    (STATE_B, STATE_BS), (STATE_BS, STATE_B), (STATE_S, STATE_BS), (STATE_BS, STATE_S))
 LOG10_E = float(np.log10(np.e))
-# (state of row x, state of column y, type of the upper entry x < y, type of the lower entry x > y)
-_PRODUCTS: tuple[tuple[int, int, int, int | None], ...] = (
-    (STATE_B, STATE_B, 0, None), (STATE_S, STATE_S, 1, None), (STATE_BS, STATE_BS, 2, None),
-    (STATE_B, STATE_S, 3, 4), (STATE_B, STATE_BS, 5, 6), (STATE_S, STATE_BS, 7, 8),
-)
-_CHUNK_WORK = 6_000_000   # multiply-adds per sparse block (bounds the block's memory)
+_CHUNK_WORK = 20_000_000  # multiply-adds per block of rows (bounds the block's memory)
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class StateSample:
 
     rows: np.ndarray          # int64 (N,): panel rows of the eligible investors (text order)
     n_days: int               # T: trading days of the period
-    inv: np.ndarray           # int32 per record: eligible index
+    inv: np.ndarray           # int32 per record: eligible index (records sorted by inv, then day)
     day: np.ndarray           # int32 per record: day within the period (0..T-1)
     state: np.ndarray         # int8 per record
     state_days: np.ndarray    # int64 (3, N): N_i^Q
@@ -45,9 +44,9 @@ class StateSample:
     def n_investors(self) -> int:
         return int(self.rows.size)
 
-    def indicator(self, state: int) -> sp.csr_matrix:
-        """S_Q as an (N, T) CSR matrix of int32 ones."""
-        sel = self.state == state
+    def indicator(self, state: int | None) -> sp.csr_matrix:
+        """S_Q as an (N, T) CSR matrix of int32 ones (every active day when ``state`` is None)."""
+        sel = np.ones(self.state.shape, bool) if state is None else self.state == state
         data = np.ones(int(sel.sum()), dtype=np.int32)
         return sp.csr_matrix((data, (self.inv[sel], self.day[sel])),
                              shape=(self.n_investors, self.n_days))
@@ -99,55 +98,51 @@ def _row_chunks(work: np.ndarray) -> list[tuple[int, int]]:
     return bounds
 
 
-def _keep(parts: list, table: TailTable, ltype: int, a, b, n1, n2, k) -> None:
-    """Test entries against the tail table and keep those with p <= cap."""
-    mask, log_p = table.lookup(n1, n2, k)
-    if mask.any():
-        parts.append((a[mask].astype(np.int32), b[mask].astype(np.int32),
-                      np.full(int(mask.sum()), ltype, np.int8), k[mask].astype(np.int32),
-                      log_p * LOG10_E))
+def _chunk_tests(mats: dict, nq: np.ndarray, table: TailTable, lo: int, hi: int) -> tuple[tuple, int]:
+    """Kept tests of the pairs (i, j), lo <= i < hi, i < j, all nine types, sorted by (a, b, type)."""
+    rights = {q: m[lo:].T.tocsr() for q, m in mats.items()}   # only columns j >= lo matter
+    cols: list[list[np.ndarray]] = [[], [], [], [], []]
+    n_tested = 0
+    days = nq.astype(np.int32)
+    for ltype, (q, r) in enumerate(LINK_STATES):
+        block = (mats[q][lo:hi] @ rights[r]).tocoo()
+        up = block.col > block.row   # j > i (both counted from lo)
+        x = block.row[up].astype(np.int32) + np.int32(lo)
+        y = block.col[up].astype(np.int32) + np.int32(lo)
+        k = block.data[up]
+        n_tested += int(k.size)
+        mask, log_p = table.lookup(days[q][x], days[r][y], k)
+        for out, values in zip(cols, (x[mask], y[mask], np.full(int(mask.sum()), ltype, np.int8),
+                                      k[mask], log_p * LOG10_E)):
+            out.append(values)
+    a, b, t, k, lp = (np.concatenate(c) for c in cols)
+    order = np.argsort((a.astype(np.int64) * nq.shape[1] + b) * len(LINK_TYPES) + t, kind="stable")
+    return (a[order], b[order], t[order], k[order], lp[order]), n_tested
 
 
 def candidate_links(sample: StateSample, cap: float, reporter: Reporter | None = None) -> Candidates:
-    """All tests with p <= cap, from chunked sparse co-occurrence products."""
+    """All tests with p <= cap, from row-chunked sparse co-occurrence products."""
     table = TailTable(sample.n_days, cap)
     mats = {q: sample.indicator(q) for q in (STATE_B, STATE_S, STATE_BS)}
-    nq = sample.state_days
+    # multiply-adds of row i over the nine types ~ Σ_days(i) (investors active that day) × share j > i
+    every = sample.indicator(None)
+    per_day = np.asarray(every.sum(axis=0)).ravel()
+    n = sample.n_investors
+    work = (every @ per_day) * (n - np.arange(n)) // max(n, 1)
     parts: list = []
     n_tested = 0
-    for step, (q, r, upper, lower) in enumerate(_PRODUCTS):
-        left, right_full = mats[q], mats[r].T.tocsr()
-        per_day = np.asarray(mats[r].sum(axis=0)).ravel()
-        work = left @ per_day
-        for lo, hi in _row_chunks(np.asarray(work, dtype=np.int64)):
-            if reporter is not None:
-                reporter.check()
-            # symmetric products: only columns y >= x can hold an upper entry
-            first_col = 0 if lower is not None else lo
-            right = right_full if lower is not None else mats[r][lo:].T.tocsr()
-            block = (left[lo:hi] @ right).tocoo()
-            x = block.row.astype(np.int64) + lo
-            y = block.col.astype(np.int64) + first_col
-            k = block.data
-            up = y > x
-            n_tested += int(up.sum())
-            _keep(parts, table, upper, x[up], y[up], nq[q][x[up]], nq[r][y[up]], k[up])
-            if lower is not None:
-                down = y < x
-                n_tested += int(down.sum())
-                _keep(parts, table, lower, y[down], x[down], nq[q][x[down]], nq[r][y[down]], k[down])
+    chunks = _row_chunks(work)
+    for done, (lo, hi) in enumerate(chunks):
         if reporter is not None:
-            reporter.advance((step + 1) / len(_PRODUCTS))
-    return _assemble(parts, sample.n_investors, n_tested)
-
-
-def _assemble(parts: list, n: int, n_tested: int) -> Candidates:
-    """Concatenate the kept tests and sort them by (a, b, link type)."""
+            reporter.check()
+        kept, tested = _chunk_tests(mats, sample.state_days, table, lo, hi)
+        parts.append(kept)
+        n_tested += tested
+        if reporter is not None:
+            reporter.advance((done + 1) / len(chunks))
     if not parts:
         empty = np.empty(0, dtype=np.int32)
         return Candidates(empty, empty.copy(), np.empty(0, np.int8), empty.copy(),
                           np.empty(0, np.float64), n_tested)
     a, b, t, k, lp = (np.concatenate(col) for col in zip(*parts))
-    key = (a.astype(np.int64) * n + b) * len(LINK_TYPES) + t
-    order = np.argsort(key, kind="stable")
-    return Candidates(a[order], b[order], t[order], k[order], lp[order], n_tested)
+    return Candidates(a, b, t, k, lp, n_tested)

@@ -20,7 +20,7 @@ from engine.investor_metrics import directionality, expected_profit, valuation_p
 from engine.panel import TargetPanel
 from engine.params import SvnParams
 from engine.progress import Reporter
-from engine.svn_counts import LINK_TYPES, Candidates, candidate_links, sample_states
+from engine.svn_counts import LINK_TYPES, Candidates, StateSample, candidate_links, sample_states
 from engine.svn_validate import n_tests, validate
 from engine.tables import CaseTables, Event
 
@@ -44,7 +44,8 @@ class SvnResult:
     infomap_trials: int
     suspicious_at: float
     candidates: Candidates            # every test with p <= cap, sorted by (a, b, type)
-    state_days: np.ndarray            # int64 (3, N): N_i^b, N_i^s, N_i^bs
+    states: StateSample               # states of the eligible investors (co-occurrence dates)
+    period_dates: np.ndarray          # datetime64[D] (T,): the trading days of the period
     directionality: np.ndarray        # float64 (N,): R_i over Δ̄, NaN when inactive there
     expected_profit: np.ndarray       # float64 (N,): π_i, NaN without a valuation price
     ref_r_sum: np.ndarray             # float64 (N,): Σ r(i,t) over Δ̄
@@ -118,7 +119,7 @@ def run_svn(tables: CaseTables, event: Event, params: SvnParams, reporter: Repor
         n_tests=n_tests(sample.n_investors), alpha=params.alpha, cap=cap,
         infomap_seed=params.infomap_seed, infomap_trials=params.infomap_trials,
         suspicious_at=params.suspicious_directionality, candidates=candidates,
-        state_days=sample.state_days,
+        states=sample, period_dates=panel.dates[lo:hi],
         directionality=directionality(panel, ref_lo, ref_hi)[rows],
         expected_profit=expected_profit(panel, ref_lo, ref_hi, price)[rows],
         ref_r_sum=panel.sum_over(panel.r(), ref_lo, ref_hi)[rows],
