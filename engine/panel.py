@@ -69,6 +69,10 @@ class TargetPanel:
     tot_value: np.ndarray        # float64 Σ over stocks of (Ab + As) per (investor, date)
     index: pd.Index = field(repr=False, compare=False, default=None)
 
+    def __post_init__(self) -> None:
+        if self.index is None:  # built directly rather than through ``build``
+            object.__setattr__(self, "index", pd.Index(self.investor_ids, dtype=object))
+
     @classmethod
     def build(cls, tables: CaseTables, stock: str) -> "TargetPanel":
         """Build the panel of ``stock`` from the case's (venue-summed) trades table."""
