@@ -8,6 +8,7 @@ from types import ModuleType
 # Command name -> module under engine.cli. Add a line when a command lands.
 COMMANDS: dict[str, str] = {
     "backtest": "backtest_cmd",
+    "alerts": "alerts_cmd",
     "verify": "verify_cmd",
     "analyze": "analyze_cmd",
     "demo-data": "demo_data_cmd",

@@ -1,0 +1,94 @@
+"""``alerts``: list one event's options alerts with their workflow status, as text, CSV or JSON."""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from engine.atomic import write_bytes_atomic
+from engine.case_store import CaseStore
+from engine.case_work import AlertState
+from engine.cli.case_args import add_event_arguments, params_from_args
+from engine.cli.progress_bar import cli_reporter
+from engine.errors import UsageError
+from engine.options_alerts import Alert
+from engine.pipeline import analyze
+
+COLUMNS: tuple[str, ...] = ("event_id", "date", "priority", "risk_score", "status", "owner",
+                            "reasons", "top_accounts")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("alerts", help="list options alerts with their workflow status",
+                            description="List the options alerts of one event (analysing the case "
+                                        "if needed) with their workflow status (NEW when never set).")
+    add_event_arguments(parser)
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first alert date")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last alert date")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="OUT.csv", help="write the alerts as CSV")
+    out.add_argument("--json", metavar="OUT.json", help="write the alerts as JSON")
+    parser.set_defaults(run=run)
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} takes an ISO date (YYYY-MM-DD), not {text!r}") from None
+
+
+def alert_rows(alerts: Iterable[Alert], states: Iterable[AlertState], date_from: dt.date | None,
+               date_to: dt.date | None) -> list[dict[str, Any]]:
+    """One row per alert within [date_from, date_to], with its stored status or NEW."""
+    by_key = {(s.event_id, s.date): s for s in states}
+    rows = []
+    for a in alerts:
+        if (date_from and a.date < date_from) or (date_to and a.date > date_to):
+            continue
+        state = by_key.get((a.event_id, a.date.isoformat()))
+        rows.append({"event_id": a.event_id, "date": a.date.isoformat(), "priority": a.priority,
+                     "risk_score": round(a.risk_score, 4),
+                     "status": state.status if state else "NEW", "owner": state.owner if state else "",
+                     "reasons": list(a.reasons),
+                     "top_accounts": [t.investor_id for t in a.top_accounts]})
+    return rows
+
+
+def _csv_text(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([" | ".join(r[c]) if isinstance(r[c], list) else r[c] for c in COLUMNS])
+    return buffer.getvalue()
+
+
+def run(args: argparse.Namespace) -> int:
+    date_from, date_to = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    params = params_from_args(args)
+    with CaseStore.open(Path(args.case)) as store:
+        tables = store.tables()
+        event = tables.event(args.event)
+        with cli_reporter(args.quiet) as reporter:
+            result = analyze(tables, event, params, reporter, store=store, use_cache=not args.no_cache)
+        rows = alert_rows(result.options.alerts, store.alert_states(event.event_id), date_from, date_to)
+    if args.csv:
+        write_bytes_atomic(Path(args.csv), _csv_text(rows).encode("utf-8"))
+    elif args.json:
+        text = json.dumps({"event_id": event.event_id, "alerts": rows}, indent=2, ensure_ascii=False)
+        write_bytes_atomic(Path(args.json), (text + "\n").encode("utf-8"))
+    if not result.options.available:
+        print(f"options not available: {result.options.reason}")
+        return 0
+    print(f"{len(rows)} options alert(s) for event {event.event_id}")
+    for r in rows:
+        print(f"{r['date']}  {r['priority']:<6}  risk {r['risk_score']:.2f}  {r['status']:<9}  "
+              f"{'; '.join(r['reasons'][:3])}")
+    return 0
