@@ -112,3 +112,11 @@ def sample_network(focus: str = "R00"):
     context = network_context(sample_svn(), ["R03"], cap=500)
     exploration = expand(Exploration(), focus, context.networks)
     return NetworkPrepared(context=context, data=network_data(context, exploration), exploration=exploration)
+
+
+def sample_rings():
+    """RingsData of sample_svn (built the way the app builds it)."""
+    from types import SimpleNamespace
+
+    from engine.viewdata import for_rings
+    return for_rings(SimpleNamespace(svn=sample_svn()))
