@@ -20,7 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 
 from engine.baselines import run_baselines  # noqa: E402
 from engine.demo_data import demo_paths, write_demo_market  # noqa: E402

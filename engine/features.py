@@ -36,8 +36,7 @@ class WindowFeatures:
     scale_e: np.ndarray     # float64 (n_investors,): max |E| over windows
 
 
-def _exposure(panel: TargetPanel, alpha: np.ndarray, start: int, end: int,
-              in_win: np.ndarray) -> np.ndarray:
+def _exposure(panel: TargetPanel, alpha: np.ndarray, start: int, in_win: np.ndarray) -> np.ndarray:
     """E (unscaled) of every investor for one window; 0 where the investor is inactive."""
     idx = np.flatnonzero(in_win)
     inv = panel.inv[idx]
@@ -77,7 +76,7 @@ def window_features(panel: TargetPanel, windows: Windows) -> WindowFeatures:
         active[w, inv] = True
         raw_a[w] = np.bincount(inv, weights=flow[in_win], minlength=n_i)
         target[w] = np.bincount(inv, weights=gross[in_win], minlength=n_i)
-        raw_e[w] = _exposure(panel, alpha, s, e, in_win)
+        raw_e[w] = _exposure(panel, alpha, s, in_win)
     total = panel.all_stock_turnover(windows.starts, windows.ends)
     magnitudo = np.where(total > 0, target / np.where(total > 0, total, 1.0), 0.0)
     a_scaled, scale_a = _rescale(raw_a, active)

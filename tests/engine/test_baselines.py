@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from engine.baselines import SERIES_POINTS, position_series, reconstruction_errors, run_baselines, volume_fluctuation
