@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, precision_recall_fscore_support
 
+import main
 from engine.backtest import backtest, metrics, read_labels
 from engine.errors import InputError
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_hand_computed_confusion_matrix() -> None:
@@ -81,7 +78,8 @@ def test_bad_labels_name_file_row_and_column(tmp_path: Path, text: str, where: s
 
 
 @pytest.mark.slow
-def test_backtest_command_on_the_demo_case(demo_case_path: Path, demo_truth: dict, tmp_path: Path) -> None:
+def test_backtest_command_on_the_demo_case(demo_case_path: Path, demo_truth: dict, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture) -> None:
     case = tmp_path / "demo.itcase"
     shutil.copy(demo_case_path, case)
     planted = demo_truth["informed_option_days"]
@@ -89,10 +87,8 @@ def test_backtest_command_on_the_demo_case(demo_case_path: Path, demo_truth: dic
     quiet = ["2019-03-01", "2019-05-02", "2019-08-01"]
     labels.write_text("date,label\n" + "".join(f"{d},1\n" for d in planted)
                       + "".join(f"{d},0\n" for d in quiet), encoding="utf-8")
-    run = subprocess.run([sys.executable, str(ROOT / "main.py"), "backtest", str(case), "--labels",
-                          str(labels), "--high-only", "--quiet"], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+    assert main.main(["backtest", str(case), "--labels", str(labels), "--high-only", "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
     assert "HIGH options alerts" in lines[0] and f"on {len(planted) + len(quiet)} labelled days" in lines[0]
     assert lines[2].split() == ["label", "1", str(len(planted)), "0"]
     assert lines[3].split() == ["label", "0", "0", str(len(quiet))]
@@ -100,10 +96,8 @@ def test_backtest_command_on_the_demo_case(demo_case_path: Path, demo_truth: dic
     suspects = tmp_path / "ids.csv"
     hard = demo_truth["hard_insiders"][:3]
     suspects.write_text("investor_id,label\n" + "".join(f"{i},1\n" for i in hard), encoding="utf-8")
-    run2 = subprocess.run([sys.executable, str(ROOT / "main.py"), "backtest", str(case), "--labels",
-                           str(suspects), "--quiet"], capture_output=True, text=True, cwd=ROOT)
-    assert run2.returncode == 0, run2.stderr
-    assert "k-means suspects" in run2.stdout and "recall 1.000" in run2.stdout
-    bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "backtest", str(case), "--labels",
-                          str(suspects), "--high-only", "--quiet"], capture_output=True, text=True, cwd=ROOT)
-    assert bad.returncode == 2 and "--high-only" in bad.stderr
+    assert main.main(["backtest", str(case), "--labels", str(suspects), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "k-means suspects" in out and "recall 1.000" in out
+    assert main.main(["backtest", str(case), "--labels", str(suspects), "--high-only", "--quiet"]) == 2
+    assert "--high-only" in capsys.readouterr().err
