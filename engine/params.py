@@ -69,17 +69,17 @@ class OptionsParams:
     alert_threshold: float = 0.7
     high_threshold: float = 0.85
     pse_lookahead_days: int = 7      # PSE within this many trading days raises risk
-    use_narrative_llm: bool = False  # optional local model drafts; off by default
     otm_max_expiry_days: int = 30    # "short-dated" for the OTM feature, calendar days to expiry
     iv_change_full: float = 0.10     # IV rise over baseline (vol points) giving IV score 1
     skew_change_full: float = 0.05   # call-minus-put IV spread change giving skew score 1
     pse_boost: float = 0.10          # added to the daily risk when a PSE is within the lookahead
     filing_boost: float = 0.10       # added when case investors filed within the lookahead window
     top_accounts: int = 5            # accounts listed per alert when options carry investor_id
+    use_narrative_llm: bool = False  # optional local model drafts; off by default
     narrative_model: str = "llama3.1"
     narrative_url: str = "http://127.0.0.1:11434"
-
     narrative_timeout_s: float = 30.0  # per draft; on timeout the template text is used
+
 
 @dataclass(frozen=True, slots=True)
 class EpisodeParams:
