@@ -82,6 +82,7 @@ def for_options(result) -> OptionsSeries | None:
         np.array([a.date for a in opt.alerts], dtype="datetime64[D]"),
         np.array([a.priority for a in opt.alerts], dtype=object),
         [list(a.reasons) for a in opt.alerts],
+        [[acc.investor_id for acc in a.top_accounts] for a in opt.alerts],
         result.params.options.alert_threshold, result.params.options.high_threshold,
         result.event.reference_start, result.event.event_date)
 

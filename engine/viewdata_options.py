@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 SERIES: tuple[tuple[str, str], ...] = (
-    ("volume", "Volume (contracts)"),
-    ("voi", "Volume / open interest"),
+    ("volume", "Contracts"),
+    ("voi", "Vol / OI"),
     ("call_share", "Call share"),
-    ("implied_vol", "Implied volatility"),
-    ("risk", "Daily risk score"),
+    ("implied_vol", "Impl. vol."),
+    ("risk", "Risk score"),
 )
 
 
@@ -35,6 +35,7 @@ class OptionsSeries:
     alert_day: np.ndarray        # int32 (n_alerts,) index into dates
     alert_priority: np.ndarray   # object (n_alerts,) "HIGH" / "MEDIUM"
     alert_reasons: tuple[tuple[str, ...], ...]  # reasons per alert
+    alert_accounts: tuple[tuple[str, ...], ...]  # investor ids of each alert's top accounts
     alert_threshold: float
     high_threshold: float
     reference_x: float           # day number of reference_start (NaN if none)
@@ -49,6 +50,8 @@ class OptionsSeries:
         day = self.dates[self.alert_day[k]]
         lines = [f"{day}  {self.alert_priority[k]}  risk {self.risk[self.alert_day[k]]:.2f}"]
         lines += [f"- {r}" for r in self.alert_reasons[k]]
+        if self.alert_accounts[k]:
+            lines.append("Top accounts: " + ", ".join(self.alert_accounts[k]))
         return "\n".join(lines)
 
 
@@ -63,7 +66,7 @@ def build_options_series(dates: np.ndarray, volume: np.ndarray, voi: np.ndarray,
                          call_share: np.ndarray, implied_vol: np.ndarray | None,
                          risk: np.ndarray, alert_dates: np.ndarray,
                          alert_priority: np.ndarray, alert_reasons: list[list[str]],
-                         alert_threshold: float, high_threshold: float,
+                         alert_accounts: list[list[str]], alert_threshold: float, high_threshold: float,
                          reference_start: dt.date | None,
                          event_date: dt.date | None) -> OptionsSeries:
     """Series for the view from the options stage's daily arrays; alerts on days outside
@@ -83,5 +86,6 @@ def build_options_series(dates: np.ndarray, volume: np.ndarray, voi: np.ndarray,
         alert_day=k[keep].astype(np.int32),
         alert_priority=np.asarray(alert_priority, dtype=object)[keep],
         alert_reasons=tuple(tuple(str(r) for r in alert_reasons[i]) for i in keep),
+        alert_accounts=tuple(tuple(str(a) for a in alert_accounts[i]) for i in keep),
         alert_threshold=float(alert_threshold), high_threshold=float(high_threshold),
         reference_x=day_number(reference_start), event_x=day_number(event_date))

@@ -86,6 +86,8 @@ def test_rings_options_triage(demo_result):
     assert rings.suspicious.tolist() == [r.suspicious for r in sorted(demo_result.svn.rings, key=lambda r: r.rank)]
     opt = viewdata.for_options(demo_result)
     assert [str(opt.dates[k]) for k in opt.alert_day] == [a.date.isoformat() for a in demo_result.options.alerts]
+    assert opt.alert_accounts == tuple(tuple(x.investor_id for x in a.top_accounts)
+                                       for a in demo_result.options.alerts)
     tri = viewdata.for_triage(demo_result)
     assert int(tri.n_episodes.sum()) == demo_result.episodes.ep_score.size
     for obj in (rings, opt, tri, viewdata.for_cube(demo_result)):

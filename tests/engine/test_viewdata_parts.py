@@ -18,6 +18,7 @@ def test_options_series_keeps_alerts_on_calendar_days_only():
                                                         dtype="datetime64[D]"),
                              np.array(["MEDIUM", "HIGH", "HIGH"], dtype=object),
                              [["vol/OI 6.1"], ["weekend"], ["calls 90%", "spike"]],
+                             [[], ["x"], ["P7", "P2"]],
                              0.7, 0.85, dt.date(2023, 3, 2), dt.date(2023, 3, 6))
     assert s.alert_day.tolist() == [2, 1]
     assert s.alert_priority.tolist() == ["MEDIUM", "HIGH"]
@@ -26,7 +27,9 @@ def test_options_series_keeps_alerts_on_calendar_days_only():
     assert s.x[1] - s.x[0] == 1 and s.x[2] - s.x[1] == 4
     assert s.reference_x == s.x[1] and s.event_x == s.x[2]
     text = s.alert_text(1)
-    assert text.splitlines() == ["2023-03-02  HIGH  risk 0.90", "- calls 90%", "- spike"]
+    assert text.splitlines() == ["2023-03-02  HIGH  risk 0.90", "- calls 90%", "- spike",
+                                 "Top accounts: P7, P2"]
+    assert s.alert_accounts == ((), ("P7", "P2"))
     assert np.isnan(day_number(None))
 
 

@@ -120,3 +120,22 @@ def sample_rings():
 
     from engine.viewdata import for_rings
     return for_rings(SimpleNamespace(svn=sample_svn()))
+
+
+def sample_options():
+    """120 trading days of options flow; alerts on days 100 (HIGH), 104 (MEDIUM), 110 (HIGH)."""
+    from engine.viewdata_options import build_options_series
+    rng = np.random.default_rng(5)
+    dates = pd.bdate_range("2023-01-02", periods=120).to_numpy().astype("datetime64[D]")
+    volume = rng.uniform(500, 1500, dates.size)
+    risk = rng.uniform(0.05, 0.5, dates.size)
+    risk[:10] = np.nan
+    alert_days = np.array([100, 104, 110])
+    risk[alert_days] = [0.92, 0.75, 0.88]
+    volume[alert_days] *= 8
+    return build_options_series(
+        dates, volume, volume / rng.uniform(1000, 2000, dates.size), rng.uniform(0.3, 0.7, dates.size),
+        rng.uniform(0.2, 0.4, dates.size), risk, dates[alert_days],
+        np.array(["HIGH", "MEDIUM", "HIGH"], dtype=object),
+        [["volume spike 8x"], ["vol/OI 5.5"], ["calls 95%", "PSE 3 days ahead"]],
+        [["P1", "P2"], [], ["P2", "P3"]], 0.7, 0.85, dates[95].astype(object), dates[113].astype(object))

@@ -1,0 +1,73 @@
+"""Options view: linked panels, alert click shows reasons, alerts of selected accounts ringed."""
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.view_probe import click, pixel
+from tests.ui.view_samples import sample_options
+from views.options_view import SECONDS_PER_DAY, OptionsView
+from views.selection_types import Selection
+from PySide6.QtCore import QPointF
+
+
+@pytest.fixture
+def view(qtbot):
+    v = OptionsView()
+    qtbot.addWidget(v)
+    v.resize(900, 800)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(sample_options())
+    return v
+
+
+def _marker_point(view, k: int):
+    data = view._data
+    day = data.alert_day[k]
+    plot = view.plots["risk"]
+    scene = plot.getViewBox().mapViewToScene(QPointF(data.x[day] * SECONDS_PER_DAY, data.risk[day]))
+    return view.canvas.mapFromScene(scene)
+
+
+def test_panels_share_the_date_axis(view):
+    view.plots["volume"].setXRange(view._data.x[20] * SECONDS_PER_DAY, view._data.x[40] * SECONDS_PER_DAY, padding=0)
+    lo, hi = view.plots["risk"].getViewBox().viewRange()[0]
+    assert lo == pytest.approx(view._data.x[20] * SECONDS_PER_DAY)
+    assert hi == pytest.approx(view._data.x[40] * SECONDS_PER_DAY)
+
+
+def test_click_on_alert_shows_reasons_and_accounts(view):
+    got = []
+    view.selection_requested.connect(got.append)
+    click(view.canvas, _marker_point(view, 2))
+    text = view.shown_alert_text()
+    assert "HIGH" in text and "- calls 95%" in text and "- PSE 3 days ahead" in text
+    assert got == []  # an alert click is a time focus, not an investor selection
+    view.accounts_button.click()
+    assert len(got) == 1 and got[0].ids == frozenset({"P2", "P3"}) and got[0].focus == "P2"
+
+
+def test_alert_without_accounts_cannot_select(view):
+    click(view.canvas, _marker_point(view, 1))
+    assert "vol/OI 5.5" in view.shown_alert_text()
+    assert not view.accounts_button.isEnabled()
+
+
+def test_selected_account_rings_its_alerts(view):
+    view.apply_selection(Selection(ids=frozenset({"P2", "Z9"}), focus="P2"))
+    assert view.highlighted_ids() == frozenset({"P2"})
+    x, _y = view.marks_selected.getData()
+    assert sorted(x) == sorted(view._data.x[view._data.alert_day[[0, 2]]] * SECONDS_PER_DAY)
+    view.apply_selection(Selection(ids=frozenset({"P3"}), focus="P3"))
+    x, _y = view.marks_selected.getData()
+    assert list(x) == [view._data.x[view._data.alert_day[2]] * SECONDS_PER_DAY]
+
+
+def test_marker_colour_by_priority(view):
+    c = pixel(view.canvas, _marker_point(view, 0))
+    assert c.red() > 150 and c.green() < 60  # HIGH: dark red
+
+
+def test_no_options_data(view):
+    view.set_data(None)
+    assert "No options data" in view.summary.text() and view.highlighted_ids() == frozenset()

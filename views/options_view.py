@@ -1,0 +1,191 @@
+"""Options flow on the event's stock: stacked daily panels on one linked date axis.
+
+Volume, volume / open interest, call share, implied volatility and the daily risk score,
+with the reference start and the PSE drawn on every panel, the alert levels on the risk
+panel and one marker per alert (coloured by priority). Clicking a marker shows the alert's
+reasons; alerts whose top accounts include a selected investor are ringed, and "Select
+accounts" asks for the shown alert's accounts.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from engine.figures import ReportFigure
+from engine.viewdata_options import SERIES, OptionsSeries
+from views import _style
+from views.base import BaseView, Selection, ViewInputs, widget_png
+
+SECONDS_PER_DAY = 86400.0
+GUIDES: dict[str, tuple[float, ...]] = {"voi": (2.0, 5.0), "call_share": (0.2, 0.8)}
+LINE_COLOUR = "#0072B2"
+REFERENCE_COLOUR = "#56B4E9"
+PSE_COLOUR = "#C00000"
+GUIDE_COLOUR = "#999999"
+MARKER_SIZE = 12.0
+
+
+class OptionsView(BaseView):
+    """Stacked, X-linked plots of the daily options series with clickable alerts."""
+
+    view_name = "options"
+    title = "Options flow"
+    default_area = "bottom"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data: OptionsSeries | None = None
+        self._shown_alert = -1
+        self._highlighted: frozenset[str] = frozenset()
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.plots: dict[str, pg.PlotItem] = {}
+        first = None
+        for row, (name, label) in enumerate(SERIES):
+            plot = self.canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
+            plot.setLabel("left", label)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.showGrid(x=True, y=True, alpha=_style.theme().grid_alpha)
+            plot.getAxis("left").setWidth(70)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # shares and vols read as they are
+            if first is None:
+                first = plot
+            else:
+                plot.setXLink(first)
+            if row < len(SERIES) - 1:
+                plot.getAxis("bottom").setStyle(showValues=False)
+            self.plots[name] = plot
+        self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=self._tip)
+        self.markers.setZValue(_style.Z_SELECTED)
+        self.markers.sigClicked.connect(self._on_marker)
+        self.marks_selected = pg.ScatterPlotItem(size=MARKER_SIZE + 8, symbol="o", pen=_style.selected_pen(),
+                                                 brush=pg.mkBrush(None))
+        self.marks_selected.setZValue(_style.Z_FOCUS)
+        self.marks_selected.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(130)
+        self.detail.setPlaceholderText("Click an alert marker (risk panel) to see its reasons.")
+        self.accounts_button = QPushButton("Select accounts")
+        self.accounts_button.setEnabled(False)
+        self.accounts_button.clicked.connect(self._select_accounts)
+        self.summary = QLabel(" ")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.detail, 1)
+        bottom.addWidget(self.accounts_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(bottom)
+        self.clear()
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> OptionsSeries | None:
+        from engine.viewdata import for_options
+        return for_options(inputs.result)
+
+    # -- data ---------------------------------------------------------------------------
+    def set_data(self, viewdata: OptionsSeries | None) -> None:
+        self.clear()
+        if viewdata is None:
+            self.summary.setText("No options data in this case.")
+            return
+        self._data = viewdata
+        x = viewdata.x * SECONDS_PER_DAY
+        for name, _label in SERIES:
+            plot = self.plots[name]
+            y = viewdata.series(name)
+            if name == "volume":
+                plot.addItem(pg.BarGraphItem(x=x, height=np.nan_to_num(y), width=0.8 * SECONDS_PER_DAY,
+                                             brush=_style.brush(LINE_COLOUR, 180), pen=pg.mkPen(None)))
+            elif np.isfinite(y).any():
+                plot.plot(x, y, pen=_style.pen(LINE_COLOUR, 1.5), connect="finite")
+            else:
+                plot.addItem(pg.TextItem("not supplied", color=_style.theme().foreground))
+            levels = GUIDES.get(name, ())
+            if name == "risk":
+                levels = (viewdata.alert_threshold, viewdata.high_threshold)
+                plot.setYRange(0, 1.05, padding=0)
+            for level in levels:
+                plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GUIDE_COLOUR, style=Qt.PenStyle.DashLine)))
+            for value, colour, text in ((viewdata.reference_x, REFERENCE_COLOUR, "reference start"),
+                                        (viewdata.event_x, PSE_COLOUR, "PSE")):
+                if np.isfinite(value):
+                    plot.addItem(pg.InfiniteLine(value * SECONDS_PER_DAY, angle=90, pen=_style.pen(colour, 1.5),
+                                                 label=text if name == SERIES[0][0] else None,
+                                                 labelOpts={"position": 0.9, "color": colour}))
+        risk_plot = self.plots["risk"]
+        risk_plot.addItem(self.markers)
+        risk_plot.addItem(self.marks_selected)
+        days = viewdata.alert_day
+        self.markers.setData(x=x[days], y=np.nan_to_num(viewdata.risk[days]), data=np.arange(days.size),
+                             brush=[_style.brush(_style.PRIORITY_COLOURS.get(p, "#808080")) for p in viewdata.alert_priority],
+                             pen=[pg.mkPen(None)] * days.size)
+        n_high = int(np.sum(viewdata.alert_priority == "HIGH"))
+        self.summary.setText(f"{viewdata.dates.size} trading days, {days.size} alerts ({n_high} HIGH)")
+        if x.size:
+            self.plots[SERIES[0][0]].setXRange(x.min(), x.max(), padding=0.02)
+        self.apply_selection(self._selection)
+
+    def clear(self) -> None:
+        self._data = None
+        self._shown_alert = -1
+        self._highlighted = frozenset()
+        for plot in self.plots.values():
+            plot.clear()
+        self.markers.setData(x=[], y=[])
+        self.marks_selected.setData(x=[], y=[])
+        self.detail.clear()
+        self.accounts_button.setEnabled(False)
+        self.summary.setText("No analysis yet.")
+
+    # -- selection ----------------------------------------------------------------------
+    def apply_selection(self, selection: Selection) -> None:
+        self._selection = selection
+        data = self._data
+        if data is None:
+            self._highlighted = frozenset()
+            return
+        hit = [k for k, accounts in enumerate(data.alert_accounts) if selection.ids & set(accounts)]
+        self._highlighted = frozenset(i for k in hit for i in data.alert_accounts[k] if i in selection.ids)
+        days = data.alert_day[hit]
+        self.marks_selected.setData(x=data.x[days] * SECONDS_PER_DAY, y=np.nan_to_num(data.risk[days]))
+
+    def highlighted_ids(self) -> frozenset[str]:
+        return self._highlighted
+
+    def shown_alert_text(self) -> str:
+        return self.detail.toPlainText()
+
+    def show_alert(self, k: int) -> None:
+        """Show alert ``k``'s reasons in the detail box."""
+        self._shown_alert = k
+        self.detail.setPlainText(self._data.alert_text(k))
+        self.accounts_button.setEnabled(bool(self._data.alert_accounts[k]))
+
+    def _tip(self, x: float, y: float, data: int) -> str:
+        d = self._data
+        if d is None:
+            return ""
+        k = int(data)
+        return f"{d.dates[d.alert_day[k]]}  {d.alert_priority[k]}  risk {y:.2f}\n(click for reasons)"
+
+    def _on_marker(self, _item, points, ev) -> None:
+        if self._data is not None and len(points):
+            ev.accept()
+            self.show_alert(int(points[0].data()))
+
+    def _select_accounts(self) -> None:
+        if self._data is None or self._shown_alert < 0:
+            return
+        accounts = self._data.alert_accounts[self._shown_alert]
+        if accounts:
+            self._request(set(accounts), focus=accounts[0], mode="replace")
+
+    def snapshot(self) -> ReportFigure:
+        return ReportFigure(title="Options flow before the event", png=widget_png(self),
+                            caption=(self.summary.text() + "; dashed lines: normal/suspicious levels and "
+                                     "alert thresholds; triangles: alerts (red HIGH, orange MEDIUM)."))
