@@ -123,6 +123,7 @@ def test_unavailable_without_options_data() -> None:
     r2 = run_options(other, other.event(None), P)
     assert not r2.available and "ACME" in r2.reason
     assert options_section(r2) == {"available": False, "reason": r2.reason, "alerts": []}
+    assert serialize.loads(OptionsResult, serialize.dumps(r2)) == r2
 
 
 def test_result_round_trips_and_json_is_finite(result: OptionsResult) -> None:
