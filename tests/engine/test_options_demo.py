@@ -14,10 +14,8 @@ PLANTED_FEATURES = {"voi", "direction", "expiry", "otm", "iv"}
 
 
 @pytest.fixture(scope="module")
-def demo_options(demo_tables, demo_truth) -> OptionsResult:
-    tables = demo_tables
-    event = tables.event(None)
-    return run_options(tables, event, OptionsParams())
+def demo_options(demo_tables) -> OptionsResult:
+    return run_options(demo_tables, demo_tables.event(None), OptionsParams())
 
 
 def test_planted_days_raise_high_alerts_inside_the_reference_period(demo_options, demo_truth) -> None:
