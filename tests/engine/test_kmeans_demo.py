@@ -62,6 +62,7 @@ def _mirror(tables: CaseTables) -> CaseTables:
     return dataclasses.replace(tables, trades=trades, events=events)
 
 
+@pytest.mark.slow
 def test_sell_event_on_mirrored_market_gives_the_same_suspects(demo_tables: CaseTables,
                                                                demo_result: KMeansResult) -> None:
     mirrored = run_kmeans(_mirror(demo_tables), _mirror(demo_tables).event(None), KMeansParams())
@@ -75,6 +76,7 @@ def test_sell_event_on_mirrored_market_gives_the_same_suspects(demo_tables: Case
         assert m.expected_profit == pytest.approx(-s.expected_profit)  # same offer price, mirrored flows
 
 
+@pytest.mark.slow
 def test_deterministic_and_serialisable(demo_tables: CaseTables, demo_result: KMeansResult) -> None:
     again = run_kmeans(demo_tables, demo_tables.event(None), KMeansParams())
     payload = dumps(demo_result)
