@@ -154,3 +154,75 @@ def test_demo_hard_insiders_score_high(demo_tables, demo_truth) -> None:
     # their best episode lies in the reference period
     best = [np.flatnonzero(res.ep_investor == r)[np.argmax(res.ep_score[res.ep_investor == r])] for r in rows]
     assert (res.ep_components[best, 3] == 1.0).all()
+
+
+def _brute_force(tables: CaseTables, params: EpisodeParams) -> dict[str, list[tuple]]:
+    """Episodes and components per investor with plain Python loops (the oracle)."""
+    import statistics
+    ev = tables.event(None)
+    t = tables.trades
+    target = t[(t["stock"] == ev.stock) & (t["buy_shares"] + t["sell_shares"] > 0)]
+    cal = sorted(set(target["date"]))
+    pos = {d: i for i, d in enumerate(cal)}
+    lo = sum(d < pd.Timestamp(ev.reference_start) for d in cal)
+    hi = sum(d < pd.Timestamp(ev.event_date) for d in cal)
+    out = {}
+    for inv, g in target.groupby("investor_id"):
+        g = g.sort_values("date")
+        days = [pos[d] for d in g["date"]]
+        gaps = [b - a for a, b in zip(days, days[1:])]
+        limit = max(params.gap_multiple * statistics.median(gaps), params.min_gap_days) if gaps else 0
+        alpha = list(np.cumsum(g["buy_value"] - g["sell_value"]))
+        groups, cur = [], [0]
+        for k in range(1, len(days)):
+            if days[k] - days[k - 1] > limit:
+                groups.append(cur)
+                cur = []
+            cur.append(k)
+        groups.append(cur)
+        eps = []
+        for grp in groups:
+            rows = g.iloc[grp]
+            vb, vs = rows["buy_shares"].sum(), rows["sell_shares"].sum()
+            direction = vb / (vb + vs)
+            d0, d1 = rows["date"].iloc[0], rows["date"].iloc[-1]
+            mine = t[(t["investor_id"] == inv) & (t["date"] >= d0) & (t["date"] <= d1)]
+            total = (mine["buy_value"] + mine["sell_value"]).sum()
+            conc = (rows["buy_value"] + rows["sell_value"]).sum() / total if total > 0 else 0.0
+            peak = max(abs(alpha[k]) for k in grp)
+            earlier = max([abs(alpha[k]) for k in range(grp[0])], default=0.0)
+            expo = 1.0 if earlier == 0 else min(peak / earlier, 1.0)
+            timing = max(1.0 if lo <= days[k] < hi else 0.0 if days[k] >= hi
+                         else math.exp(-(lo - days[k]) / params.timing_decay_days) for k in grp)
+            eps.append((days[grp[0]], days[grp[-1]], direction, conc, expo, timing))
+        out[str(inv)] = eps
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_matches_brute_force_on_random_markets(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    days = pd.bdate_range("2021-01-04", periods=60)
+    recs = []
+    for inv in [f"I{k}" for k in range(8)]:
+        rate = rng.uniform(0.05, 0.6)
+        for stock in ("T", "O"):
+            for d in days[rng.random(60) < rate]:
+                b, s = rng.integers(0, 3, 2) * rng.integers(1, 50, 2)
+                if b + s:
+                    recs.append((inv, stock, d, float(b), float(s), float(b) * 2.0, float(s) * 2.0))
+    trades = pd.DataFrame(recs, columns=["investor_id", "stock", "date", "buy_shares", "sell_shares",
+                                         "buy_value", "sell_value"]).sort_values(
+        ["stock", "date", "investor_id"], ignore_index=True)
+    events = pd.DataFrame({"event_id": ["E"], "stock": ["T"], "event_date": [days[45]],
+                           "reference_start": [days[35]], "direction": ["buy"]})
+    tables = CaseTables(trades=trades, events=events)
+    params = EpisodeParams(gap_multiple=2.0, min_gap_days=3)
+    res = run_episodes(tables, tables.event(None), params)
+    oracle = _brute_force(tables, params)
+    for k, inv in enumerate(res.investor_ids):
+        rows = np.flatnonzero(res.ep_investor == k)
+        got = [(int(res.ep_start[r]), int(res.ep_end[r]), *res.ep_components[r]) for r in rows]
+        assert len(got) == len(oracle[inv])
+        for g, o in zip(got, oracle[inv]):
+            assert g[:2] == o[:2] and g[2:] == pytest.approx(o[2:])
