@@ -139,3 +139,19 @@ def sample_options():
         np.array(["HIGH", "MEDIUM", "HIGH"], dtype=object),
         [["volume spike 8x"], ["vol/OI 5.5"], ["calls 95%", "PSE 3 days ahead"]],
         [["P1", "P2"], [], ["P2", "P3"]], 0.7, 0.85, dates[95].astype(object), dates[113].astype(object))
+
+
+def sample_triage(n_inv: int = 300, seed: int = 6):
+    """Episodes of n_inv investors; T000 has 6 episodes all scoring 780 (the planted outlier)."""
+    from engine.viewdata_triage import build_triage
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 8, n_inv)
+    ids = np.array([f"T{k:03d}" for k in range(n_inv)], dtype=object)
+    counts[0] = 6
+    inv = np.repeat(ids, counts)
+    m = inv.size
+    start = np.datetime64("2023-01-02") + rng.integers(0, 200, m)
+    score = rng.uniform(250, 600, m)
+    score[inv == "T000"] = 780.0
+    return build_triage(inv, start, start + rng.integers(0, 5, m), rng.integers(1, 5, m), score,
+                        rng.uniform(0, 1, (m, 4)), rng.uniform(100, 1000, m), rng.normal(0, 300, m), 650.0)

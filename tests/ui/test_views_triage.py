@@ -1,0 +1,73 @@
+"""Triage view: heatmap and outlier clicks ask for the investor, threshold, scorecard follows focus."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from tests.ui.view_probe import click, pixel, widget_point
+from tests.ui.view_samples import sample_triage
+from views.selection_types import Selection
+from views.triage_view import TriageView
+
+
+@pytest.fixture
+def view(qtbot):
+    v = TriageView()
+    qtbot.addWidget(v)
+    v.resize(1000, 800)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_data(sample_triage())
+    return v
+
+
+def _heat_point(view, investor: str):
+    k = int(np.flatnonzero(view._data.ids == investor)[0])
+    vb = view.heatmap.getPlotItem().getViewBox()
+    return widget_point(view.heatmap, vb, view._data.grid_x[k], view._data.grid_y[k])
+
+
+def test_best_investor_top_left_and_clickable(view):
+    data = view._data
+    assert (data.grid_x[0], data.grid_y[0]) == (0.0, 0.0)  # T000 has the best mean score
+    got = []
+    view.selection_requested.connect(got.append)
+    click(view.heatmap, _heat_point(view, "T000"))
+    assert len(got) == 1 and got[0].ids == frozenset({"T000"}) and got[0].source == "triage"
+
+
+def test_outlier_click_and_threshold(view):
+    data = view._data
+    assert view._share[0] == 1.0  # all six episodes at 780 >= 650
+    view.threshold.setValue(790.0)
+    assert view._share[0] == 0.0
+    view.threshold.setValue(650.0)
+    # an investor alone at its (count, share) spot
+    xy = np.column_stack((data.n_episodes, view._share))
+    _, first, counts = np.unique(xy, axis=0, return_index=True, return_counts=True)
+    k = int(first[np.flatnonzero(counts == 1)[0]])
+    vb = view.outliers.getPlotItem().getViewBox()
+    got = []
+    view.selection_requested.connect(got.append)
+    click(view.outliers, widget_point(view.outliers, vb, float(data.n_episodes[k]), float(view._share[k])))
+    assert len(got) == 1 and got[0].ids == frozenset({str(data.ids[k])})
+
+
+def test_selection_overlay_and_scorecard(view):
+    got = []
+    view.selection_requested.connect(got.append)
+    before = pixel(view.heatmap, _heat_point(view, "T005"))
+    view.apply_selection(Selection(ids=frozenset({"T005", "T007", "X"}), focus="T005"))
+    assert view.highlighted_ids() == frozenset({"T005", "T007"}) and got == []
+    after = pixel(view.heatmap, _heat_point(view, "T005"))
+    assert (after.red(), after.green(), after.blue()) != (before.red(), before.green(), before.blue())
+    assert after.red() > 150 and after.blue() < 100  # vermillion selection / dark-red focus
+    sl = view._data.episodes_of("T005")
+    assert view.scorecard.table.rowCount() == sl.stop - sl.start
+    assert view.scorecard.title.text().startswith("T005:")
+
+
+def test_clear(view):
+    view.clear()
+    assert view.highlighted_ids() == frozenset() and view.scorecard.table.rowCount() == 0

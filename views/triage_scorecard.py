@@ -1,0 +1,72 @@
+"""The episode scorecard of one investor: a table of episodes and their volume/position chart."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from engine.viewdata_triage import COMPONENTS, TriageData
+from views import _style
+
+SECONDS_PER_DAY = 86400.0
+HEADERS: tuple[str, ...] = ("Start", "End", "Days", "Score", *COMPONENTS, "Volume", "Net shares")
+SCORE_MAP = pg.colormap.get("viridis")
+
+
+def score_colour(score: np.ndarray) -> np.ndarray:
+    """RGBA uint8 colours of 200-800 scores on the viridis map (high = yellow)."""
+    t = np.clip((np.asarray(score, dtype=np.float64) - 200.0) / 600.0, 0.0, 1.0)
+    return SCORE_MAP.map(t, mode="byte")
+
+
+class Scorecard(QWidget):
+    """Episodes of the focus investor: vital statistics and a volume / position chart."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Select an investor to see its episodes.")
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.chart = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.chart.setMenuEnabled(False)
+        self.chart.hideButtons()
+        self.chart.setLabel("left", "Shares")
+        self.chart.getAxis("left").enableAutoSIPrefix(False)
+        self.chart.setMaximumHeight(170)
+        self.chart.addLegend(offset=(5, 5))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.chart)
+
+    def show_investor(self, data: TriageData | None, investor: str | None) -> None:
+        """Fill the card for ``investor`` (empty when None or without episodes)."""
+        self.chart.clear()
+        sl = data.episodes_of(investor) if data is not None and investor else slice(0, 0)
+        n = sl.stop - sl.start
+        self.table.setRowCount(n)
+        if n == 0:
+            self.title.setText("Select an investor to see its episodes." if not investor
+                               else f"{investor}: no episodes on the target stock.")
+            return
+        start, end, score = data.ep_start[sl], data.ep_end[sl], data.ep_score[sl]
+        columns = [start.astype(str), end.astype(str), data.ep_days[sl].astype(str),
+                   [f"{v:.0f}" for v in score],
+                   *([f"{v:.2f}" for v in data.ep_components[sl, c]] for c in range(len(COMPONENTS))),
+                   [f"{v:,.0f}" for v in data.ep_volume[sl]], [f"{v:+,.0f}" for v in data.ep_net[sl]]]
+        for c, values in enumerate(columns):
+            for r, text in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(str(text)))
+        self.title.setText(f"{investor}: {n} episodes, mean score {score.mean():.0f}, best {score.max():.0f}")
+        x0 = start.astype("datetime64[s]").astype(np.float64)
+        x1 = (end + 1).astype("datetime64[s]").astype(np.float64)
+        colours = score_colour(score)
+        self.chart.addItem(pg.BarGraphItem(x0=x0, x1=x1, height=data.ep_volume[sl], name="episode volume",
+                                           brushes=[pg.mkBrush(*c) for c in colours], pen=pg.mkPen(None)))
+        position = np.cumsum(data.ep_net[sl])
+        self.chart.plot(np.r_[x0[0], x1], np.r_[0.0, position], stepMode="right",
+                        pen=_style.pen(_style.FOCUS, 2.0), name="net position after episode")
