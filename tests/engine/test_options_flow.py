@@ -138,3 +138,32 @@ def test_no_open_interest() -> None:
     days = business_days(2)
     f = features([row(days[0], "C", 100, 0, 0, 30), row(days[1], "C", 100, 7, 0, 30)], days)
     assert np.isnan(f.voi[0]) and np.isposinf(f.voi[1])
+
+
+def test_baselines_match_a_day_by_day_loop() -> None:
+    """60-day trailing baselines (fewer at the start, none below 10 days) against plain loops."""
+    rng = np.random.default_rng(5)
+    days = business_days(90)
+    rows = []
+    for d in days:
+        for right in "CP":
+            for k in (95.0, 100.0, 106.0):
+                rows.append(row(d, right, k, float(rng.integers(0, 80)), 200.0, int(rng.integers(1, 40)),
+                                iv=float(rng.uniform(0.2, 0.4))))
+    f = features(rows, days, params=OptionsParams())
+    frame = pd.DataFrame(rows)
+    vol = frame.groupby("date")["volume"].sum().to_numpy()
+    money = frame["strike"] / frame["underlying_close"]
+    dte = (frame["expiry"] - frame["date"]).dt.days
+    otm = frame[(frame["right"] == "C") & money.between(1.02, 1.30) & dte.between(0, 30)]
+    otm_vol = otm.groupby("date")["volume"].sum().reindex(days, fill_value=0.0).to_numpy()
+    for t in range(90):
+        base = vol[max(0, t - 60):t]
+        if len(base) < 10:
+            assert np.isnan(f.z[t]) and np.isnan(f.otm_base[t]) and np.isnan(f.iv_base[t])
+            continue
+        mean, std = statistics.mean(base), statistics.stdev(base)
+        assert f.z[t] == pytest.approx((vol[t] - mean) / std)
+        assert bool(f.spike[t]) == bool(vol[t] > 0 and vol[t] >= 4 * mean)
+        assert f.otm_base[t] == pytest.approx(otm_vol[max(0, t - 60):t].sum() / base.sum())
+        assert f.iv_base[t] == pytest.approx(statistics.mean(f.iv[max(0, t - 60):t]))
