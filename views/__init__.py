@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from views.base import BaseView
 from views.suspects_table import SuspectsTable
+from views.cube_view import CubeView
+from views.raster_view import RasterView
+from views.network_view import NetworkView
+from views.rings_view import RingsView
+from views.options_view import OptionsView
+from views.triage_view import TriageView
 
 VIEW_REGISTRY: dict[str, type[BaseView]] = {
     SuspectsTable.view_name: SuspectsTable,
+    CubeView.view_name: CubeView,
+    RasterView.view_name: RasterView,
+    NetworkView.view_name: NetworkView,
+    RingsView.view_name: RingsView,
+    OptionsView.view_name: OptionsView,
+    TriageView.view_name: TriageView,
 }
