@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,15 +94,19 @@ def _table_paths(paths: Mapping[str, str | Path | None]) -> dict[str, Path]:
     return out
 
 
-def read_case_tables(paths: Mapping[str, str | Path | None],
-                     reporter: Reporter | None = None) -> IngestResult:
-    """Read, validate and type the given tables; raise ``InputError`` with every problem."""
+def read_case_tables(paths: Mapping[str, str | Path | None], reporter: Reporter | None = None, *,
+                     later_stages: Sequence[tuple[str, float]] = ()) -> IngestResult:
+    """Read, validate and type the given tables; raise ``InputError`` with every problem.
+
+    ``later_stages`` are planned after the reading ones, for a caller that goes on (import).
+    """
     reporter = reporter or Reporter()
     table_paths = _table_paths(paths)
     missing = [Problem(n, None, None, f"the {n} table is required")
                for n in TABLE_NAMES if TABLES[n].required and n not in table_paths]
     order = [n for n in TABLE_NAMES if n in table_paths]
-    reporter.plan([(f"read {n}", _WEIGHTS.get(n, 1.0)) for n in order] + [("check", 1.0)])
+    reporter.plan([(f"read {n}", _WEIGHTS.get(n, 1.0)) for n in order] + [("check", 1.0)]
+                  + list(later_stages))
     logs: dict[str, ProblemLog] = {}
     typed: dict[str, _Typed] = {}
     hashes: dict[str, str] = {}

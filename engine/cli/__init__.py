@@ -7,6 +7,7 @@ from types import ModuleType
 
 # Command name -> module under engine.cli. Add a line when a command lands.
 COMMANDS: dict[str, str] = {
+    "import": "import_cmd",
     "backtest": "backtest_cmd",
     "alerts": "alerts_cmd",
     "verify": "verify_cmd",

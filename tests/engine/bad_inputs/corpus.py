@@ -46,7 +46,8 @@ class BadCase:
         return paths
 
 
-def _drop_column(text: str, column: str) -> str:
+def drop_column(text: str, column: str) -> str:
+    """The CSV text without one column."""
     lines = text.split("\n")
     col = lines[0].split(",").index(column)
     return "\n".join(",".join(f for j, f in enumerate(line.split(",")) if j != col) if line else line
@@ -77,7 +78,7 @@ CASES: list[BadCase] = [
           ("events.csv", 1, None, "looks like tab-separated; use commas")),
     _case("duplicated_header", "trades", T.replace("venue\n", "BUY_SHARES\n", 1).replace(",X\n", ",1\n"),
           ("trades.csv", 1, "buy_shares", "appears twice (columns 4 and 10")),
-    _case("missing_required_column", "trades", _drop_column(T, "sell_value"),
+    _case("missing_required_column", "trades", drop_column(T, "sell_value"),
           ("trades.csv", 1, "sell_value", "required column is missing")),
     _case("non_numeric_volume", "trades", set_cell(T, 4, "buy_shares", "abc"),
           ("trades.csv", 4, "buy_shares", "not a number: 'abc'")),
