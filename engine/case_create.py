@@ -128,6 +128,8 @@ def write_case(path: Path, tables: CaseTables, file_hashes: dict[str, str], file
     path = Path(path)
     if not path.parent.is_dir():
         raise CaseFileError(f"folder {path.parent} does not exist")
+    if path.exists():
+        _release_old_case(path)  # fail fast when the old case is open elsewhere; checked again below
     clean_stale_temps(path)
     reporter.check()
     digest = data_hash(tables)
