@@ -14,7 +14,8 @@ from engine import case_schema
 from engine.case_create import temp_files
 from engine.case_store import CaseStore
 from engine.datahash import data_hash
-from engine.errors import CaseFileError, UsageError
+from engine.errors import Cancelled, CaseFileError, UsageError
+from engine.progress import Reporter
 from engine.tables import TABLE_NAMES
 from engine.version import SOFTWARE_VERSION
 from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, small_tables
@@ -106,6 +107,15 @@ def test_failed_create_leaves_old_case_untouched(case_path: Path) -> None:
                          FILE_HASHES, FILE_NAMES, force=True)
     assert case_path.read_bytes() == before
     assert temp_files(case_path) == []
+
+
+@pytest.mark.parametrize("cancel_at", [0.2, 0.5, 0.8])
+def test_cancelled_create_leaves_old_case_untouched(case_path: Path, cancel_at: float) -> None:
+    before = case_path.read_bytes()
+    reporter = Reporter(lambda stage, fraction: reporter.cancel() if fraction >= cancel_at else None)
+    with pytest.raises(Cancelled):
+        CaseStore.create(case_path, small_tables(seed=1), FILE_HASHES, FILE_NAMES, force=True, reporter=reporter)
+    assert case_path.read_bytes() == before and temp_files(case_path) == []
 
 
 def test_force_refused_while_the_old_case_is_open_elsewhere(case_path: Path) -> None:

@@ -50,6 +50,8 @@ while line := sys.stdin.readline():
             say("start")
             CaseStore.create(path, variants[seed], FILE_HASHES, FILE_NAMES, force=True, reporter=reporter)
             say("done")
+        except BaseException as exc:
+            say(f"error {exc!r}")
         finally:
             os._exit(0)
     say(f"pid {pid}")
@@ -95,6 +97,7 @@ class _Zygote:
     def _line(self) -> str:
         line = self.proc.stdout.readline()
         assert line, "the child died"
+        assert not line.startswith("error"), line  # a writer failed on its own, not by our kill
         return line.strip()
 
     def run(self, seed: int, kill_after_iterations: int | None = None,
