@@ -243,7 +243,7 @@ class SuspectOverlap:
     """k-means suspects that sit in suspicious SVN clusters (the strongest evidence)."""
 
     common: tuple[str, ...]
-    by_cluster: dict[int, tuple[str, ...]]   # suspicious cluster id -> suspects in it
+    by_cluster: tuple[tuple[int, tuple[str, ...]], ...]   # (suspicious cluster id, suspects in it)
     n_suspects: int
     n_ring_members: int
     jaccard: float
@@ -253,13 +253,13 @@ def suspect_overlap(result: SvnResult, suspect_ids) -> SuspectOverlap:
     """Overlap of a list of k-means suspects with the members of suspicious clusters."""
     suspects = {str(s) for s in suspect_ids}
     members = result.suspicious_members()
-    by_cluster = {}
+    by_cluster = []
     for ring in result.rings:
         if ring.suspicious:
             hit = tuple(sorted(suspects.intersection(str(i) for i in ring.member_ids)))
             if hit:
-                by_cluster[ring.cluster_id] = hit
+                by_cluster.append((ring.cluster_id, hit))
     union = suspects | members
     common = tuple(sorted(suspects & members))
-    return SuspectOverlap(common, by_cluster, len(suspects), len(members),
+    return SuspectOverlap(common, tuple(by_cluster), len(suspects), len(members),
                           len(common) / len(union) if union else 0.0)

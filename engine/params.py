@@ -46,6 +46,9 @@ class SvnParams:
     infomap_seed: int = 123          # Infomap seed
     suspicious_directionality: float = 0.9  # d*R_C at or above which a cluster is suspicious
     neighbourhood_cap: int = 500     # largest neighbourhood shown without narrowing
+    sweep_low: float = 1e-12         # threshold sweep (App. B.3): smallest p-value threshold
+    sweep_high: float = 1e-2         # largest threshold (tails are kept up to max(this, alpha))
+    sweep_per_decade: int = 1        # thresholds per factor of ten
 
 
 @dataclass(frozen=True, slots=True)

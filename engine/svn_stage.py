@@ -24,9 +24,6 @@ from engine.svn_counts import LINK_TYPES, Candidates, StateSample, candidate_lin
 from engine.svn_validate import n_tests, validate
 from engine.tables import CaseTables, Event
 
-DEFAULT_CAP = 1e-2   # candidates kept up to this p (the top of the threshold sweep)
-
-
 @dataclass(frozen=True)
 class SvnResult:
     """The validated network of one event under one correction, with what re-validation needs."""
@@ -109,7 +106,8 @@ def run_svn(tables: CaseTables, event: Event, params: SvnParams, reporter: Repor
     lo, hi = _period(panel.dates, params)
     ref_lo, ref_hi = reference_period(panel.dates, event.reference_start, event.event_date)
     sample = sample_states(panel, lo, hi, params.theta, params.min_active_days)
-    cap = min(1.0, max(DEFAULT_CAP, params.alpha, params.threshold or 0.0))
+    # candidates are kept up to the top of the threshold sweep (and alpha, a typed threshold)
+    cap = min(1.0, max(params.sweep_high, params.alpha, params.threshold or 0.0))
     candidates = candidate_links(sample, cap, reporter)
     rows = sample.rows
     price = valuation_price(tables, event)

@@ -1,8 +1,11 @@
 """Small seeded markets for the validated-network tests: noise traders plus planted rings."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
+from scipy.stats import hypergeom
 
 from engine.tables import CaseTables
 
@@ -15,8 +18,8 @@ def small_market(seed: int = 0, n_noise: int = 40, n_days: int = 80, ring_sizes:
                  with_types: bool = True, mixed_pairs: bool = False) -> tuple[CaseTables, list[list[str]]]:
     """A market on one stock; each ring trades together in one direction on shared days.
 
-    With ``mixed_pairs``, one pair per mixed link type (bs, sb, bbs, …) trades on shared
-    days in the two states the type names, and one pair in bs together (pair ``P<type>a`` < ``P<type>b`` in text order).
+    With ``mixed_pairs``, one pair per mixed link type (bs, sb, bbs, …) and one bsbs pair
+    trade on shared days in the two states the type names (``P<type>a`` < ``P<type>b``).
     """
     rng = np.random.default_rng(seed)
     dates = pd.bdate_range("2020-01-01", periods=n_days)
@@ -63,3 +66,30 @@ def small_market(seed: int = 0, n_noise: int = 40, n_days: int = 80, ring_sizes:
         types = np.array(["H", "IF", "L"], dtype=object)[np.arange(len(all_ids)) % 3]
         investors = pd.DataFrame({"investor_id": np.array(all_ids, dtype=object), "investor_type": types})
     return CaseTables(trades=trades, events=events, investors=investors), rings
+
+
+# link type -> (state of i, state of j), i before j in text order
+TYPE_STATES = {"bb": ("b", "b"), "ss": ("s", "s"), "bsbs": ("bs", "bs"), "bs": ("b", "s"),
+               "sb": ("s", "b"), "bbs": ("b", "bs"), "bsb": ("bs", "b"), "sbs": ("s", "bs"),
+               "bss": ("bs", "s")}
+
+
+def brute_force_tests(trades: pd.DataFrame, theta: float = 0.01, min_days: int = 8):
+    """Every (i, j, type) test with its count and scipy p-value, from the raw trades."""
+    t_days = np.unique(trades["date"].to_numpy())
+    day_of = {d: n for n, d in enumerate(t_days)}
+    r = (trades["buy_shares"] - trades["sell_shares"]) / (trades["buy_shares"] + trades["sell_shares"])
+    state = np.where(r > theta, "b", np.where(r < -theta, "s", "bs"))
+    active = trades.groupby("investor_id").size()
+    ids = sorted(i for i, n in active.items() if n >= min_days)
+    mats = {q: {i: np.zeros(len(t_days), bool) for i in ids} for q in ("b", "s", "bs")}
+    for inv, d, q in zip(trades["investor_id"], trades["date"].to_numpy(), state):
+        if inv in mats[q]:
+            mats[q][inv][day_of[d]] = True
+    tests = []
+    for i, j in itertools.combinations(ids, 2):
+        for name, (q, rr) in TYPE_STATES.items():
+            k = int((mats[q][i] & mats[rr][j]).sum())
+            p = hypergeom.sf(k - 1, len(t_days), int(mats[q][i].sum()), int(mats[rr][j].sum())) if k else 1.0
+            tests.append((i, j, name, k, p))
+    return ids, len(t_days), tests

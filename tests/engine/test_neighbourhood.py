@@ -114,5 +114,5 @@ def test_suspect_overlap(setup) -> None:
     ov = suspect_overlap(result, [rings[0][0], rings[0][1], "N000"])
     assert ov.common == tuple(sorted(rings[0][:2]))
     cid = next(r.cluster_id for r in result.rings if rings[0][0] in r.member_ids)
-    assert ov.by_cluster == {cid: ov.common}
+    assert ov.by_cluster == ((cid, ov.common),)
     assert ov.jaccard == pytest.approx(2 / len(members | {rings[0][0], rings[0][1], "N000"}))

@@ -1,45 +1,16 @@
 """Validated links equal a brute-force double loop over pairs and types with scipy."""
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
-import pandas as pd
 import pytest
-from scipy.stats import hypergeom
 
 from engine.params import SvnParams
 from engine.svn_counts import LINK_TYPES
 from engine.svn_stage import revalidate, run_svn
 from engine.svn_validate import fdr
-from tests.engine.svn_market import small_market
+from tests.engine.svn_market import brute_force_tests, small_market
 
 ALPHA = 0.01
-# link type -> (state of i, state of j), i before j in text order
-TYPE_STATES = {"bb": ("b", "b"), "ss": ("s", "s"), "bsbs": ("bs", "bs"), "bs": ("b", "s"),
-               "sb": ("s", "b"), "bbs": ("b", "bs"), "bsb": ("bs", "b"), "sbs": ("s", "bs"),
-               "bss": ("bs", "s")}
-
-
-def _brute_force(trades: pd.DataFrame, theta: float = 0.01, min_days: int = 8):
-    """Every (i, j, type) test with its count and scipy p-value, from the raw trades."""
-    t_days = np.unique(trades["date"].to_numpy())
-    day_of = {d: n for n, d in enumerate(t_days)}
-    r = (trades["buy_shares"] - trades["sell_shares"]) / (trades["buy_shares"] + trades["sell_shares"])
-    state = np.where(r > theta, "b", np.where(r < -theta, "s", "bs"))
-    active = trades.groupby("investor_id").size()
-    ids = sorted(i for i, n in active.items() if n >= min_days)
-    mats = {q: {i: np.zeros(len(t_days), bool) for i in ids} for q in ("b", "s", "bs")}
-    for inv, d, q in zip(trades["investor_id"], trades["date"].to_numpy(), state):
-        if inv in mats[q]:
-            mats[q][inv][day_of[d]] = True
-    tests = []
-    for i, j in itertools.combinations(ids, 2):
-        for name, (q, rr) in TYPE_STATES.items():
-            k = int((mats[q][i] & mats[rr][j]).sum())
-            p = hypergeom.sf(k - 1, len(t_days), int(mats[q][i].sum()), int(mats[rr][j].sum())) if k else 1.0
-            tests.append((i, j, name, k, p))
-    return ids, len(t_days), tests
 
 
 def _link_set(result) -> set[tuple[str, str, str, int]]:
@@ -53,7 +24,7 @@ def _link_set(result) -> set[tuple[str, str, str, int]]:
 def market():
     tables, _ = small_market(seed=5, n_noise=45, n_days=70, ring_sizes=(5, 4), p_active=0.2,
                              mixed_pairs=True)
-    ids, t_days, tests = _brute_force(tables.trades)
+    ids, t_days, tests = brute_force_tests(tables.trades)
     result = run_svn(tables, tables.event(None), SvnParams())
     return result, ids, t_days, tests
 
@@ -66,7 +37,7 @@ def test_states_counts_and_m(market) -> None:
     assert result.candidates.n_tested == sum(1 for t in tests if t[3] >= 1)
 
 
-def test_bonferroni_fdr_and_threshold_equal_brute_force(market) -> None:
+def test_bonferroni_fdr_and_threshold_equalbrute_force_tests(market) -> None:
     result, ids, t_days, tests = market
     m = len(tests)
     p = np.array([t[4] for t in tests])
