@@ -80,6 +80,7 @@ class KMeansResult:
 
 
 def _elbow(features: np.ndarray, active: np.ndarray, params: KMeansParams, rep: Reporter) -> Elbow:
+    """The elbow scan, or an empty one when the investigator fixed K."""
     if params.k is not None:
         n_w = features.shape[0]
         return Elbow(k_values=np.zeros(0, np.int64), inertia=np.zeros((n_w, 0)),

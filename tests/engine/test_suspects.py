@@ -131,6 +131,7 @@ SMALL = KMeansParams(window_length=5, window_step=5, n_windows=6, k=3, first_win
 def test_expected_profit_and_valuation_price(offer, with_prices, price, source) -> None:
     tables, event = _small_case(offer, with_prices)
     result = run_kmeans(tables, event, SMALL)
+    assert result.k == 3 and result.k_fixed and result.elbow_inertia.shape == (6, 0)
     assert result.valuation_price == price and result.valuation_source == source
     by_id = {s.investor_id: s for s in result.suspects}
     assert by_id["ZZ-insider"].discontinuity == "hard"
