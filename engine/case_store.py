@@ -80,21 +80,28 @@ class CaseStore(CaseWork):
         check_is_sqlite(path)
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        except sqlite3.DatabaseError as exc:
+            raise CaseFileError(f"{path} cannot be opened ({exc})") from exc
+        try:
             version = schema_version(conn, path)
             if read_only:  # an ordinary connection that refuses writes: no sidecars left behind
                 conn.execute("PRAGMA query_only = ON")
             else:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
+            if version < SCHEMA_VERSION:
+                if read_only:  # upgrade a private in-memory copy; the file stays as it is
+                    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                    conn.backup(memory)
+                    conn.close()
+                    conn = memory
+                migrate(conn, version)
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise CaseFileError(f"{path} cannot be opened as a workbench case file ({exc})") from exc
-        if version < SCHEMA_VERSION:
-            if read_only:  # upgrade a private in-memory copy; the file stays as it is
-                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-                conn.backup(memory)
-                conn.close()
-                conn = memory
-            migrate(conn, version)
+        except BaseException:
+            conn.close()
+            raise
         return cls(path, conn, read_only)
 
     def close(self) -> None:
@@ -160,7 +167,8 @@ class CaseStore(CaseWork):
             raise CaseFileError(f"{self.path}: unexpected stored tables ({exc})") from exc
 
     def tables(self) -> CaseTables:
-        """The imported tables (frame conventions of engine/tables.py); read once, then kept."""
+        """The imported tables (frame conventions of engine/tables.py); read once, then shared:
+        treat the frames as read-only."""
         if self._tables is None:
             self._tables = self._read_tables()
         return self._tables

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -84,9 +85,7 @@ class CaseWork:
     """Mixin for ``CaseStore``: the host provides ``_conn`` and the ``_write()`` transaction."""
 
     _conn: sqlite3.Connection
-
-    def _write(self, durable: bool = True) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
+    _write: Callable[..., AbstractContextManager[sqlite3.Connection]]  # (durable: bool = True)
 
     def _change(self, action: str, details: dict[str, Any], sql: str, params: tuple[Any, ...],
                 durable: bool = True) -> None:
