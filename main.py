@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in command_modules().items():
         module.add_parser(sub)
+    from ui import report_cmd  # renders the views offscreen; imports Qt only when it runs
+    report_cmd.add_parser(sub)
     return parser
 
 
