@@ -90,3 +90,26 @@ def test_threshold_above_kept_cap_is_refused(market) -> None:
     result = market[0]
     with pytest.raises(UsageError, match="above"):
         revalidate(result, "threshold", 0.5)
+
+
+def test_period_restriction_equals_brute_force_on_the_restricted_trades() -> None:
+    tables, _ = small_market(seed=5, n_noise=40, n_days=70, ring_sizes=(5,), p_active=0.25)
+    dates = np.unique(tables.trades["date"].to_numpy())
+    start, end = str(dates[10])[:10], str(dates[55])[:10]
+    inside = tables.trades[(tables.trades["date"] >= dates[10]) & (tables.trades["date"] <= dates[55])]
+    ids, t_days, tests = brute_force_tests(inside)
+    params = SvnParams(period_start=start, period_end=end, correction="threshold", threshold=1e-3)
+    result = run_svn(tables, tables.event(None), params)
+    assert result.n_days == t_days == 46 and list(result.investor_ids) == ids
+    assert str(result.period_start) == start and str(result.period_end) == end
+    assert _link_set(result) == {t[:4] for t in tests if t[4] < 1e-3}
+
+
+def test_cancel_stops_the_counts() -> None:
+    from engine.errors import Cancelled
+    from engine.progress import Reporter
+    tables, _ = small_market(seed=5, n_noise=20, ring_sizes=(4,))
+    reporter = Reporter()
+    reporter.cancel()
+    with pytest.raises(Cancelled):
+        run_svn(tables, tables.event(None), SvnParams(), reporter)
