@@ -155,3 +155,36 @@ def sample_triage(n_inv: int = 300, seed: int = 6):
     score[inv == "T000"] = 780.0
     return build_triage(inv, start, start + rng.integers(0, 5, m), rng.integers(1, 5, m), score,
                         rng.uniform(0, 1, (m, 4)), rng.uniform(100, 1000, m), rng.normal(0, 300, m), 650.0)
+
+
+def reference_cube(n: int = 27_000, n_windows: int = 27, k: int = 7, seed: int = 8, active: float = 1.0):
+    """Cube arrays at the reference scale: 27,000 investors x 27 windows, ``active`` share drawn."""
+    from engine.viewdata_cube import build_cube
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"{i:07d}" for i in range(n)], dtype=object)
+    labels = rng.integers(0, k, size=(n_windows, n)).astype(np.int16)
+    labels[rng.random((n_windows, n)) >= active] = -1
+    feats = rng.uniform(-1, 1, size=(n_windows, n, 3)).astype(np.float32)
+    feats[..., 1] = np.abs(feats[..., 1])
+    feats[labels < 0] = np.nan
+    starts = np.datetime64("2019-01-02") + np.arange(n_windows) * 7
+    return build_cube(ids, starts, starts + 27, feats, labels, 3, ids[:300], +1, n_clusters=k)
+
+
+def reference_raster(n_rows: int = 4_844, n_days: int = 541, seed: int = 9) -> RasterData:
+    """Raster arrays at the reference scale (4,844 eligible investors x 541 days, ~8% active)."""
+    rng = np.random.default_rng(seed)
+    codes = np.where(rng.random((n_rows, n_days)) < 0.08, rng.integers(1, 4, (n_rows, n_days)), 0).astype(np.uint8)
+    sizes = rng.integers(3, 60, 200)
+    cluster = np.zeros(n_rows, dtype=np.int32)
+    edges = np.minimum(np.cumsum(sizes), n_rows)
+    for cid, (lo, hi) in enumerate(zip(np.r_[0, edges[:-1]], edges), start=1):
+        cluster[lo:hi] = cid
+    change = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
+    rows, days = np.nonzero(codes)
+    key = rows.astype(np.int64) * n_days + days
+    return RasterData(row_ids=np.array([f"{i:07d}" for i in range(n_rows)], dtype=object), row_cluster=cluster,
+                      group_starts=change.astype(np.int32), group_cluster=cluster[change],
+                      dates=np.datetime64("2019-01-02") + np.arange(n_days), codes=codes,
+                      reference_day=n_days - 40, event_day=n_days - 20, rec_key=key,
+                      rec_vb=rng.uniform(0, 1000, key.size), rec_vs=rng.uniform(0, 1000, key.size))

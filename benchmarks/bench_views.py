@@ -1,0 +1,69 @@
+"""View rebuild speed at the reference scale: cube (27,000 investors x 27 windows) and raster
+(4,844 investors x 541 days): set_data, window change, selecting a 1,662-investor ring,
+one render, and a PNG snapshot (the large-scatter export of PITFALLS.md).
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_views.py
+     (or under xvfb-run with QT_QPA_PLATFORM=xcb to time the OpenGL cube)
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+REPEATS = 5
+
+
+def _time(app, fn, repeats: int = REPEATS) -> tuple[float, float]:
+    """Median and max wall time of ``fn`` (events processed after each call), in ms."""
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        app.processEvents()
+        samples.append((time.perf_counter() - start) * 1000.0)
+    return statistics.median(samples), max(samples)
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from tests.ui.view_samples import reference_cube, reference_raster
+    from views import _style
+    from views.cube_view import CubeView
+    from views.raster_view import RasterView
+    from views.selection_types import Selection
+    _style.set_dark(False)
+    from benchmarks._common import load
+    print(f"platform {app.platformName()}; load average {load()}")
+    cube_data, raster_data = reference_cube(), reference_raster()
+    ring = frozenset(str(i) for i in raster_data.row_ids[1000:2662])
+    ring_sel = Selection(ids=ring, focus=min(ring))
+    for name, view, data in (("cube", CubeView(), cube_data), ("raster", RasterView(), raster_data)):
+        view.resize(1280, 900)
+        view.show()
+        app.processEvents()
+        rows = [("set_data", lambda: view.set_data(data)),
+                ("apply_selection (1,662 ids)", lambda: view.apply_selection(ring_sel)),
+                ("render (grab)", lambda: view.grab())]
+        if name == "cube":
+            rows.insert(1, ("window change", lambda: view.show_window((view._window + 1) % data.n_windows)))
+            print(f"cube: {'3D OpenGL' if view.is_3d else '2D projections'}; "
+                  f"{int((data.labels[-1] >= 0).sum()):,} points in the last window")
+        else:
+            print(f"raster: {data.shape[0]:,} x {data.shape[1]} cells")
+        for label, fn in rows:
+            med, worst = _time(app, fn)
+            print(f"  {name:6s} {label:30s} median {med:8.1f} ms   max {worst:8.1f} ms")
+        start = time.perf_counter()
+        png = view.snapshot().png
+        print(f"  {name:6s} {'snapshot PNG':30s} {1000 * (time.perf_counter() - start):8.1f} ms  ({len(png):,} bytes)")
+        view.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""Cube and raster at the reference scale: 27,000 points, 4,844 x 541 cells, a 1,662-member ring.
+
+Also the large-scatter PNG export that crashed PySide6 6.12 on Python 3.11 (PITFALLS.md).
+Timings are reported by benchmarks/bench_views.py, not asserted here.
+"""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.ui.view_samples import reference_cube, reference_raster
+from views.cube_view import CubeView
+from views.raster_view import RasterView
+from views.selection_types import Selection
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("kind", ["cube", "raster"])
+def test_reference_scale_select_and_export(qtbot, kind):
+    data = reference_cube() if kind == "cube" else reference_raster()
+    view = CubeView(force_2d=True) if kind == "cube" else RasterView()
+    qtbot.addWidget(view)
+    view.resize(1280, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_data(data)
+    ids = data.ids if kind == "cube" else data.row_ids
+    ring = frozenset(str(i) for i in ids[1000:2662])
+    view.apply_selection(Selection(ids=ring, focus=min(ring)))
+    if kind == "cube":
+        active = {str(i) for i in data.ids[data.labels[-1] >= 0]}
+        assert view.highlighted_ids() == ring & active
+    else:
+        assert view.highlighted_ids() == ring
+    image = QImage.fromData(view.snapshot().png)
+    assert image.width() >= 1000 and image.height() >= 700

@@ -1,0 +1,95 @@
+"""A fast scatter for tens of thousands of points: one sprite per colour, one draw call.
+
+pyqtgraph's ScatterPlotItem builds a style key per point (about 15 µs each), so a
+27,000-point cube projection took half a second to rebuild. Here every point of a colour
+group shares one pre-rendered round sprite, and painting maps all points with the
+painter's transform in numpy and hands Qt a single pixmap-fragment array (the technique
+ScatterPlotItem uses internally for painting, without its per-point styling). Picking is
+the owner's job (``engine.cube_projection.nearest_within`` on pixel coordinates).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
+
+from pyqtgraph.Qt import internals
+
+
+class PointCloudItem(pg.GraphicsObject):
+    """Round points of one pixel size, coloured by group; not clickable itself."""
+
+    def __init__(self, size: float) -> None:
+        super().__init__()
+        self._size = float(size)
+        self._xy = np.zeros((2, 0))
+        self._sprite = np.zeros(0, dtype=np.int64)
+        self._colours: list[QColor] = []
+        self._atlas: QPixmap | None = None
+        self._atlas_dpr = 0.0
+        self._bounds = QRectF()
+        self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_points(self, x: np.ndarray, y: np.ndarray, group: np.ndarray, colours: list[QColor]) -> None:
+        """Points (x, y) drawn with ``colours[group[k]]``; higher groups are drawn on top."""
+        self.prepareGeometryChange()
+        order = np.argsort(np.asarray(group), kind="stable")
+        self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
+        self._sprite = np.asarray(group, dtype=np.int64)[order]
+        self._colours = list(colours)
+        self._atlas = None
+        finite = np.isfinite(self._xy).all(axis=0)
+        self._bounds = (QRectF(QPointF(*self._xy[:, finite].min(axis=1)), QPointF(*self._xy[:, finite].max(axis=1)))
+                        if finite.any() else QRectF())
+        self.update()
+
+    def clear(self) -> None:
+        self.set_points(np.zeros(0), np.zeros(0), np.zeros(0, np.int64), [])
+
+    def _make_atlas(self, dpr: float) -> QPixmap:
+        """One antialiased round sprite per colour, side by side, at device resolution."""
+        side = int(np.ceil(self._size * dpr)) + 2
+        atlas = QPixmap(side * max(len(self._colours), 1), side)
+        atlas.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(atlas)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for k, colour in enumerate(self._colours):
+            painter.setBrush(colour)
+            painter.drawEllipse(QRectF(k * side + 1, 1, self._size * dpr, self._size * dpr))
+        painter.end()
+        self._atlas_dpr = dpr
+        return atlas
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        px = self.pixelLength(pg.Point(1, 0)) or 0.0
+        py = self.pixelLength(pg.Point(0, 1)) or 0.0
+        return self._bounds.adjusted(-px * self._size, -py * self._size, px * self._size, py * self._size)
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):  # noqa: N802 (pyqtgraph API)
+        if self._bounds.isNull():
+            return None
+        return ((self._bounds.left(), self._bounds.right()) if axis == 0
+                else (self._bounds.top(), self._bounds.bottom()))
+
+    def paint(self, painter, option, widget=None) -> None:
+        if self._xy.shape[1] == 0:
+            return
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
+        if self._atlas is None or dpr != self._atlas_dpr:
+            self._atlas = self._make_atlas(dpr)
+        finite = np.isfinite(self._xy).all(axis=0)
+        pts = pg.functions.transformCoordinates(painter.transform(), self._xy[:, finite])
+        pts = np.clip(pts, -2.0 ** 30, 2.0 ** 30)
+        side = int(np.ceil(self._size * dpr)) + 2
+        self._fragments.resize(pts.shape[1])
+        frags = self._fragments.ndarray()
+        frags[:, 0:2] = pts.T
+        frags[:, 2] = self._sprite[finite] * side
+        frags[:, 3] = 0.0
+        frags[:, 4:6] = side
+        frags[:, 6:10] = [1.0 / dpr, 1.0 / dpr, 0.0, 1.0]
+        painter.resetTransform()
+        painter.drawPixmapFragments(*self._fragments.drawargs(), self._atlas)
