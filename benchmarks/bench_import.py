@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 N_DAYS, N_INVESTORS, N_STOCKS, N_ROWS, SPLIT_SHARE = 541, 27_000, 12, 730_000, 0.03
 
 
@@ -87,7 +89,6 @@ def make_market(folder: Path) -> dict[str, Path]:
 
 def _child(paths: dict[str, str], out: str, ingest_only: bool) -> None:
     """Run in a fresh process: import (or only ingest), print timing and peak RSS as JSON."""
-    sys.path.insert(0, str(ROOT))
     start = time.perf_counter()
     if ingest_only:
         from engine.ingest import read_case_tables
@@ -133,7 +134,7 @@ def main() -> int:
         print(res.stderr, file=sys.stderr)
         return res.returncode
     figures = json.loads(res.stdout)
-    print(json.dumps({"what": "read_case_tables" if args.ingest_only else "import_case + reopen",
+    print(json.dumps({"what": "read_case_tables" if args.ingest_only else "import_case",
                       "files": sizes, **figures}, indent=1))
     if not args.keep:
         import shutil

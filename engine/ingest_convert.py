@@ -5,8 +5,12 @@ problem for every bad cell (row, column, what is wrong) and returns the typed co
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from engine.ingest_problems import ProblemLog
 from engine.schema import Bound, ColumnSpec, Kind
@@ -115,23 +119,43 @@ def _to_date(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemLog
     return result
 
 
-def _to_number(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemLog) -> pd.Series:
-    """Numbers (float64): non-numeric, NaN, infinite and out-of-bound cells reported."""
+@dataclass(frozen=True)
+class _Parsed:
+    """Numbers parsed from a column, with the cells that were not numbers or were NaN words."""
+
+    values: pd.Series
+    unparsed: np.ndarray
+    nan_word: np.ndarray
+    text: pd.Series | None
+
+
+def _parse_numbers(raw: pd.Series) -> _Parsed:
+    """float64 values; Arrow's fast cast first, pandas (which can say which cell) if it fails."""
     if _is_number(raw):
         values = raw.astype("float64")
-        was_nan_word = values.isna().to_numpy() & raw.notna().to_numpy()
-        unparsed = np.zeros(len(raw), dtype=bool)
-        text = None
-    else:
-        text = raw.astype(str).str.strip().where(raw.notna())
-        values = pd.to_numeric(text, errors="coerce").astype("float64")
-        unparsed = (values.isna() & text.notna()).to_numpy()
-        was_nan_word = np.zeros(len(raw), dtype=bool)
-        if unparsed.any():
-            lower = text.str.lower()
-            was_nan_word = unparsed & lower.isin(_NAN_WORDS).to_numpy()
-            blank = unparsed & (text == "").to_numpy()
-            unparsed = unparsed & ~(was_nan_word | blank)
+        none = np.zeros(len(raw), dtype=bool)
+        return _Parsed(values, none, values.isna().to_numpy() & raw.notna().to_numpy(), None)
+    try:
+        cast = pc.cast(pa.array(raw, from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        cast = None
+    if cast is not None:
+        arr = cast.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+        none = np.zeros(len(raw), dtype=bool)
+        nan_word = np.isnan(arr) & ~cast.is_null().to_numpy(zero_copy_only=False)
+        return _Parsed(pd.Series(arr, index=raw.index), none, nan_word, None)
+    text = raw.astype(str).str.strip().where(raw.notna())
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    unparsed = (values.isna() & text.notna()).to_numpy()
+    nan_word = unparsed & text.str.lower().isin(_NAN_WORDS).to_numpy()
+    blank = unparsed & (text == "").to_numpy()
+    return _Parsed(values, unparsed & ~(nan_word | blank), nan_word, text)
+
+
+def _to_number(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemLog) -> pd.Series:
+    """Numbers (float64): non-numeric, NaN, infinite and out-of-bound cells reported."""
+    parsed = _parse_numbers(raw)
+    values, unparsed, was_nan_word, text = parsed.values, parsed.unparsed, parsed.nan_word, parsed.text
     name = spec.name
     log.add_rows(rows, unparsed, name, lambda i: f"not a number: {text.iloc[i]!r}"
                  + (" (use '.' for decimals, no thousands separators)" if "," in text.iloc[i] else ""))

@@ -137,24 +137,46 @@ def _header_names(spec: TableSpec, names: list[str], log: ProblemLog, header_lin
 def _read_csv(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | None:
     """CSV text -> frame of text cells (blank -> NaN), blank lines dropped."""
     text_start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    header_line = data[text_start:].split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    line_end = data.find(b"\n", text_start)
+    header_line = data[text_start:line_end if line_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
     names = next(csv.reader([header_line]), [])
     norm = _header_names(spec, names, log, header_line)
     if norm is None:
         return None
-    try:
-        frame = pd.read_csv(io.BytesIO(data), header=0, names=norm, dtype=str, encoding="utf-8-sig",
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                            index_col=False)
-    except (pd.errors.ParserError, ValueError) as exc:
-        _report_parse_error(data, len(norm), exc, log)
-        return None
+    frame = _read_cells_fast(data, norm)
+    if frame is None:
+        try:
+            frame = pd.read_csv(io.BytesIO(data), header=0, names=norm, dtype=str, encoding="utf-8-sig",
+                                keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                                index_col=False)
+        except (pd.errors.ParserError, ValueError) as exc:
+            _report_parse_error(data, len(norm), exc, log)
+            return None
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     blank = frame.isna().all(axis=1).to_numpy()
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         rows = rows[~blank]
     return _non_empty(spec, RawTable(frame, rows), log)
+
+
+def _read_cells_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
+    """Arrow's multithreaded CSV reader, for well-formed files only: ``None`` when the file
+    has blank lines (Arrow skips them, which would shift row numbers) or does not parse, so
+    that pandas' reader, which keeps every line and says what is wrong, takes over."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    if data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=True, null_values=[""]))
+    except pa.ArrowInvalid:
+        return None
+    return table.to_pandas()
 
 
 def _report_parse_error(data: bytes, n_columns: int, exc: Exception, log: ProblemLog) -> None:

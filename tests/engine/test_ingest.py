@@ -292,3 +292,13 @@ def test_decimal_comma_gets_a_hint(tmp_path: Path) -> None:
         read_table("prices", write_case(tmp_path, {"prices": text})["prices"])
     assert [str(p) for p in err.value.problems] == [
         "prices.csv, row 2, column close: not a number: '10,5' (use '.' for decimals, no thousands separators)"]
+
+
+def test_fast_and_line_keeping_readers_agree(tmp_path: Path) -> None:
+    """A blank line sends the file to pandas' reader (row numbers kept); same tables either way."""
+    raw = _random_trades(5)
+    text = raw.to_csv(index=False)
+    header, rest = text.split("\n", 1)
+    plain = write_case(tmp_path / "plain", {"trades": text}, tables=("trades",))["trades"]
+    spaced = write_case(tmp_path / "spaced", {"trades": header + "\n\n" + rest}, tables=("trades",))["trades"]
+    pd.testing.assert_frame_equal(read_table("trades", plain), read_table("trades", spaced), check_exact=True)
