@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from engine.calendar import as_day, reference_period
 from engine.communities import Ring, cluster_network, rank_rings
@@ -88,15 +89,13 @@ def _period(dates: np.ndarray, params: SvnParams) -> tuple[int, int]:
 
 def _investor_types(tables: CaseTables, ids: np.ndarray) -> np.ndarray:
     """investor_type per id ("" when the investors table lacks it)."""
-    out = np.full(ids.size, "", dtype=object)
     inv = tables.investors
     if inv is None or inv.empty or "investor_type" not in inv.columns:
-        return out
-    lookup = dict(zip(inv["investor_id"].astype(str), inv["investor_type"]))
-    for pos, investor in enumerate(ids):
-        value = lookup.get(investor)
-        out[pos] = value if isinstance(value, str) else ""
-    return out
+        return np.full(ids.size, "", dtype=object)
+    table = inv.drop_duplicates("investor_id")
+    where = pd.Index(table["investor_id"].astype(str).to_numpy(object)).get_indexer(ids)
+    kinds = table["investor_type"].fillna("").astype(str).to_numpy(object)
+    return np.where(where >= 0, kinds[np.maximum(where, 0)], "").astype(object)
 
 
 def run_svn(tables: CaseTables, event: Event, params: SvnParams, reporter: Reporter | None = None,

@@ -89,6 +89,9 @@ def test_sell_ring_ranks_first_and_result_round_trips() -> None:
     result = run_svn(tables, tables.event(None), SvnParams())
     top = result.rings[0]
     assert set(top.member_ids) == set(rings[0]) and top.suspicious
+    kinds = dict(zip(tables.investors["investor_id"], tables.investors["investor_type"]))
+    assert list(result.investor_types) == [kinds[i] for i in result.investor_ids]
+    assert sum(top.composition.values()) == top.size
     assert top.mean_directionality == pytest.approx(-1.0)
     back = serialize.loads(SvnResult, serialize.dumps(result))
     assert svn_section(back) == svn_section(result)
