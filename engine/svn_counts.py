@@ -26,6 +26,7 @@ LINK_STATES: tuple[tuple[int, int], ...] = (
     (STATE_B, STATE_B), (STATE_S, STATE_S), (STATE_BS, STATE_BS), (STATE_B, STATE_S), (STATE_S, STATE_B),
     (STATE_B, STATE_BS), (STATE_BS, STATE_B), (STATE_S, STATE_BS), (STATE_BS, STATE_S))
 LOG10_E = float(np.log10(np.e))
+_COUNTS_SHARE = 0.8       # share of the stage's progress bar spent on counts and tails
 _CHUNK_WORK = 20_000_000  # multiply-adds per block of rows (bounds the block's memory)
 
 
@@ -139,7 +140,7 @@ def candidate_links(sample: StateSample, cap: float, reporter: Reporter | None =
         parts.append(kept)
         n_tested += tested
         if reporter is not None:
-            reporter.advance((done + 1) / len(chunks))
+            reporter.advance(_COUNTS_SHARE * (done + 1) / len(chunks))
     if not parts:
         empty = np.empty(0, dtype=np.int32)
         return Candidates(empty, empty.copy(), np.empty(0, np.int8), empty.copy(),

@@ -125,7 +125,10 @@ def run_svn(tables: CaseTables, event: Event, params: SvnParams, reporter: Repor
         correction="", threshold=0.0, log10_threshold=None,
         validated=np.empty(0, np.int64), link_counts={}, membership=np.zeros(rows.size, np.int32),
         rings=[])
-    return revalidate(base, correction or params.correction, params.threshold, reporter)
+    result = revalidate(base, correction or params.correction, params.threshold, reporter)
+    if reporter is not None:
+        reporter.advance(1.0)
+    return result
 
 
 def revalidate(result: SvnResult, correction: str, threshold: float | None = None,

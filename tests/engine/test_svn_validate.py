@@ -113,3 +113,14 @@ def test_cancel_stops_the_counts() -> None:
     reporter.cancel()
     with pytest.raises(Cancelled):
         run_svn(tables, tables.event(None), SvnParams(), reporter)
+
+
+def test_many_small_row_blocks_give_the_same_candidates(market, monkeypatch) -> None:
+    import engine.svn_counts as counts
+    result = market[0]
+    monkeypatch.setattr(counts, "_CHUNK_WORK", 40)
+    assert len(counts._row_chunks(np.full(result.n_investors, 30))) == result.n_investors
+    again = counts.candidate_links(result.states, result.cap)
+    for name in ("a", "b", "link_type", "cooccurrences", "log10_p"):
+        assert np.array_equal(getattr(again, name), getattr(result.candidates, name)), name
+    assert again.n_tested == result.candidates.n_tested
