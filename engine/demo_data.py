@@ -18,13 +18,19 @@ What is planted, and why each method of METHOD.md should (or should not) see it:
   co-occurrences pass the Bonferroni-corrected hypergeometric test (SVN), Infomap groups them,
   and R_C over the reference period is 1 (only buys there): suspicious rings. Ring members are
   also soft insiders for k-means (they are listed in ``soft_insiders`` too), so the overlap of
-  k-means suspects and suspicious rings is planted.
-* **Decoys**: buy big, concentrated bursts every 35-55 days and sell them 15-20 days later; one
+  k-means suspects and suspicious rings is planted. At the ima scale a few extra small
+  suspicious clusters (2-4 members) emerge from planted hard / soft insiders alone: hundreds of
+  them buying on 3-8 of the same 20 days co-occur beyond chance. All their members are insiders.
+* **Decoys**: buy big, concentrated bursts every 40-70 days and sell them 15-25 days later; one
   burst falls in the last window. They are in the rewarding cluster then, but also in earlier
   non-overlapping windows: continuous, so NOT suspects (they test the discontinuity rule).
 * **Managed block** (+ ``--dense-block N`` more accounts): accounts trading on the same days in
   the same state, buys on some days and sells on others, alternating inside the reference
   period: a big validated clique whose R_C is near 0, i.e. a cluster that is NOT a ring.
+  Every pair is validated in bb and in ss, so a block of n accounts gives n(n-1)/2 pairs
+  (ima scale with N = 2,000: 2,350 accounts, 2.76 M pairs, 5.5 M diagonal links).
+* **Background false positives**: uninformed investors whose only target trade in the last
+  window is a concentrated buy also look discontinuous; this is the method's own noise.
 * **Benign groups**: small synchronised groups with mixed directions (validated, not suspicious).
 * **Options** (demo_options): a normal daily chain, plus informed short-dated OTM call buying on
   a few days inside the reference period (none before it): the options-flow alerts.

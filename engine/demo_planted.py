@@ -121,25 +121,25 @@ def rings(rng: np.random.Generator, groups: list[np.ndarray], size: np.ndarray, 
 
 def decoys(rng: np.random.Generator, inv: np.ndarray, size: np.ndarray, tl: Timeline,
            target: int) -> Records:
-    """Swing buyers: a big concentrated buying burst every 35-55 days, sold 15-20 days
+    """Swing buyers: a big concentrated buying burst (2-4 days) every 40-70 days, sold 15-25 days
     later; one burst falls in the last window, so they sit in the rewarding cluster then but
     were there in earlier non-overlapping windows too (continuous, not suspects)."""
     n = inv.size
     last = rng.integers(tl.event - 18, tl.event - 8, n)
-    gaps = rng.integers(35, 56, (n, int(tl.event // 35)))  # irregular: decoys never fall in step
+    gaps = rng.integers(40, 71, (n, int(tl.event // 40)))  # irregular: decoys never fall in step
     starts = last[:, None] - np.concatenate([np.zeros((n, 1), np.int64), np.cumsum(gaps, axis=1)], axis=1)
     valid = starts >= 0
     d_idx, b_idx = np.nonzero(valid)
     b_start = starts[d_idx, b_idx]
     is_last = b_idx == 0
     burst = size[d_idx] * rng.uniform(0.8, 1.2, d_idx.size)
-    hi = np.where(is_last, np.minimum(b_start + 8, tl.event), b_start + 8)
-    rows, days = sample_days(rng, d_idx.size, rng.integers(3, 6, d_idx.size), b_start, hi)
+    hi = np.where(is_last, np.minimum(b_start + 10, tl.event), b_start + 10)
+    rows, days = sample_days(rng, d_idx.size, rng.integers(2, 5, d_idx.size), b_start, hi)
     share = rng.random(rows.size) + 0.3
     share /= np.bincount(rows, weights=share, minlength=d_idx.size)[rows]
     buys = Records.make(inv[d_idx[rows]], target, days, burst[rows] * share, 0.0)
     s_lo = np.where(is_last, tl.event + 1, b_start + 15)
-    s_hi = np.minimum(np.where(is_last, tl.event + 11, b_start + 21), tl.n_days)
+    s_hi = np.minimum(np.where(is_last, tl.event + 11, b_start + 26), tl.n_days)
     srows, sdays = sample_days(rng, d_idx.size, 2, s_lo, s_hi)
     factor = np.where(is_last, tl.jump, 1.0)
     sells = Records.make(inv[d_idx[srows]], target, sdays, 0.0, (burst * factor)[srows] * 0.5)

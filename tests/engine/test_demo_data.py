@@ -274,6 +274,7 @@ def test_informed_option_days_show_the_spike_inside_the_reference_period(raw: di
     informed = demo_truth["informed_option_days"]
     assert len(informed) >= 3
     ref_date, ev_date = demo_truth["reference_start"], demo_truth["event_date"]
+    iv_before = o[o["date"] < ref_date].groupby("date")["implied_vol"].apply(lambda v: v.astype(float).mean()).mean()
     for d in informed:
         assert ref_date <= d < ev_date
         row = day.loc[d]
@@ -285,12 +286,12 @@ def test_informed_option_days_show_the_spike_inside_the_reference_period(raw: di
         under = float(calls["underlying_close"].astype(float).iloc[0])
         assert ((strikes / under > 1.02) & (strikes / under < 1.3)).all()   # OTM
         iv_day = o[o["date"] == d]["implied_vol"].astype(float).mean()
-        prev = dates[dates.index(d) - 5]
-        assert iv_day > o[o["date"] == prev]["implied_vol"].astype(float).mean()
+        assert iv_day > iv_before + 0.02                                     # IV up
     early = day.loc[[x for x in dates if x < ref_date]]
     assert not (early["v"] >= 4 * baseline[early.index]).any()           # no spike before Δ̄
-    accounts = o[(o["investor_id"] != "") & o["date"].isin(informed)]["investor_id"]
-    assert set(accounts) == set(demo_truth["options_informed_accounts"])
+    accounts = o[o["investor_id"].isin(demo_truth["options_informed_accounts"])]
+    assert set(accounts["investor_id"]) == set(demo_truth["options_informed_accounts"])
+    assert accounts["date"].isin(informed).all() and (accounts["right"] == "C").all()
     planted = set(demo_truth["hard_insiders"]) | set(itertools.chain(*demo_truth["rings"]))
     assert set(demo_truth["options_informed_accounts"]) <= planted
 
