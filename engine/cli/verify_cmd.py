@@ -1,4 +1,6 @@
-"""``verify CASE.itcase``: check a case file's database, data hash and audit chain.
+"""``verify CASE.itcase [--packet P.pdf]``: check a case file's database, data hash and audit
+chain; with ``--packet``, also that the packet was made from this case and where in its audit
+chain it stands (CASE_FORMAT.md §4).
 
 Exit codes: 0 intact; 1 the case was changed or damaged (a finding about the evidence,
 not a mistake in the command); 2 the file is missing or not a case (main.py prints it).
@@ -9,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from engine.case_store import CaseStore
+from engine.packet_verify import check_packet
 
 EXIT_INTACT, EXIT_TAMPERED = 0, 1
 
@@ -19,6 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Recompute the data hash from the stored tables and check the hash-chained "
                     "audit log. Exit 0 when intact, 1 when changed or damaged, 2 when not a case.")
     parser.add_argument("case", metavar="CASE.itcase", help="the case file to check")
+    parser.add_argument("--packet", metavar="P.pdf",
+                        help="also check a case packet: same data hash, chain hash an entry of the intact chain")
     parser.set_defaults(run=run)
 
 
@@ -26,14 +31,27 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.case)
     with CaseStore.open(path, read_only=True) as store:
         report = store.verify()
+        packet = check_packet(store, Path(args.packet), report.ok) if args.packet else None
     print(f"case: {path}")
     print(f"data hash: {report.data_hash or '(stored tables unreadable)'}")
     print(f"audit entries: {report.audit_entries}")
     print(f"last chain hash: {report.last_chain_hash or '(none)'}")
     if report.ok:
         print("OK: database, data hash and audit chain are intact")
-        return EXIT_INTACT
-    print(f"FAILED: {len(report.problems)} problem(s) found")
-    for problem in report.problems:
-        print(f"  - {problem}")
-    return EXIT_TAMPERED
+    else:
+        print(f"FAILED: {len(report.problems)} problem(s) found")
+        for problem in report.problems:
+            print(f"  - {problem}")
+    if packet is not None:
+        print(f"packet: {args.packet}")
+        print(f"packet data hash: {packet.packet_data_hash}")
+        print(f"packet chain hash: {packet.packet_chain_hash or '(none)'}")
+        if packet.ok:
+            print(f"OK: the packet matches this case; {len(packet.later_entries)} audit entries came after it")
+            for line in packet.later_entries:
+                print(f"  after: {line}")
+        else:
+            print("FAILED: the packet does not match this case")
+            for problem in packet.problems:
+                print(f"  - {problem}")
+    return EXIT_INTACT if report.ok and (packet is None or packet.ok) else EXIT_TAMPERED

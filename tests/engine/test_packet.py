@@ -130,3 +130,22 @@ def test_rich_text_notes_become_plain_text() -> None:
             "<ul><li>one</li><li>two</li></ul></body></html>")
     assert note_plain_text(html) == "First & bold\n• one\n• two"
     assert note_plain_text("plain text") == "plain text"
+
+
+def test_verify_command_with_packet(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+    with CaseStore.open(case) as store:
+        result = _result(store)
+        pdf = export_packet(store, result, tmp_path / "p.pdf", {}, PacketRequest(suspects=(), rings=()))
+    assert main(["verify", str(case), "--packet", str(tmp_path / "p.pdf")]) == 0
+    assert "the packet matches this case; 1 audit entries came after it" in capsys.readouterr().out
+    # the same packet claiming other data (one hex digit of its recorded data hash changed)
+    digit = result.data_hash[0]
+    forged = pdf.replace(f"data_hash={result.data_hash}".encode(),
+                         f"data_hash={'0' if digit != '0' else '1'}{result.data_hash[1:]}".encode())
+    assert forged != pdf
+    (tmp_path / "forged.pdf").write_bytes(forged)
+    assert main(["verify", str(case), "--packet", str(tmp_path / "forged.pdf")]) == 1
+    assert "differs from the case's" in capsys.readouterr().out
+    (tmp_path / "not.pdf").write_text("hello")
+    assert main(["verify", str(case), "--packet", str(tmp_path / "not.pdf")]) == 2
