@@ -1,11 +1,11 @@
 """Summing trade rows that differ only by venue into one row per (investor, stock, day).
 
-Rules (also in docs of ``sum_venues``): volume, value and contract-count columns are
-summed; ``min_price`` is the minimum and ``max_price`` the maximum over venues;
-``avg_buy_price`` / ``avg_sell_price`` are averaged weighted by ``buy_shares`` /
-``sell_shares`` (plain mean of the reported prices when those shares sum to 0);
-``first_price``, ``last_price`` and every unknown extra column are taken from the *main
-venue* row: the one with the most shares traded (buy + sell), ties to the earlier row.
+Rules: volume, value and contract-count columns are summed; ``min_price`` is the
+minimum and ``max_price`` the maximum over venues; ``avg_buy_price`` and
+``avg_sell_price`` are averaged weighted by ``buy_shares`` and ``sell_shares`` (plain mean
+of the reported prices when those shares sum to 0); ``first_price``, ``last_price`` and
+every unknown extra column are taken from the *main venue* row: the one with the most
+shares traded (buy + sell), ties to the earlier row in the file.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from engine.case_store import CaseStore
 from engine.cli.progress_bar import cli_reporter
-from engine.importer import import_case
+from engine.importer import check_output, import_case
 from engine.tables import TABLE_NAMES, CaseTables
 
 _HELP = {"trades": "daily transaction reports (required)", "events": "price-sensitive events (required)",
@@ -32,11 +32,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = {name: getattr(args, name) for name in TABLE_NAMES if getattr(args, name) is not None}
+    check_output(Path(args.output), args.force)  # before the progress bar appears
     with cli_reporter(args.quiet) as reporter:
         out = import_case(paths, Path(args.output), force=args.force, reporter=reporter)
     with CaseStore.open(out) as store:
         print(summary_text(out, store.tables(), store.stored_data_hash()), file=sys.stdout)
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def summary_text(out: Path, tables: CaseTables, data_hash: str) -> str:
@@ -45,9 +50,9 @@ def summary_text(out: Path, tables: CaseTables, data_hash: str) -> str:
     for name in TABLE_NAMES:
         frame = getattr(tables, name)
         if frame is not None:
-            lines.append(f"  {name:<10} {len(frame):>10,} rows")
+            lines.append(f"  {name:<10} {_count(len(frame), 'row'):>16}")
     trades = tables.trades
-    lines.append(f"  investors {trades['investor_id'].nunique():,}, stocks {trades['stock'].nunique():,}, "
-                 f"events {len(tables.events):,}")
+    lines.append(f"  trading: {_count(trades['investor_id'].nunique(), 'investor')}, "
+                 f"{_count(trades['stock'].nunique(), 'stock')}; {_count(len(tables.events), 'event')}")
     lines.append(f"  data hash {data_hash}")
     return "\n".join(lines)

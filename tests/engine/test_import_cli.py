@@ -111,8 +111,8 @@ def test_valid_import_prints_summary_and_stores_the_tables(
     out = tmp_path / "case.itcase"
     assert main.main(_argv(paths, out)) == 0
     text = capsys.readouterr().out
-    assert "trades              5 rows" in text and "events              2 rows" in text
-    assert "investors 3, stocks 2, events 2" in text
+    assert "  trades               5 rows\n" in text and "  filings               1 row\n" in text
+    assert "trading: 3 investors, 2 stocks; 2 events" in text
     expected = read_case_tables(paths)
     with CaseStore.open(out) as store:
         assert f"data hash {store.compute_data_hash()}" in text
