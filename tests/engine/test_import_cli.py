@@ -142,3 +142,14 @@ def test_missing_required_option_is_a_usage_error(tmp_path: Path, capsys: pytest
     assert exit_info.value.code == 2
     assert "--events" in capsys.readouterr().err
     assert not (tmp_path / "case.itcase").exists()
+
+
+@pytest.mark.parametrize("where, words", [("folder", "is a folder"), ("nowhere/case.itcase", "does not exist")])
+def test_unusable_output_path_is_refused_before_reading(
+        where: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "folder").mkdir()
+    paths = write_case(tmp_path / "in", {"trades": b""})  # never read: the output is checked first
+    assert main.main(_argv(paths, tmp_path / where, "--force")) == 2
+    err = capsys.readouterr().err
+    assert words in err and "trades.csv" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "in"]
