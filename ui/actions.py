@@ -23,24 +23,29 @@ class ActionSpec:
     icon: str | None
     tip: str
     checkable: bool = False
+    short: str = ""          # toolbar label when the menu text is long
 
 
 SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("open_case", "&Open case…", QKeySequence.StandardKey.Open, "open", "Open a .itcase file"),
+    ActionSpec("open_case", "&Open case…", QKeySequence.StandardKey.Open, "open", "Open a .itcase file", short="Open"),
     ActionSpec("import_case", "&Import data…", "Ctrl+I", "import",
-               "Create a case from trades, events and optional tables"),
+               "Create a case from trades, events and optional tables", short="Import"),
     ActionSpec("open_demo", "Open &demo case", None, "demo", "Open the bundled synthetic demo case"),
     ActionSpec("close_case", "&Close case", QKeySequence.StandardKey.Close, "close", "Close the open case"),
     ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "quit", "Quit the workbench"),
-    ActionSpec("choose_event", "Choose &event…", "Ctrl+E", "event", "Choose which event of the case to analyse"),
-    ActionSpec("analyse", "&Run analysis", "F5", "analyse", "Analyse the event with the current parameters"),
-    ActionSpec("cancel", "&Cancel analysis", "Ctrl+.", "cancel", "Stop the running analysis"),
+    ActionSpec("choose_event", "Choose &event…", "Ctrl+E", "event", "Choose which event of the case to analyse", short="Event"),
+    ActionSpec("analyse", "&Run analysis", "F5", "analyse", "Analyse the event with the current parameters", short="Analyse"),
+    ActionSpec("cancel", "&Cancel analysis", "Ctrl+.", "cancel", "Stop the running analysis", short="Cancel"),
     ActionSpec("parameters", "&Parameters…", "Ctrl+Shift+P", "parameters",
-               "Change the analysis parameters (METHOD.md defaults)"),
+               "Change the analysis parameters (METHOD.md defaults)", short="Parameters"),
     ActionSpec("back", "&Back", QKeySequence.StandardKey.Back, "back", "Previous selection"),
     ActionSpec("forward", "&Forward", QKeySequence.StandardKey.Forward, "forward", "Next selection"),
     ActionSpec("clear_selection", "Clear &selection", "Ctrl+Shift+A", "clear-selection",
-               "Select no investor"),
+               "Select no investor", short="Clear"),
+    ActionSpec("expand_focus", "E&xpand focus in the network", "Ctrl+Shift+X", "expand",
+               "Add the focus investor's first neighbours to the network exploration"),
+    ActionSpec("reset_exploration", "&Restart network exploration", None, None,
+               "Clear the explored nodes (the path stays in the audit log)"),
     ActionSpec("focus_notes", "Go to &notes", "Ctrl+Shift+N", "note", "Move the keyboard focus to the notes"),
     ActionSpec("dark_theme", "&Dark theme", "Ctrl+Shift+D", "theme", "Switch between light and dark", True),
     ActionSpec("reset_layout", "&Reset layout", None, "layout", "Put every panel back in its place"),
@@ -66,6 +71,8 @@ def build_actions(parent: QWidget) -> dict[str, QAction]:
         action.setToolTip(tip)
         action.setStatusTip(spec.tip)
         action.setCheckable(spec.checkable)
+        if spec.short:
+            action.setIconText(spec.short)
         actions[spec.name] = action
     return actions
 

@@ -45,17 +45,31 @@ def system_is_dark() -> bool:
 
 def apply_theme(theme: str) -> bool:
     """Apply 'light', 'dark' or 'system' to the app and the views; returns whether dark."""
-    import pyqtgraph as pg
     from views import _style
     app = QApplication.instance()
     dark = theme == "dark" or (theme == "system" and system_is_dark())
     assert isinstance(app, QApplication)
     app.setPalette(dark_palette() if dark else app.style().standardPalette())
     _style.set_dark(dark)
+    _restyle_plots(app)
+    return dark
+
+
+def _restyle_plots(app: QApplication) -> None:
+    """Recolour existing pyqtgraph backgrounds and axes for the current theme."""
+    import pyqtgraph as pg
+    from views import _style
+    colours = _style.theme()
+    gl = sys.modules.get("pyqtgraph.opengl")   # only when a GL view was built
     for widget in app.allWidgets():
         if isinstance(widget, pg.GraphicsView):
-            widget.setBackground(_style.theme().background)
-    return dark
+            widget.setBackground(colours.background)
+            for item in widget.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setPen(colours.foreground)
+                    item.setTextPen(colours.foreground)
+        elif gl is not None and isinstance(widget, gl.GLViewWidget):
+            widget.setBackgroundColor(colours.background)
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

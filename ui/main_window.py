@@ -6,6 +6,7 @@ window connects them and shows dialogs.
 from __future__ import annotations
 
 import logging
+import zlib
 from pathlib import Path
 from typing import Mapping
 
@@ -13,7 +14,7 @@ from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
-from engine.errors import CaseFileError
+from engine.errors import CaseFileError, UsageError
 from engine.version import SOFTWARE_VERSION
 from ui.actions import build_actions
 from ui.dialogs.error_dialog import show_error
@@ -31,8 +32,14 @@ log = logging.getLogger(__name__)
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "center": Qt.DockWidgetArea.RightDockWidgetArea}
-LAYOUT_VERSION = 1
 CASE_FILTER = "Case files (*.itcase)"
+START_HINT = "Open a case (Ctrl+O), import data (Ctrl+I) or try File ▸ Open demo case"
+
+
+def layout_version(docks: Mapping[str, QDockWidget]) -> int:
+    """A saved dock layout is only restored for the same set of docks (a layout saved
+    before a view was added would hide the new view)."""
+    return zlib.crc32(",".join(sorted(docks)).encode("utf-8")) & 0x7FFFFFFF
 
 
 class MainWindow(QMainWindow):
@@ -57,40 +64,58 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self.docks: dict[str, QDockWidget] = {}
         self._build_docks()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._layout_version = layout_version(self.docks)
+        self._default_state = self.saveState(self._layout_version)
         self._build_menus()
         self._connect()
         self._update_enabled()
         self._restore_layout()
         self._update_title()
+        self.status.set_state(START_HINT)
 
     # -- construction ---------------------------------------------------------------------
     def _build_docks(self) -> None:
-        """Left: suspects over notes; centre views tabbed on the right; bottom views tabbed."""
+        """Left: suspects over notes; centre views tabbed on the right, 'right' views beside
+        them; bottom views tabbed. Splits are made before tabifying (Qt loses docks that are
+        split from a tabbed one)."""
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        placed: dict[str, list[QDockWidget]] = {}
         entries: list[tuple[str, str, QWidget, str]] = [
             (name, view.title or name, view, type(view).default_area) for name, view in self.views.items()]
         entries.insert(1 if entries else 0, ("notes", "Notes", self.notes, "left"))
+        groups: dict[str, list[QDockWidget]] = {}
         for name, title, widget, area in entries:
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{name}")
             dock.setWidget(widget)
             self.docks[name] = dock
-            group = placed.setdefault(area, [])
-            if group and area == "left" and len(group) == 1:
-                self.addDockWidget(AREAS[area], dock)
-                self.splitDockWidget(group[0], dock, Qt.Orientation.Vertical)
-            elif group:
-                self.tabifyDockWidget(group[0], dock)
-            elif area == "right" and placed.get("center"):
-                self.addDockWidget(AREAS[area], dock)
-                self.splitDockWidget(placed["center"][0], dock, Qt.Orientation.Horizontal)
-            else:
-                self.addDockWidget(AREAS[area], dock)
-            group.append(dock)
-        for group in placed.values():
-            group[0].raise_()
+            groups.setdefault(area, []).append(dock)
+        heads = {area: docks[0] for area, docks in groups.items()}
+        for area in ("left", "center", "bottom"):
+            if area in heads:
+                self.addDockWidget(AREAS[area], heads[area])
+        if "right" in heads:
+            self.addDockWidget(AREAS["right"], heads["right"])
+            if "center" in heads:
+                self.splitDockWidget(heads["center"], heads["right"], Qt.Orientation.Horizontal)
+        left = groups.get("left", [])
+        notes = self.docks["notes"]
+        if len(left) > 1:
+            self.splitDockWidget(heads["left"], notes, Qt.Orientation.Vertical)
+        for area, docks in groups.items():
+            for dock in docks[1:]:
+                if dock is not notes:
+                    self.tabifyDockWidget(heads[area], dock)
+            heads[area].raise_()
+        self._size_docks(heads)
+
+    def _size_docks(self, heads: dict[str, QDockWidget]) -> None:
+        """Give the plots most of the space: a narrow left column, a short bottom row."""
+        if "left" in heads:
+            self.resizeDocks([heads["left"]], [440], Qt.Orientation.Horizontal)
+            if heads["left"] is not self.docks["notes"]:
+                self.resizeDocks([heads["left"], self.docks["notes"]], [620, 380], Qt.Orientation.Vertical)
+        if "center" in heads and "bottom" in heads:
+            self.resizeDocks([heads["center"], heads["bottom"]], [560, 440], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -107,6 +132,8 @@ class MainWindow(QMainWindow):
         analysis.addActions([a["choose_event"], a["analyse"], a["cancel"], a["parameters"]])
         sel = bar.addMenu("&Selection")
         sel.addActions([a["back"], a["forward"], a["clear_selection"]])
+        sel.addSeparator()
+        sel.addActions([a["expand_focus"], a["reset_exploration"]])
         view_menu = bar.addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -117,6 +144,7 @@ class MainWindow(QMainWindow):
         tools = QToolBar("Main toolbar", self)
         tools.setObjectName("toolbar_main")
         tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tools.addActions([a["open_case"], a["import_case"]])
         tools.addSeparator()
         tools.addActions([a["choose_event"], a["analyse"], a["cancel"], a["parameters"]])
@@ -140,7 +168,7 @@ class MainWindow(QMainWindow):
         a["clear_selection"].triggered.connect(lambda: self.selection.clear(source="menu"))
         a["focus_notes"].triggered.connect(self._focus_notes)
         a["dark_theme"].toggled.connect(self._set_dark)
-        a["reset_layout"].triggered.connect(lambda: self.restoreState(self._default_state, LAYOUT_VERSION))
+        a["reset_layout"].triggered.connect(lambda: self.restoreState(self._default_state, self._layout_version))
         a["copy_hash"].triggered.connect(self.status.copy_hash)
         a["about"].triggered.connect(self.show_about)
         self.status.cancel_requested.connect(s.cancel_analysis)
@@ -160,6 +188,9 @@ class MainWindow(QMainWindow):
         s.result_ready.connect(self._on_result)
         s.result_cleared.connect(self._on_result_cleared)
         s.task_failed.connect(lambda exc: show_error(self, "Analysis failed", exc))
+        s.exploration_changed.connect(self._on_exploration_changed)
+        a["expand_focus"].triggered.connect(self._expand_focus)
+        a["reset_exploration"].triggered.connect(self.session.reset_exploration)
         self.tasks.progress.connect(lambda _g, stage, f: self.status.show_progress(stage, f))
         self.tasks.succeeded.connect(lambda _g, path: self.open_case_path(path))
         self.tasks.failed.connect(lambda _g, exc: show_error(self, "Could not build the demo case", exc))
@@ -169,14 +200,15 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 720)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1600, int(screen.width() * 0.96)), min(1000, int(screen.height() * 0.92)))
         state = self.settings.window_state()
         if state is not None:
-            self.restoreState(state, LAYOUT_VERSION)
+            self.restoreState(state, self._layout_version)
 
     def save_layout(self) -> None:
         self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_window_state(self.saveState(LAYOUT_VERSION))
+        self.settings.set_window_state(self.saveState(self._layout_version))
         self.settings.sync()
 
     def _update_title(self) -> None:
@@ -196,6 +228,9 @@ class MainWindow(QMainWindow):
         a["back"].setEnabled(self.selection.can_go_back())
         a["forward"].setEnabled(self.selection.can_go_forward())
         a["clear_selection"].setEnabled(not self.selection.value.is_empty)
+        can_explore = s.prepared is not None and s.prepared.networks is not None
+        a["expand_focus"].setEnabled(can_explore and self.selection.value.focus is not None)
+        a["reset_exploration"].setEnabled(can_explore)
 
     # -- cases ----------------------------------------------------------------------------
     def choose_case_file(self) -> None:
@@ -306,6 +341,7 @@ class MainWindow(QMainWindow):
         self.selection.reset()
         self.notes.set_store(None)
         self.status.set_case(None)
+        self.status.set_state(START_HINT)
         self._update_title()
         self._update_enabled()
 
@@ -332,6 +368,7 @@ class MainWindow(QMainWindow):
             else:
                 view.clear()
         self._show_decisions()
+        self._update_enabled()
         if prepared.view_errors:
             names = ", ".join(sorted(prepared.view_errors))
             self.status.showMessage(f"Some views could not be prepared: {names} (see the log).", 10000)
@@ -355,6 +392,29 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_selection_requested(self, request: SelectionRequest) -> None:
         self.selection.apply(request)
+        target = request.focus or (next(iter(request.ids)) if len(request.ids) == 1 else None)
+        if request.expand and target is not None:
+            self.expand(target)
+
+    def expand(self, investor_id: str) -> None:
+        """Grow the network exploration from ``investor_id`` (case work: saved and logged)."""
+        try:
+            self.session.expand(investor_id)
+        except UsageError as exc:
+            self.status.showMessage(str(exc), 8000)
+
+    def _expand_focus(self) -> None:
+        focus = self.selection.value.focus
+        if focus is not None:
+            self.expand(focus)
+
+    @Slot(object)
+    def _on_exploration_changed(self, exploration: object) -> None:
+        for name, view in self.views.items():
+            try:
+                view.apply_exploration(exploration)
+            except Exception:
+                log.error("view %s failed to show the exploration", name, exc_info=True)
 
     @Slot(object, object)
     def _on_selection_changed(self, new: Selection, old: Selection) -> None:

@@ -13,6 +13,8 @@ from typing import Any, Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from engine.errors import UsageError
+from engine.neighbourhood import Exploration, Networks, expand
 from engine.params import AnalysisParams
 from engine.tables import CaseTables, Event
 from ui.analysis_job import analysis_job
@@ -37,16 +39,23 @@ class CaseInfo:
 
 @dataclass(frozen=True)
 class PreparedResult:
-    """An analysis result with every view's prepared data (built on the worker)."""
+    """An analysis result with every view's prepared data (built on the worker).
+
+    ``networks`` (``engine.neighbourhood.Networks``) answers expansion queries; None when
+    the result has no validated network to explore.
+    """
 
     result: Any
     view_data: dict[str, Any] = field(default_factory=dict)
     view_errors: dict[str, str] = field(default_factory=dict)
+    networks: Any = None
 
 
-def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Preparer]) -> PreparedResult:
-    """Every view's data; a view whose preparation fails is reported, the others shown."""
-    inputs = ViewInputs(result=result, tables=tables)
+def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Preparer],
+                exploration: Exploration | None = None) -> PreparedResult:
+    """Every view's data and the networks for expansion; a view whose preparation fails
+    is reported, the others shown."""
+    inputs = ViewInputs(result=result, tables=tables, exploration=exploration)
     data: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name, prepare in preparers.items():
@@ -55,7 +64,12 @@ def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Prepare
         except Exception as exc:  # one broken view must not hide the others
             log.error("preparing view %s failed", name, exc_info=True)
             errors[name] = f"{exc.__class__.__name__}: {exc}"
-    return PreparedResult(result=result, view_data=data, view_errors=errors)
+    try:
+        networks = Networks.build(result.svn)
+    except Exception:  # no network to explore (e.g. nobody eligible): expansion is off
+        log.warning("no validated network to explore", exc_info=True)
+        networks = None
+    return PreparedResult(result=result, view_data=data, view_errors=errors, networks=networks)
 
 
 class Session(QObject):
@@ -70,6 +84,7 @@ class Session(QObject):
     result_ready = Signal(object)         # PreparedResult
     result_cleared = Signal()
     task_failed = Signal(object)          # exception (InputError or other)
+    exploration_changed = Signal(object)  # Exploration
 
     def __init__(self, preparers: Mapping[str, Preparer] | None = None,
                  in_process: bool = False, parent: QObject | None = None) -> None:
@@ -83,6 +98,7 @@ class Session(QObject):
         self.event: Event | None = None
         self.params = AnalysisParams()
         self.prepared: PreparedResult | None = None
+        self.exploration = Exploration()
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_succeeded)
         self.runner.failed.connect(self._on_failed)
@@ -152,12 +168,54 @@ class Session(QObject):
         if params is not None:
             self.params = params
         tables, preparers = self.tables, dict(self.preparers)
+        self.exploration = self._load_exploration()
+        exploration = self.exploration
         job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache),
                   in_process=self._in_process, name="analysis",
-                  post=lambda result: prepare_all(result, tables, preparers))
+                  post=lambda result: prepare_all(result, tables, preparers, exploration))
         generation = self.runner.start(job)
         self.analysis_started.emit()
         return generation
+
+    # -- exploration ----------------------------------------------------------------------
+    def _exploration_key(self) -> tuple[str, str]:
+        assert self.event is not None
+        return self.event.event_id, self.params.svn.correction
+
+    def _load_exploration(self) -> Exploration:
+        text = self.store.load_exploration(*self._exploration_key()) if self.store is not None else None
+        if not text:
+            return Exploration()
+        try:
+            return Exploration.from_json(text)
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring an unreadable saved exploration", exc_info=True)
+            return Exploration()
+
+    def expand(self, investor_id: str) -> bool:
+        """Add ``investor_id`` and its first neighbours to the exploration, save and log it.
+
+        Returns whether the exploration grew. An investor outside the network's sample
+        (too few active days) raises ``UsageError`` with the reason.
+        """
+        if self.prepared is None or self.prepared.networks is None:
+            raise UsageError("there is no validated network to explore in this result")
+        grown = expand(self.exploration, investor_id, self.prepared.networks,
+                       cap=self.params.svn.neighbourhood_cap)
+        return self._set_exploration(grown)
+
+    def reset_exploration(self) -> bool:
+        """Start the exploration afresh (the old path stays in the audit log)."""
+        return self._set_exploration(Exploration())
+
+    def _set_exploration(self, exploration: Exploration) -> bool:
+        if exploration == self.exploration:
+            return False
+        if self.store is not None:
+            self.store.save_exploration(*self._exploration_key(), exploration.to_json())
+        self.exploration = exploration
+        self.exploration_changed.emit(exploration)
+        return True
 
     def cancel_analysis(self) -> None:
         self.runner.cancel()

@@ -50,13 +50,19 @@ def test_table_click_highlights_the_investor_in_every_view(window, qtbot, analys
     assert window.status.data_hash == window.session.info.data_hash
     assert set(prepared.view_data) == set(window.views)
     table = window.views["suspects"]
-    assert table.model.rowCount() > 0
+    # the demo plants ring members who also bought the informed calls: such a suspect can be
+    # shown by every view (options trades, ring, network, raster, cube, triage)
+    rows = prepared.view_data["suspects"]
+    both = [str(i) for i, ring, opt in zip(rows.investor_id, rows.in_ring, rows.options_flag) if ring and opt]
+    assert both, "planted ring members with options trades are missing from the suspects"
+    investor = sorted(both)[0]
+    row = table.model.row_of(investor)
     changes: list[object] = []
     window.selection.changed.connect(lambda new, old: changes.append(new))
-    rect = table.table.visualRect(table.model.index(0, 1))
+    table.table.scrollTo(table.model.index(row, 1))
+    rect = table.table.visualRect(table.model.index(row, 1))
     QTest.mouseClick(table.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      rect.center())
-    investor = table.model.investor_at(0)
     assert len(changes) == 1 and changes[0].ids == {investor} and changes[0].focus == investor
     missing = {name: sorted(view.highlighted_ids()) for name, view in window.views.items()
                if investor not in view.highlighted_ids()}
@@ -85,13 +91,21 @@ def test_layout_and_geometry_are_remembered(qtbot):
     w = build_window(in_process=False)
     qtbot.addWidget(w)
     w.show()
-    w.resize(700, 500)
+    floor = w.minimumSizeHint()
+    size = (max(floor.width(), 1000) + 37, max(floor.height(), 560) + 23)
+    assert size[0] <= 1366 and size[1] <= 768      # usable on a 1366x768 screen
+    w.resize(*size)
     w.docks["notes"].hide()
+    saved = w.saveGeometry()
     w.close()
+    from ui.settings import Settings
+    assert Settings().geometry() == saved
     w2 = build_window(in_process=False)
     qtbot.addWidget(w2)
     w2.show()
-    assert (w2.width(), w2.height()) == (700, 500)
+    # the offscreen screen is narrower than the window's minimum width, so Qt clamps the
+    # width on restore; the height is restored exactly
+    assert w2.height() == size[1]
     assert not w2.docks["notes"].isVisible()
     w2.actions["reset_layout"].trigger()
     assert w2.docks["notes"].isVisible()
@@ -150,3 +164,47 @@ def test_demo_is_built_once_then_reused_and_rebuilt_on_new_version(window, qtbot
     assert window.views["suspects"].model.rowCount() > 0
     monkeypatch.setattr(demo_case, "SOFTWARE_VERSION", "99.0.0")
     assert not demo_case.demo_is_current()
+
+
+@pytest.mark.slow
+def test_expand_grows_the_exploration_by_exactly_the_networkx_neighbours(window, qtbot, analysed_case):
+    import networkx as nx
+    import numpy as np
+
+    from engine.case_store import CaseStore
+    from engine.neighbourhood import Exploration
+    prepared = _open(window, qtbot, analysed_case)
+    svn = prepared.result.svn
+    assert svn.correction == "bonferroni"
+    links = svn.links()
+    diagonal = np.isin(links.link_type, (0, 1, 2))              # bb, ss, bsbs
+    graph = nx.Graph()
+    ids = svn.investor_ids
+    graph.add_edges_from(zip(ids[links.a[diagonal]], ids[links.b[diagonal]]))
+    table = window.views["suspects"]
+    in_net = [table.model.investor_at(r) for r in range(table.model.rowCount())
+              if table.model.investor_at(r) in graph]
+    assert in_net, "the demo plants rings: some suspects must be in the validated network"
+    seed = in_net[0]
+    row = table.model.row_of(seed)
+    changes: list[object] = []
+    grown: list[Exploration] = []
+    window.selection.changed.connect(lambda new, old: changes.append(new))
+    window.session.exploration_changed.connect(grown.append)
+    table.table.scrollTo(table.model.index(row, 1))
+    rect = table.table.visualRect(table.model.index(row, 1))
+    QTest.mouseClick(table.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    QTest.mouseDClick(table.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
+    assert len(changes) == 1 and changes[0].focus == seed
+    assert len(grown) == 1
+    expected = {seed} | set(graph.neighbors(seed))
+    assert set(grown[0].nodes["bonferroni"]) == expected
+    assert grown[0].seeds == (seed,) and grown[0].expanded == (seed,)
+    # expanding the same node again changes nothing; the state is in the case file
+    window.actions["expand_focus"].trigger()
+    assert len(grown) == 1
+    window.close_case()
+    with CaseStore.open(analysed_case) as store:
+        saved = Exploration.from_json(store.load_exploration(prepared.result.event.event_id, "bonferroni"))
+        assert saved == grown[0]
+        assert any(e.action == "exploration" for e in store.audit_entries())
