@@ -152,12 +152,27 @@ def _read_csv(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | None:
         except (pd.errors.ParserError, ValueError) as exc:
             _report_parse_error(data, len(norm), exc, log)
             return None
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    rows = _record_rows(data, len(frame))
     blank = frame.isna().all(axis=1).to_numpy()
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         rows = rows[~blank]
     return _non_empty(spec, RawTable(frame, rows), log)
+
+
+def _record_rows(data: bytes, n_records: int) -> np.ndarray:
+    """The file row (line) where each record starts: a plain count unless some quoted
+    value spans lines, then the lines are counted by Python's csv reader."""
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    plain = np.arange(2, n_records + 2, dtype=np.int64)
+    if n_lines == n_records + 1:
+        return plain
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    starts, line = [], 1
+    for _ in reader:
+        starts.append(line)
+        line = reader.line_num + 1
+    return np.asarray(starts[1:], dtype=np.int64) if len(starts) == n_records + 1 else plain
 
 
 def _read_cells_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
@@ -183,10 +198,13 @@ def _report_parse_error(data: bytes, n_columns: int, exc: Exception, log: Proble
     """Name the rows with more fields than the header; else pass on the parser's words."""
     text = data.decode("utf-8-sig")
     found = False
-    for i, fields in enumerate(csv.reader(io.StringIO(text))):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for fields in reader:
         if len(fields) > n_columns:
             found = True
-            log.add(i + 1, None, f"the row has {len(fields)} fields but the header has {n_columns}")
+            log.add(start, None, f"the row has {len(fields)} fields but the header has {n_columns}")
+        start = reader.line_num + 1
     if found:
         return
     quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))

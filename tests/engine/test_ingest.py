@@ -302,3 +302,11 @@ def test_fast_and_line_keeping_readers_agree(tmp_path: Path) -> None:
     plain = write_case(tmp_path / "plain", {"trades": text}, tables=("trades",))["trades"]
     spaced = write_case(tmp_path / "spaced", {"trades": header + "\n\n" + rest}, tables=("trades",))["trades"]
     pd.testing.assert_frame_equal(read_table("trades", plain), read_table("trades", spaced), check_exact=True)
+
+
+def test_rows_counted_as_lines_when_a_quoted_value_spans_lines(tmp_path: Path) -> None:
+    events = BASE["events"].replace("takeover bid", '"takeover bid,\nannounced at noon"')
+    events = events.replace(",sell,", ",hold,")
+    with pytest.raises(InputError) as err:
+        read_table("events", write_case(tmp_path, {"events": events})["events"])
+    assert [(p.row, p.column) for p in err.value.problems] == [(4, "direction")]
