@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command:
             return int(args.run(args) or 0)
         if args.selftest:
-            from engine.selftest import run_selftest
+            from ui.selftest import run_selftest
             return run_selftest()
         return _run_gui(args)
     except InputError as exc:
