@@ -1,6 +1,6 @@
 """Time `import` end to end at the reference scale, with peak memory.
 
-    python benchmarks/bench_import.py [MARKET_DIR] [--ingest-only] [--keep]
+    python benchmarks/bench_import.py [MARKET_DIR] [--ingest-only] [--synthetic] [--keep]
 
 Without MARKET_DIR a reference-scale market is generated in a temporary folder (the demo
 generator at scale "ima" when present, else a seeded generator here: ~730k trade rows over
@@ -78,9 +78,10 @@ def market_paths(folder: Path) -> dict[str, Path]:
     return found
 
 
-def make_market(folder: Path) -> dict[str, Path]:
-    """Reference-scale market: the demo generator when present, else ``generate_market``."""
-    if importlib.util.find_spec("engine.demo_data") is not None:
+def make_market(folder: Path, synthetic: bool = False) -> dict[str, Path]:
+    """Reference-scale market: the demo generator when present (and not ``synthetic``),
+    else ``generate_market``."""
+    if not synthetic and importlib.util.find_spec("engine.demo_data") is not None:
         from engine.demo_data import write_demo_market
         write_demo_market(folder, scale="ima")
         return market_paths(folder)
@@ -112,6 +113,8 @@ def main() -> int:
     parser.add_argument("market", nargs="?", type=Path, help="folder with trades.csv, events.csv, ...")
     parser.add_argument("--ingest-only", action="store_true", help="time read_case_tables only")
     parser.add_argument("--keep", action="store_true", help="keep the generated market and case")
+    parser.add_argument("--synthetic", action="store_true",
+                        help="generate with this script's own generator, not the demo market's")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -123,7 +126,7 @@ def main() -> int:
         paths = market_paths(args.market)
     else:
         t0 = time.perf_counter()
-        paths = make_market(work / "market")
+        paths = make_market(work / "market", args.synthetic)
         print(f"generated market in {time.perf_counter() - t0:.1f} s: {work / 'market'}", file=sys.stderr)
     sizes = {n: f"{p.stat().st_size / 1e6:.1f} MB" for n, p in paths.items()}
     spec = {"paths": {n: str(p) for n, p in paths.items()}, "out": str(work / "bench.itcase"),
