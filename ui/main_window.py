@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 from typing import Mapping
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
@@ -45,6 +45,9 @@ def layout_version(docks: Mapping[str, QDockWidget]) -> int:
 class MainWindow(QMainWindow):
     """The workbench window."""
 
+    #: every view shows the new result (emitted after the last view took its data)
+    result_shown = Signal(object)
+
     def __init__(self, view_classes: Mapping[str, type[BaseView]], settings: Settings | None = None,
                  in_process: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +61,8 @@ class MainWindow(QMainWindow):
         self.session = Session({n: type(v).prepare for n, v in self.views.items()},
                                in_process=in_process, parent=self)
         self.tasks = TaskRunner(self)   # case preparation (demo build)
+        self._pending_result: PreparedResult | None = None
+        self._pending_views: list[str] = []
         self.notes = NotesPanel(self)
         self.status = WorkbenchStatusBar(self)
         self.setStatusBar(self.status)
@@ -358,20 +363,36 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_result(self, prepared: PreparedResult) -> None:
-        for name, view in self.views.items():
-            if name in prepared.view_data:
-                try:
-                    view.set_data(prepared.view_data[name])
-                    view.apply_selection(self.selection.value)
-                except Exception as exc:
-                    show_error(self, f"The {view.title or name} view could not show the result", exc)
-            else:
-                view.clear()
-        self._show_decisions()
-        self._update_enabled()
-        if prepared.view_errors:
-            names = ", ".join(sorted(prepared.view_errors))
-            self.status.showMessage(f"Some views could not be prepared: {names} (see the log).", 10000)
+        """Hand the result to the views one per event-loop turn (visible views first), so
+        the GUI never freezes for the sum of all views' set-up."""
+        self._pending_result = prepared
+        self._pending_views = sorted(self.views, key=lambda n: not self.views[n].isVisible())
+        self._show_next_view()
+
+    def _show_next_view(self) -> None:
+        prepared = self._pending_result
+        if prepared is None or prepared is not self.session.prepared:
+            return                      # superseded or cleared meanwhile
+        if not self._pending_views:
+            self._pending_result = None
+            self._show_decisions()
+            self._update_enabled()
+            if prepared.view_errors:
+                names = ", ".join(sorted(prepared.view_errors))
+                self.status.showMessage(f"Some views could not be prepared: {names} (see the log).", 10000)
+            self.result_shown.emit(prepared)
+            return
+        name = self._pending_views.pop(0)
+        view = self.views[name]
+        if name in prepared.view_data:
+            try:
+                view.set_data(prepared.view_data[name])
+                view.apply_selection(self.selection.value)
+            except Exception as exc:
+                show_error(self, f"The {view.title or name} view could not show the result", exc)
+        else:
+            view.clear()
+        QTimer.singleShot(0, self._show_next_view)
 
     @Slot()
     def _on_result_cleared(self) -> None:

@@ -19,6 +19,7 @@ from views.base import BaseView, ViewInputs
 from views.selection_types import Selection
 
 UNAVAILABLE = "unavailable"
+RESIZE_PRECISION_ROWS = 40   # rows measured when fitting column widths
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -241,6 +242,7 @@ class SuspectsTable(BaseView):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION_ROWS)
         self.summary = QLabel("No analysis yet.", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

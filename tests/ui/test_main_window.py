@@ -26,7 +26,7 @@ def window(qtbot):
 
 
 def _open(window, qtbot, path: Path):
-    with qtbot.waitSignal(window.session.result_ready, timeout=120000) as blocker:
+    with qtbot.waitSignal(window.result_shown, timeout=120000) as blocker:
         assert window.open_case_path(path)
     return blocker.args[0]
 
@@ -148,7 +148,7 @@ def test_drop_of_a_case_file_opens_it(window, qtbot, analysed_case):
     mime.setUrls([QUrl.fromLocalFile(str(analysed_case))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    with qtbot.waitSignal(window.session.result_ready, timeout=120000):
+    with qtbot.waitSignal(window.result_shown, timeout=120000):
         window.dropEvent(event)
     assert window.session.info.path == analysed_case
 
@@ -157,7 +157,7 @@ def test_drop_of_a_case_file_opens_it(window, qtbot, analysed_case):
 def test_demo_is_built_once_then_reused_and_rebuilt_on_new_version(window, qtbot, monkeypatch):
     from ui import demo_case
     assert not demo_case.demo_is_current()
-    with qtbot.waitSignal(window.session.result_ready, timeout=300000):
+    with qtbot.waitSignal(window.result_shown, timeout=300000):
         window.open_demo()
     path = demo_case.demo_case_path()
     assert demo_case.demo_is_current() and window.session.info.path == path
