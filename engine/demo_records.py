@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,12 @@ class Records:
     roundtrip: np.ndarray  # bool
 
     @classmethod
-    def make(cls, inv, stock, day, buy, sell, roundtrip=None) -> "Records":
+    def make(cls, inv: ArrayLike, stock: ArrayLike, day: ArrayLike, buy: ArrayLike, sell: ArrayLike,
+             roundtrip: ArrayLike | None = None) -> "Records":
         """Broadcast scalars and cast to the canonical dtypes."""
         n = int(np.broadcast_shapes(*(np.shape(x) for x in (inv, stock, day, buy, sell)))[0])
         rt = np.zeros(n, bool) if roundtrip is None else np.broadcast_to(roundtrip, (n,))
-        def arr(x, dtype):
+        def arr(x: ArrayLike, dtype: type) -> np.ndarray:
             return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype), (n,)))
         return cls(arr(inv, np.int64), arr(stock, np.int64), arr(day, np.int64),
                    arr(buy, np.float64), arr(sell, np.float64), arr(rt, bool))
@@ -39,15 +41,16 @@ class Records:
                      for f in ("inv", "stock", "day", "buy", "sell", "roundtrip")))
 
 
-def directed(inv, stock, day, value, is_buy) -> Records:
+def directed(inv: ArrayLike, stock: ArrayLike, day: ArrayLike, value: ArrayLike,
+             is_buy: ArrayLike) -> Records:
     """Records that buy (``is_buy``) or sell ``value`` EUR."""
     is_buy = np.asarray(is_buy, bool)
     value = np.asarray(value, np.float64)
     return Records.make(inv, stock, day, np.where(is_buy, value, 0.0), np.where(is_buy, 0.0, value))
 
 
-def sample_days(rng: np.random.Generator, n_rows: int, counts: np.ndarray, lo: np.ndarray,
-                hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sample_days(rng: np.random.Generator, n_rows: int, counts: ArrayLike, lo: ArrayLike,
+                hi: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """For each row r, ``counts[r]`` distinct days in ``[lo[r], hi[r])`` (vectorised).
 
     Returns (row index, day) pairs sorted by row then day; counts are clipped to the span.
