@@ -26,6 +26,11 @@ AXIS_RANGE: tuple[tuple[float, float], ...] = ((-1.05, 1.05), (-0.05, 1.05), (-1
 PICK_RADIUS_PX = 6.0
 
 
+def _one(k: int) -> np.ndarray:
+    """A one-index array, or an empty one for -1."""
+    return np.array([k]) if k >= 0 else np.zeros(0, np.int64)
+
+
 class Cube2DCanvas(QWidget):
     """Three scatter panels of the (A, a, E) cube sharing the selection."""
 
@@ -90,9 +95,9 @@ class Cube2DCanvas(QWidget):
     def set_overlay(self, overlay: Overlay) -> None:
         """Redraw the selected, focus and hover layers."""
         pts = self._points
-        single = (lambda k: np.array([k]) if k >= 0 else np.zeros(0, np.int64))
+        layers = (overlay.selected, _one(overlay.focus), _one(overlay.hover))
         for p, (i, j) in enumerate(PAIRS):
-            for item, idx in zip(self._overlays[p], (overlay.selected, single(overlay.focus), single(overlay.hover))):
+            for item, idx in zip(self._overlays[p], layers):
                 if pts is None or idx.size == 0:
                     item.setData(x=[], y=[])
                 else:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_cube import CubeData
+from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.cube_2d import Cube2DCanvas
 from views.cube_canvas import Overlay, WindowPoints, cluster_name, gl_available
@@ -45,7 +46,7 @@ class CubeView(BaseView):
         self._points: WindowPoints | None = None
         self._hover = -1
         self._highlighted: frozenset[str] = frozenset()
-        self.canvas = _make_canvas(self._describe, force_2d)
+        self.canvas = _make_canvas(weak_callable(self._describe), force_2d)
         self.canvas.signals.clicked.connect(self._on_clicked)
         self.canvas.signals.hovered.connect(self._on_hovered)
         self.slider = QSlider(Qt.Orientation.Horizontal)

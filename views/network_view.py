@@ -73,7 +73,7 @@ class NetworkView(BaseView):
         self.network_box = QComboBox()
         for name, _bits in NETWORK_CHOICES:
             self.network_box.addItem(name)
-        self.network_box.currentIndexChanged.connect(lambda _i: self._redraw())
+        self.network_box.currentIndexChanged.connect(self._on_network_changed)
         self.pin_button = QPushButton("Pin selected")
         self.pin_button.setToolTip("Pinned nodes (squares) never move; click again to unpin")
         self.pin_button.clicked.connect(self.toggle_pin_selected)
@@ -157,6 +157,9 @@ class NetworkView(BaseView):
         """Layout positions of node indices of the current data."""
         lay = pd.Index(self._layout.ids, dtype=object)
         return self._layout.xy[lay.get_indexer(pd.Index(self._data.node_ids[node_idx], dtype=object))]
+
+    def _on_network_changed(self, _index: int) -> None:
+        self._redraw()
 
     def network_bits(self) -> int:
         return NETWORK_CHOICES[self.network_box.currentIndex()][1]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 from engine.figures import ReportFigure
 from engine.viewdata_options import SERIES, OptionsSeries
 from views import _style
+from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
 
 SECONDS_PER_DAY = 86400.0
@@ -57,7 +58,7 @@ class OptionsView(BaseView):
             if row < len(SERIES) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
             self.plots[name] = plot
-        self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=self._tip)
+        self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=weak_callable(self._tip))
         self.markers.setZValue(_style.Z_SELECTED)
         self.markers.sigClicked.connect(self._on_marker)
         self.marks_selected = pg.ScatterPlotItem(size=MARKER_SIZE + 8, symbol="o", pen=_style.selected_pen(),

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QV
 from engine.figures import ReportFigure
 from engine.viewdata_triage import TriageData, high_risk_share
 from views import _style
+from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.selection_types import mode_for_modifiers
 from views.triage_scorecard import Scorecard, score_colour
@@ -87,7 +88,8 @@ class TriageView(BaseView):
         return plot
 
     def _scatter(self, plot: pg.PlotWidget, z: float, **kwargs) -> pg.ScatterPlotItem:
-        item = pg.ScatterPlotItem(pen=kwargs.pop("pen", pg.mkPen(None)), hoverable=True, tip=self._tip, **kwargs)
+        item = pg.ScatterPlotItem(pen=kwargs.pop("pen", pg.mkPen(None)), hoverable=True,
+                                  tip=weak_callable(self._tip), **kwargs)
         item.setZValue(z)
         item.sigClicked.connect(self._on_clicked)
         plot.addItem(item)

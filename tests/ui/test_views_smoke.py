@@ -59,3 +59,22 @@ def test_view_smoke(qtbot, name, prepared, linked_id):
     assert image.width() >= 600 and image.height() >= 400
     view.clear()
     assert view.highlighted_ids() == frozenset()
+
+
+@pytest.mark.parametrize("name", list(VIEW_REGISTRY))
+def test_view_released_cleanly(qapp, name, prepared, linked_id):
+    """A used view, once dropped, is freed by the garbage collector without crashing."""
+    import gc
+    import weakref
+    view = VIEW_REGISTRY[name]()
+    view.resize(600, 400)
+    view.show()
+    view.set_data(prepared[name])
+    view.apply_selection(Selection(ids=frozenset({linked_id}), focus=linked_id))
+    qapp.processEvents()
+    view.close()
+    ref = weakref.ref(view)
+    del view
+    gc.collect()
+    qapp.processEvents()
+    assert ref() is None
