@@ -2,7 +2,8 @@
 
 The network view draws what the investigator explored (seeds, expanded nodes and their
 first neighbours, in the Bonferroni and FDR networks) plus, as a preview that is not case
-work, the first neighbours of the current focus. Each edge carries which networks validate
+work, the first neighbours of the current focus. Edges are every validated pair among the
+shown nodes (not only seed-neighbour pairs), so a ring that is a clique is drawn as one. Each edge carries which networks validate
 it, its strongest diagonal link type (the colour) and a tooltip with every validated link
 type of the pair, its co-occurrence days, p-value and correction.
 """
@@ -127,6 +128,20 @@ def _edge_evidence(context: NetworkContext, a_id: str, b_id: str) -> tuple[str, 
     return best_type, "\n".join(lines)
 
 
+def _induced_pairs(svn: SvnResult, net, shown: list[str]) -> list[tuple[str, str]]:
+    """Every validated (diagonal) pair among the shown nodes, so cliques show as cliques."""
+    idx = np.array([svn.index_of(n) for n in shown], dtype=np.int64)
+    member = np.zeros(svn.n_investors, dtype=bool)
+    member[idx[idx >= 0]] = True
+    ids = svn.investor_ids
+    pairs = []
+    for i in idx[idx >= 0]:
+        nbrs = net.of(int(i))
+        for j in nbrs[member[nbrs] & (nbrs > i)]:
+            pairs.append((str(ids[i]), str(ids[j])))
+    return pairs
+
+
 def network_data(context: NetworkContext, exploration: Exploration) -> NetworkData:
     """Nodes and edges of ``exploration`` in both networks, ready to draw."""
     svn = context.svn
@@ -139,6 +154,9 @@ def network_data(context: NetworkContext, exploration: Exploration) -> NetworkDa
             pair = (min(a, b), max(a, b))
             edge_bits[pair] = edge_bits.get(pair, 0) | NETWORK_BITS[corr]
     ids = sorted(bits)
+    for corr, net in context.networks.by_correction.items():
+        for pair in _induced_pairs(svn, net, [n for n in ids if bits[n] & NETWORK_BITS[corr]]):
+            edge_bits[pair] = edge_bits.get(pair, 0) | NETWORK_BITS[corr]
     pos = {n: k for k, n in enumerate(ids)}
     seeds = set(exploration.seeds)
     pairs = sorted(edge_bits)

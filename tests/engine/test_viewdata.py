@@ -73,7 +73,9 @@ def test_network_preview_is_first_neighbours_by_networkx(demo_result):
     assert set(data.node_role[data.node_ids != focus]) == {ROLE_NEIGHBOUR}
     assert set(data.node_parent[data.node_ids != focus]) == {focus}
     in_net = (data.edge_networks & bit) > 0
-    assert in_net.sum() == graph.degree(focus)
+    drawn = {frozenset((data.node_ids[a], data.node_ids[b]))
+             for a, b in zip(data.edge_a[in_net], data.edge_b[in_net])}
+    assert drawn == {frozenset(e) for e in graph.subgraph(shown).edges}  # induced: cliques show
     for k in np.flatnonzero(in_net):
         assert data.edge_type[k] in {LINK_TYPES[c] for c in DIAGONAL_CODES}
         assert f"{data.edge_type[k]}: " in data.edge_text[k] and svn.correction in data.edge_text[k]
