@@ -68,10 +68,26 @@ def gil_share(n: int, a: np.ndarray, b: np.ndarray, seed: int) -> tuple[float, f
     return took, during / alone
 
 
+def extras(result, out: Path) -> None:
+    """Opt-in analyses and exports (after the stage's own peak was taken)."""
+    from engine.bicm_compare import compare_bicm
+    from engine.network_export import write_graphml, write_links_csv
+    from engine.sweep import sweep
+
+    points = timed("threshold sweep (11 points)", sweep, result).points
+    print("  " + ", ".join(f"{p.threshold:.0e}: {p.n_suspicious_investors}" for p in points))
+    comparison = timed("BiCM comparison (3 layers)", compare_bicm, result)
+    print(f"  BiCM edges {comparison.a.size:,}, pairwise Jaccard vs SVN {comparison.pair_jaccard:.3f}")
+    timed("links CSV", write_links_csv, result, out / "bench_links.csv")
+    timed("GraphML", write_graphml, result, out / "bench_net.graphml")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dense-block", type=int, default=0)
     parser.add_argument("--dir", help="existing or new demo market directory")
+    parser.add_argument("--extras", action="store_true",
+                        help="also time the threshold sweep, the BiCM comparison and the exports")
     args = parser.parse_args()
     out = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bench_svn_"))
     if not (out / "trades.csv").exists():
@@ -82,6 +98,17 @@ def main() -> int:
     base_rss = peak_mb()
     params = SvnParams()
     panel = timed("panel", TargetPanel.build, tables, event.stock)
+    print("--- whole stage (first, so its peak memory is clean) ---")
+    result = timed("run_svn (Bonferroni, panel given)", run_svn, tables, event, params, None, panel)
+    print(f"suspicious clusters: {sum(r.suspicious for r in result.rings)}, "
+          f"members {len(result.suspicious_members())}, clusters {len(result.rings)}")
+    timed("revalidate -> FDR", revalidate, result, "fdr")
+    timed("revalidate -> threshold 1e-6", revalidate, result, "threshold", 1e-6)
+    print(f"peak RSS above the loaded tables after the whole stage: {peak_mb() - base_rss:.0f} MB")
+    if args.extras:
+        extras(result, out)
+    del result
+    print("--- parts ---")
     sample = timed("states + eligibility", sample_states, panel, 0, panel.n_days, params.theta,
                    params.min_active_days)
     cand = timed("counts + tails (candidates p<=1e-2)", candidate_links, sample, 1e-2)
@@ -101,15 +128,8 @@ def main() -> int:
     print(f"N eligible {sample.n_investors}, T {sample.n_days}, tested {cand.n_tested:,}, "
           f"candidates {cand.a.size:,}, Bonferroni {int(bon.mask.sum()):,} links "
           f"({ea.size:,} diagonal edges), FDR {int(fd.mask.sum()):,} links (cut {fd.threshold:.3g})")
-    print("--- whole stage ---")
-    result = timed("run_svn (Bonferroni, panel given)", run_svn, tables, event, params, None, panel)
-    timed("revalidate -> FDR", revalidate, result, "fdr")
-    timed("revalidate -> threshold 1e-6", revalidate, result, "threshold", 1e-6)
-    print(f"peak RSS above the loaded tables: {peak_mb() - base_rss:.0f} MB")
     took, share = gil_share(sample.n_investors, ea, eb, params.infomap_seed)
     print(f"GIL: a Python thread ran at {share:.1%} of its normal rate during a {took:.2f} s Infomap run")
-    print(f"suspicious clusters: {sum(r.suspicious for r in result.rings)}, "
-          f"members {len(result.suspicious_members())}, clusters {len(result.rings)}")
     return 0
 
 

@@ -98,12 +98,13 @@ def layer_pvalues(sample: StateSample, state: int,
     for lo in range(0, n, step):
         if reporter is not None:
             reporter.check()
-        block = (mat[lo:min(lo + step, n)] @ mat[lo:].T).tocoo()
+        hi = min(lo + step, n)
+        block = (mat[lo:hi] @ mat[lo:].T).tocoo()      # rows and columns counted from lo
         up = block.col > block.row
-        x, y, k = block.row[up] + lo, block.col[up] + lo, block.data[up]
-        lam = np.einsum("ij,ij->i", probs[x], probs[y])
-        xs.append(x.astype(np.int64))
-        ys.append(y.astype(np.int64))
+        row, col, k = block.row[up], block.col[up], block.data[up]
+        lam = (probs[lo:hi] @ probs[lo:].T)[row, col]  # dense block of step x (n - lo) means
+        xs.append(row.astype(np.int64) + lo)
+        ys.append(col.astype(np.int64) + lo)
         logs.append(log_poisson_sf(k, lam))
     return rows, np.concatenate(xs), np.concatenate(ys), np.concatenate(logs)
 

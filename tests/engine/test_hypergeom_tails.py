@@ -101,3 +101,19 @@ def test_tail_table_grows_lazily_and_is_symmetric() -> None:
     assert table.n_groups == groups == 1
     assert m1[0] and m2.all() and v2[0] == v2[1] == v1[0]
     np.testing.assert_allclose(v1[0], hypergeom.logsf(24, 100, 30, 60), rtol=1e-11)
+
+
+def test_tail_table_sparse_slots_for_long_periods() -> None:
+    """T > 4095 keeps group slots in a sorted array instead of a dense (T+1)^2 one."""
+    t = 5000
+    table = TailTable(t, 1e-3)
+    assert not table._dense
+    rng = np.random.default_rng(5)
+    n1, n2 = rng.integers(1, 3000, 3000), rng.integers(1, 3000, 3000)
+    k = rng.binomial(np.minimum(n1, n2), 0.6)
+    for part in (slice(0, 1500), slice(1000, 3000)):       # second call reuses and extends
+        mask, values = table.lookup(n1[part], n2[part], k[part])
+        ref = log_sf(t, n1[part], n2[part], k[part])
+        inside = k[part] >= 1
+        assert np.array_equal(mask & inside, inside & (ref <= np.log(1e-3) + 1e-12))
+        np.testing.assert_allclose(values, ref[mask], rtol=1e-9, atol=1e-10)
