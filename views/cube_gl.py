@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from pyqtgraph import Vector
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
@@ -39,6 +39,20 @@ def _cube_edges() -> np.ndarray:
     return corners[np.array(pairs).ravel()]
 
 
+def _forget_foreign_shaders() -> None:
+    """Drop pyqtgraph's class-level shader programs unless GL contexts are shared.
+
+    pyqtgraph 0.14 caches one compiled program per item class, valid only in the context
+    that compiled it; a second GL view (e.g. after the first was closed) then fails with
+    "glUseProgram: invalid value" and draws nothing. With Qt's AA_ShareOpenGLContexts set
+    before the QApplication exists, programs are shared and the cache is safe to keep.
+    """
+    if QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
+        return
+    for item_class in (gl.GLScatterPlotItem, gl.GLLinePlotItem):
+        item_class._shaderProgram = None
+
+
 class CubeGLCanvas(QWidget):
     """GLViewWidget with base, selection, focus and hover layers and the rewarding corner."""
 
@@ -46,6 +60,7 @@ class CubeGLCanvas(QWidget):
 
     def __init__(self, describe: Callable[[int], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        _forget_foreign_shaders()
         self._describe = describe
         self.signals = CanvasSignals()
         self._points: WindowPoints | None = None

@@ -109,7 +109,7 @@ class OptionsView(BaseView):
             levels = GUIDES.get(name, ())
             if name == "risk":
                 levels = (viewdata.alert_threshold, viewdata.high_threshold)
-                plot.setYRange(0, 1.05, padding=0)
+                plot.setYRange(0, 1.12, padding=0)  # room for markers at risk 1
             for level in levels:
                 plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GUIDE_COLOUR, style=Qt.PenStyle.DashLine)))
             for value, colour, text in ((viewdata.reference_x, REFERENCE_COLOUR, "reference start"),

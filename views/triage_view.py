@@ -47,6 +47,7 @@ class TriageView(BaseView):
         self._highlighted: frozenset[str] = frozenset()
         self.heatmap = self._plot("Investors by mean episode score", None, None)
         self.heatmap.getPlotItem().invertY(True)
+        self.heatmap.setAspectLocked(True)  # square cells
         self.heatmap.hideAxis("left")
         self.heatmap.hideAxis("bottom")
         self.outliers = self._plot("Share of high-risk episodes", "episodes", "high-risk share")

@@ -137,3 +137,11 @@ def test_gl_cube_renders_and_picks(qtbot):
     p = int(np.flatnonzero(v._data.ids == picked)[0])
     kk = int(np.flatnonzero(v._points.pos == p)[0])
     assert np.hypot(*(screen[kk] - screen[k])) <= 6.0
+    # the projection agrees with what GL drew: the focus dot sits where we computed it
+    v.apply_selection(Selection(ids=frozenset({picked}), focus=picked))
+    qtbot.wait(50)
+    from PySide6.QtGui import QImage
+    frame = canvas.gl.grabFramebuffer().convertToFormat(QImage.Format.Format_RGBA8888)
+    scale = frame.width() / canvas.gl.width()
+    c = frame.pixelColor(int(round(screen[kk, 0] * scale)), int(round(screen[kk, 1] * scale)))
+    assert (c.red(), c.green(), c.blue()) == pytest.approx((0xC0, 0x00, 0x00), abs=40)
