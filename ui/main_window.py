@@ -18,6 +18,7 @@ from engine.errors import CaseFileError, UsageError
 from engine.version import SOFTWARE_VERSION
 from ui.actions import build_actions
 from ui.dialogs.error_dialog import show_error
+from ui.export_menu import install_exports
 from ui.icons import app_icon
 from ui.notes_panel import NotesPanel
 from ui.selection import SelectionModel
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._layout_version = layout_version(self.docks)
         self._default_state = self.saveState(self._layout_version)
         self._build_menus()
+        self.exports = install_exports(self)
         self._connect()
         self._update_enabled()
         self._restore_layout()

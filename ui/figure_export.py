@@ -1,0 +1,130 @@
+"""Save any view as a figure: "Save figure as PNG…" / "Save figure as SVG…" in its context menu.
+
+Installed once for every view by the main window (not per view): the actions appear when
+right-clicking a view's dock (title bar, tables, any area without a menu of its own) and in
+the menus pyqtgraph shows on its plots. PNG is the view's ``snapshot()`` (what the packet
+prints); SVG renders the view widget through ``QSvgGenerator``, so pyqtgraph plots come out
+as vectors. Each save writes the file atomically, then logs a ``figure`` export.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import pyqtgraph as pg
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QAction, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QWidget
+
+from engine.errors import UsageError
+from engine.exports import write_export
+from ui.dialogs.error_dialog import show_error
+from views.base import BaseView
+
+FORMATS: dict[str, str] = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+_MARK = "itwb_figure_actions"
+
+
+def figure_png(view: BaseView) -> bytes:
+    """The view as PNG bytes: its packet snapshot."""
+    return view.snapshot().png
+
+
+def figure_svg(view: QWidget) -> bytes:
+    """The view drawn into an SVG document (vector where the widgets paint vectors)."""
+    size = view.size() if view.width() > 0 and view.height() > 0 else QSize(800, 600)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(size)
+    generator.setViewBox(QRect(QPoint(0, 0), size))
+    generator.setTitle(getattr(view, "title", "") or view.objectName())
+    generator.setDescription("Insider-trading workbench figure")
+    painter = QPainter(generator)
+    try:
+        view.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def save_figure(view: BaseView, path: Path, fmt: str, store: Any) -> bytes:
+    """Write the view as ``fmt`` ("png" or "svg") to ``path``, then log the export when a case is open."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}")
+    data = figure_png(view) if fmt == "png" else figure_svg(view)
+    if not data:
+        raise OSError(f"the {view.title or view.view_name} view has nothing to draw")
+    return write_export(store, "figure", Path(path), data, view=view.view_name, format=fmt)
+
+
+class FigureExporter:
+    """Asks for a file name and saves a view; errors become dialogs."""
+
+    def __init__(self, parent: QWidget, store_of: Callable[[], Any], folder_of: Callable[[], str]) -> None:
+        self.parent, self.store_of, self.folder_of = parent, store_of, folder_of
+
+    def ask_and_save(self, view: BaseView, fmt: str) -> Path | None:
+        default = Path(self.folder_of() or ".") / f"{view.view_name or 'figure'}.{fmt}"
+        chosen, _ = QFileDialog.getSaveFileName(self.parent, "Save figure", str(default), FORMATS[fmt])
+        if not chosen:
+            return None
+        path = Path(chosen if chosen.lower().endswith("." + fmt) else f"{chosen}.{fmt}")
+        try:
+            save_figure(view, path, fmt, self.store_of())
+        except Exception as exc:
+            show_error(self.parent, "The figure could not be saved",
+                       UsageError(f"{path}: {exc.strerror or exc}") if isinstance(exc, OSError) else exc)
+            return None
+        return path
+
+    def actions_for(self, view: BaseView, parent: Any) -> list[QAction]:
+        """The two save actions for ``view`` (children of ``parent``)."""
+        actions = []
+        for fmt in FORMATS:
+            action = QAction(f"Save figure as {fmt.upper()}…", parent)
+            action.setObjectName(f"save_figure_{fmt}")
+            action.triggered.connect(lambda _checked=False, v=view, f=fmt: self.ask_and_save(v, f))
+            actions.append(action)
+        return actions
+
+    def install(self, view: BaseView, dock: QDockWidget) -> None:
+        """Right-click on the dock shows the save actions; pyqtgraph plots add them to their own menus."""
+        dock.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        dock_actions = self.actions_for(view, dock)
+        dock.customContextMenuRequested.connect(
+            lambda pos, d=dock, acts=dock_actions: _popup(d, pos, acts))
+        self.install_plots(view)
+
+    def install_plots(self, view: BaseView) -> None:
+        """Add the actions to the menus of the view's pyqtgraph plots not yet equipped (views
+        may build plots when data arrives, so the window calls this again after a result)."""
+        for graphics in view.findChildren(pg.GraphicsView):
+            if graphics.property(_MARK):
+                continue
+            graphics.setProperty(_MARK, True)
+            # pyqtgraph shows its menus on mouse release; stop the context-menu event from also
+            # reaching the dock, which would open a second menu
+            graphics.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+            graphics.scene().contextMenu.extend(self.actions_for(view, graphics.scene()))
+
+
+def _popup(dock: QDockWidget, pos: QPoint, actions: list[QAction]) -> None:
+    menu = QMenu(dock)
+    menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    menu.addActions(actions)
+    menu.popup(dock.mapToGlobal(pos))
+
+
+def install_figure_export(parent: QWidget, views: Mapping[str, BaseView], docks: Mapping[str, QDockWidget],
+                          store_of: Callable[[], Any], folder_of: Callable[[], str]) -> FigureExporter:
+    """Give every view's dock the figure actions (one call from the main window's set-up)."""
+    exporter = FigureExporter(parent, store_of, folder_of)
+    for name, view in views.items():
+        if name in docks:
+            exporter.install(view, docks[name])
+    return exporter
