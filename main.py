@@ -2,19 +2,28 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 
 from engine.applog import configure_logging, log_file
-from engine.cli import command_modules
+from engine.cli import COMMANDS, Command
 from engine.errors import CaseFileError, InputError, UsageError
 from engine.version import SOFTWARE_VERSION
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line: no sub-command opens the GUI; sub-commands run headless."""
+# The one command that renders figures with Qt (offscreen) lives in ui/.
+ALL_COMMANDS: dict[str, Command] = {
+    **COMMANDS, "report": Command("ui.report_cmd", "write the PDF case packet of an event")}
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The command line: no sub-command opens the GUI; sub-commands run headless.
+
+    Only the module of the command named in ``argv`` is imported and configured.
+    """
     parser = argparse.ArgumentParser(
         prog="main.py",
         description="Insider-trading investigation workbench. Without a command it opens the GUI.")
@@ -24,10 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="generate, import, analyse and report a small demo case in a temporary folder")
     parser.add_argument("--open", dest="case", metavar="CASE", help="open the workbench on this .itcase file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module in command_modules().items():
-        module.add_parser(sub)
-    from ui import report_cmd  # renders the views offscreen; imports Qt only when it runs
-    report_cmd.add_parser(sub)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, command in ALL_COMMANDS.items():
+        command_parser = sub.add_parser(name, help=command.summary)
+        if name == chosen:
+            importlib.import_module(command.module).configure(command_parser)
     return parser
 
 
@@ -39,8 +49,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse, dispatch, and turn every error into a message and an exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     configure_logging()
     log = logging.getLogger("main")
     try:

@@ -13,10 +13,10 @@ from pathlib import Path
 from engine.cli.case_args import add_event_arguments
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("report", help="write the PDF case packet of an event",
-                            description="Analyse (or reuse the cached analysis of) one event and write its "
-                                        "case packet: evidence, method, parameters, provenance.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of this command (its one-line help is in the command registry)."""
+    parser.description = ("Analyse (or reuse the cached analysis of) one event and write its "
+                          "case packet: evidence, method, parameters, provenance.")
     add_event_arguments(parser)
     parser.add_argument("--pdf", metavar="OUT.pdf", required=True, help="the packet to write")
     parser.add_argument("--suspects", metavar="ID", nargs="*",
@@ -31,24 +31,16 @@ def run(args: argparse.Namespace) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a packet never depends on the screen
     from PySide6.QtWidgets import QApplication
 
-    from engine.case_store import CaseStore
-    from engine.cli.case_args import params_from_args
-    from engine.cli.progress_bar import cli_reporter
+    from engine.cli.case_args import analysed_case
     from engine.packet import PacketRequest
     from engine.packet_export import export_packet
-    from engine.pipeline import analyze
     from ui.report_figures import render_figures
 
-    params = params_from_args(args)
     request = PacketRequest(suspects=tuple(args.suspects) if args.suspects is not None else None,
                             rings=tuple(args.rings) if args.rings is not None else None,
                             page_size=args.page_size)
     app = QApplication.instance() or QApplication(["workbench-report"])
-    with CaseStore.open(Path(args.case)) as store:
-        tables = store.tables()
-        event = tables.event(args.event)
-        with cli_reporter(args.quiet) as reporter:
-            result = analyze(tables, event, params, reporter, store=store, use_cache=not args.no_cache)
+    with analysed_case(args) as (store, tables, event, result):
         figures = render_figures(result, tables, request)
         pdf = export_packet(store, result, Path(args.pdf), figures, request)
     app.processEvents()

@@ -1,21 +1,27 @@
-"""Headless commands of ``main.py``: one module per command, each with
-``add_parser(subparsers)`` and ``run(args) -> int``. They use only the engine."""
+"""The headless commands of ``main.py``.
+
+Each command is a module with ``configure(parser)`` (its arguments, and ``run`` as the
+parser default) and ``run(args) -> int``. The registry names the module and the one-line
+help, so ``main.py`` imports only the module of the command being run: ``--help`` and
+light commands start without loading the analytics.
+"""
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from typing import NamedTuple
 
-# Command name -> module under engine.cli. Add a line when a command lands.
-COMMANDS: dict[str, str] = {
-    "import": "import_cmd",
-    "backtest": "backtest_cmd",
-    "alerts": "alerts_cmd",
-    "verify": "verify_cmd",
-    "analyze": "analyze_cmd",
-    "demo-data": "demo_data_cmd",
+
+class Command(NamedTuple):
+    """Where a command lives and what ``--help`` says of it."""
+
+    module: str
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "import": Command("engine.cli.import_cmd", "import CSV or Parquet tables into a new case file"),
+    "analyze": Command("engine.cli.analyze_cmd", "run the detection engine on a case"),
+    "verify": Command("engine.cli.verify_cmd", "check a case file: database integrity, data hash, audit chain"),
+    "alerts": Command("engine.cli.alerts_cmd", "list options alerts with their workflow status"),
+    "backtest": Command("engine.cli.backtest_cmd", "confusion matrix of alerts or suspects against labels"),
+    "demo-data": Command("engine.cli.demo_data_cmd", "write a synthetic market with planted insiders as CSV"),
 }
-
-
-def command_modules() -> dict[str, ModuleType]:
-    """Import every registered command module."""
-    return {name: importlib.import_module(f"engine.cli.{mod}") for name, mod in COMMANDS.items()}

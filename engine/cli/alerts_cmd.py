@@ -10,22 +10,19 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from engine.atomic import write_bytes_atomic
-from engine.case_store import CaseStore
 from engine.case_work import AlertState
-from engine.cli.case_args import add_event_arguments, params_from_args
-from engine.cli.progress_bar import cli_reporter
+from engine.cli.case_args import add_event_arguments, analysed_case
 from engine.errors import UsageError
 from engine.options_alerts import Alert
-from engine.pipeline import analyze
 
 COLUMNS: tuple[str, ...] = ("event_id", "date", "priority", "risk_score", "status", "owner",
                             "reasons", "top_accounts")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("alerts", help="list options alerts with their workflow status",
-                            description="List the options alerts of one event (analysing the case "
-                                        "if needed) with their workflow status (NEW when never set).")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of this command (its one-line help is in the command registry)."""
+    parser.description = ("List the options alerts of one event (analysing the case "
+                          "if needed) with their workflow status (NEW when never set).")
     add_event_arguments(parser)
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first alert date")
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last alert date")
@@ -72,12 +69,7 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     date_from, date_to = _date(args.date_from, "--from"), _date(args.date_to, "--to")
-    params = params_from_args(args)
-    with CaseStore.open(Path(args.case)) as store:
-        tables = store.tables()
-        event = tables.event(args.event)
-        with cli_reporter(args.quiet) as reporter:
-            result = analyze(tables, event, params, reporter, store=store, use_cache=not args.no_cache)
+    with analysed_case(args) as (store, tables, event, result):
         rows = alert_rows(result.options.alerts, store.alert_states(event.event_id), date_from, date_to)
     if args.csv:
         write_bytes_atomic(Path(args.csv), _csv_text(rows).encode("utf-8"))

@@ -6,13 +6,16 @@ import json
 import sys
 from pathlib import Path
 
-from engine.cli.case_args import add_event_arguments
+from engine.atomic import write_bytes_atomic
+from engine.cli.case_args import add_event_arguments, analysed_case
+from engine.network_export import write_graphml, write_links_csv
+from engine.results import result_json
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("analyze", help="run the detection engine on a case",
-                            description="Run dynamic k-means, the validated network, options flow and "
-                                        "triage on one event; print a summary and optionally write JSON.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of this command (its one-line help is in the command registry)."""
+    parser.description = ("Run dynamic k-means, the validated network, options flow and "
+                          "triage on one event; print a summary and optionally write JSON.")
     add_event_arguments(parser)
     parser.add_argument("--json", metavar="OUT.json", help="write the results as JSON (CASE_FORMAT.md §4)")
     parser.add_argument("--links", metavar="LINKS.csv", help="write every validated link as CSV")
@@ -21,21 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Heavy modules are imported here, so `--help` and the other commands start fast.
-    from engine.atomic import write_bytes_atomic
-    from engine.case_store import CaseStore
-    from engine.cli.case_args import params_from_args
-    from engine.cli.progress_bar import cli_reporter
-    from engine.network_export import write_graphml, write_links_csv
-    from engine.pipeline import analyze
-    from engine.results import result_json
-
-    params = params_from_args(args)
-    with CaseStore.open(Path(args.case)) as store:
-        tables = store.tables()
-        event = tables.event(args.event)
-        with cli_reporter(args.quiet) as reporter:
-            result = analyze(tables, event, params, reporter, store=store, use_cache=not args.no_cache)
+    with analysed_case(args) as (store, tables, event, result):
         document = result_json(result, store.file_hashes(), store.file_names())
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.json:

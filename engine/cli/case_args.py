@@ -2,9 +2,17 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
+from engine.case_store import CaseStore
+from engine.cli.progress_bar import cli_reporter
 from engine.errors import UsageError
 from engine.params import AnalysisParams
+from engine.pipeline import analyze
+from engine.results import AnalysisResult
+from engine.tables import CaseTables, Event
 
 
 def add_event_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,3 +50,16 @@ def params_from_args(args: argparse.Namespace) -> AnalysisParams:
         if value < (2 if name in ("k", "window_length") else 1):
             raise UsageError(f"--{name.replace('_', '-')} must be at least {2 if name in ('k', 'window_length') else 1}")
     return params.replace("kmeans", **changes) if changes else params
+
+
+@contextmanager
+def analysed_case(args: argparse.Namespace) -> Iterator[tuple[CaseStore, CaseTables, Event, AnalysisResult]]:
+    """Open the case named by ``args``, pick the event and get its analysis (cached or fresh,
+    with a progress bar unless quiet); the store stays open inside the ``with`` block."""
+    params = params_from_args(args)
+    with CaseStore.open(Path(args.case)) as store:
+        tables = store.tables()
+        event = tables.event(args.event)
+        with cli_reporter(args.quiet) as reporter:
+            result = analyze(tables, event, params, reporter, store=store, use_cache=not args.no_cache)
+        yield store, tables, event, result

@@ -8,11 +8,11 @@ from pathlib import Path
 from engine.demo_scales import SCALES
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("demo-data", help="write a synthetic market with planted insiders as CSV",
-                            description="Write trades, events, investors, options, prices and filings "
-                                        "CSV files of a seeded synthetic market, plus truth.json (the "
-                                        "planted insiders, rings and decoys; the workbench never reads it).")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of this command (its one-line help is in the command registry)."""
+    parser.description = ("Write trades, events, investors, options, prices and filings "
+                          "CSV files of a seeded synthetic market, plus truth.json (the "
+                          "planted insiders, rings and decoys; the workbench never reads it).")
     parser.add_argument("out_dir", metavar="OUT_DIR", help="folder to write into (created if missing)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7); same seed, same files")
     parser.add_argument("--scale", choices=sorted(SCALES), default="default",

@@ -15,11 +15,11 @@ _HELP = {"trades": "daily transaction reports (required)", "events": "price-sens
          "filings": "insider filings"}
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("import", help="import CSV or Parquet tables into a new case file",
-                            description="Read, validate and import the input tables into a case "
-                                        "file. Bad input is reported by file, row and column and "
-                                        "nothing is written.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of this command (its one-line help is in the command registry)."""
+    parser.description = ("Read, validate and import the input tables into a case "
+                          "file. Bad input is reported by file, row and column and "
+                          "nothing is written.")
     for name in TABLE_NAMES:
         parser.add_argument(f"--{name}", metavar="FILE", required=name in ("trades", "events"),
                             help=f"{_HELP[name]}: CSV (UTF-8, comma-separated) or Parquet")

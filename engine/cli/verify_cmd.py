@@ -16,11 +16,10 @@ from engine.packet_verify import check_packet
 EXIT_INTACT, EXIT_TAMPERED = 0, 1
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "verify", help="check a case file: database integrity, data hash, audit chain",
-        description="Recompute the data hash from the stored tables and check the hash-chained "
-                    "audit log. Exit 0 when intact, 1 when changed or damaged, 2 when not a case.")
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of this command (its one-line help is in the command registry)."""
+    parser.description = ("Recompute the data hash from the stored tables and check the hash-chained "
+                          "audit log. Exit 0 when intact, 1 when changed or damaged, 2 when not a case.")
     parser.add_argument("case", metavar="CASE.itcase", help="the case file to check")
     parser.add_argument("--packet", metavar="P.pdf",
                         help="also check a case packet: same data hash, chain hash an entry of the intact chain")
