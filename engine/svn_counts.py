@@ -77,7 +77,7 @@ class Candidates:
     a: np.ndarray             # int32: eligible index of i (i < j)
     b: np.ndarray             # int32: eligible index of j
     link_type: np.ndarray     # int8: code into LINK_TYPES
-    cooccurrences: np.ndarray # int32: N_ij^QR
+    cooccurrences: np.ndarray # int16 (int32 when T >= 2^15): N_ij^QR
     log10_p: np.ndarray       # float64: log10 P(X >= N_ij^QR)
     n_tested: int             # tests with N_ij^QR >= 1 (the others have p = 1)
 
@@ -105,6 +105,7 @@ def _chunk_tests(mats: dict, nq: np.ndarray, table: TailTable, lo: int, hi: int)
     cols: list[list[np.ndarray]] = [[], [], [], [], []]
     n_tested = 0
     days = nq.astype(np.int32)
+    count_type = np.int16 if table.t < 2 ** 15 else np.int32
     for ltype, (q, r) in enumerate(LINK_STATES):
         block = (mats[q][lo:hi] @ rights[r]).tocoo()
         up = block.col > block.row   # j > i (both counted from lo)
@@ -114,7 +115,7 @@ def _chunk_tests(mats: dict, nq: np.ndarray, table: TailTable, lo: int, hi: int)
         n_tested += int(k.size)
         mask, log_p = table.lookup(days[q][x], days[r][y], k)
         for out, values in zip(cols, (x[mask], y[mask], np.full(int(mask.sum()), ltype, np.int8),
-                                      k[mask], log_p * LOG10_E)):
+                                      k[mask].astype(count_type), log_p * LOG10_E)):
             out.append(values)
     a, b, t, k, lp = (np.concatenate(c) for c in cols)
     order = np.argsort((a.astype(np.int64) * nq.shape[1] + b) * len(LINK_TYPES) + t, kind="stable")
@@ -143,7 +144,7 @@ def candidate_links(sample: StateSample, cap: float, reporter: Reporter | None =
             reporter.advance(_COUNTS_SHARE * (done + 1) / len(chunks))
     if not parts:
         empty = np.empty(0, dtype=np.int32)
-        return Candidates(empty, empty.copy(), np.empty(0, np.int8), empty.copy(),
+        return Candidates(empty, empty.copy(), np.empty(0, np.int8), np.empty(0, np.int16),
                           np.empty(0, np.float64), n_tested)
     a, b, t, k, lp = (np.concatenate(col) for col in zip(*parts))
     return Candidates(a, b, t, k, lp, n_tested)

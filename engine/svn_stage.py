@@ -52,7 +52,7 @@ class SvnResult:
     correction: str                   # "bonferroni", "fdr" or "threshold"
     threshold: float                  # p-value cut (0.0 when FDR validates nothing)
     log10_threshold: float | None
-    validated: np.ndarray             # int64: indices of the validated candidates
+    validated: np.ndarray             # bool over the candidates (compact in the case file)
     link_counts: dict[str, int]
     membership: np.ndarray            # int32 (N,): cluster id, 0 = in no cluster
     rings: list[Ring]                 # every cluster, best first
@@ -63,7 +63,7 @@ class SvnResult:
 
     def links(self) -> Candidates:
         """The validated links (a subset of the candidates)."""
-        return self.candidates.take(self.validated)
+        return self.candidates.take(np.flatnonzero(self.validated))
 
     def suspicious_members(self) -> frozenset[str]:
         """Investor ids of every cluster with d·R_C at or above the setting."""
@@ -123,7 +123,7 @@ def run_svn(tables: CaseTables, event: Event, params: SvnParams, reporter: Repor
         ref_active_days=panel.active_days(ref_lo, ref_hi)[rows].astype(np.int64),
         investor_types=_investor_types(tables, panel.investor_ids[rows]),
         correction="", threshold=0.0, log10_threshold=None,
-        validated=np.empty(0, np.int64), link_counts={}, membership=np.zeros(rows.size, np.int32),
+        validated=np.zeros(candidates.a.size, bool), link_counts={}, membership=np.zeros(rows.size, np.int32),
         rings=[])
     result = revalidate(base, correction or params.correction, params.threshold, reporter)
     if reporter is not None:
@@ -149,7 +149,7 @@ def revalidate(result: SvnResult, correction: str, threshold: float | None = Non
                        result.suspicious_at)
     return dataclasses.replace(
         result, correction=check.correction, threshold=check.threshold,
-        log10_threshold=check.log10_threshold, validated=chosen,
+        log10_threshold=check.log10_threshold, validated=check.mask,
         link_counts={name: int(counts[j]) for j, name in enumerate(LINK_TYPES)},
         membership=membership, rings=rings)
 

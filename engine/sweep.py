@@ -54,7 +54,7 @@ def sweep(result: SvnResult, thresholds: np.ndarray | None = None,
         net = revalidate(result, "threshold", float(value), reporter)
         suspicious = [r for r in net.rings if r.suspicious]
         points.append(SweepPoint(
-            threshold=float(value), n_links=int(net.validated.size),
+            threshold=float(value), n_links=int(net.validated.sum()),
             n_clustered=int((net.membership > 0).sum()), n_clusters=len(net.rings),
             n_suspicious_clusters=len(suspicious),
             n_suspicious_investors=sum(r.size for r in suspicious)))
