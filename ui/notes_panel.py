@@ -143,7 +143,7 @@ class NotesPanel(QWidget):
         """A case was opened (store) or closed (None)."""
         self.flush()
         self.store = store
-        self.case_note.bind(store, None) if store is not None else self.case_note.unbind()
+        self.case_note.bind(store, None)
         self.focus_id = None
         self.investor_note.unbind()
         self._refresh_investor_widgets()
