@@ -84,7 +84,8 @@ class BaseView(QWidget):
         raise NotImplementedError
 
     def apply_selection(self, selection: Selection) -> None:
-        """Draw ``selection`` (overlay, row bands, ...) without emitting any request."""
+        """Draw ``selection`` (overlay, row bands, ...) without emitting any request;
+        implementations keep it in ``self._selection`` (read by ``selection``)."""
         raise NotImplementedError
 
     def apply_hover(self, investor_id: str | None) -> None:
