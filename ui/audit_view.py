@@ -82,11 +82,11 @@ class AuditTableModel(QAbstractTableModel):
         e = self.entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             details = canonical_json(e.details)
-            values = (e.seq, e.time.replace("T", " ").rstrip("Z"), e.user, e.action,
+            values = (e.seq, e.time[:19].replace("T", " "), e.user, e.action,
                       details if len(details) <= DETAILS_SHOWN else details[:DETAILS_SHOWN] + "…")
             return str(values[index.column()])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{canonical_json(e.details)}\nhash {e.hash}\nprevious {e.prev_hash}"
+            return f"{e.time}\n{canonical_json(e.details)}\nhash {e.hash}\nprevious {e.prev_hash}"
         return None
 
 
@@ -119,7 +119,11 @@ class AuditDialog(QDialog):
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.count = QLabel(self)
         self.verdict = QLabel(self)
         self.verdict.setObjectName("audit_verdict")

@@ -273,3 +273,33 @@ def test_audit_dialog_reports_a_broken_chain(analysed_case: Path, qtbot) -> None
         assert not dialog.verify()
         assert "altered" in dialog.verdict.text()
         dialog.close()
+
+
+def test_main_window_menus_run_the_exports(qtbot, analysed_case: Path, tmp_path: Path, monkeypatch) -> None:
+    from ui.app import build_window
+    from ui.export_menu import EXPORT_ACTIONS, FILE_ACTIONS
+    window = build_window(in_process=False)
+    qtbot.addWidget(window)
+    a = window.actions
+    assert not any(a[name].isEnabled() for name in EXPORT_ACTIONS)
+    file_menu = next(act.menu() for act in window.menuBar().actions() if act.menu() and a["close_case"] in act.menu().actions())
+    export_menu = next(act.menu() for act in file_menu.actions() if act.menu() and act.menu().objectName() == "menu_export")
+    assert a["export_packet"] in file_menu.actions() and a["audit_trail"] in file_menu.actions()
+    assert export_menu.actions() == [a[name] for name in FILE_ACTIONS]
+    assert all(window.docks[name].contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+               for name in window.views)
+    with qtbot.waitSignal(window.result_shown, timeout=120000):
+        assert window.open_case_path(analysed_case)
+    assert all(a[name].isEnabled() for name in EXPORT_ACTIONS)
+    target = tmp_path / "from-menu.csv"
+    monkeypatch.setattr("ui.export.QFileDialog.getSaveFileName", lambda *args, **kw: (str(target), ""))
+    a["export_suspects_csv"].trigger()
+    store = window.session.store
+    assert target.read_bytes() == suspects_csv_bytes(window.session.result, store.decisions())
+    a["audit_trail"].trigger()
+    dialog = window.exports.audit_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.model.entries[-1].details["file"] == target.name
+    window.close_case()
+    assert window.exports.audit_dialog is None and not a["export_packet"].isEnabled()
+    window.close()
