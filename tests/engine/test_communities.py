@@ -95,10 +95,20 @@ def test_sell_ring_ranks_first_and_result_round_trips() -> None:
     assert top.mean_directionality == pytest.approx(-1.0)
     back = serialize.loads(SvnResult, serialize.dumps(result))
     assert svn_section(back) == svn_section(result)
-    for f in dataclasses.fields(SvnResult):
-        x, y = getattr(result, f.name), getattr(back, f.name)
+    def same(x, y, name: str) -> None:
         if isinstance(x, np.ndarray):
-            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f") and x.dtype == y.dtype, f.name
+            assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f") and x.dtype == y.dtype, name
+        elif dataclasses.is_dataclass(x):
+            for f in dataclasses.fields(x):
+                same(getattr(x, f.name), getattr(y, f.name), f"{name}.{f.name}")
+        elif isinstance(x, list):
+            assert len(x) == len(y)
+            for n, (u, v) in enumerate(zip(x, y)):
+                same(u, v, f"{name}[{n}]")
+        else:
+            assert x == y, name
+
+    same(result, back, "result")
     json.dumps(svn_section(result), allow_nan=False)
     again = run_svn(tables, tables.event(None), SvnParams())
     assert svn_section(again) == svn_section(result)
