@@ -15,6 +15,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDockWidget, QMainWindow, QPushButton, QWidget
 from pypdf import PdfReader
 
@@ -32,6 +33,14 @@ from views.network_view import NetworkView
 from views.raster_view import RasterView
 
 
+def _wait_for(condition, message: str, timeout_s: float = 120.0) -> None:
+    """Run the event loop until ``condition()`` holds (module fixtures cannot use qtbot)."""
+    deadline = dt.datetime.now() + dt.timedelta(seconds=timeout_s)
+    while not condition() and dt.datetime.now() < deadline:
+        QTest.qWait(20)
+    assert condition(), message
+
+
 @pytest.fixture(scope="module")
 def session(qapp, analysed_case_master: Path, tmp_path_factory: pytest.TempPathFactory):
     """A session on a private copy of the analysed demo case, its cached result loaded once."""
@@ -39,15 +48,12 @@ def session(qapp, analysed_case_master: Path, tmp_path_factory: pytest.TempPathF
     shutil.copy(analysed_case_master, path)
     s = Session({}, in_process=False)
     s.open_case(path)
+    _wait_for(lambda: s.info is not None, "the case did not open")   # tables may load on a worker
     s.set_event(s.info.events[0].event_id)
     done: list[object] = []
     s.result_ready.connect(done.append)
     s.run_analysis(use_cache=True)
-    deadline = dt.datetime.now() + dt.timedelta(seconds=120)
-    while not done and dt.datetime.now() < deadline:
-        qapp.processEvents()
-        s.runner.wait(0.05)
-    assert done, "the cached analysis did not load"
+    _wait_for(lambda: bool(done), "the cached analysis did not load")
     yield s
     s.shutdown(5.0)
 
@@ -303,3 +309,19 @@ def test_main_window_menus_run_the_exports(qtbot, analysed_case: Path, tmp_path:
     window.close_case()
     assert window.exports.audit_dialog is None and not a["export_packet"].isEnabled()
     window.close()
+
+
+def test_packet_shows_the_case_as_it_was_when_the_export_began(session, host, qtbot, tmp_path: Path) -> None:
+    from engine.packet import PacketRequest
+    controller = ExportController(session, host)
+    store = session.store
+    store.set_note(None, "EARLY NOTE before the export")
+    out = tmp_path / "snap.pdf"
+    with qtbot.waitSignal(controller.packet_written, timeout=120000):
+        assert controller.start_packet(PacketRequest(suspects=(), rings=()), out) is not None
+        store.set_note(None, "LATE NOTE typed while the packet is built")   # after the snapshot
+    text = _pdf_text(out)
+    assert "EARLY NOTE" in text and "LATE NOTE" not in text
+    entries = store.audit_entries()
+    assert entries[-1].details["kind"] == "packet"
+    assert not [h for h in _headings(out) if h.startswith(("Suspect ", "Ring "))]
