@@ -1,10 +1,12 @@
-"""The analysis as a worker job: Qt-free, so a child process can import it quickly.
+"""Worker jobs of the session (loading a case, analysing it): Qt-free, so a child process
+can import them quickly.
 
 Importing this module imports the whole engine pipeline; ``ui.workers.prewarm`` uses that to
 have a child process ready before the analysis starts.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from engine.case_store import CaseStore
@@ -22,3 +24,19 @@ def analysis_job(case_path: str, tables: CaseTables, event: Event, params: Analy
         return analyze(tables, event, params, reporter=reporter, store=store, use_cache=use_cache)
     finally:
         store.close()
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """The tables and data hash of a case, read on the worker."""
+
+    tables: CaseTables
+    data_hash: str
+
+
+def load_case_job(case_path: str, reporter: Reporter) -> LoadedCase:
+    """Read a case's tables (about a second at the reference scale) off the GUI thread."""
+    reporter.plan([("Reading the case tables", 1.0)])
+    reporter.stage("Reading the case tables")
+    with CaseStore.open(case_path) as store:
+        return LoadedCase(tables=store.tables(), data_hash=store.stored_data_hash())

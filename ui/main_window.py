@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         s.analysis_finished.connect(self._on_analysis_finished)
         s.result_ready.connect(self._on_result)
         s.result_cleared.connect(self._on_result_cleared)
-        s.task_failed.connect(lambda exc: show_error(self, "Analysis failed", exc))
+        s.task_failed.connect(lambda what, exc: show_error(self, what, exc))
         s.exploration_changed.connect(self._on_exploration_changed)
         a["expand_focus"].triggered.connect(self._expand_focus)
         a["reset_exploration"].triggered.connect(self.session.reset_exploration)
@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
             self.open_case_path(path)
 
     def open_case_path(self, path: str | Path) -> bool:
-        """Open a case, choose its event and show (or compute) its result."""
+        """Open a case; once its tables are read, choose the event and show (or compute)
+        its result. Returns False when the file is not a case (a dialog says why)."""
         self.notes.flush()
         try:
             self.session.open_case(path)
@@ -257,13 +258,18 @@ class MainWindow(QMainWindow):
             return False
         self.settings.add_recent_case(path)
         self.settings.set_last_folder(Path(path).resolve().parent)
-        events = self.session.info.events if self.session.info else ()
-        if len(events) == 1:
-            self.session.set_event(events[0].event_id)
-        elif not self.choose_event():
-            return True
-        self.run_analysis(use_cache=True)
+        self.status.set_state(f"Opening {Path(path).name}…")
         return True
+
+    def _choose_event_and_analyse(self) -> None:
+        info = self.session.info
+        if info is None:
+            return
+        if len(info.events) == 1:
+            self.session.set_event(info.events[0].event_id)
+            self.run_analysis(use_cache=True)
+        else:
+            self.choose_event()
 
     def close_case(self) -> None:
         self.notes.flush()
@@ -340,8 +346,10 @@ class MainWindow(QMainWindow):
             view.clear()
         self.notes.set_store(self.session.store)
         self.status.set_case(info.name, info.data_hash)
+        self.status.set_state("")
         self._update_title()
         self._update_enabled()
+        QTimer.singleShot(0, self._choose_event_and_analyse)
 
     @Slot()
     def _on_case_closed(self) -> None:

@@ -17,7 +17,8 @@ from engine.errors import UsageError
 from engine.neighbourhood import Exploration, Networks, expand
 from engine.params import AnalysisParams
 from engine.tables import CaseTables, Event
-from ui.analysis_job import analysis_job
+from engine.case_store import CaseStore
+from ui.analysis_job import LoadedCase, analysis_job, load_case_job
 from ui.workers import Job, TaskRunner, prewarm
 from views.base import ViewInputs
 
@@ -83,7 +84,8 @@ class Session(QObject):
     analysis_finished = Signal(str)       # "done", "cancelled" or "failed"
     result_ready = Signal(object)         # PreparedResult
     result_cleared = Signal()
-    task_failed = Signal(object)          # exception (InputError or other)
+    case_loading = Signal(object)         # Path: the store opened, tables loading
+    task_failed = Signal(str, object)     # what failed (a dialog title), exception
     exploration_changed = Signal(object)  # Exploration
 
     def __init__(self, preparers: Mapping[str, Preparer] | None = None,
@@ -99,6 +101,7 @@ class Session(QObject):
         self.params = AnalysisParams()
         self.prepared: PreparedResult | None = None
         self.exploration = Exploration()
+        self._task_kind = ""
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_succeeded)
         self.runner.failed.connect(self._on_failed)
@@ -117,24 +120,22 @@ class Session(QObject):
             prewarm(analysis_job)
 
     # -- case -----------------------------------------------------------------------------
-    def open_case(self, path: str | Path) -> CaseInfo:
-        """Open a case file (raises ``CaseFileError``); the previous case is closed first."""
-        from engine.case_store import CaseStore
+    def open_case(self, path: str | Path) -> None:
+        """Open a case file: a file that is not a case raises ``CaseFileError`` at once;
+        the tables load on the worker, then ``case_opened`` fires."""
         store = CaseStore.open(path)
-        try:
-            tables = store.tables()
-            data_hash = store.stored_data_hash()
-        except Exception:
-            store.close()
-            raise
         self.close_case()
-        self.store, self.tables = store, tables
-        p = Path(path)
-        self.info = CaseInfo(path=p, name=p.stem, data_hash=data_hash,
-                             events=tuple(tables.event_list()),
-                             read_only=bool(getattr(store, "read_only", False)))
+        self.store = store
+        self._start("open", Job(load_case_job, (str(path),), name="open"))
+        self.case_loading.emit(Path(path))
+
+    def _finish_open(self, loaded: LoadedCase) -> None:
+        path = Path(self.store.path)
+        self.tables = loaded.tables
+        self.info = CaseInfo(path=path, name=path.stem, data_hash=loaded.data_hash,
+                             events=tuple(loaded.tables.event_list()),
+                             read_only=bool(getattr(self.store, "read_only", False)))
         self.case_opened.emit(self.info)
-        return self.info
 
     def close_case(self) -> None:
         """Cancel work, forget the result and close the store."""
@@ -173,9 +174,13 @@ class Session(QObject):
         job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache),
                   in_process=self._in_process, name="analysis",
                   post=lambda result: prepare_all(result, tables, preparers, exploration))
-        generation = self.runner.start(job)
+        generation = self._start("analysis", job)
         self.analysis_started.emit()
         return generation
+
+    def _start(self, kind: str, job: Job) -> int:
+        self._task_kind = kind
+        return self.runner.start(job)
 
     # -- exploration ----------------------------------------------------------------------
     def _exploration_key(self) -> tuple[str, str]:
@@ -241,6 +246,9 @@ class Session(QObject):
 
     @Slot(int, object)
     def _on_succeeded(self, generation: int, value: object) -> None:
+        if isinstance(value, LoadedCase):
+            self._finish_open(value)
+            return
         assert isinstance(value, PreparedResult)
         self.prepared = value
         self.analysis_finished.emit("done")
@@ -248,9 +256,16 @@ class Session(QObject):
 
     @Slot(int, object)
     def _on_failed(self, generation: int, exc: object) -> None:
+        if self._task_kind == "open":
+            store, self.store = self.store, None
+            if store is not None:
+                store.close()
+            self.task_failed.emit("Cannot open the case", exc)
+            return
         self.analysis_finished.emit("failed")
-        self.task_failed.emit(exc)
+        self.task_failed.emit("Analysis failed", exc)
 
     @Slot(int)
     def _on_cancelled(self, generation: int) -> None:
-        self.analysis_finished.emit("cancelled")
+        if self._task_kind == "analysis":
+            self.analysis_finished.emit("cancelled")

@@ -83,7 +83,8 @@ def test_reopen_shows_the_cached_result_and_remembers_recent(window, qtbot, anal
     window.session.analysis_progress.connect(lambda stage, f: progress.append(stage))
     second = _open(window, qtbot, analysed_case)
     assert second.result.kmeans.suspects == first.result.kmeans.suspects
-    assert progress == []                       # served from the case file's cache
+    from engine.pipeline import STAGES
+    assert not set(progress) & {name for name, _ in STAGES}   # served from the case file's cache
     assert window.settings.recent_cases()[0] == str(analysed_case.resolve())
 
 
