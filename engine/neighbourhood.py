@@ -99,7 +99,8 @@ class SeedView:
     is_clique: bool                       # every two neighbours are linked too
     directionality: dict[str, float | None]  # neighbour -> R_i over the reference period
     histogram: tuple[int, ...]            # neighbours' R_i over HIST_EDGES
-    random_histogram: tuple[int, ...]     # the same for a seeded random draw of eligible investors
+    random_histogram: tuple[int, ...]     # the same for a seeded random draw of other eligible
+                                          # investors active in the reference period
     ks_p_value: float | None              # two-sample KS test of the two samples
     message: str = ""                     # set when the neighbourhood was capped
 
@@ -118,6 +119,7 @@ def _cooccurrence_dates(result: SvnResult, a: int, b: int, link_type: int) -> tu
 
 
 def _evidence(result: SvnResult, net: Network, seed: int, others: np.ndarray) -> list[LinkEvidence]:
+    """Every validated link (any of the nine types) between the seed and ``others``."""
     cand = result.candidates
     links = net.links
     lo, hi = np.minimum(seed, others), np.maximum(seed, others)
@@ -142,6 +144,7 @@ def _is_clique(net: Network, nodes: np.ndarray) -> bool:
 
 
 def _histogram(values: np.ndarray) -> tuple[int, ...]:
+    """Counts of the finite values over HIST_EDGES (ten bins on [-1, 1])."""
     values = values[np.isfinite(values)]
     return tuple(int(c) for c in np.histogram(values, bins=HIST_EDGES)[0])
 
