@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from engine.errors import UsageError
@@ -182,6 +182,7 @@ class ExportController(QObject):
             self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setLabelText(text)
         self.progress.show()
+        QCoreApplication.processEvents()   # paint it before the figures hold the GUI thread (window-modal)
 
     def _on_progress(self, _generation: int, stage: str, fraction: float) -> None:
         if self.progress is not None:
