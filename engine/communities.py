@@ -76,6 +76,7 @@ def cluster_network(a, b, link_type, n: int, seed: int, trials: int) -> np.ndarr
 
 
 def _none_if_nan(value: float) -> float | None:
+    """JSON-friendly: NaN (no activity, no price) becomes None."""
     return None if not np.isfinite(value) else float(value)
 
 

@@ -47,6 +47,7 @@ class TailTable:
 
     @property
     def n_groups(self) -> int:
+        """Distinct (n1, n2) groups computed so far."""
         return int(self._keys.size)
 
     def _key(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
@@ -57,6 +58,7 @@ class TailTable:
         return a * dtype(self.t + 1) + b
 
     def _slots(self, key: np.ndarray) -> np.ndarray:
+        """Group slot of each key (-1 when not computed yet)."""
         if self._dense:
             return self._slot[key]
         pos = np.searchsorted(self._sorted, key)

@@ -207,6 +207,7 @@ class Exploration:
 
     @classmethod
     def from_json(cls, text: str) -> "Exploration":
+        """Rebuild from ``to_json`` output."""
         data = json.loads(text)
         return cls(seeds=tuple(data["seeds"]), expanded=tuple(data["expanded"]),
                    nodes={k: tuple(v) for k, v in data["nodes"].items()},

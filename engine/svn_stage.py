@@ -155,6 +155,7 @@ def revalidate(result: SvnResult, correction: str, threshold: float | None = Non
 
 
 def _ring_json(ring: Ring) -> dict[str, Any]:
+    """One cluster of the ``svn.clusters`` list."""
     return {"cluster_id": ring.cluster_id, "rank": ring.rank, "members": [str(i) for i in ring.member_ids],
             "size": ring.size, "mean_directionality": ring.mean_directionality,
             "mean_expected_profit": ring.mean_expected_profit, "suspicious": ring.suspicious,
