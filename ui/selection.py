@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionRequest
 
 HISTORY_LIMIT = 50
+HOVER_INTERVAL_MS = 30   # hover reaches the views at most this often (mouse moves are faster)
 
 
 def _focus_after(ids: frozenset[str], wanted: str | None, old: str | None) -> str | None:
@@ -37,6 +38,11 @@ class SelectionModel(QObject):
         self._back: list[Selection] = []
         self._forward: list[Selection] = []
         self._hover: str | None = None
+        self._hover_pending: str | None = None
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(HOVER_INTERVAL_MS)
+        self._hover_timer.timeout.connect(self._emit_hover)
 
     @property
     def value(self) -> Selection:
@@ -80,9 +86,15 @@ class SelectionModel(QObject):
 
     # -- hover --------------------------------------------------------------------------
     def set_hover(self, investor_id: str | None) -> None:
-        if investor_id != self._hover:
-            self._hover = investor_id
-            self.hovered.emit(investor_id)
+        """Throttled: the latest hovered id is emitted at most every HOVER_INTERVAL_MS."""
+        self._hover_pending = investor_id
+        if not self._hover_timer.isActive():
+            self._hover_timer.start()
+
+    def _emit_hover(self) -> None:
+        if self._hover_pending != self._hover:
+            self._hover = self._hover_pending
+            self.hovered.emit(self._hover)
 
     # -- history ------------------------------------------------------------------------
     def can_go_back(self) -> bool:

@@ -97,14 +97,20 @@ def test_history_is_bounded(model):
     assert steps == HISTORY_LIMIT
 
 
-def test_hover_is_separate_and_deduplicated(model, qtbot):
+def test_hover_is_throttled_deduplicated_and_separate(model, qtbot):
     seen: list[object] = []
     model.hovered.connect(seen.append)
-    model.set_hover("a")
-    model.set_hover("a")
-    model.set_hover(None)
-    assert seen == ["a", None]
-    assert model.events == []   # hover never touches the selection
+    with qtbot.waitSignal(model.hovered, timeout=1000):
+        for k in range(50):             # a burst of mouse moves ...
+            model.set_hover(f"i{k}")
+    assert seen == ["i49"]              # ... reaches the views once, with the latest id
+    model.set_hover("i49")
+    qtbot.wait_until(lambda: not model._hover_timer.isActive(), timeout=1000)
+    assert seen == ["i49"]              # no change, no signal
+    with qtbot.waitSignal(model.hovered, timeout=1000):
+        model.set_hover(None)
+    assert seen == ["i49", None]
+    assert model.events == []           # hover never touches the selection
 
 
 @pytest.mark.parametrize("ctrl,shift,alt,mode", [
