@@ -12,6 +12,8 @@ pairs put together by either), plus the best-matching BiCM cluster of every SVN 
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 from dataclasses import dataclass
 
@@ -67,15 +69,35 @@ def log_poisson_sf(k: np.ndarray, lam: np.ndarray) -> np.ndarray:
 
 
 def bicm_probabilities(indicator: sp.csr_matrix) -> np.ndarray:
-    """BiCM link probabilities of a binary matrix whose rows and columns all have links."""
+    """BiCM link probabilities of a binary matrix.
+
+    Rows or columns linked to everything (or to nothing) have probability 1 (or 0) in the
+    BiCM and make the ``bicm`` solver fail, so they are peeled off first and the model is
+    fitted on the rest; the package's console messages are silenced.
+    """
     from bicm import BipartiteGraph
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        graph = BipartiteGraph(biadjacency=indicator.astype(np.float64))
-        graph.solve_tool(print_error=False)
-        probs = np.asarray(graph.get_bicm_matrix(), dtype=np.float64)
-    return np.nan_to_num(probs, nan=1.0)
+    mat = indicator.tocsr().astype(np.float64)
+    probs = np.zeros(mat.shape)
+    rows, cols = np.arange(mat.shape[0]), np.arange(mat.shape[1])
+    while rows.size and cols.size:
+        sub = mat[rows][:, cols]
+        row_deg, col_deg = np.asarray(sub.sum(axis=1)).ravel(), np.asarray(sub.sum(axis=0)).ravel()
+        full_r, full_c = row_deg == cols.size, col_deg == rows.size
+        drop_r, drop_c = full_r | (row_deg == 0), full_c | (col_deg == 0)
+        if not (drop_r.any() or drop_c.any()):
+            break
+        probs[np.ix_(rows[full_r], cols)] = 1.0
+        probs[np.ix_(rows, cols[full_c])] = 1.0
+        rows, cols = rows[~drop_r], cols[~drop_c]
+    if rows.size and cols.size:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            graph = BipartiteGraph(biadjacency=mat[rows][:, cols])
+            graph.solve_tool(print_error=False)
+            core = np.asarray(graph.get_bicm_matrix(), dtype=np.float64)
+        probs[np.ix_(rows, cols)] = np.nan_to_num(core, nan=1.0)
+    return probs
 
 
 def layer_pvalues(sample: StateSample, state: int,

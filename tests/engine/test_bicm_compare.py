@@ -7,10 +7,11 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.stats import poisson
 
-from engine.bicm_compare import (best_matches, compare_bicm, layer_links, layer_pvalues,
-                                 log_poisson_sf, pair_jaccard)
+from engine.bicm_compare import (best_matches, bicm_probabilities, compare_bicm, layer_links,
+                                 layer_pvalues, log_poisson_sf, pair_jaccard)
 from engine.panel import STATE_B
 from engine.params import SvnParams
 from engine.svn_stage import run_svn
@@ -23,6 +24,20 @@ def result():
     tables, rings = small_market(seed=8, n_noise=200, n_days=120, ring_sizes=(7,), p_active=0.15,
                                  event_day=100)
     return run_svn(tables, tables.event(None), SvnParams()), rings
+
+
+@pytest.mark.parametrize("rows", [
+    [[1, 1], [1, 1], [1, 1]],                              # everything full: the solver's crash case
+    [[1, 1, 0], [1, 0, 1], [1, 1, 1]],                     # a full row and a full column
+    [[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 0], [1, 1, 1, 1]],
+    [[1, 0, 1, 0, 0], [0, 1, 1, 0, 1], [1, 1, 0, 0, 0], [0, 0, 1, 1, 0]],
+])
+def test_bicm_probabilities_reproduce_the_degrees(rows) -> None:
+    mat = np.array(rows, dtype=float)
+    probs = bicm_probabilities(sp.csr_matrix(mat))
+    assert np.all((probs >= 0) & (probs <= 1))
+    np.testing.assert_allclose(probs.sum(axis=1), mat.sum(axis=1), atol=1e-6)
+    np.testing.assert_allclose(probs.sum(axis=0), mat.sum(axis=0), atol=1e-6)
 
 
 def test_log_poisson_sf_including_the_underflow_region() -> None:
