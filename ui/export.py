@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from engine.errors import UsageError
@@ -117,6 +117,8 @@ class ExportController(QObject):
         self.dialog: Any = None
         self._packet_path = Path()
         self.progress: QProgressDialog | None = None
+        self._figures: Iterator[tuple[str, ReportFigure]] | None = None   # figures still to render
+        self._figure_total = 0
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_packet_done)
         self.runner.failed.connect(lambda _g, exc: self._failed("The packet could not be exported",
@@ -131,7 +133,7 @@ class ExportController(QObject):
         return self.has_case() and self.session.result is not None
 
     def busy(self) -> bool:
-        return self.runner.is_running()
+        return self.runner.is_running() or self._figures is not None
 
     def default_path(self, suffix: str) -> Path:
         """``<case>-<event>-<suffix>`` beside the case file."""
@@ -151,26 +153,49 @@ class ExportController(QObject):
         self.dialog = dialog
         dialog.open()
 
-    def start_packet(self, request: PacketRequest, path: Path) -> int | None:
-        """Render the figures here (GUI thread), then build and write the PDF in the worker."""
-        from ui.report_figures import render_figures
+    def start_packet(self, request: PacketRequest, path: Path) -> bool:
+        """Start an export: snapshot the case now, render the figures one per event-loop turn
+        (the window keeps painting), then build and write the PDF in the worker."""
+        from ui.report_figures import figure_count, iter_figures
         if not self.has_result() or self.busy():
-            return None
+            return False
         self.before_export()
         session = self.session
-        self._show_progress("Rendering the figures…")
         try:
-            figures = render_figures(session.result, session.tables, request)
             case = CaseSnapshot(session.store, session.result.event.event_id)
         except Exception as exc:
+            self._failed("The case could not be read for the packet", exc)
+            return False
+        self._packet_path = Path(path)
+        self._figures = iter_figures(session.result, session.tables, request)
+        self._figure_total = figure_count(session.result, request)
+        done: dict = {}
+        job_args = (case, session.result, Path(path), done, request, session.info.name)
+        self._show_progress("Rendering the figures…")
+        QTimer.singleShot(0, lambda: self._next_figure(done, job_args))
+        return True
+
+    def _next_figure(self, done: dict, job_args: tuple) -> None:
+        """Render one figure; when all are done, hand the packet to the worker."""
+        figures = self._figures
+        if figures is None:
+            return
+        try:
+            key, figure = next(figures)
+        except StopIteration:
+            self._figures = None
+            self._show_progress("Building the packet…")
+            self.runner.start(Job(write_packet_job, args=job_args, name="packet"))
+            return
+        except Exception as exc:
+            self._figures = None
             self._close_progress()
             self._failed("The packet figures could not be rendered", exc)
-            return None
-        self._show_progress("Building the packet…")
-        self._packet_path = Path(path)
-        job = Job(write_packet_job, args=(case, session.result, Path(path), figures, request, session.info.name),
-                  name="packet")
-        return self.runner.start(job)
+            return
+        done[key] = figure
+        if self.progress is not None:
+            self.progress.setLabelText(f"Rendering figure {len(done)} of {self._figure_total}…")
+        QTimer.singleShot(0, lambda: self._next_figure(done, job_args))
 
     def _show_progress(self, text: str) -> None:
         if self.progress is None:

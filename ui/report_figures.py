@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from typing import Iterator
+
 from engine.figures import ReportFigure
 from engine.neighbourhood import Exploration, Networks, expand
 from engine.packet import PacketRequest, chosen_rings, chosen_suspects
@@ -105,25 +107,38 @@ def activity_strip(result: AnalysisResult, panel: TargetPanel, investor_id: str)
 def render_figures(result: AnalysisResult, tables: CaseTables,
                    request: PacketRequest = PacketRequest()) -> dict[str, ReportFigure]:
     """Every figure the packet asks for, keyed as ``engine.packet`` expects."""
+    return dict(iter_figures(result, tables, request))
+
+
+def figure_count(result: AnalysisResult, request: PacketRequest) -> int:
+    """How many figures ``iter_figures`` yields (for a progress bar)."""
+    suspects = chosen_suspects(result, request)
+    in_network = sum(result.svn.index_of(s.investor_id) >= 0 for s in suspects)
+    return 1 + int(result.options.available) + 2 * len(suspects) + in_network + 2 * len(chosen_rings(result, request))
+
+
+def iter_figures(result: AnalysisResult, tables: CaseTables,
+                 request: PacketRequest = PacketRequest()) -> Iterator[tuple[str, ReportFigure]]:
+    """The figures one at a time, so a GUI can keep painting between them."""
     try:
-        return _render(result, tables, request)
+        yield from _render(result, tables, request)
     finally:
         _release()
 
 
-def _render(result: AnalysisResult, tables: CaseTables, request: PacketRequest) -> dict[str, ReportFigure]:
+def _render(result: AnalysisResult, tables: CaseTables,
+            request: PacketRequest) -> Iterator[tuple[str, ReportFigure]]:
     inputs = ViewInputs(result=result, tables=tables)
-    figures: dict[str, ReportFigure] = {}
     cube = _prepared(CubeView(force_2d=True), CubeView.prepare(inputs))
+    _KEEP.append(cube)
     cube.show_window(result.kmeans.features.shape[0] - 1)
     suspects = chosen_suspects(result, request)
     _select(cube, [s.investor_id for s in suspects], None)
-    figures["cube"] = cube.snapshot()
-    _KEEP.append(cube)
+    yield "cube", cube.snapshot()
     if result.options.available:
         options = _prepared(OptionsView(), OptionsView.prepare(inputs))
         _KEEP.append(options)
-        figures["options"] = options.snapshot()
+        yield "options", options.snapshot()
     raster = _prepared(RasterView(), RasterView.prepare(inputs))
     network = NetworkView()
     _KEEP.extend((raster, network))
@@ -133,21 +148,20 @@ def _render(result: AnalysisResult, tables: CaseTables, request: PacketRequest) 
     cap = result.params.svn.neighbourhood_cap
     for s in suspects:
         inv = s.investor_id
-        figures[f"suspect:{inv}:path"] = feature_path(result, inv)
-        figures[f"suspect:{inv}:activity"] = activity_strip(result, panel, inv)
+        yield f"suspect:{inv}:path", feature_path(result, inv)
+        yield f"suspect:{inv}:activity", activity_strip(result, panel, inv)
         if result.svn.index_of(inv) >= 0:
             exploration = expand(Exploration(), inv, networks, cap)
             network.set_data(NetworkView.prepare(ViewInputs(result, tables, exploration)))
             _select(network, [inv], inv)
-            figures[f"suspect:{inv}:network"] = network.snapshot()
+            yield f"suspect:{inv}:network", network.snapshot()
     for ring in chosen_rings(result, request):
         members = [str(m) for m in ring.member_ids]
         _select(raster, members, members[0])
-        figures[f"ring:{ring.cluster_id}:raster"] = raster.snapshot()
+        yield f"ring:{ring.cluster_id}:raster", raster.snapshot()
         exploration = Exploration()
         for m in members[:50]:
             exploration = expand(exploration, m, networks, cap)
         network.set_data(NetworkView.prepare(ViewInputs(result, tables, exploration)))
         _select(network, members, None)
-        figures[f"ring:{ring.cluster_id}:network"] = network.snapshot()
-    return figures
+        yield f"ring:{ring.cluster_id}:network", network.snapshot()
