@@ -111,3 +111,10 @@ def test_problem_wording_follows_case_format() -> None:
                       Problem("events.csv", None, None, "file is empty")])
     assert str(err).splitlines() == ["trades.csv, row 4, column buy_shares: negative volume -3",
                                      "events.csv: file is empty"]
+
+
+def test_every_setting_has_exactly_one_definition() -> None:
+    from engine.param_docs import PARAM_DOCS, param_rows
+    rows = param_rows(AnalysisParams())
+    assert {f"{section}.{name}" for section, name, _, _ in rows} == set(PARAM_DOCS)
+    assert all(doc.strip() for _, _, _, doc in rows)

@@ -1,13 +1,11 @@
 """Every AnalysisParams setting with its default and a one-line explanation.
 
-Explanations are the comments next to each field in ``engine/params.py`` (one source of
-truth for METHOD.md defaults); values are edited as text or spin boxes and validated on OK.
+Explanations come from ``engine/param_docs.py``, the same lines the case packet prints
+(defaults live in ``engine/params.py`` only); values are edited as text or spin boxes and validated on OK.
 """
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import re
 import typing
 from functools import lru_cache
 from typing import Any
@@ -16,41 +14,21 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from engine import params as params_mod
+from engine.param_docs import PARAM_DOCS
 from engine.params import AnalysisParams
 
 SECTION_TITLES = {"kmeans": "Single suspects (k-means)", "svn": "Rings (validated network)",
                   "options": "Options flow", "episodes": "Triage episodes"}
-_FIELD_COMMENT = re.compile(r"^\s+(\w+)\s*:[^=]+=.*?#\s*(.+?)\s*$")
-# METHOD.md wording for fields that carry no comment in engine/params.py
-_FALLBACK_HELP = {
-    "expiry_share_suspicious": "share of volume with short expiry above which expiry clustering is suspicious",
-    "iforest_contamination": "share of days the IsolationForest treats as outliers",
-    "iforest_seed": "random seed of the IsolationForest",
-    "alert_threshold": "daily risk above which a day is an alert",
-    "high_threshold": "daily risk above which an alert is HIGH (else MEDIUM)",
-    "narrative_model": "local model name for the optional narrative drafts",
-    "narrative_url": "loopback address of the local model server",
-    "weight_direction": "weight of the direction component (share in the rewarding direction)",
-    "weight_concentration": "weight of the concentration component (the episode's magnitudo)",
-    "weight_exposure": "weight of the exposure-jump component",
-    "weight_timing": "weight of the timing component",
-    "timing_decay_days": "trading days over which timing decays as exp(-g/days) before the reference period",
-    "high_risk_score": "episode score from which an episode is high risk",
-}
+_SECTION_OF: dict[type, str] = {type(getattr(AnalysisParams(), f.name)): f.name
+                                for f in dataclasses.fields(AnalysisParams)}
 
 
 @lru_cache(maxsize=None)
 def field_explanations(cls: type) -> dict[str, str]:
-    """Field name -> the comment written next to it in engine/params.py."""
-    out: dict[str, str] = {}
-    for line in inspect.getsource(cls).splitlines():
-        m = _FIELD_COMMENT.match(line)
-        if m:
-            out[m.group(1)] = m.group(2)
-    for f in dataclasses.fields(cls):
-        if f.name not in out and f.name in _FALLBACK_HELP:
-            out[f.name] = _FALLBACK_HELP[f.name]
-    return out
+    """Field name -> its one-line definition (engine/param_docs.py, also printed in packets)."""
+    section = _SECTION_OF[cls]
+    return {f.name: PARAM_DOCS[f"{section}.{f.name}"] for f in dataclasses.fields(cls)
+            if f"{section}.{f.name}" in PARAM_DOCS}
 
 
 def _field_type(cls: type, name: str) -> tuple[type, bool]:
