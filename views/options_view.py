@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_options import SERIES, OptionsSeries
@@ -41,6 +41,7 @@ class OptionsView(BaseView):
         self._shown_alert = -1
         self._highlighted: frozenset[str] = frozenset()
         self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setMinimumHeight(200)
         self.plots: dict[str, pg.PlotItem] = {}
         first = None
         for row, (name, label) in enumerate(SERIES):
@@ -67,20 +68,27 @@ class OptionsView(BaseView):
         self.marks_selected.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
-        self.detail.setMaximumHeight(130)
+        self.detail.setMinimumHeight(40)
         self.detail.setPlaceholderText("Click an alert marker (risk panel) to see its reasons.")
         self.accounts_button = QPushButton("Select accounts")
         self.accounts_button.setEnabled(False)
         self.accounts_button.clicked.connect(self._select_accounts)
         self.summary = QLabel(" ")
-        bottom = QHBoxLayout()
+        details = QWidget()
+        bottom = QHBoxLayout(details)
+        bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.detail, 1)
         bottom.addWidget(self.accounts_button, 0, Qt.AlignmentFlag.AlignTop)
+        split = QSplitter(Qt.Orientation.Vertical)  # the plots keep most of a short dock
+        split.addWidget(self.canvas)
+        split.addWidget(details)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 1)
+        split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
-        layout.addWidget(self.canvas, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(split, 1)
         self.clear()
 
     @staticmethod
