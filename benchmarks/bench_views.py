@@ -2,8 +2,10 @@
 (4,844 investors x 541 days): set_data, window change, selecting a 1,662-investor ring,
 one render, and a PNG snapshot (the large-scatter export of PITFALLS.md).
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_views.py
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_views.py [--real DIR]
      (or under xvfb-run with QT_QPA_PLATFORM=xcb to time the OpenGL cube)
+With --real, the views are also built from a real analysis of the reference market
+(generated in DIR once): prepare() time and set_data() time of every registered view.
 """
 from __future__ import annotations
 
@@ -26,6 +28,37 @@ def _time(app, fn, repeats: int = REPEATS) -> tuple[float, float]:
         app.processEvents()
         samples.append((time.perf_counter() - start) * 1000.0)
     return statistics.median(samples), max(samples)
+
+
+def real_analysis(directory: Path) -> None:
+    """Time prepare and set_data of every registered view on the reference market's analysis."""
+    from PySide6.QtWidgets import QApplication
+    from benchmarks._common import timed
+    from engine.demo_data import demo_paths
+    from engine.ingest import read_case_tables
+    from engine.params import AnalysisParams
+    from engine.pipeline import run_stages
+    from benchmarks._common import reference_market
+    from views import VIEW_REGISTRY
+    from views.base import ViewInputs
+    app = QApplication.instance()
+    tables = timed("read reference market", lambda: read_case_tables(demo_paths(reference_market(directory))).tables)
+    result = timed("analyse (run_stages)", run_stages, tables, tables.event_list()[0], AnalysisParams(), "bench")
+    inputs = ViewInputs(result=result, tables=tables)
+    for name, cls in VIEW_REGISTRY.items():
+        view = cls()
+        view.resize(1280, 900)
+        view.show()
+        app.processEvents()
+        start = time.perf_counter()
+        data = cls.prepare(inputs)
+        prepared = time.perf_counter() - start
+        start = time.perf_counter()
+        view.set_data(data)
+        app.processEvents()
+        shown = time.perf_counter() - start
+        print(f"  {name:9s} prepare {1000 * prepared:8.1f} ms   set_data+render {1000 * shown:8.1f} ms")
+        view.close()
 
 
 def main() -> int:
@@ -62,6 +95,8 @@ def main() -> int:
         png = view.snapshot().png
         print(f"  {name:6s} {'snapshot PNG':30s} {1000 * (time.perf_counter() - start):8.1f} ms  ({len(png):,} bytes)")
         view.close()
+    if "--real" in sys.argv:
+        real_analysis(Path(sys.argv[sys.argv.index("--real") + 1]))
     return 0
 
 

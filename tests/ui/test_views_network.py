@@ -128,3 +128,19 @@ def test_network_switch_filters_edges(view, prepared):
 def test_clear(view):
     view.clear()
     assert view.highlighted_ids() == frozenset() and view._visible.size == 0
+
+
+def test_capped_expansion_shows_the_cap_message(qtbot):
+    from engine.viewdata import NetworkPrepared
+    from engine.viewdata_network import network_context, network_data
+    from tests.ui.view_samples import sample_svn
+    context = network_context(sample_svn(), [], cap=3)
+    exploration = expand(Exploration(), "R00", context.networks, cap=3)
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.show()
+    v.set_data(NetworkPrepared(context=context, data=network_data(context, exploration), exploration=exploration))
+    assert v.message.isVisibleTo(v)
+    assert "R00" in v.message.text() and "3" in v.message.text()
+    assert {n for n in v._data.node_ids if n != "R00"} <= {f"R{k:02d}" for k in range(1, 8)}
+    assert v._data.n_nodes == 4  # the seed and its 3 strongest neighbours
