@@ -92,6 +92,12 @@ def test_selected_point_drawn_on_top(view):
     loner = _loner(view, 0)
     plot, point = _screen_of(view, 0, loner)
     base = pixel(plot, point)
+    from views import _style
+    label = int(view._data.labels[view._window, view._data.ids == loner][0])
+    want = _style.qcolor(_style.category_colour(label))
+    # the base sprite sits at the point's position, in its cluster's colour (drawn with alpha 200)
+    assert abs(base.red() - want.red()) < 60 and abs(base.green() - want.green()) < 60 \
+        and abs(base.blue() - want.blue()) < 60
     got = []
     view.selection_requested.connect(got.append)
     view.apply_selection(Selection(ids=frozenset({loner}), focus=None))
