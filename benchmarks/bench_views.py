@@ -57,7 +57,9 @@ def real_analysis(directory: Path) -> None:
         view.set_data(data)
         app.processEvents()
         shown = time.perf_counter() - start
-        print(f"  {name:9s} prepare {1000 * prepared:8.1f} ms   set_data+render {1000 * shown:8.1f} ms")
+        size = (f"{data.shape[0]:,} x {data.shape[1]} cells" if name == "raster" else
+                f"{int((data.labels[-1] >= 0).sum()):,} points in the last window" if name == "cube" else "")
+        print(f"  {name:9s} prepare {1000 * prepared:8.1f} ms   set_data+render {1000 * shown:8.1f} ms  {size}")
         view.close()
 
 
