@@ -18,14 +18,11 @@ from engine.neighbourhood import Exploration, Networks, expand
 from engine.params import AnalysisParams
 from engine.tables import CaseTables, Event
 from engine.case_store import CaseStore
-from ui.analysis_job import LoadedCase, analysis_job, load_case_job
+from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, load_case_job
 from ui.workers import Job, TaskRunner, prewarm
 from views.base import ViewInputs
 
 log = logging.getLogger(__name__)
-
-Preparer = Callable[[ViewInputs], Any]
-
 
 @dataclass(frozen=True)
 class CaseInfo:
@@ -38,39 +35,9 @@ class CaseInfo:
     read_only: bool = False
 
 
-@dataclass(frozen=True)
-class PreparedResult:
-    """An analysis result with every view's prepared data (built on the worker).
-
-    ``networks`` (``engine.neighbourhood.Networks``) answers expansion queries; None when
-    the result has no validated network to explore.
-    """
-
-    result: Any
-    view_data: dict[str, Any] = field(default_factory=dict)
-    view_errors: dict[str, str] = field(default_factory=dict)
-    networks: Any = None
-
-
-def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Preparer],
-                exploration: Exploration | None = None) -> PreparedResult:
-    """Every view's data and the networks for expansion; a view whose preparation fails
-    is reported, the others shown."""
-    inputs = ViewInputs(result=result, tables=tables, exploration=exploration)
-    data: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, prepare in preparers.items():
-        try:
-            data[name] = prepare(inputs)
-        except Exception as exc:  # one broken view must not hide the others
-            log.error("preparing view %s failed", name, exc_info=True)
-            errors[name] = f"{exc.__class__.__name__}: {exc}"
-    try:
-        networks = Networks.build(result.svn)
-    except Exception:  # no network to explore (e.g. nobody eligible): expansion is off
-        log.warning("no validated network to explore", exc_info=True)
-        networks = None
-    return PreparedResult(result=result, view_data=data, view_errors=errors, networks=networks)
+def preparer_modules(preparers: Mapping[str, Preparer]) -> tuple[str, ...]:
+    """Modules a child process imports ahead of time to unpickle the preparers."""
+    return tuple(sorted({p.__module__ for p in preparers.values()}))
 
 
 class Session(QObject):
@@ -117,7 +84,7 @@ class Session(QObject):
     def in_process(self, value: bool) -> None:
         self._in_process = value
         if value:
-            prewarm(analysis_job)
+            prewarm(analysis_job, preparer_modules(self.preparers))
 
     # -- case -----------------------------------------------------------------------------
     def open_case(self, path: str | Path) -> None:
@@ -171,9 +138,9 @@ class Session(QObject):
         tables, preparers = self.tables, dict(self.preparers)
         self.exploration = self._load_exploration()
         exploration = self.exploration
-        job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache),
-                  in_process=self._in_process, name="analysis",
-                  post=lambda result: prepare_all(result, tables, preparers, exploration))
+        job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache,
+                                         preparers, exploration),
+                  in_process=self._in_process, name="analysis")
         generation = self._start("analysis", job)
         self.analysis_started.emit()
         return generation

@@ -29,18 +29,16 @@ POLL_SECONDS = 0.05
 
 @dataclass(frozen=True)
 class Job:
-    """What a task runs: ``fn(*args, reporter=..., **kwargs)``, then ``post(value)``.
+    """What a task runs: ``fn(*args, reporter=..., **kwargs)``.
 
-    ``post`` always runs on the worker thread of this process (e.g. preparing view data
-    from a result computed in a child process). With ``in_process``, ``fn`` and its
-    arguments must be picklable (a module-level function and plain data).
+    With ``in_process``, ``fn`` and its arguments must be picklable (module-level
+    functions and plain data).
     """
 
     fn: Callable[..., Any]
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
     in_process: bool = False
-    post: Callable[[Any], Any] | None = None
     name: str = "task"
 
 
@@ -188,9 +186,6 @@ def _run(task: _Task) -> None:
         else:
             value = job.fn(*job.args, reporter=reporter, **job.kwargs)
         reporter.check()
-        if job.post is not None:
-            value = job.post(value)
-            reporter.check()
     except Cancelled:
         bridge.stopped.emit(gen)
     except Exception as exc:  # reported to the GUI; the traceback goes to the log only
@@ -201,10 +196,11 @@ def _run(task: _Task) -> None:
         bridge.done.emit(gen, value)
 
 
-def _child_main(inbox: Any, out: Any, preload: str) -> None:
+def _child_main(inbox: Any, out: Any, preload: tuple[str, ...]) -> None:
     """Child-process body: import ``preload``, wait for one job, then report progress and
     exactly one of result / input_error / user_error / error."""
-    importlib.import_module(preload)
+    for module in preload:
+        importlib.import_module(module)
     fn, args, kwargs = inbox.get()
     reporter = Reporter(on_progress=lambda stage, frac: out.put(("progress", stage, frac)))
     try:
@@ -222,7 +218,7 @@ def _child_main(inbox: Any, out: Any, preload: str) -> None:
 class _Child:
     """A spawned process that has imported a job's module and waits for one job."""
 
-    def __init__(self, preload: str) -> None:
+    def __init__(self, preload: tuple[str, ...]) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.preload = preload
         self.inbox = ctx.Queue()
@@ -242,13 +238,16 @@ _spares: dict[str, _Child] = {}
 _spares_lock = threading.Lock()
 
 
-def prewarm(fn: Callable[..., Any]) -> None:
-    """Start a spare child that imports ``fn``'s module now, so the next child-process
-    job with a function of that module skips the (seconds-long) imports."""
+def prewarm(fn: Callable[..., Any], modules: tuple[str, ...] = ()) -> None:
+    """Start a spare child that imports ``fn``'s module (and ``modules``) now, so the next
+    child-process job with a function of that module skips the seconds-long imports."""
+    preload = (fn.__module__, *modules)
     with _spares_lock:
         spare = _spares.get(fn.__module__)
-        if spare is None or not spare.proc.is_alive():
-            _spares[fn.__module__] = _Child(fn.__module__)
+        if spare is None or not spare.proc.is_alive() or spare.preload != preload:
+            if spare is not None:
+                spare.stop()
+            _spares[fn.__module__] = _Child(preload)
 
 
 def _take_child(fn: Callable[..., Any]) -> _Child:
@@ -256,7 +255,7 @@ def _take_child(fn: Callable[..., Any]) -> _Child:
         spare = _spares.pop(fn.__module__, None)
     if spare is not None and spare.proc.is_alive():
         return spare
-    return _Child(fn.__module__)
+    return _Child((fn.__module__,))
 
 
 def _run_in_child(job: Job, on_progress: Callable[[str, float], None],
@@ -292,5 +291,4 @@ def _run_in_child(job: Job, on_progress: Callable[[str, float], None],
                 raise TaskFailed(msg[1])
     finally:
         child.stop()
-        if not cancel.is_set():
-            prewarm(job.fn)
+        prewarm(job.fn, child.preload[1:])
