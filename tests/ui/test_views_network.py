@@ -144,3 +144,35 @@ def test_capped_expansion_shows_the_cap_message(qtbot):
     assert "R00" in v.message.text() and "3" in v.message.text()
     assert {n for n in v._data.node_ids if n != "R00"} <= {f"R{k:02d}" for k in range(1, 8)}
     assert v._data.n_nodes == 4  # the seed and its 3 strongest neighbours
+
+
+def _drag(view, start, end) -> None:
+    """Press, move in steps with the button held, release (sendEvent: buttons are carried)."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+    target = view.plot.viewport()
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+
+    def send(kind, pos, button, buttons):
+        local = QPointF(pos)
+        QApplication.sendEvent(target, QMouseEvent(kind, local, target.mapToGlobal(local), button, buttons,
+                                                   Qt.KeyboardModifier.NoModifier))
+    send(QEvent.Type.MouseButtonPress, start, left, left)
+    for t in (0.25, 0.5, 0.75, 1.0):
+        p = start + (end - start) * t
+        send(QEvent.Type.MouseMove, p, none, left)
+    send(QEvent.Type.MouseButtonRelease, end, left, none)
+
+
+def test_dragging_a_node_moves_and_pins_it_unless_locked(view):
+    start = _node_point(view, "R05")
+    before = view.positions()["R05"]
+    _drag(view, start, start + type(start)(60, 40))
+    after = view.positions()["R05"]
+    assert after != before and "R05" in view.pinned_ids()
+    view.lock_box.setChecked(True)
+    start = _node_point(view, "R06")
+    before = view.positions()["R06"]
+    _drag(view, start, start + type(start)(60, 40))
+    assert view.positions()["R06"] == before and "R06" not in view.pinned_ids()
