@@ -118,6 +118,7 @@ def main() -> int:
                         help="demo market size: default (3,000 investors) or ima (27,000, the reference scale)")
     args = parser.parse_args()
     _private_dirs()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine may be shared)")
     t0 = time.perf_counter()
     from ui.app import build_window, make_app
     app = make_app()
@@ -165,6 +166,7 @@ def main() -> int:
         print(f"analysis in a {mode}: {wall:.1f} s; longest GUI stall {worst * 1000:.0f} ms, "
               f"99th percentile heartbeat gap {p99 * 1000:.0f} ms")
     window.close()
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     return 0
 
 

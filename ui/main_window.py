@@ -6,7 +6,6 @@ window connects them and shows dialogs.
 from __future__ import annotations
 
 import logging
-import zlib
 from pathlib import Path
 from typing import Mapping
 
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToo
 from engine.errors import CaseFileError, UsageError
 from engine.version import SOFTWARE_VERSION
 from ui.actions import build_actions
+from ui.dock_layout import build_docks, layout_version
 from ui.dialogs.error_dialog import show_error
 from ui.export_menu import install_exports
 from ui.icons import app_icon
@@ -31,16 +31,8 @@ from views.selection_types import Selection, SelectionRequest
 
 log = logging.getLogger(__name__)
 
-AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
-         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "center": Qt.DockWidgetArea.RightDockWidgetArea}
 CASE_FILTER = "Case files (*.itcase)"
 START_HINT = "Open a case (Ctrl+O), import data (Ctrl+I) or try File ▸ Open demo case"
-
-
-def layout_version(docks: Mapping[str, QDockWidget]) -> int:
-    """A saved dock layout is only restored for the same set of docks (a layout saved
-    before a view was added would hide the new view)."""
-    return zlib.crc32(",".join(sorted(docks)).encode("utf-8")) & 0x7FFFFFFF
 
 
 class MainWindow(QMainWindow):
@@ -68,8 +60,9 @@ class MainWindow(QMainWindow):
         self.status = WorkbenchStatusBar(self)
         self.setStatusBar(self.status)
         self.actions = build_actions(self)
-        self.docks: dict[str, QDockWidget] = {}
-        self._build_docks()
+        entries = [(name, view.title or name, view, type(view).default_area) for name, view in self.views.items()]
+        entries.insert(1 if entries else 0, ("notes", "Notes", self.notes, "left"))
+        self.docks: dict[str, QDockWidget] = build_docks(self, entries)
         self._layout_version = layout_version(self.docks)
         self._default_state = self.saveState(self._layout_version)
         self._build_menus()
@@ -81,49 +74,6 @@ class MainWindow(QMainWindow):
         self.status.set_state(START_HINT)
 
     # -- construction ---------------------------------------------------------------------
-    def _build_docks(self) -> None:
-        """Left: suspects over notes; centre views tabbed on the right, 'right' views beside
-        them; bottom views tabbed. Splits are made before tabifying (Qt loses docks that are
-        split from a tabbed one)."""
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        entries: list[tuple[str, str, QWidget, str]] = [
-            (name, view.title or name, view, type(view).default_area) for name, view in self.views.items()]
-        entries.insert(1 if entries else 0, ("notes", "Notes", self.notes, "left"))
-        groups: dict[str, list[QDockWidget]] = {}
-        for name, title, widget, area in entries:
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{name}")
-            dock.setWidget(widget)
-            self.docks[name] = dock
-            groups.setdefault(area, []).append(dock)
-        heads = {area: docks[0] for area, docks in groups.items()}
-        for area in ("left", "center", "bottom"):
-            if area in heads:
-                self.addDockWidget(AREAS[area], heads[area])
-        if "right" in heads:
-            self.addDockWidget(AREAS["right"], heads["right"])
-            if "center" in heads:
-                self.splitDockWidget(heads["center"], heads["right"], Qt.Orientation.Horizontal)
-        left = groups.get("left", [])
-        notes = self.docks["notes"]
-        if len(left) > 1:
-            self.splitDockWidget(heads["left"], notes, Qt.Orientation.Vertical)
-        for area, docks in groups.items():
-            for dock in docks[1:]:
-                if dock is not notes:
-                    self.tabifyDockWidget(heads[area], dock)
-            heads[area].raise_()
-        self._size_docks(heads)
-
-    def _size_docks(self, heads: dict[str, QDockWidget]) -> None:
-        """Give the plots most of the space: a narrow left column, a short bottom row."""
-        if "left" in heads:
-            self.resizeDocks([heads["left"]], [440], Qt.Orientation.Horizontal)
-            if heads["left"] is not self.docks["notes"]:
-                self.resizeDocks([heads["left"], self.docks["notes"]], [620, 380], Qt.Orientation.Vertical)
-        if "center" in heads and "bottom" in heads:
-            self.resizeDocks([heads["center"], heads["bottom"]], [560, 440], Qt.Orientation.Vertical)
-
     def _build_menus(self) -> None:
         a = self.actions
         bar = self.menuBar()

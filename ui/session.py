@@ -7,20 +7,21 @@ view's data off the GUI thread) and announces what changed with signals.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from engine.case_store import CaseStore
 from engine.errors import UsageError
-from engine.neighbourhood import Exploration, Networks, expand
+from engine.neighbourhood import Exploration, expand
 from engine.params import AnalysisParams
 from engine.tables import CaseTables, Event
-from engine.case_store import CaseStore
 from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, load_case_job
 from ui.workers import Job, TaskRunner, prewarm
-from views.base import ViewInputs
+
+__all__ = ["CaseInfo", "PreparedResult", "Session", "preparer_modules"]
 
 log = logging.getLogger(__name__)
 

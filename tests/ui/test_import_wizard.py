@@ -2,7 +2,6 @@
 creates the case and reports it; preview shows the first rows."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
