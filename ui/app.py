@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from types import TracebackType
 
@@ -122,6 +123,8 @@ def run_gui(case: str | None = None, demo: bool = False) -> int:
     install_excepthook()
     window = build_window()
     window.show()
+    if os.environ.get("ITWB_EXIT_AFTER_SHOW") == "1":  # installer/bench_bundle: time to a usable window
+        QTimer.singleShot(0, app.quit)
     if case:
         QTimer.singleShot(0, lambda: window.open_case_path(case))
     elif demo:
