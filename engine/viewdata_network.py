@@ -4,8 +4,9 @@ The network view draws what the investigator explored (seeds, expanded nodes and
 first neighbours, in the Bonferroni and FDR networks) plus, as a preview that is not case
 work, the first neighbours of the current focus. Edges are every validated pair among the
 shown nodes (not only seed-neighbour pairs), so a ring that is a clique is drawn as one. Each edge carries which networks validate
-it, its strongest diagonal link type (the colour) and a tooltip with every validated link
-type of the pair, its co-occurrence days, p-value and correction.
+it and its strongest diagonal link type (the colour); ``edge_text`` builds, on demand, the
+tooltip with every validated link type of the pair, its co-occurrence days, p-value and
+correction.
 """
 from __future__ import annotations
 
@@ -48,7 +49,6 @@ class NetworkData:
     edge_b: np.ndarray          # int32
     edge_networks: np.ndarray   # uint8 bitmask of NETWORK_BITS validating the pair
     edge_type: np.ndarray       # object: strongest validated diagonal link type
-    edge_text: np.ndarray       # object: tooltip text
     thresholds: dict[str, float]
     messages: tuple[str, ...]   # cap notes of the exploration
 
@@ -103,15 +103,18 @@ def _member(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return sorted_values[k] == wanted
 
 
-def _edge_evidence(context: NetworkContext, a_id: str, b_id: str) -> tuple[str, str]:
-    """(strongest validated diagonal type, tooltip text) of one pair."""
+def edge_text(context: NetworkContext, a_id: str, b_id: str) -> str:
+    """Tooltip of one pair: every validated link type with co-occurrences, dates, p, networks.
+
+    Built on demand (hover), since a dense block of a few hundred investors has tens of
+    thousands of edges.
+    """
     svn, nets = context.svn, context.networks.by_correction
     a, b = sorted((svn.index_of(a_id), svn.index_of(b_id)))
     key = np.int64(a) * svn.n_investors + b
     lo, hi = np.searchsorted(context.pair_key, [key, key + 1])
     cand = svn.candidates
     lines = [f"{svn.investor_ids[a]} – {svn.investor_ids[b]}"]
-    best_type, best_p = "", np.inf
     span = np.arange(lo, hi, dtype=np.int64)
     valid = {c: _member(nets[c].links, span) for c in NETWORK_CORRECTIONS}
     for k, idx in enumerate(span.tolist()):
@@ -119,64 +122,99 @@ def _edge_evidence(context: NetworkContext, a_id: str, b_id: str) -> tuple[str, 
         if not valid_in:
             continue
         t, lp = int(cand.link_type[idx]), float(cand.log10_p[idx])
-        if t in DIAGONAL_CODES and lp < best_p:
-            best_type, best_p = LINK_TYPES[t], lp
         dates = _cooccurrence_dates(svn, a, b, t)
         shown = ", ".join(dates[:MAX_DATES_SHOWN]) + (" …" if len(dates) > MAX_DATES_SHOWN else "")
         lines.append(f"{LINK_TYPES[t]}: {int(cand.cooccurrences[idx])} days, p = {format_p(lp)} "
                      f"({', '.join(valid_in)})\n    {shown}")
-    return best_type, "\n".join(lines)
+    return "\n".join(lines)
 
 
-def _induced_pairs(svn: SvnResult, net, shown: list[str]) -> list[tuple[str, str]]:
-    """Every validated (diagonal) pair among the shown nodes, so cliques show as cliques."""
-    idx = np.array([svn.index_of(n) for n in shown], dtype=np.int64)
-    member = np.zeros(svn.n_investors, dtype=bool)
-    member[idx[idx >= 0]] = True
-    ids = svn.investor_ids
-    pairs = []
-    for i in idx[idx >= 0]:
+def _strongest_types(context: NetworkContext, ea: np.ndarray, eb: np.ndarray) -> np.ndarray:
+    """Per pair of eligible indices (ea < eb), the validated diagonal type with the smallest p."""
+    svn, nets = context.svn, context.networks.by_correction
+    cand = svn.candidates
+    key = ea.astype(np.int64) * svn.n_investors + eb
+    lo = np.searchsorted(context.pair_key, key, side="left")
+    hi = np.searchsorted(context.pair_key, key, side="right")
+    best_p = np.full(key.size, np.inf)
+    best_t = np.full(key.size, -1, dtype=np.int64)
+    for offset in range(len(LINK_TYPES)):  # at most one candidate per link type and pair
+        idx = lo + offset
+        ok = idx < hi
+        idx = np.where(ok, idx, 0)
+        validated = np.zeros(key.size, dtype=bool)
+        for corr in NETWORK_CORRECTIONS:
+            validated |= _member(nets[corr].links, idx)
+        t = cand.link_type[idx].astype(np.int64) if cand.link_type.size else np.zeros(key.size, np.int64)
+        lp = cand.log10_p[idx] if cand.log10_p.size else np.zeros(key.size)
+        better = ok & validated & np.isin(t, DIAGONAL_CODES) & (lp < best_p)
+        best_p = np.where(better, lp, best_p)
+        best_t = np.where(better, t, best_t)
+    names = np.array(list(LINK_TYPES) + [""], dtype=object)
+    return names[np.where(best_t >= 0, best_t, len(LINK_TYPES))]
+
+
+def _induced_pairs(net, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every validated (diagonal) pair among the given eligible indices, so cliques show."""
+    eligible = eligible[eligible >= 0]
+    member = np.zeros(int(eligible.max()) + 1 if eligible.size else 0, dtype=bool)
+    member[eligible] = True
+    left, right = [], []
+    for i in eligible:
         nbrs = net.of(int(i))
-        for j in nbrs[member[nbrs] & (nbrs > i)]:
-            pairs.append((str(ids[i]), str(ids[j])))
-    return pairs
+        nbrs = nbrs[(nbrs > i) & (nbrs < member.size)]
+        nbrs = nbrs[member[nbrs]]
+        left.append(np.full(nbrs.size, i, dtype=np.int64))
+        right.append(nbrs)
+    if not left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(left), np.concatenate(right)
 
 
 def network_data(context: NetworkContext, exploration: Exploration) -> NetworkData:
-    """Nodes and edges of ``exploration`` in both networks, ready to draw."""
+    """Nodes and edges of ``exploration`` in both networks, ready to draw (vectorised edges)."""
     svn = context.svn
     bits: dict[str, int] = {}
-    edge_bits: dict[tuple[str, str], int] = {}
     for corr in NETWORK_CORRECTIONS:
         for n in exploration.nodes.get(corr, ()):
             bits[n] = bits.get(n, 0) | NETWORK_BITS[corr]
-        for a, b in exploration.edges.get(corr, ()):
-            pair = (min(a, b), max(a, b))
-            edge_bits[pair] = edge_bits.get(pair, 0) | NETWORK_BITS[corr]
     ids = sorted(bits)
-    for corr, net in context.networks.by_correction.items():
-        for pair in _induced_pairs(svn, net, [n for n in ids if bits[n] & NETWORK_BITS[corr]]):
-            edge_bits[pair] = edge_bits.get(pair, 0) | NETWORK_BITS[corr]
+    n_nodes = len(ids)
     pos = {n: k for k, n in enumerate(ids)}
-    seeds = set(exploration.seeds)
-    pairs = sorted(edge_bits)
-    parents = _parents(ids, seeds, exploration.expanded, pairs)
     eligible = np.array([svn.index_of(n) for n in ids], dtype=np.int64)
+    node_of = np.full(svn.n_investors, -1, dtype=np.int64)
+    node_of[eligible[eligible >= 0]] = np.flatnonzero(eligible >= 0)
+    node_bits = np.array([bits[n] for n in ids], dtype=np.uint8)
+    keys, key_bits = [], []
+    for corr in NETWORK_CORRECTIONS:
+        bit = NETWORK_BITS[corr]
+        listed = [(pos[a], pos[b]) for a, b in exploration.edges.get(corr, ()) if a in pos and b in pos]
+        pa = np.array([min(p) for p in listed], dtype=np.int64)
+        pb = np.array([max(p) for p in listed], dtype=np.int64)
+        ia, ib = _induced_pairs(context.networks.by_correction[corr], eligible[(node_bits & bit) > 0])
+        na, nb = node_of[ia], node_of[ib]
+        keys.append(np.concatenate((pa * n_nodes + pb, np.minimum(na, nb) * n_nodes + np.maximum(na, nb))))
+        key_bits.append(np.full(keys[-1].size, bit, dtype=np.uint8))
+    all_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    uniq, inverse = np.unique(all_keys, return_inverse=True)
+    edge_networks = np.zeros(uniq.size, dtype=np.uint8)
+    np.bitwise_or.at(edge_networks, inverse, np.concatenate(key_bits) if key_bits else np.zeros(0, np.uint8))
+    edge_a, edge_b = uniq // max(n_nodes, 1), uniq % max(n_nodes, 1)
+    seeds = set(exploration.seeds)
+    listed_pairs = sorted({(min(a, b), max(a, b)) for c in NETWORK_CORRECTIONS for a, b in exploration.edges.get(c, ())})
+    parents = _parents(ids, seeds, exploration.expanded, listed_pairs)
     safe = np.maximum(eligible, 0)
-    evidence = [_edge_evidence(context, a, b) for a, b in pairs]
+    ea, eb = eligible[edge_a], eligible[edge_b]
     role = np.array([ROLE_SEED if n in seeds else ROLE_EXPANDED if n in exploration.expanded
                      else ROLE_NEIGHBOUR for n in ids], dtype=np.int8)
     return NetworkData(
         node_ids=np.array(ids, dtype=object), node_role=role,
         node_parent=np.array([parents.get(n, "") for n in ids], dtype=object),
-        node_networks=np.array([bits[n] for n in ids], dtype=np.uint8),
+        node_networks=node_bits,
         node_direction=np.where(eligible >= 0, svn.directionality[safe], np.nan),
         node_cluster=np.where(eligible >= 0, svn.membership[safe], 0).astype(np.int32),
         node_suspect=np.array([n in context.suspect_ids for n in ids], dtype=bool),
-        edge_a=np.array([pos[a] for a, _ in pairs], dtype=np.int32),
-        edge_b=np.array([pos[b] for _, b in pairs], dtype=np.int32),
-        edge_networks=np.array([edge_bits[p] for p in pairs], dtype=np.uint8),
-        edge_type=np.array([e[0] for e in evidence], dtype=object),
-        edge_text=np.array([e[1] for e in evidence], dtype=object),
+        edge_a=edge_a.astype(np.int32), edge_b=edge_b.astype(np.int32), edge_networks=edge_networks,
+        edge_type=_strongest_types(context, np.minimum(ea, eb), np.maximum(ea, eb)),
         thresholds={c: float(n.threshold) for c, n in context.networks.by_correction.items()},
         messages=tuple(exploration.notes))

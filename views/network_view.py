@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 from engine.figures import ReportFigure
 from engine.graph_layout import Layout, empty_layout, extend_layout, relax_layout
 from engine.viewdata import NetworkPrepared
-from engine.viewdata_network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, network_data, with_preview
+from engine.viewdata_network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, edge_text,
+                                     network_data, with_preview)
 from views import _style
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.network_graph import DraggableGraph, nearest_segment
@@ -34,6 +35,7 @@ NO_DIRECTION = "#9A9A9A"
 EDGE_HOVER_PX = 5.0
 LAYOUT_SEED = 0
 TIDY_ITERATIONS = 60
+MANY_EDGES = 5_000        # above this, edges are drawn thin and without antialiasing
 
 
 class NetworkView(BaseView):
@@ -68,6 +70,7 @@ class NetworkView(BaseView):
         self.hover_mark = self._overlay(_style.Z_HOVER, _style.hover_pen())
         self.plot.addItem(self.graph)
         self._labels: list[pg.TextItem] = []
+        self._edge_items: list[pg.PlotCurveItem] = []
         self.graph.signals.clicked.connect(self._on_node_clicked)
         self.graph.signals.moved.connect(self._on_node_moved)
         self.network_box = QComboBox()
@@ -166,25 +169,22 @@ class NetworkView(BaseView):
 
     def _redraw(self) -> None:
         data = self._data
-        for label in self._labels:
-            self.plot.removeItem(label)
-        self._labels = []
+        for item in self._labels + self._edge_items:
+            self.plot.removeItem(item)
+        self._labels, self._edge_items = [], []
         if data is None:
-            self.graph.setData(pos=np.zeros((0, 2)), adj=np.zeros((0, 2), dtype=int))
+            self.graph.setData(pos=np.zeros((0, 2)), adj=None)
             self._visible = np.zeros(0, dtype=np.int64)
             self._edges = np.zeros(0, dtype=np.int64)
             return
         bits = self.network_bits()
         self._visible = np.flatnonzero(data.node_networks & bits)
         self._edges = np.flatnonzero(data.edge_networks & bits)
-        local = np.full(data.n_nodes, -1, dtype=np.int64)
-        local[self._visible] = np.arange(self._visible.size)
-        adj = np.column_stack((local[data.edge_a[self._edges]], local[data.edge_b[self._edges]]))
-        self.graph.setData(pos=self._positions(self._visible), adj=adj.reshape(-1, 2),
-                           pen=self._edge_pens(bits), size=self._sizes(self._visible),
+        self.graph.setData(pos=self._positions(self._visible), adj=None, size=self._sizes(self._visible),
                            symbol=["s" if data.node_ids[k] in self._pinned else "o" for k in self._visible],
                            symbolBrush=self._brushes(self._visible), symbolPen=self._node_pens(self._visible),
                            data=self._visible, pxMode=True)
+        self._draw_edges(bits)
         for k in self._visible[data.node_role[self._visible] != ROLE_NEIGHBOUR]:
             label = pg.TextItem(str(data.node_ids[k]), color=_style.theme().foreground, anchor=(0.5, 1.6))
             label.setPos(*self._positions(np.array([k]))[0])
@@ -193,15 +193,32 @@ class NetworkView(BaseView):
             self._labels.append(label)
         self.apply_selection(self._selection, rebuild=False)
 
-    def _edge_pens(self, bits: int) -> np.ndarray:
+    def _draw_edges(self, bits: int) -> None:
+        """One line item per (link type, faint) group: tens of thousands of edges stay fast.
+
+        In "Both", edges validated only by FDR are faint.
+        """
         data = self._data
-        pens = np.empty(self._edges.size, dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
-                                                  ("alpha", np.ubyte), ("width", float)])
-        for n, k in enumerate(self._edges):
-            c = _style.qcolor(_style.LINK_COLOURS.get(str(data.edge_type[k]), "#808080"))
-            faint = bits == 3 and not data.edge_networks[k] & NETWORK_BITS["bonferroni"]
-            pens[n] = (c.red(), c.green(), c.blue(), 90 if faint else 220, 1.5)
-        return pens
+        a = self._positions(data.edge_a[self._edges])
+        b = self._positions(data.edge_b[self._edges])
+        faint = (bits == 3) & ((data.edge_networks[self._edges] & NETWORK_BITS["bonferroni"]) == 0)
+        types = data.edge_type[self._edges].astype(str)
+        for link_type in np.unique(types) if types.size else ():
+            for is_faint in (False, True):
+                sel = (types == link_type) & (faint == is_faint)
+                if not sel.any():
+                    continue
+                xy = np.empty((2 * int(sel.sum()), 2))
+                xy[0::2], xy[1::2] = a[sel], b[sel]
+                colour = _style.LINK_COLOURS.get(str(link_type), "#808080")
+                width = 1.5 if self._edges.size <= MANY_EDGES else 1.0
+                item = pg.PlotCurveItem(xy[:, 0], xy[:, 1], connect="pairs",
+                                        pen=_style.pen(colour, width, 90 if is_faint else 220),
+                                        antialias=self._edges.size <= MANY_EDGES)
+                item.setSegmentedLineMode("on")  # drawLines: far faster than a path for pairs
+                item.setZValue(_style.Z_BASE - 1)
+                self.plot.addItem(item)
+                self._edge_items.append(item)
 
     def _sizes(self, idx: np.ndarray) -> np.ndarray:
         return np.array([ROLE_SIZE.get(int(r), 10.0) for r in self._data.node_role[idx]])
@@ -337,7 +354,10 @@ class NetworkView(BaseView):
         a = self._positions(data.edge_a[self._edges]) / px
         b = self._positions(data.edge_b[self._edges]) / px
         e = nearest_segment(np.array([p.x(), p.y()]) / px, a, b, EDGE_HOVER_PX)
-        return str(data.edge_text[self._edges[e]]) if e >= 0 else ""
+        if e < 0:
+            return ""
+        k = self._edges[e]
+        return edge_text(self._context, str(data.node_ids[data.edge_a[k]]), str(data.node_ids[data.edge_b[k]]))
 
     def snapshot(self) -> ReportFigure:
         n = self._visible.size

@@ -9,7 +9,7 @@ from engine import serialize, viewdata
 from engine.neighbourhood import Exploration
 from engine.params import AnalysisParams
 from engine.svn_counts import DIAGONAL_CODES, LINK_TYPES
-from engine.viewdata_network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED
+from engine.viewdata_network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, edge_text
 from engine.viewdata_raster import CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER
 
 pytestmark = pytest.mark.slow
@@ -76,9 +76,15 @@ def test_network_preview_is_first_neighbours_by_networkx(demo_result):
     drawn = {frozenset((data.node_ids[a], data.node_ids[b]))
              for a, b in zip(data.edge_a[in_net], data.edge_b[in_net])}
     assert drawn == {frozenset(e) for e in graph.subgraph(shown).edges}  # induced: cliques show
-    for k in np.flatnonzero(in_net):
-        assert data.edge_type[k] in {LINK_TYPES[c] for c in DIAGONAL_CODES}
-        assert f"{data.edge_type[k]}: " in data.edge_text[k] and svn.correction in data.edge_text[k]
+    cand = svn.candidates
+    validated = set(np.concatenate([n.links for n in prep.context.networks.by_correction.values()]).tolist())
+    for k in np.flatnonzero(in_net):  # strongest type against a per-candidate brute force
+        a, b = sorted((svn.index_of(data.node_ids[data.edge_a[k]]), svn.index_of(data.node_ids[data.edge_b[k]])))
+        best = min((cand.log10_p[i], LINK_TYPES[cand.link_type[i]]) for i in range(cand.a.size)
+                   if cand.a[i] == a and cand.b[i] == b and i in validated and cand.link_type[i] in DIAGONAL_CODES)
+        assert data.edge_type[k] == best[1]
+        text = edge_text(prep.context, data.node_ids[data.edge_a[k]], data.node_ids[data.edge_b[k]])
+        assert f"{best[1]}: " in text and svn.correction in text
 
 
 def test_rings_options_triage(demo_result):
