@@ -30,6 +30,7 @@ HOVER_OUTLINE = "#B0B0B0"
 SEPARATOR = "#4A90D9"
 REFERENCE_LINE = "#56B4E9"
 PSE_LINE = "#F0E442"
+AXIS_TEXT = "#C8C8C8"
 MIN_GROUP_LABEL_SHARE = 1 / 40    # label a ring on the axis only if it fills this share of rows
 
 
@@ -49,6 +50,9 @@ class RasterView(BaseView):
         self._left = LabelAxis("left", offset=0.5, max_labels=60)
         self.plot = pg.PlotWidget(axisItems={"bottom": self._bottom, "left": self._left})
         self.plot.setBackground("k")
+        for axis in (self._bottom, self._left):  # the raster is black whatever the theme
+            axis.setTextPen(AXIS_TEXT)
+            axis.setPen(AXIS_TEXT)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         item = self.plot.getPlotItem()
