@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_cube import CubeData
+from views import _style
 from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.cube_2d import Cube2DCanvas
@@ -57,6 +58,7 @@ class CubeView(BaseView):
         self.window_label = QLabel(" ")
         self.legend = QLabel(" ")
         self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         top = QHBoxLayout()
         top.addWidget(QLabel("Window"))
         top.addWidget(self.slider, 1)
@@ -107,10 +109,14 @@ class CubeView(BaseView):
 
     @staticmethod
     def _legend_text(data: CubeData) -> str:
-        n_susp = int(data.suspect.sum())
+        """Rich text: one coloured swatch per cluster (rewarding one bold), then the counts."""
+        swatches = " ".join(
+            f'<span style="color:{_style.category_colour(k)}">&#9632;</span>'
+            + (f"<b>{k}★</b>" if k == data.rewarding_cluster else str(k))
+            for k in range(data.n_clusters))
         corner = ", ".join(f"{v:+.0f}" for v in data.corner)
-        return (f"{data.n_clusters} clusters; rewarding cluster {data.rewarding_cluster} "
-                f"(nearest ({corner})); {n_susp} suspects. Click a point to select its investor.")
+        return (f"Clusters: {swatches}<br>rewarding cluster {data.rewarding_cluster} (nearest ({corner})); "
+                f"{int(data.suspect.sum())} suspects. Click a point to select its investor.")
 
     def clear(self) -> None:
         self._data = None
