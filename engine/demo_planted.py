@@ -121,9 +121,10 @@ def rings(rng: np.random.Generator, groups: list[np.ndarray], size: np.ndarray, 
 
 def decoys(rng: np.random.Generator, inv: np.ndarray, size: np.ndarray, tl: Timeline,
            target: int) -> Records:
-    """Swing buyers: a big concentrated buying burst (2-4 days) every 40-70 days, sold 15-25 days
-    later; one burst falls in the last window, so they sit in the rewarding cluster then but
-    were there in earlier non-overlapping windows too (continuous, not suspects)."""
+    """Swing buyers: a big concentrated buying burst (2-4 days, steady block size) every 40-70
+    days, sold 15-25 days later; one burst falls in the last window, so they sit in the
+    rewarding cluster then but were there in earlier non-overlapping windows too (continuous,
+    not suspects)."""
     n = inv.size
     last = rng.integers(tl.event - 18, tl.event - 8, n)
     gaps = rng.integers(40, 71, (n, int(tl.event // 40)))  # irregular: decoys never fall in step
@@ -132,7 +133,7 @@ def decoys(rng: np.random.Generator, inv: np.ndarray, size: np.ndarray, tl: Time
     d_idx, b_idx = np.nonzero(valid)
     b_start = starts[d_idx, b_idx]
     is_last = b_idx == 0
-    burst = size[d_idx] * rng.uniform(0.8, 1.2, d_idx.size)
+    burst = size[d_idx] * rng.uniform(0.95, 1.05, d_idx.size)  # a steady block size
     hi = np.where(is_last, np.minimum(b_start + 10, tl.event), b_start + 10)
     rows, days = sample_days(rng, d_idx.size, rng.integers(2, 5, d_idx.size), b_start, hi)
     share = rng.random(rows.size) + 0.3

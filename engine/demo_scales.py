@@ -52,7 +52,7 @@ SCALES: dict[str, ScaleSpec] = {
         n_informed_option_days=4, n_option_hard=8, n_option_ring=4, n_case_filings=6,
         n_other_filings=14,
         background=BackgroundSpec(target_median_days=1.8, target_sigma=1.35, daily_share=0.005,
-                                  concentrated_share=0.2, other_ratio_cap=10.0),
+                                  concentrated_share=0.2, other_ratio_cap=8.0),
         venue_split_rate=0.003),
 }
 

@@ -231,6 +231,29 @@ def test_ring_members_cotrade_often_and_only_buy_in_the_reference_period(market:
         assert (tg[tg["investor_id"].isin(ring)]["day"] < ref - 10).sum() >= 15 * len(ring)
 
 
+def test_background_sellers_are_regular_and_one_off_traders_spread_evenly(market: dict, demo_truth: dict) -> None:
+    """Realism that METHOD §1's significance test needs: most background investors who sell on
+    net in the last window were net sellers in the 130 days before too (holders selling
+    down, swing traders), and one-day traders show no excess in the last window."""
+    tg, ls, ev = market["target"], market["last_start"], market["event"]
+    planted = (set(demo_truth["hard_insiders"]) | set(demo_truth["soft_insiders"]) | set(demo_truth["decoys"])
+               | set(demo_truth["managed_block"]) | set(itertools.chain(*demo_truth["benign_groups"])))
+    bg = tg[~tg["investor_id"].isin(planted)]
+
+    def net(lo: int, hi: int) -> pd.Series:
+        part = bg[(bg["day"] >= lo) & (bg["day"] < hi)]
+        return part.groupby("investor_id")["buy_value"].sum() - part.groupby("investor_id")["sell_value"].sum()
+
+    last, before = net(ls, ev), net(ls - 130, ls)
+    sellers = last.index[last < 0]
+    assert len(sellers) >= 100
+    assert before.reindex(sellers).lt(0).mean() > 0.5
+    days = bg.groupby("investor_id")["day"].agg(["nunique", "min"])
+    one = days[days["nunique"] == 1]["min"]
+    assert len(one) >= 500
+    assert ((one >= ls) & (one < ev)).mean() < 1.5 * 20 / market["dates"].size
+
+
 def test_managed_block_is_synchronised_in_both_directions(market: dict, demo_truth: dict) -> None:
     tg, ref, ev = market["target"], market["ref"], market["event"]
     block = tg[tg["investor_id"].isin(demo_truth["managed_block"])]
