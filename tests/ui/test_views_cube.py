@@ -126,6 +126,7 @@ def test_gl_cube_renders_and_picks(qtbot):
     v.show()
     qtbot.waitExposed(v)
     v.set_data(sample_cube())
+    qtbot.wait(50)  # let the legend's word wrap settle the GL widget's size
     assert v.is_3d
     canvas = v.canvas
     image = canvas.gl.grabFramebuffer()
@@ -146,6 +147,7 @@ def test_gl_cube_renders_and_picks(qtbot):
     # the projection agrees with what GL drew: the focus dot sits where we computed it
     v.apply_selection(Selection(ids=frozenset({picked}), focus=picked))
     qtbot.wait(50)
+    screen = canvas.screen_positions()  # after any relayout: the camera aspect may have changed
     from PySide6.QtGui import QImage
     frame = canvas.gl.grabFramebuffer().convertToFormat(QImage.Format.Format_RGBA8888)
     scale = frame.width() / canvas.gl.width()
