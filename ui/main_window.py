@@ -14,6 +14,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
 from engine.errors import CaseFileError, UsageError
+from engine.params import AnalysisParams
 from engine.version import SOFTWARE_VERSION
 from ui.actions import build_actions
 from ui.dock_layout import build_docks, layout_version
@@ -267,9 +268,10 @@ class MainWindow(QMainWindow):
         self.run_analysis(use_cache=True)
         return True
 
-    def run_analysis(self, use_cache: bool = True) -> None:
+    def run_analysis(self, use_cache: bool = True, params: AnalysisParams | None = None) -> None:
+        """Analyse the current event (new ``params`` are remembered in the case)."""
         if self.session.event is not None:
-            self.session.run_analysis(use_cache=use_cache)
+            self.session.run_analysis(params, use_cache=use_cache)
         self._update_enabled()
 
     def edit_parameters(self) -> None:
@@ -277,8 +279,7 @@ class MainWindow(QMainWindow):
         dialog = ParametersDialog(self.session.params, self)
         try:
             if dialog.exec() == ParametersDialog.DialogCode.Accepted and dialog.params() != self.session.params:
-                self.session.params = dialog.params()
-                self.run_analysis(use_cache=True)
+                self.run_analysis(use_cache=True, params=dialog.params())
         finally:
             dialog.deleteLater()
 

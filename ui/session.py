@@ -6,6 +6,7 @@ view's data off the GUI thread) and announces what changed with signals.
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, 
 from ui.workers import Job, TaskRunner, prewarm
 
 __all__ = ["CaseInfo", "PreparedResult", "Session", "preparer_modules"]
+
+PARAMS_SETTING = "analysis_params"   # case setting: the parameters last used
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,7 @@ class Session(QObject):
     def _finish_open(self, loaded: LoadedCase) -> None:
         path = Path(self.store.path)
         self.tables = loaded.tables
+        self.params = self._saved_params()
         self.info = CaseInfo(path=path, name=path.stem, data_hash=loaded.data_hash,
                              events=tuple(loaded.tables.event_list()),
                              read_only=bool(getattr(self.store, "read_only", False)))
@@ -134,8 +138,9 @@ class Session(QObject):
         once); returns the task generation."""
         if self.info is None or self.event is None or self.tables is None:
             raise RuntimeError("open a case and choose an event first")
-        if params is not None:
+        if params is not None and params != self.params:
             self.params = params
+            self._save_params()
         tables, preparers = self.tables, dict(self.preparers)
         self.exploration = self._load_exploration()
         exploration = self.exploration
@@ -149,6 +154,22 @@ class Session(QObject):
     def _start(self, kind: str, job: Job) -> int:
         self._task_kind = kind
         return self.runner.start(job)
+
+    # -- parameters remembered per case ----------------------------------------------------
+    def _saved_params(self) -> AnalysisParams:
+        """The parameters last used on this case (defaults for a new case)."""
+        text = self.store.get_setting(PARAMS_SETTING) if self.store is not None else None
+        if not text:
+            return AnalysisParams()
+        try:
+            return AnalysisParams.from_dict(json.loads(text))
+        except (ValueError, TypeError):   # written by another version: start from defaults
+            log.warning("ignoring saved parameters that no longer fit", exc_info=True)
+            return AnalysisParams()
+
+    def _save_params(self) -> None:
+        if self.store is not None and not getattr(self.store, "read_only", False):
+            self.store.set_setting(PARAMS_SETTING, self.params.to_json())
 
     # -- exploration ----------------------------------------------------------------------
     def _exploration_key(self) -> tuple[str, str]:

@@ -209,3 +209,17 @@ def test_expand_grows_the_exploration_by_exactly_the_networkx_neighbours(window,
         saved = Exploration.from_json(store.load_exploration(prepared.result.event.event_id, "bonferroni"))
         assert saved == grown[0]
         assert any(e.action == "exploration" for e in store.audit_entries())
+
+
+@pytest.mark.slow
+def test_parameters_are_remembered_per_case(window, qtbot, analysed_case):
+    from engine.params import AnalysisParams
+    _open(window, qtbot, analysed_case)
+    assert window.session.params == AnalysisParams()
+    fdr = AnalysisParams().replace("svn", correction="fdr")
+    with qtbot.waitSignal(window.result_shown, timeout=120000) as blocker:
+        window.run_analysis(use_cache=True, params=fdr)
+    assert blocker.args[0].result.params == fdr
+    window.close_case()
+    reopened = _open(window, qtbot, analysed_case)
+    assert window.session.params == fdr and reopened.result.params == fdr
