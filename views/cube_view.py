@@ -18,6 +18,7 @@ from engine.figures import ReportFigure
 from engine.viewdata_cube import CubeData
 from views import _style
 from views._weak import weak_callable
+from views._hover import HoverOnChange
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.cube_2d import Cube2DCanvas
 from views.cube_canvas import Overlay, WindowPoints, cluster_name, gl_available
@@ -32,7 +33,7 @@ def _make_canvas(describe, force_2d: bool) -> QWidget:
     return Cube2DCanvas(describe)
 
 
-class CubeView(BaseView):
+class CubeView(HoverOnChange, BaseView):
     """Feature cube with a window slider; 3D when OpenGL is available."""
 
     view_name = "cube"
@@ -188,7 +189,7 @@ class CubeView(BaseView):
 
     def _on_hovered(self, position: int) -> None:
         if self._data is not None and position >= 0:
-            self.hover_requested.emit(str(self._data.ids[position]))
+            self.emit_hover(str(self._data.ids[position]))
 
     def snapshot(self) -> ReportFigure:
         data = self._data

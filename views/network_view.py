@@ -23,6 +23,7 @@ from engine.viewdata import NetworkPrepared
 from engine.viewdata_network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, edge_text,
                                      network_data, with_preview)
 from views import _style
+from views._hover import HoverOnChange
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.network_graph import DraggableGraph, nearest_segment
 from views.selection_types import mode_for_modifiers
@@ -38,7 +39,7 @@ TIDY_ITERATIONS = 60
 MANY_EDGES = 5_000        # above this, edges are drawn thin and without antialiasing
 
 
-class NetworkView(BaseView):
+class NetworkView(HoverOnChange, BaseView):
     """GraphItem of the explored neighbourhood, with network switch, pinning and lock."""
 
     view_name = "network"
@@ -342,7 +343,7 @@ class NetworkView(BaseView):
         hits = self.graph.scatter.pointsAt(self.graph.mapFromScene(scene_pos))
         if len(hits):
             k = int(hits[0].data())
-            self.hover_requested.emit(str(data.node_ids[k]))
+            self.emit_hover(str(data.node_ids[k]))
             r = data.node_direction[k]
             return (f"{data.node_ids[k]}  ·  R_i {'n/a' if not np.isfinite(r) else f'{r:+.2f}'}  ·  "
                     f"{'ring ' + str(data.node_cluster[k]) if data.node_cluster[k] else 'no ring'}"

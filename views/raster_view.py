@@ -18,6 +18,7 @@ from engine.figures import ReportFigure
 from engine.viewdata_raster import CODE_NAMES, NO_CLUSTER, RasterData
 from views import _style
 from views._axes import LabelAxis
+from views._hover import HoverOnChange
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.selection_types import mode_for_modifiers
 
@@ -34,7 +35,7 @@ AXIS_TEXT = "#C8C8C8"
 MIN_GROUP_LABEL_SHARE = 1 / 40    # label a ring on the axis only if it fills this share of rows
 
 
-class RasterView(BaseView):
+class RasterView(HoverOnChange, BaseView):
     """ImageItem raster with row bands for the selection and an outline for the focus."""
 
     view_name = "raster"
@@ -211,6 +212,7 @@ class RasterView(BaseView):
         cell = self._cell_at(scene_pos)
         if cell is None:
             self.status.setText(" ")
+            self.emit_hover(None)
             return
         row, day = cell
         data = self._data
@@ -220,7 +222,7 @@ class RasterView(BaseView):
         self.status.setText(
             f"{investor}  ·  {data.dates[day]}  ·  {CODE_NAMES[int(data.codes[row, day])]}  ·  "
             f"bought {bought:,.0f}  sold {sold:,.0f}  ·  {'ring ' + str(ring) if ring else 'no ring'}")
-        self.hover_requested.emit(investor)
+        self.emit_hover(investor)
 
     def status_text(self) -> str:
         """The hover line as shown (used by tests and screen readers)."""

@@ -94,3 +94,15 @@ def test_clear_forgets_everything(view):
     assert view.highlighted_ids() == frozenset()
     view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
     assert view.highlighted_ids() == frozenset()
+
+
+def test_hover_reported_once_per_investor_and_none_on_leaving(view):
+    from PySide6.QtCore import QPointF
+    hovered = []
+    view.hover_requested.connect(hovered.append)
+    for row, day in ((4, 10), (4, 11), (4, 12), (5, 12)):  # pointer moves as the scene reports it
+        view._on_move(view.vb.mapViewToScene(QPointF(day + 0.5, row + 0.5)))
+    assert hovered == [str(view._data.row_ids[4]), str(view._data.row_ids[5])]
+    view._on_move(view.vb.mapViewToScene(QPointF(-50.0, -50.0)))  # off the raster
+    view._on_move(view.vb.mapViewToScene(QPointF(-60.0, -50.0)))
+    assert hovered[2:] == [None]
