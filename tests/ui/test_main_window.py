@@ -223,3 +223,23 @@ def test_parameters_are_remembered_per_case(window, qtbot, analysed_case):
     window.close_case()
     reopened = _open(window, qtbot, analysed_case)
     assert window.session.params == fdr and reopened.result.params == fdr
+
+
+@pytest.mark.slow
+def test_a_failing_analysis_shows_a_dialog_without_traceback(window, qtbot, analysed_case, monkeypatch):
+    import ui.analysis_job
+    from engine.errors import InputError
+
+    def bad_analyze(*args, **kwargs):
+        raise InputError.single("prices.csv", 3, "close", "not a number: 'n/a'")
+
+    monkeypatch.setattr(ui.analysis_job, "analyze", bad_analyze)
+    with qtbot.waitSignal(window.session.task_failed, timeout=60000):
+        window.open_case_path(analysed_case)
+    qtbot.wait_until(lambda: bool(_error_dialogs()), timeout=5000)
+    dialog = _error_dialogs()[0]
+    assert "Traceback" not in dialog.message.text()
+    cells = [dialog.problems.item(0, c).text() for c in range(4)]
+    assert cells == ["prices.csv", "3", "close", "not a number: 'n/a'"]
+    assert window.status.state_label.text() == "Analysis failed"
+    dialog.close()
