@@ -111,7 +111,7 @@ class TaskRunner(QObject):
             return
         task.cancel_event.set()
         _disconnect(task.bridge)
-        self._old = [t for t in self._old if t.thread is not None and t.thread.is_alive()] + [task]
+        self._retire(task)
         self.cancelled.emit(task.generation)
         self.finished.emit(task.generation)
 
@@ -161,8 +161,13 @@ class TaskRunner(QObject):
             return False
         self._task = None
         _disconnect(task.bridge)
-        self._old.append(task)
+        self._retire(task)
         return True
+
+    def _retire(self, task: _Task) -> None:
+        """Keep ended tasks only while their thread still runs (``wait`` joins them); the
+        others are dropped with their inputs and results."""
+        self._old = [t for t in self._old if t.thread is not None and t.thread.is_alive()] + [task]
 
 
 def _disconnect(bridge: _Bridge) -> None:
