@@ -57,9 +57,3 @@ def nearest_within(screen: np.ndarray, x: float, y: float, radius: float) -> int
     best = int(np.argmin(d2))
     return best if d2[best] <= radius * radius else -1
 
-
-def pick_point(points: np.ndarray, mvp: np.ndarray, width: float, height: float,
-               x: float, y: float, radius: float = 6.0) -> int:
-    """Index of the 3D point drawn nearest the click (x, y), within ``radius`` pixels, or -1."""
-    screen, _ = project_points(points, mvp, width, height)
-    return nearest_within(screen, x, y, radius)

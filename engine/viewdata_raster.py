@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from engine.panel import TargetPanel
 
@@ -101,12 +100,3 @@ def build_raster(panel: TargetPanel, row_ids: np.ndarray, row_cluster: np.ndarra
         event_day=day_index(panel.dates, event_date),
         rec_key=key[order], rec_vb=panel.vb[take][order], rec_vs=panel.vs[take][order])
 
-
-def membership(ids: np.ndarray, clusters: list[tuple[int, np.ndarray]]) -> np.ndarray:
-    """Cluster id of each of ``ids`` from (cluster_id, member ids) pairs; NO_CLUSTER if none."""
-    index = pd.Index(np.asarray(ids, dtype=object), dtype=object)
-    out = np.full(index.size, NO_CLUSTER, dtype=np.int32)
-    for cid, members in clusters:
-        pos = index.get_indexer(pd.Index(np.asarray(members, dtype=object), dtype=object))
-        out[pos[pos >= 0]] = cid
-    return out

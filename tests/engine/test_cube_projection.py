@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.cube_projection import matrix_from_column_major, nearest_within, pick_point, project_points
+from engine.cube_projection import matrix_from_column_major, nearest_within, project_points
 
 
 def _perspective(fov_deg: float, aspect: float, near: float, far: float) -> np.ndarray:
@@ -63,7 +63,7 @@ def test_pick_matches_brute_force_on_random_points():
     mvp = _perspective(60, 4 / 3, 0.1, 100) @ view
     for _ in range(20):
         x, y = rng.uniform(0, 400), rng.uniform(0, 300)
-        got = pick_point(pts, mvp, 400, 300, x, y, radius=15)
+        got = nearest_within(project_points(pts, mvp, 400, 300)[0], x, y, 15)
         best, best_d = -1, np.inf
         for k, p in enumerate(pts):  # brute force, one point at a time
             c = mvp @ np.append(p, 1.0)

@@ -9,7 +9,7 @@ import pandas as pd
 from engine.panel import TargetPanel
 from engine.tables import CaseTables
 from engine.viewdata_raster import (CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER, build_raster,
-                                    cluster_row_order, day_index, membership)
+                                    cluster_row_order, day_index)
 
 
 def _market(seed: int) -> CaseTables:
@@ -68,8 +68,3 @@ def test_row_order_groups_by_rank_then_id_isolated_last():
     # cluster 3 (rank 1): a, b; cluster 1 (rank 2): c, e; unranked 7: f; isolated: d
     assert ids[order].tolist() == ["a", "b", "c", "e", "f", "d"]
 
-
-def test_membership_from_member_lists():
-    ids = np.array(["a", "b", "c", "d"], dtype=object)
-    out = membership(ids, [(1, np.array(["c", "a"], dtype=object)), (2, np.array(["d", "zz"], dtype=object))])
-    assert out.tolist() == [1, NO_CLUSTER, 1, 2]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtTest import QTest
 
 from engine.neighbourhood import Exploration, expand
 from tests.ui.view_probe import click, pixel, widget_point
@@ -148,7 +147,7 @@ def test_capped_expansion_shows_the_cap_message(qtbot):
 
 def _drag(view, start, end) -> None:
     """Press, move in steps with the button held, release (sendEvent: buttons are carried)."""
-    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtCore import QEvent
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
     target = view.plot.viewport()

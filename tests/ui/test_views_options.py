@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPointF
 
 from tests.ui.view_probe import click, pixel
 from tests.ui.view_samples import sample_options
 from views.options_view import SECONDS_PER_DAY, OptionsView
 from views.selection_types import Selection
-from PySide6.QtCore import QPointF
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
 
 from tests.ui.view_probe import click, pixel, widget_point
 from tests.ui.view_samples import sample_triage
