@@ -9,10 +9,11 @@ What is planted, and why each method of METHOD.md should (or should not) see it:
   savings-plan accumulators (diversified, on a schedule), holders selling down a stake built
   before the data (on a schedule, often concentrated) and two-sided traders; a few daily
   traders often round-trip (state bs). Regular habits keep investors in the same k-means
-  cluster window after window, so on average the other clusters are far less discontinuous
-  than the rewarding one (paper: 86 % vs 50 %; at the ima scale every chi-squared comparison
-  rejects; on the small default market a few small clusters may not). Types H / IF / L,
-  a volume spike and sell-side profit taking after the bid. Uninformed noise around every signal.
+  cluster window after window, so the other clusters are far less discontinuous than the
+  rewarding one and every chi-squared comparison rejects (paper: 86 % vs 50 %; seed 7 at both
+  scales; on the small default market some other seeds leave a cluster that does not).
+  Types H / IF / L, a volume spike and sell-side profit taking after the bid. Uninformed noise
+  around every signal.
 * **Hard insiders**: never traded the target stock before the last k-means window (the 20
   trading days ending the day before the PSE); buy heavily on 3-8 days of it, with little else
   traded then (magnitudo about 0.85-1), so their point is near (1,1,1) and they are hard
@@ -32,8 +33,9 @@ What is planted, and why each method of METHOD.md should (or should not) see it:
   burst falls in the last window. They are in the rewarding cluster then, but also in earlier
   non-overlapping windows: continuous, so NOT suspects (they test the discontinuity rule).
 * **Managed block** (+ ``--dense-block N`` more accounts): accounts trading on the same days in
-  the same state, buys on some days and sells on others, alternating inside the reference
-  period: a big validated clique whose R_C is near 0, i.e. a cluster that is NOT a ring.
+  the same state, selling and buying back on alternate days (rebalancing, so positions stay
+  bounded and the accounts stay in their k-means clusters): a big validated clique whose R_C
+  is near 0, i.e. a cluster that is NOT a ring.
   Every pair is validated in bb and in ss, so a block of n accounts gives n(n-1)/2 pairs
   (ima scale with N = 2,000: 2,350 accounts, 2.76 M pairs, 5.5 M diagonal links).
 * **Background false positives**: uninformed investors whose only target trade in the last

@@ -150,19 +150,18 @@ def decoys(rng: np.random.Generator, inv: np.ndarray, size: np.ndarray, tl: Time
 def synchronised(rng: np.random.Generator, members: np.ndarray, size: np.ndarray, tl: Timeline,
                  target: int, basket: np.ndarray, n_common: int, participation: float,
                  n_ref_days: int) -> Records:
-    """A group trading on the same days in the same state (b or s at random), both directions.
-
-    ``n_ref_days`` of the common days fall in the reference period with alternating states, so
-    the group's directionality there stays near 0. On each day a member may also trade one of
+    """A group trading on the same days in the same state, both directions: sell and buy days
+    alternate (trim a holding, restore it), so each member's position stays bounded (at or
+    below its start) and the group's directionality in the reference period (``n_ref_days``
+    of the common days) stays near 0. On each day a member may also trade one of
     the ``basket`` stocks the same way (managed portfolios), and has a few days of its own.
     """
     ref_len = tl.event - tl.ref_start
     outside = np.sort(rng.choice(tl.n_days - ref_len, n_common - n_ref_days, replace=False))
     outside = np.where(outside >= tl.ref_start, outside + ref_len, outside)
     inside = np.sort(rng.choice(np.arange(tl.ref_start, tl.event), n_ref_days, replace=False))
-    days = np.concatenate([outside, inside])
-    state_b = np.concatenate([rng.random(outside.size) < 0.5,
-                              (np.arange(n_ref_days) + int(rng.integers(0, 2))) % 2 == 0])
+    days = np.sort(np.concatenate([outside, inside]))
+    state_b = np.arange(days.size) % 2 == 1  # rebalancing: trim, restore, trim, ...
     take = rng.random((members.size, days.size)) < participation
     mi, di = np.nonzero(take)
     val = size[mi] * rng.lognormal(0.0, 0.2, mi.size)
