@@ -42,6 +42,10 @@ install_python
 case "${1:-}" in
   demo)
     shift
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+      echo "No display found: starting the workbench on a virtual screen (Xvfb). Set DISPLAY to see it." >&2
+      exec xvfb-run -a -s "-screen 0 1366x768x24 +extension GLX +render" "$VENV/bin/python" main.py --demo "$@"
+    fi
     exec "$VENV/bin/python" main.py --demo "$@" ;;
   test)
     shift
