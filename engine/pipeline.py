@@ -6,6 +6,7 @@ so reopening a case shows results without recomputing.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 
@@ -17,7 +18,7 @@ from engine.panel import TargetPanel
 from engine.params import AnalysisParams
 from engine.progress import Reporter
 from engine.results import AnalysisResult
-from engine.svn_stage import run_svn
+from engine.svn_stage import revalidate, run_svn
 from engine.tables import CaseTables, Event
 from engine.version import SOFTWARE_VERSION
 
@@ -73,6 +74,15 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
                           options=options, episodes=episodes)
 
 
+def _cache(store, result: AnalysisResult) -> None:
+    """Store a fresh result; the case file logs it as "analysis" in the same transaction."""
+    params, event = result.params, result.event
+    summary = {"event_id": event.event_id, "parameters_hash": params.hash(),
+               "parameters": params.to_dict(), "software_version": SOFTWARE_VERSION,
+               "suspects": len(result.kmeans.suspects), "clusters": len(result.svn.rings)}
+    store.put_result(cache_key(result.data_hash, event, params), serialize.dumps(result), summary)
+
+
 def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
             reporter: Reporter | None = None, store=None, use_cache: bool = True) -> AnalysisResult:
     """Analyse ``event``; with a case ``store``, reuse its cached result or cache the new one.
@@ -88,9 +98,28 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
     data_hash = store.stored_data_hash() if store is not None else ""
     result = run_stages(tables, event, params, data_hash, reporter)
     if store is not None:
-        key = cache_key(data_hash, event, params)
-        summary = {"event_id": event.event_id, "parameters_hash": params.hash(),
-                   "parameters": params.to_dict(), "software_version": SOFTWARE_VERSION,
-                   "suspects": len(result.kmeans.suspects), "clusters": len(result.svn.rings)}
-        store.put_result(key, serialize.dumps(result), summary)  # logged as "analysis" in the same transaction
+        _cache(store, result)
     return result
+
+
+def revalidate_result(result: AnalysisResult, tables: CaseTables, correction: str,
+                      threshold: float | None = None, reporter: Reporter | None = None,
+                      store=None) -> AnalysisResult:
+    """The same analysis under another correction or p-value threshold, without recomputing
+    the tails or the k-means: the network is re-validated and re-clustered, and the options
+    stage re-run because its alerts flag members of suspicious rings. Cached like any result."""
+    rep = reporter or Reporter()
+    rep.plan((("Validated network", 4.0), ("Options flow", 1.0)))
+    rep.stage("Validated network")
+    params = result.params.replace("svn", correction=correction,
+                                   threshold=threshold if correction == "threshold" else None)
+    svn = revalidate(result.svn, correction, threshold, rep)
+    rep.stage("Options flow")
+    suspects = frozenset(s.investor_id for s in result.kmeans.suspects)
+    options = run_options(tables, result.event, params.options, rep, suspects=suspects,
+                          ring_members=svn.suspicious_members())
+    rep.advance(1.0)
+    new = dataclasses.replace(result, params=params, svn=svn, options=options)
+    if store is not None:
+        _cache(store, new)
+    return new

@@ -76,3 +76,16 @@ def test_cancel_stops_the_run_and_caches_nothing(case: Path) -> None:
             analyze(tables, event, AnalysisParams(), Reporter(on_progress, cancel), store=store)
         assert cached_result(store, event, AnalysisParams()) is None
         assert "analysis" not in [e.action for e in store.audit_entries()]
+
+
+@pytest.mark.parametrize("correction, threshold", [("fdr", None), ("threshold", 1e-6)])
+def test_revalidation_equals_a_fresh_run_with_that_correction(demo_tables, correction, threshold) -> None:
+    from engine.pipeline import revalidate_result
+    event = demo_tables.event(None)
+    base = run_stages(demo_tables, event, AnalysisParams(), "h")
+    changed = revalidate_result(base, demo_tables, correction, threshold)
+    fresh = run_stages(demo_tables, event, AnalysisParams().replace("svn", correction=correction,
+                                                                     threshold=threshold), "h")
+    assert changed.params == fresh.params
+    assert result_json(changed) == result_json(fresh)
+    assert result_json(changed)["svn"]["correction"] == correction
