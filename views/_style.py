@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
@@ -44,8 +45,9 @@ LINK_COLOURS: dict[str, str] = {
 # options-alert priorities
 PRIORITY_COLOURS: dict[str, str] = {"HIGH": "#C00000", "MEDIUM": "#E69F00", "LOW": "#56B4E9"}
 
-# raster states: not active, buy, sell, buy-and-sell (METHOD.md §2 states)
-RASTER_COLOURS: tuple[str, ...] = ("#00000000", "#009E73", "#D55E00", "#0072B2")
+# raster states by code (engine.viewdata_raster CODE_NAMES: no trade, b, s, bs), the paper's
+# convention on black: no trade black, b red, s green, bs white
+RASTER_COLOURS: tuple[str, ...] = ("#000000", "#DC1E1E", "#1EBE3C", "#FFFFFF")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,11 @@ def qcolor(hex_colour: str, alpha: int | None = None) -> QColor:
     r, g, b = int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
     a = int(text[6:8], 16) if len(text) == 8 else 255
     return QColor(r, g, b, a if alpha is None else alpha)
+
+
+def rgba_table(hex_colours: tuple[str, ...]) -> np.ndarray:
+    """(n, 4) uint8 RGBA rows of hex colours, for indexing an image by state code."""
+    return np.array([qcolor(c).getRgb() for c in hex_colours], dtype=np.uint8)
 
 
 def category_colour(index: int) -> str:

@@ -14,7 +14,7 @@ Life cycle, driven by the main window:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
 from PySide6.QtWidgets import QWidget
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from engine.figures import ReportFigure
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionRequest
 
-__all__ = ["BaseView", "ViewInputs", "Selection", "SelectionRequest", "widget_png"]
+__all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "widget_png"]
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,56 @@ def widget_png(widget: QWidget) -> bytes:
     return bytes(data.data())
 
 
+@runtime_checkable
+class ViewContract(Protocol):
+    """What every registered view provides; checked for each class by the registry test.
+
+    ``prepare`` is a staticmethod (Qt-free, may run on a worker thread); the rest are
+    called on the GUI thread by the main window.
+    """
+
+    view_name: ClassVar[str]
+    title: ClassVar[str]
+    default_area: ClassVar[str]
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> Any:
+        """Qt-free presentation data for ``set_data`` (e.g. ``engine.viewdata.for_x``)."""
+
+    def set_data(self, viewdata: Any) -> None:
+        """Show new prepared data; the current selection is re-applied by the caller."""
+
+    def apply_selection(self, selection: Selection) -> None:
+        """Draw ``selection`` (overlay, row bands, ...) without emitting any request;
+        implementations keep it in ``self._selection`` (read by ``selection``)."""
+
+    def apply_hover(self, investor_id: str | None) -> None:
+        """Hint at the hovered investor (cross-hair, tooltip)."""
+
+    def apply_exploration(self, exploration: Any) -> None:
+        """The network exploration grew or shrank."""
+
+    def clear(self) -> None:
+        """Forget the data (case closed or analysis cleared)."""
+
+    def highlighted_ids(self) -> frozenset[str]:
+        """The ids this view draws as selected now (queried by the linking tests)."""
+
+    def snapshot(self) -> ReportFigure:
+        """The view as a packet figure."""
+
+
+#: Methods of the contract that each view class must define itself (BaseView has no default).
+REQUIRED_METHODS: tuple[str, ...] = ("prepare", "set_data", "apply_selection", "clear", "highlighted_ids")
+
+
 class BaseView(QWidget):
-    """Base of every view: the common contract plus the current selection.
+    """Shared behaviour of every view: signals, the current selection, default no-op hints
+    and a snapshot; each subclass implements the rest of ``ViewContract``.
 
     Subclasses set ``view_name`` (registry key and ``SelectionRequest.source``), ``title``
-    (dock title), ``default_area`` ("left", "right", "bottom" or "center") and implement
-    ``prepare``, ``set_data``, ``apply_selection``, ``clear``, ``highlighted_ids``.
+    (dock title), ``default_area`` ("left", "right", "bottom" or "center") and define
+    ``REQUIRED_METHODS``.
     """
 
     #: Carries a ``SelectionRequest``; the only way a view changes the selection.
@@ -74,33 +118,11 @@ class BaseView(QWidget):
         self._selection: Selection = EMPTY_SELECTION
         self.setObjectName(f"view_{self.view_name or type(self).__name__}")
 
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> Any:
-        """Qt-free presentation data for ``set_data`` (e.g. ``engine.viewdata.for_x``)."""
-        raise NotImplementedError
-
-    def set_data(self, viewdata: Any) -> None:
-        """Show new prepared data; the current selection is re-applied by the caller."""
-        raise NotImplementedError
-
-    def apply_selection(self, selection: Selection) -> None:
-        """Draw ``selection`` (overlay, row bands, ...) without emitting any request;
-        implementations keep it in ``self._selection`` (read by ``selection``)."""
-        raise NotImplementedError
-
     def apply_hover(self, investor_id: str | None) -> None:
         """Hint at the hovered investor (cross-hair, tooltip); default: nothing."""
 
     def apply_exploration(self, exploration: Any) -> None:
         """The network exploration grew or shrank; default: nothing (network view only)."""
-
-    def clear(self) -> None:
-        """Forget the data (case closed or analysis cleared)."""
-        raise NotImplementedError
-
-    def highlighted_ids(self) -> frozenset[str]:
-        """The ids this view draws as selected now (queried by the linking tests)."""
-        raise NotImplementedError
 
     def snapshot(self) -> ReportFigure:
         """The view as a packet figure; override for a better title or caption."""

@@ -22,9 +22,7 @@ from views._hover import HoverOnChange
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.selection_types import mode_for_modifiers
 
-# The paper's raster convention on black: no trade, b, s, bs.
-STATE_RGBA = np.array([[0, 0, 0, 255], [220, 30, 30, 255], [30, 190, 60, 255],
-                       [255, 255, 255, 255]], dtype=np.uint8)
+STATE_RGBA = _style.rgba_table(_style.RASTER_COLOURS)   # indexed by state code
 BAND_RGBA = (255, 215, 0, 80)     # selected rows: translucent gold, visible over all states
 FOCUS_OUTLINE = "#00E5FF"         # cyan: readable on black, red, green and white
 HOVER_OUTLINE = "#B0B0B0"

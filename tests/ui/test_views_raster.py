@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from engine.viewdata_raster import CODE_NONE
+from engine.viewdata_raster import CODE_NAMES, CODE_NONE
 from tests.ui.view_probe import click, pixel, widget_point
 from tests.ui.view_samples import sample_raster
 from views.raster_view import RasterView
@@ -47,6 +47,23 @@ def test_ring_rows_come_first_and_lockstep_is_red(view):
     assert [str(i) for i in data.row_ids[:10]] == [f"R{k:02d}" for k in range(10)]
     colour = pixel(view.plot, _cell_point(view, 3, data.shape[1] - 2))  # R03 buys: red
     assert colour.red() > 150 and colour.green() < 80 and colour.blue() < 80
+
+
+# the issue's convention, as (R, G, B) bounds: b red, s green, bs white, no trade black
+STATE_LOOKS = {"b": lambda c: c.red() > 150 and c.green() < 80 and c.blue() < 80,
+               "s": lambda c: c.green() > 150 and c.red() < 80 and c.blue() < 100,
+               "bs": lambda c: min(c.red(), c.green(), c.blue()) > 220,
+               "no trade": lambda c: max(c.red(), c.green(), c.blue()) < 30}
+
+
+def test_every_state_drawn_in_its_colour(view):
+    """One probe per state code, away from ring separators and guide lines."""
+    data = view._data
+    for code, name in enumerate(CODE_NAMES):
+        rows, days = np.nonzero(data.codes[12:, 5:60] == code)
+        assert rows.size, f"sample raster has no {name!r} cell"
+        colour = pixel(view.plot, _cell_point(view, int(rows[0]) + 12, int(days[0]) + 5))
+        assert STATE_LOOKS[name](colour), (name, colour.getRgb())
 
 
 def test_selection_band_and_no_echo(view):
