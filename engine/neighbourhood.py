@@ -105,8 +105,8 @@ class SeedView:
     message: str = ""                     # set when the neighbourhood was capped
 
 
-def _cooccurrence_dates(result: SvnResult, a: int, b: int, link_type: int) -> tuple[str, ...]:
-    """ISO dates on which i was in Q and j in R for the link type (i = a < j = b)."""
+def cooccurrence_dates(result: SvnResult, a: int, b: int, link_type: int) -> tuple[str, ...]:
+    """ISO dates on which node a was in state Q and node b in state R of ``link_type`` (a < b)."""
     st = result.states
     q_state, r_state = LINK_STATES[link_type]
 
@@ -131,7 +131,7 @@ def _evidence(result: SvnResult, net: Network, seed: int, others: np.ndarray) ->
         a, b, t = int(cand.a[idx]), int(cand.b[idx]), int(cand.link_type[idx])
         lp = float(cand.log10_p[idx])
         out.append(LinkEvidence(str(ids[a]), str(ids[b]), LINK_TYPES[t], int(cand.cooccurrences[idx]),
-                                _cooccurrence_dates(result, a, b, t), 10.0 ** lp, lp, net.correction))
+                                cooccurrence_dates(result, a, b, t), 10.0 ** lp, lp, net.correction))
     return out
 
 

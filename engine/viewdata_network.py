@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.neighbourhood import NETWORK_CORRECTIONS, Exploration, Networks, _cooccurrence_dates, expand
+from engine.neighbourhood import NETWORK_CORRECTIONS, Exploration, Networks, cooccurrence_dates, expand
 from engine.svn_counts import DIAGONAL_CODES, LINK_TYPES
 from engine.svn_stage import SvnResult
 
@@ -122,7 +122,7 @@ def edge_text(context: NetworkContext, a_id: str, b_id: str) -> str:
         if not valid_in:
             continue
         t, lp = int(cand.link_type[idx]), float(cand.log10_p[idx])
-        dates = _cooccurrence_dates(svn, a, b, t)
+        dates = cooccurrence_dates(svn, a, b, t)
         shown = ", ".join(dates[:MAX_DATES_SHOWN]) + (" …" if len(dates) > MAX_DATES_SHOWN else "")
         lines.append(f"{LINK_TYPES[t]}: {int(cand.cooccurrences[idx])} days, p = {format_p(lp)} "
                      f"({', '.join(valid_in)})\n    {shown}")

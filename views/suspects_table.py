@@ -69,15 +69,21 @@ def suspect_rows(suspects: list[Any], ring_members: frozenset[str] = frozenset()
     )
 
 
-# (header, column attribute or "decision", tooltip)
+# (header, column attribute or "decision", tooltip); wording follows METHOD.md §1
 COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Rank", "rank", "Rank by score within the rewarding cluster (1 = most suspicious)"),
+    ("Rank", "rank", "Rank by score (1 = highest); ties by shares in the rewarding direction, then investor id"),
     ("Investor", "investor_id", "Anonymised investor id"),
-    ("Discontinuity", "discontinuity", "hard: left a steady cluster for the rewarding one; soft: otherwise"),
-    ("Score", "score", "Suspicion score (METHOD.md §1)"),
-    ("Shares", "shares", "Shares held at the event in the rewarding direction"),
-    ("Directionality", "directionality", "Share of turnover in the rewarding direction (-1..1)"),
-    ("Expected profit", "expected_profit", "Profit at the offer or first post-event price"),
+    ("Discontinuity", "discontinuity",
+     "hard: never active in the stock before the last window (since the first date of the data); "
+     "soft: active before, but never in the rewarding cluster in any earlier window that does not "
+     "overlap the last one"),
+    ("Score", "score", "exp(−distance to the rewarding corner) in the (A, a, E) cube, last window (0..1]"),
+    ("Shares", "shares", "Net shares traded in the rewarding direction over the reference period: d·Σ(Vb − Vs)"),
+    ("Directionality", "directionality",
+     "Volume-weighted (ΣVb − ΣVs) / (ΣVb + ΣVs) over the reference period (−1 sell .. +1 buy)"),
+    ("Expected profit", "expected_profit",
+     "p_TB · Σ(Vb − Vs) − Σ(Ab − As) over the reference period: the net position marked at the "
+     "offer price (else the first close on or after the event), less its cost"),
     ("In ring", "in_ring", "Member of a suspicious validated-network cluster"),
     ("Options", "options_flag", "Linked to an options-flow alert"),
     ("Decision", "decision", "The investigator's decision on this investor"),

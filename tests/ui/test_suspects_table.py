@@ -136,3 +136,20 @@ def test_clear_and_snapshot(table):
     assert fig.title == "Suspects" and fig.png.startswith(b"\x89PNG")
     view.clear()
     assert view.model.rowCount() == 0 and view.highlighted_ids() == frozenset()
+
+
+def test_header_tooltips_follow_method(table):
+    """The header tooltips carry METHOD.md §1's definitions (not the old 'held at the event')."""
+    view, _ = table
+    tips = {view.model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole):
+            view.model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+            for c in range(len(COLUMNS))}
+    hard, soft = tips["Discontinuity"].split("soft:")
+    assert "never active in the stock before the last window" in hard and "first date of the data" in hard
+    assert "never in the rewarding cluster" in soft and "does not overlap the last one" in soft
+    assert "reference period" in tips["Shares"] and "d·Σ(Vb − Vs)" in tips["Shares"]
+    assert "held" not in tips["Shares"] and "at the event" not in tips["Shares"]
+    assert tips["Score"].startswith("exp(−distance to the rewarding corner")
+    assert "(ΣVb − ΣVs) / (ΣVb + ΣVs)" in tips["Directionality"] and "reference period" in tips["Directionality"]
+    assert "p_TB · Σ(Vb − Vs) − Σ(Ab − As)" in tips["Expected profit"]
+    assert all(tips.values())
