@@ -1,6 +1,7 @@
-"""View rebuild speed at the reference scale: cube (27,000 investors x 27 windows) and raster
-(4,844 investors x 541 days): set_data, window change, selecting a 1,662-investor ring,
-one render, and a PNG snapshot (the large-scatter export of PITFALLS.md).
+"""View rebuild speed at the reference scale: cube (27,000 investors x 27 windows), raster
+(4,844 investors x 541 days) and triage (27,000 investors with episodes): set_data, window
+change, selecting a 1,662-investor ring, one render, and a PNG snapshot (the large-scatter
+export of PITFALLS.md). Target: set_data <= ~60 ms.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_views.py [--real DIR]
      (or under xvfb-run with QT_QPA_PLATFORM=xcb to time the OpenGL cube)
@@ -66,21 +67,24 @@ def real_analysis(directory: Path) -> None:
 def main() -> int:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication([])
-    from tests.ui.view_samples import reference_cube, reference_raster
+    from tests.ui.view_samples import reference_cube, reference_raster, reference_triage
     from views import _style
     from views.cube_view import CubeView
     from views.raster_view import RasterView
     from views.selection_types import Selection
+    from views.triage_view import TriageView
     _style.set_dark(False)
     from benchmarks._common import load
     print(f"platform {app.platformName()}; load average {load()}")
     cube_data, raster_data = reference_cube(), reference_raster()
-    ring = frozenset(str(i) for i in raster_data.row_ids[1000:2662])
-    ring_sel = Selection(ids=ring, focus=min(ring))
-    for name, view, data in (("cube", CubeView(), cube_data), ("raster", RasterView(), raster_data)):
+    views = (("cube", CubeView(), cube_data), ("raster", RasterView(), raster_data),
+             ("triage", TriageView(), reference_triage()))
+    for name, view, data in views:
         view.resize(1280, 900)
         view.show()
         app.processEvents()
+        ring = frozenset(str(i) for i in (data.row_ids if name == "raster" else data.ids)[1000:2662])
+        ring_sel = Selection(ids=ring, focus=min(ring))
         rows = [("set_data", lambda: view.set_data(data)),
                 ("apply_selection (1,662 ids)", lambda: view.apply_selection(ring_sel)),
                 ("render (grab)", lambda: view.grab())]
@@ -88,8 +92,10 @@ def main() -> int:
             rows.insert(1, ("window change", lambda: view.show_window((view._window + 1) % data.n_windows)))
             print(f"cube: {'3D OpenGL' if view.is_3d else '2D projections'}; "
                   f"{int((data.labels[-1] >= 0).sum()):,} points in the last window")
-        else:
+        elif name == "raster":
             print(f"raster: {data.shape[0]:,} x {data.shape[1]} cells")
+        else:
+            print(f"triage: {data.ids.size:,} investors, {data.ep_score.size:,} episodes")
         for label, fn in rows:
             med, worst = _time(app, fn)
             print(f"  {name:6s} {label:30s} median {med:8.1f} ms   max {worst:8.1f} ms")

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from engine.figures import ReportFigure
-from views.selection_types import EMPTY_SELECTION, Selection, SelectionRequest
+from views.selection_types import EMPTY_SELECTION, Selection, SelectionMode, SelectionRequest, mode_for_modifiers
 
-__all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "widget_png"]
+__all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "mode_of",
+           "widget_png"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,13 @@ class ViewContract(Protocol):
 
 #: Methods of the contract that each view class must define itself (BaseView has no default).
 REQUIRED_METHODS: tuple[str, ...] = ("prepare", "set_data", "apply_selection", "clear", "highlighted_ids")
+
+
+def mode_of(modifiers: Qt.KeyboardModifier) -> SelectionMode:
+    """The selection mode of a click with these keyboard modifiers (see ``mode_for_modifiers``)."""
+    return mode_for_modifiers(bool(modifiers & Qt.KeyboardModifier.ControlModifier),
+                              bool(modifiers & Qt.KeyboardModifier.ShiftModifier),
+                              bool(modifiers & Qt.KeyboardModifier.AltModifier))
 
 
 class BaseView(QWidget):

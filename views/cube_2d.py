@@ -15,11 +15,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QToolTip, QWidget
 
-from engine.cube_projection import nearest_within
 from engine.viewdata_cube import AXIS_NAMES
 from views import _style
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints
-from views.point_cloud import PointCloudItem
+from views.point_cloud import PointCloudItem, pick_nearest
 
 PAIRS: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2))
 AXIS_RANGE: tuple[tuple[float, float], ...] = ((-1.05, 1.05), (-0.05, 1.05), (-1.05, 1.05))
@@ -114,14 +113,12 @@ class Cube2DCanvas(QWidget):
     def pick(self, panel: int, scene_pos) -> int:
         """Index into the current window's points under a scene position of ``panel``, or -1."""
         pts = self._points
-        vb = self.panels[panel].getPlotItem().getViewBox()
-        if pts is None or pts.pos.size == 0 or not vb.sceneBoundingRect().contains(scene_pos):
+        if pts is None:
             return -1
         i, j = PAIRS[panel]
-        sx, sy = vb.viewPixelSize()
-        at = vb.mapSceneToView(scene_pos)
-        pixels = np.column_stack((pts.xyz[:, i] / sx, pts.xyz[:, j] / sy))
-        return nearest_within(pixels, at.x() / sx, at.y() / sy, PICK_RADIUS_PX)
+        vb = self.panels[panel].getPlotItem().getViewBox()
+        return pick_nearest(vb, scene_pos, pts.xyz[:, i].astype(np.float64), pts.xyz[:, j].astype(np.float64),
+                            PICK_RADIUS_PX)
 
     def _on_click(self, panel: int, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

@@ -4,8 +4,9 @@ pyqtgraph's ScatterPlotItem builds a style key per point (about 15 µs each), so
 27,000-point cube projection took half a second to rebuild. Here every point of a colour
 group shares one pre-rendered round sprite, and painting maps all points with the
 painter's transform in numpy and hands Qt a single pixmap-fragment array (the technique
-ScatterPlotItem uses internally for painting, without its per-point styling). Picking is
-the owner's job (``engine.cube_projection.nearest_within`` on pixel coordinates).
+ScatterPlotItem uses internally for painting, without its per-point styling). A group has
+one colour and one size, so a few size levels times a few colour bins stay a small atlas.
+Picking is the owner's job: ``pick_nearest`` (nearest point in pixels, the cube's maths).
 """
 from __future__ import annotations
 
@@ -16,13 +17,30 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from pyqtgraph.Qt import internals
 
+from engine.cube_projection import nearest_within
+
+SYMBOLS = ("o", "s")   # round or square sprites
+
+
+def pick_nearest(vb: pg.ViewBox, scene_pos, x: np.ndarray, y: np.ndarray, radius_px: float) -> int:
+    """Index of the point (x, y) nearest a scene position within ``radius_px`` pixels, or -1."""
+    if x.size == 0 or not vb.sceneBoundingRect().contains(scene_pos):
+        return -1
+    sx, sy = vb.viewPixelSize()
+    at = vb.mapSceneToView(scene_pos)
+    return nearest_within(np.column_stack((x / sx, y / sy)), at.x() / sx, at.y() / sy, radius_px)
+
 
 class PointCloudItem(pg.GraphicsObject):
-    """Round points of one pixel size, coloured by group; not clickable itself."""
+    """Round (or square) points with a colour and pixel size per group; not clickable itself."""
 
-    def __init__(self, size: float) -> None:
+    def __init__(self, size: float, symbol: str = "o") -> None:
         super().__init__()
+        if symbol not in SYMBOLS:
+            raise ValueError(f"symbol must be one of {SYMBOLS}, not {symbol!r}")
         self._size = float(size)
+        self._symbol = symbol
+        self._sizes: list[float] = []
         self._xy = np.zeros((2, 0))
         self._sprite = np.zeros(0, dtype=np.int64)
         self._colours: list[QColor] = []
@@ -32,9 +50,12 @@ class PointCloudItem(pg.GraphicsObject):
         self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_points(self, x: np.ndarray, y: np.ndarray, group: np.ndarray, colours: list[QColor]) -> None:
-        """Points (x, y) drawn with ``colours[group[k]]``; higher groups are drawn on top."""
+    def set_points(self, x: np.ndarray, y: np.ndarray, group: np.ndarray, colours: list[QColor],
+                   sizes: list[float] | None = None) -> None:
+        """Points (x, y) drawn with ``colours[group[k]]`` at ``sizes[group[k]]`` pixels (default:
+        the item's size); higher groups are drawn on top."""
         self.prepareGeometryChange()
+        self._sizes = [float(v) for v in sizes] if sizes is not None else [self._size] * len(colours)
         order = np.argsort(np.asarray(group), kind="stable")
         self._xy = np.vstack((np.asarray(x, np.float64)[order], np.asarray(y, np.float64)[order]))
         self._sprite = np.asarray(group, dtype=np.int64)[order]
@@ -43,22 +64,32 @@ class PointCloudItem(pg.GraphicsObject):
         finite = np.isfinite(self._xy).all(axis=0)
         self._bounds = (QRectF(QPointF(*self._xy[:, finite].min(axis=1)), QPointF(*self._xy[:, finite].max(axis=1)))
                         if finite.any() else QRectF())
+        self.informViewBoundsChanged()  # lets an auto-ranging ViewBox follow the data
         self.update()
 
     def clear(self) -> None:
         self.set_points(np.zeros(0), np.zeros(0), np.zeros(0, np.int64), [])
 
+    def _largest(self) -> float:
+        return max(self._sizes, default=self._size)
+
+    def _side(self, dpr: float) -> int:
+        """Atlas cell width in device pixels (every sprite centred in its cell)."""
+        return int(np.ceil(self._largest() * dpr)) + 2
+
     def _make_atlas(self, dpr: float) -> QPixmap:
-        """One antialiased round sprite per colour, side by side, at device resolution."""
-        side = int(np.ceil(self._size * dpr)) + 2
+        """One antialiased sprite per group, side by side, at device resolution."""
+        side = self._side(dpr)
         atlas = QPixmap(side * max(len(self._colours), 1), side)
         atlas.fill(Qt.GlobalColor.transparent)
         painter = QPainter(atlas)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        for k, colour in enumerate(self._colours):
+        draw = painter.drawEllipse if self._symbol == "o" else painter.drawRect
+        for k, (colour, size) in enumerate(zip(self._colours, self._sizes)):
             painter.setBrush(colour)
-            painter.drawEllipse(QRectF(k * side + 1, 1, self._size * dpr, self._size * dpr))
+            d = size * dpr
+            draw(QRectF(k * side + (side - d) / 2.0, (side - d) / 2.0, d, d))
         painter.end()
         self._atlas_dpr = dpr
         return atlas
@@ -66,7 +97,8 @@ class PointCloudItem(pg.GraphicsObject):
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
         px = self.pixelLength(pg.Point(1, 0)) or 0.0
         py = self.pixelLength(pg.Point(0, 1)) or 0.0
-        return self._bounds.adjusted(-px * self._size, -py * self._size, px * self._size, py * self._size)
+        size = self._largest()
+        return self._bounds.adjusted(-px * size, -py * size, px * size, py * size)
 
     def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):  # noqa: N802 (pyqtgraph API)
         if self._bounds.isNull():
@@ -83,7 +115,7 @@ class PointCloudItem(pg.GraphicsObject):
         finite = np.isfinite(self._xy).all(axis=0)
         pts = pg.functions.transformCoordinates(painter.transform(), self._xy[:, finite])
         pts = np.clip(pts, -2.0 ** 30, 2.0 ** 30)
-        side = int(np.ceil(self._size * dpr)) + 2
+        side = self._side(dpr)
         self._fragments.resize(pts.shape[1])
         frags = self._fragments.ndarray()
         frags[:, 0:2] = pts.T

@@ -7,33 +7,58 @@ against episode count, with the high-risk threshold settable (default from the a
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QToolTip, QVBoxLayout, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_triage import TriageData, high_risk_share
 from views import _style
+from views._plots import new_plot
 from views._weak import weak_callable
-from views.base import BaseView, Selection, ViewInputs, widget_png
-from views.selection_types import mode_for_modifiers
+from views.base import BaseView, Selection, ViewInputs, mode_of, widget_png
+from views.point_cloud import PointCloudItem, pick_nearest
 from views.triage_scorecard import Scorecard, score_colour
 
-COLOUR_BANDS = 12          # the heatmap draws one scatter per colour band (fast at 27k)
-SIZE_MIN, SIZE_MAX = 4.0, 14.0
+COLOUR_BANDS = 12          # heatmap colour bins of the 200-800 mean score
+SIZE_MIN, SIZE_MAX = 4, 14  # heatmap marker sizes (whole pixels: one sprite per size and band)
+SIZE_LEVELS = SIZE_MAX - SIZE_MIN + 1
+OUTLIER_SIZE = 5.0
+SELECTED_OUTLIER_SIZE = 8.0
+PICK_RADIUS_PX = SIZE_MAX / 2 + 1
 
 
 def _sizes(counts: np.ndarray) -> np.ndarray:
-    """Marker size from episode count (square-root scale)."""
+    """Marker size in whole pixels from episode count (square-root scale)."""
     root = np.sqrt(np.asarray(counts, dtype=np.float64))
     top = max(float(root.max()), 1.0) if root.size else 1.0
-    return SIZE_MIN + (SIZE_MAX - SIZE_MIN) * (root - 1.0).clip(0) / max(top - 1.0, 1e-9)
+    return np.rint(SIZE_MIN + (SIZE_MAX - SIZE_MIN) * (root - 1.0).clip(0) / max(top - 1.0, 1e-9))
+
+
+def heatmap_groups(mean_score: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Sprite group of each heatmap cell: colour band x size level."""
+    band = np.clip(((mean_score - 200.0) / 600.0 * COLOUR_BANDS).astype(int), 0, COLOUR_BANDS - 1)
+    return band * SIZE_LEVELS + (sizes.astype(int) - SIZE_MIN)
+
+
+def _heatmap_sprites() -> tuple[list, list[float]]:
+    """Colour and size of every heatmap sprite group (band-major, as ``heatmap_groups``)."""
+    mids = 200.0 + 600.0 * (np.arange(COLOUR_BANDS) + 0.5) / COLOUR_BANDS
+    colours = [pg.mkColor(*rgba) for rgba in score_colour(mids)]
+    return ([c for c in colours for _ in range(SIZE_LEVELS)],
+            [float(SIZE_MIN + k) for _ in range(COLOUR_BANDS) for k in range(SIZE_LEVELS)])
 
 
 class TriageView(BaseView):
-    """Heatmap and outlier chart of all investors, plus the focus investor's scorecard."""
+    """Heatmap and outlier chart of all investors, plus the focus investor's scorecard.
+
+    Base points are ``PointCloudItem``s (one draw for 27,000 investors) picked by the
+    nearest point in pixels; selection and focus are small overlay scatters.
+    """
 
     view_name = "triage"
     title = "Triage"
@@ -44,18 +69,28 @@ class TriageView(BaseView):
         self._data: TriageData | None = None
         self._index = pd.Index([], dtype=object)
         self._share = np.zeros(0)
+        self._size = np.zeros(0)
         self._highlighted: frozenset[str] = frozenset()
-        self.heatmap = self._plot("Investors by mean episode score", None, None)
+        self.heatmap = new_plot("Investors by mean episode score", hide_axes=True)
         self.heatmap.getPlotItem().invertY(True)
         self.heatmap.setAspectLocked(True)  # square cells
-        self.heatmap.hideAxis("left")
-        self.heatmap.hideAxis("bottom")
-        self.outliers = self._plot("Share of high-risk episodes", "episodes", "high-risk share")
-        self._bands: list[pg.ScatterPlotItem] = []
-        self.outlier_points = self._scatter(self.outliers, _style.Z_BASE, brush=_style.base_brush())
-        self.overlays = {name: (self._scatter(plot, _style.Z_SELECTED, brush=_style.selected_brush()),
-                                self._scatter(plot, _style.Z_FOCUS, pen=_style.focus_pen(), brush=pg.mkBrush(None)))
-                         for name, plot in (("heatmap", self.heatmap), ("outliers", self.outliers))}
+        self.outliers = new_plot("Share of high-risk episodes", xlabel="episodes", ylabel="high-risk share", grid=True)
+        self.plots = {"heatmap": self.heatmap, "outliers": self.outliers}
+        self.heat_points = PointCloudItem(SIZE_MAX, symbol="s")
+        self.outlier_points = PointCloudItem(OUTLIER_SIZE)
+        self.overlays: dict[str, tuple[PointCloudItem, pg.ScatterPlotItem]] = {}
+        for name, plot in self.plots.items():
+            base = self.heat_points if name == "heatmap" else self.outlier_points
+            selected = PointCloudItem(SELECTED_OUTLIER_SIZE, symbol="s" if name == "heatmap" else "o")
+            focus = pg.ScatterPlotItem(pen=_style.focus_pen(), brush=pg.mkBrush(None))
+            focus.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # picking is the view's job
+            for item, z in ((base, _style.Z_BASE), (selected, _style.Z_SELECTED), (focus, _style.Z_FOCUS)):
+                item.setZValue(z)
+                plot.addItem(item)
+            self.overlays[name] = (selected, focus)
+            # weak: a scene connection holding the view would keep it alive (views/_weak.py)
+            plot.scene().sigMouseClicked.connect(partial(weak_callable(self._on_click, None), name))
+            plot.scene().sigMouseMoved.connect(partial(weak_callable(self._on_move, None), name))
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(200.0, 800.0)
         self.threshold.setDecimals(0)
@@ -78,24 +113,6 @@ class TriageView(BaseView):
         layout.addLayout(bar)
         layout.addWidget(main, 1)
 
-    def _plot(self, title: str, xlabel: str | None, ylabel: str | None) -> pg.PlotWidget:
-        plot = pg.PlotWidget(title=title)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        if xlabel:
-            plot.setLabel("bottom", xlabel)
-            plot.setLabel("left", ylabel)
-            plot.showGrid(x=True, y=True, alpha=_style.theme().grid_alpha)
-        return plot
-
-    def _scatter(self, plot: pg.PlotWidget, z: float, **kwargs) -> pg.ScatterPlotItem:
-        item = pg.ScatterPlotItem(pen=kwargs.pop("pen", pg.mkPen(None)), hoverable=True,
-                                  tip=weak_callable(self._tip), **kwargs)
-        item.setZValue(z)
-        item.sigClicked.connect(self._on_clicked)
-        plot.addItem(item)
-        return item
-
     @staticmethod
     def prepare(inputs: ViewInputs) -> TriageData:
         from engine.viewdata import for_triage
@@ -105,19 +122,10 @@ class TriageView(BaseView):
     def set_data(self, viewdata: TriageData) -> None:
         self._data = viewdata
         self._index = pd.Index(viewdata.ids, dtype=object)
-        for item in self._bands:
-            self.heatmap.removeItem(item)
-        self._bands = []
-        sizes = _sizes(viewdata.n_episodes)
-        band = np.minimum(((viewdata.mean_score - 200.0) / 600.0 * COLOUR_BANDS).astype(int), COLOUR_BANDS - 1)
-        for b in range(COLOUR_BANDS):
-            members = np.flatnonzero(band == b)
-            if members.size == 0:
-                continue
-            rgba = score_colour([200.0 + 600.0 * (b + 0.5) / COLOUR_BANDS])[0]
-            item = self._scatter(self.heatmap, _style.Z_BASE, brush=pg.mkBrush(*rgba), symbol="s")
-            item.setData(x=viewdata.grid_x[members], y=viewdata.grid_y[members], size=sizes[members], data=members)
-            self._bands.append(item)
+        self._size = _sizes(viewdata.n_episodes)
+        colours, sizes = _heatmap_sprites()
+        self.heat_points.set_points(viewdata.grid_x, viewdata.grid_y,
+                                    heatmap_groups(viewdata.mean_score, self._size), colours, sizes)
         self.threshold.blockSignals(True)
         self.threshold.setValue(viewdata.high_risk_default)
         self.threshold.blockSignals(False)
@@ -129,26 +137,27 @@ class TriageView(BaseView):
         if data is None:
             return
         self._share = high_risk_share(data, self.threshold.value())
-        self.outlier_points.setData(x=data.n_episodes.astype(np.float64), y=self._share,
-                                    size=5.0, data=np.arange(data.ids.size))
+        self.outlier_points.set_points(data.n_episodes.astype(np.float64), self._share,
+                                       np.zeros(data.ids.size, np.int64),
+                                       [_style.qcolor(_style.theme().base_point, 200)])
         self.apply_selection(self._selection)
 
     def clear(self) -> None:
         self._data = None
         self._index = pd.Index([], dtype=object)
         self._share = np.zeros(0)
+        self._size = np.zeros(0)
         self._highlighted = frozenset()
-        for item in self._bands:
-            self.heatmap.removeItem(item)
-        self._bands = []
-        self.outlier_points.setData(x=[], y=[])
+        self.heat_points.clear()
+        self.outlier_points.clear()
         for sel, foc in self.overlays.values():
-            sel.setData(x=[], y=[])
+            sel.clear()
             foc.setData(x=[], y=[])
         self.scorecard.show_investor(None, None)
 
     # -- selection ----------------------------------------------------------------------
-    def _xy(self, name: str, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _xy(self, name: str, k: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+        """Chart coordinates of investor positions ``k`` on chart ``name``."""
         data = self._data
         if name == "heatmap":
             return data.grid_x[k], data.grid_y[k]
@@ -166,36 +175,52 @@ class TriageView(BaseView):
         self._highlighted = frozenset(data.ids[k].tolist())
         focus = self._index.get_indexer(pd.Index([selection.focus], dtype=object)) if selection.focus else np.array([-1])
         focus = focus[focus >= 0]
-        sizes = _sizes(data.n_episodes)
+        selected = _style.qcolor(_style.SELECTED, 230)
         for name, (sel, foc) in self.overlays.items():
             x, y = self._xy(name, k)
-            sel.setData(x=x, y=y, size=(sizes[k] + 3 if name == "heatmap" else 8.0), data=k)
+            if name == "heatmap":  # one sprite per size level, 3 px larger than the cell
+                sel.set_points(x, y, self._size[k].astype(np.int64) - SIZE_MIN, [selected] * SIZE_LEVELS,
+                               [float(SIZE_MIN + 3 + j) for j in range(SIZE_LEVELS)])
+            else:
+                sel.set_points(x, y, np.zeros(k.size, np.int64), [selected])
             fx, fy = self._xy(name, focus)
-            foc.setData(x=fx, y=fy, size=(sizes[focus] + 8 if name == "heatmap" else 14.0), data=focus)
+            foc.setData(x=fx, y=fy, size=(self._size[focus] + 8 if name == "heatmap" else 14.0))
         single = next(iter(selection.ids)) if len(selection.ids) == 1 else None
         self.scorecard.show_investor(data, selection.focus or single)
 
     def highlighted_ids(self) -> frozenset[str]:
         return self._highlighted
 
-    def _tip(self, x: float, y: float, data: int) -> str:
+    def _pick(self, name: str, scene_pos) -> int:
+        """Investor position under a scene position of chart ``name``, or -1."""
+        if self._data is None:
+            return -1
+        x, y = self._xy(name, slice(None))
+        return pick_nearest(self.plots[name].getPlotItem().getViewBox(), scene_pos,
+                            np.asarray(x, np.float64), np.asarray(y, np.float64), PICK_RADIUS_PX)
+
+    def describe(self, k: int) -> str:
+        """Tooltip text of the investor at position ``k``."""
         d = self._data
-        if d is None:
-            return ""
-        k = int(data)
         return (f"{d.ids[k]}\nmean score {d.mean_score[k]:.0f}, {d.n_episodes[k]} episodes, "
                 f"{self._share[k]:.0%} high-risk")
 
-    def _on_clicked(self, _item, points, ev) -> None:
-        if self._data is None or len(points) == 0:
+    def _on_click(self, name: str, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        k = self._pick(name, ev.scenePos())
+        if k < 0:
             return
         ev.accept()
-        investor = str(self._data.ids[int(points[0].data())])
-        mods = ev.modifiers()
-        mode = mode_for_modifiers(bool(mods & Qt.KeyboardModifier.ControlModifier),
-                                  bool(mods & Qt.KeyboardModifier.ShiftModifier),
-                                  bool(mods & Qt.KeyboardModifier.AltModifier))
+        investor = str(self._data.ids[k])
+        mode = mode_of(ev.modifiers())
         self._request({investor}, focus=None if mode == "remove" else investor, mode=mode)
+
+    def _on_move(self, name: str, scene_pos) -> None:
+        k = self._pick(name, scene_pos)
+        if k >= 0:
+            plot = self.plots[name]
+            QToolTip.showText(plot.mapToGlobal(plot.mapFromScene(scene_pos)), self.describe(k), plot)
 
     def snapshot(self) -> ReportFigure:
         n = 0 if self._data is None else self._data.ids.size

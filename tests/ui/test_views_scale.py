@@ -1,4 +1,5 @@
-"""Cube and raster at the reference scale: 27,000 points, 4,844 x 541 cells, a 1,662-member ring.
+"""Cube, raster and triage at the reference scale: 27,000 points, 4,844 x 541 cells, 27,000
+investors with episodes, and a 1,662-member ring.
 
 Also the large-scatter PNG export that crashed PySide6 6.12 on Python 3.11 (PITFALLS.md).
 Timings are reported by benchmarks/bench_views.py, not asserted here.
@@ -8,24 +9,28 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
-from tests.ui.view_samples import reference_cube, reference_raster
+from tests.ui.view_samples import reference_cube, reference_raster, reference_triage
 from views.cube_view import CubeView
 from views.raster_view import RasterView
 from views.selection_types import Selection
+from views.triage_view import TriageView
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("kind", ["cube", "raster"])
+BUILD = {"cube": (reference_cube, lambda: CubeView(force_2d=True)),
+         "raster": (reference_raster, RasterView), "triage": (reference_triage, TriageView)}
+
+
+@pytest.mark.parametrize("kind", list(BUILD))
 def test_reference_scale_select_and_export(qtbot, kind):
-    data = reference_cube() if kind == "cube" else reference_raster()
-    view = CubeView(force_2d=True) if kind == "cube" else RasterView()
+    data, view = BUILD[kind][0](), BUILD[kind][1]()
     qtbot.addWidget(view)
     view.resize(1280, 900)
     view.show()
     qtbot.waitExposed(view)
     view.set_data(data)
-    ids = data.ids if kind == "cube" else data.row_ids
+    ids = data.row_ids if kind == "raster" else data.ids
     ring = frozenset(str(i) for i in ids[1000:2662])
     view.apply_selection(Selection(ids=ring, focus=min(ring)))
     if kind == "cube":

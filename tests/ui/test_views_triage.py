@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from tests.ui.view_probe import click, pixel, widget_point
@@ -70,3 +71,31 @@ def test_selection_overlay_and_scorecard(view):
 def test_clear(view):
     view.clear()
     assert view.highlighted_ids() == frozenset() and view.scorecard.table.rowCount() == 0
+
+
+def test_heatmap_groups_oracle():
+    """Band x size level per cell, against a per-cell loop on hand-picked scores and sizes."""
+    from views.triage_view import COLOUR_BANDS, SIZE_LEVELS, SIZE_MAX, SIZE_MIN, heatmap_groups
+    scores = np.array([200.0, 249.9, 250.0, 500.0, 799.9, 800.0])
+    sizes = np.array([SIZE_MIN, SIZE_MAX, 7, 9, SIZE_MIN, SIZE_MAX], dtype=float)
+    expected = [min(int((s - 200.0) // 50.0), COLOUR_BANDS - 1) * SIZE_LEVELS + int(z) - SIZE_MIN
+                for s, z in zip(scores, sizes)]
+    assert heatmap_groups(scores, sizes).tolist() == expected
+
+
+def test_heatmap_colour_follows_score(view):
+    """Viridis: the best investor (score 780) is drawn yellow, a ~300 one dark blue-purple."""
+    top = pixel(view.heatmap, _heat_point(view, "T000"))
+    assert top.red() > 180 and top.green() > 180 and top.blue() < 100, top.getRgb()
+    data = view._data
+    low = str(data.ids[np.argmin(np.abs(data.mean_score - 300.0) + 1000.0 * (data.n_episodes < 4))])
+    dark = pixel(view.heatmap, _heat_point(view, low))
+    assert dark.blue() > dark.green() and dark.red() < 120, dark.getRgb()
+
+
+def test_hover_describes_the_investor_under_the_pointer(view):
+    vb = view.heatmap.getPlotItem().getViewBox()
+    k = int(np.flatnonzero(view._data.ids == "T000")[0])
+    scene = vb.mapViewToScene(pg.Point(view._data.grid_x[k], view._data.grid_y[k]))
+    assert view._pick("heatmap", scene) == k
+    assert view.describe(k).startswith("T000\nmean score 780, 6 episodes, 100% high-risk")

@@ -13,6 +13,7 @@ import pandas as pd
 from engine.panel import TargetPanel
 from engine.tables import CaseTables
 from engine.viewdata_raster import NO_CLUSTER, RasterData, build_raster, cluster_row_order
+from engine.viewdata_triage import TriageData
 
 
 def sample_panel(seed: int = 1, n_inv: int = 60, n_days: int = 80) -> TargetPanel:
@@ -155,6 +156,11 @@ def sample_triage(n_inv: int = 300, seed: int = 6):
     score[inv == "T000"] = 780.0
     return build_triage(inv, start, start + rng.integers(0, 5, m), rng.integers(1, 5, m), score,
                         rng.uniform(0, 1, (m, 4)), rng.uniform(100, 1000, m), rng.normal(0, 300, m), 650.0)
+
+
+def reference_triage(n_inv: int = 27_000) -> TriageData:
+    """Triage arrays at the reference scale: 27,000 investors with 1-7 episodes each."""
+    return sample_triage(n_inv=n_inv, seed=10)
 
 
 def reference_cube(n: int = 27_000, n_windows: int = 27, k: int = 7, seed: int = 8, active: float = 1.0):
