@@ -85,6 +85,10 @@ def test_serialize_round_trip_keeps_text_ids_and_is_deterministic() -> None:
     assert back.items[1].ids.dtype == np.int32 and back.items[1].x == 2.5
     assert (back.counts, back.day, back.pair, back.maybe) == ({"a": 1}, dt.date(2020, 7, 1), (3, 4), None)
     assert dumps(back) == payload
+    import io
+    import zipfile
+    members = zipfile.ZipFile(io.BytesIO(payload)).infolist()
+    assert {m.date_time for m in members} == {(1980, 1, 1, 0, 0, 0)}  # no clock time in the bytes
 
 
 def test_reporter_weights_and_cancel() -> None:
