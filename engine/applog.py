@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "itworkbench"
-_configured = False
+_handler: logging.FileHandler | None = None
 
 
 def log_dir() -> Path:
@@ -31,18 +31,26 @@ def log_file() -> Path:
 
 
 def configure_logging() -> Path | None:
-    """Send log records to the log file; returns its path, or None when it cannot be written."""
-    global _configured
-    if _configured:
-        return log_file()
+    """Send log records to the log file; returns its path, or None when it cannot be written.
+
+    Calling it again after the log directory changed (tests give each test its own) moves
+    the handler to the new file.
+    """
+    global _handler
+    target = log_file()
+    if _handler is not None and Path(_handler.baseFilename) == target.absolute():
+        return target
     try:
-        log_dir().mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file(), encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(target, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    _configured = True
-    return log_file()
+    _handler = handler
+    return target

@@ -3,6 +3,7 @@ settings, data and log directories so nothing leaks between tests or into $HOME.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -58,4 +59,26 @@ def demo_case_path(demo_market_dir: Path, tmp_path_factory: pytest.TempPathFacto
     from engine.importer import import_case
     out = tmp_path_factory.mktemp("demo_case") / "demo.itcase"
     import_case(demo_paths(demo_market_dir), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def analysed_case_master(demo_case_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo case with its default analysis cached inside (computed once)."""
+    from engine.case_store import CaseStore
+    from engine.params import AnalysisParams
+    from engine.pipeline import analyze
+    out = tmp_path_factory.mktemp("analysed") / "demo.itcase"
+    shutil.copy(demo_case_path, out)
+    with CaseStore.open(out) as store:
+        tables = store.tables()
+        analyze(tables, tables.event(None), AnalysisParams(), store=store)
+    return out
+
+
+@pytest.fixture
+def analysed_case(analysed_case_master: Path, tmp_path: Path) -> Path:
+    """A private writable copy of the analysed demo case."""
+    out = tmp_path / "case.itcase"
+    shutil.copy(analysed_case_master, out)
     return out

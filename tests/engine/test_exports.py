@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,22 +21,9 @@ from engine.params import AnalysisParams
 from engine.pipeline import analyze
 
 
-@pytest.fixture(scope="module")
-def analysed(demo_case_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the demo case with its analysis cached (computed once for the module)."""
-    path = tmp_path_factory.mktemp("exports") / "case.itcase"
-    shutil.copy(demo_case_path, path)
-    with CaseStore.open(path) as store:
-        tables = store.tables()
-        analyze(tables, tables.event(None), AnalysisParams(), store=store)
-    return path
-
-
 @pytest.fixture()
-def store(analysed: Path, tmp_path: Path):
-    target = tmp_path / "case.itcase"
-    shutil.copy(analysed, target)
-    with CaseStore.open(target) as s:
+def store(analysed_case: Path):
+    with CaseStore.open(analysed_case) as s:
         yield s
 
 

@@ -18,22 +18,9 @@ from engine.params import AnalysisParams
 from engine.pipeline import analyze
 
 
-@pytest.fixture(scope="module")
-def analysed_case(demo_case_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo case with its analysis cached (shared, read by copies)."""
-    path = tmp_path_factory.mktemp("packet") / "case.itcase"
-    shutil.copy(demo_case_path, path)
-    with CaseStore.open(path) as store:
-        tables = store.tables()
-        analyze(tables, tables.event(None), AnalysisParams(), store=store)
-    return path
-
-
 @pytest.fixture()
-def case(analysed_case: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "case.itcase"
-    shutil.copy(analysed_case, target)
-    return target
+def case(analysed_case: Path) -> Path:
+    return analysed_case
 
 
 def _result(store: CaseStore):
