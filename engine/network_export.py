@@ -9,37 +9,18 @@ of links neither build a networkx graph nor leave half a file behind.
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
-from typing import Iterator, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from engine.atomic import atomic_open
 from engine.svn_counts import DIAGONAL_CODES, LINK_TYPES
 from engine.svn_stage import SvnResult
 
 CSV_COLUMNS: tuple[str, ...] = ("investor_a", "investor_b", "link_type", "cooccurrences",
                                 "p_value", "log10_p_value")
 _BLOCK = 200_000
-
-
-@contextlib.contextmanager
-def _atomic_text(path: Path) -> Iterator[TextIO]:
-    """A text file written beside ``path`` and renamed over it only when complete."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _csv_field(text: str) -> str:
@@ -53,7 +34,7 @@ def write_links_csv(result: SvnResult, path: Path) -> int:
     """Write every validated link (all nine types); returns the number of rows."""
     links = result.links()
     ids = np.array([_csv_field(str(i)) for i in result.investor_ids], dtype=object)
-    with _atomic_text(path) as out:
+    with atomic_open(path, text=True) as out:
         out.write(",".join(CSV_COLUMNS) + "\n")
         for start in range(0, links.a.size, _BLOCK):
             sl = slice(start, start + _BLOCK)
@@ -89,7 +70,7 @@ def write_graphml(result: SvnResult, path: Path) -> tuple[int, int]:
     keys = (("cluster", "node", "int"), ("ring_rank", "node", "int"), ("suspicious", "node", "boolean"),
             ("investor_type", "node", "string"), ("directionality", "node", "double"),
             ("link_types", "edge", "string"), ("log10_p_value", "edge", "double"))
-    with _atomic_text(path) as out:
+    with atomic_open(path, text=True) as out:
         out.write('<?xml version="1.0" encoding="utf-8"?>\n'
                   '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
                   'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
