@@ -61,3 +61,44 @@ class LabelAxis(pg.AxisItem):
             k = int(round(v - self._offset))
             out.append(str(self._labels[k]) if 0 <= k < len(self._labels) else "")
         return out
+
+
+class SparseAxis(pg.AxisItem):
+    """Value axis for short panels: two or three labelled ticks, kept clear of the edges.
+
+    pyqtgraph labels several major and minor ticks and drops labels that cross the axis
+    ends; on a stacked panel 40 px tall that left no label at all, or labels overlapping.
+    """
+
+    def __init__(self, orientation: str, min_gap_px: float = 12.0, edge_px: float = 7.0, **kwargs) -> None:
+        super().__init__(orientation, **kwargs)
+        self._min_gap = float(min_gap_px)
+        self._edge = float(edge_px)
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802 (pyqtgraph API)
+        step, ticks = sparse_ticks(minVal, maxVal, size, self._min_gap, self._edge)
+        return [(step, ticks)] if ticks else []
+
+
+def sparse_ticks(lo: float, hi: float, size_px: float, min_gap_px: float,
+                 edge_px: float) -> tuple[float, list[float]]:
+    """(step, ticks): the coarsest 1/2/5 x 10^k step putting two ticks or more between
+    ``edge_px`` from either end, at least ``min_gap_px`` apart; else the coarsest putting one
+    there; (0, []) if none fits."""
+    lo, hi = min(lo, hi), max(lo, hi)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo or size_px <= 2 * edge_px:
+        return 0.0, []
+    per_px = (hi - lo) / size_px
+    inner_lo, inner_hi = lo + edge_px * per_px, hi - edge_px * per_px
+    top = 10.0 ** np.ceil(np.log10(hi - lo))
+    best: tuple[float, list[float]] = (0.0, [])
+    for step in (top * m / 10.0 ** e for e in range(0, 4) for m in (1.0, 0.5, 0.2)):
+        if step / per_px < min_gap_px:
+            break
+        ticks = np.arange(np.ceil(inner_lo / step) * step, inner_hi + step * 1e-9, step)
+        ticks = [float(t) + 0.0 for t in np.round(ticks / step) * step]   # + 0.0: no "-0"
+        if len(ticks) >= 2:
+            return float(step), ticks
+        if ticks and not best[1]:
+            best = (float(step), ticks)
+    return best

@@ -27,6 +27,12 @@ def tame(plot: P, xlabel: str | None = None, ylabel: str | None = None, grid: bo
     return plot
 
 
+TITLE_SIZE = "9pt"   # plot titles small: docks are short
+
+
 def new_plot(title: str | None = None, axis_items: dict | None = None, **options) -> pg.PlotWidget:
-    """A tamed PlotWidget (``options`` as for ``tame``)."""
-    return tame(pg.PlotWidget(title=title, axisItems=axis_items), **options)
+    """A tamed PlotWidget with a small title (``options`` as for ``tame``)."""
+    plot = tame(pg.PlotWidget(axisItems=axis_items), **options)
+    if title:
+        plot.setTitle(title, size=TITLE_SIZE)
+    return plot

@@ -187,7 +187,8 @@ class NetworkView(HoverOnChange, BaseView):
                            data=self._visible, pxMode=True)
         self._draw_edges(bits)
         for k in self._visible[data.node_role[self._visible] != ROLE_NEIGHBOUR]:
-            label = pg.TextItem(str(data.node_ids[k]), color=_style.theme().foreground, anchor=(0.5, 1.6))
+            label = pg.TextItem(str(data.node_ids[k]), color=_style.theme().foreground, anchor=(0.5, 1.6),
+                                fill=_style.brush(_style.theme().background, 190))  # readable over edges
             label.setPos(*self._positions(np.array([k]))[0])
             label.setZValue(_style.Z_FOCUS)
             self.plot.addItem(label)

@@ -3,19 +3,24 @@
 Volume, volume / open interest, call share, implied volatility and the daily risk score,
 with the reference start and the PSE drawn on every panel, the alert levels on the risk
 panel and one marker per alert (coloured by priority). Clicking a marker shows the alert's
-reasons; alerts whose top accounts include a selected investor are ringed, and "Select
-accounts" asks for the shown alert's accounts.
+reasons on one line above the plots ("Details" opens the full text under them); alerts whose
+top accounts include a selected investor are ringed, and "Select accounts" asks for the
+shown alert's accounts. Each panel is named inside its top-left corner (rotated axis titles
+overlapped on a short dock), and the risk panel gets twice the height of the others.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_options import SERIES, OptionsSeries
 from views import _style
+from views._axes import SparseAxis
+from views._plots import tame
 from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
 
@@ -26,6 +31,11 @@ REFERENCE_COLOUR = "#56B4E9"
 PSE_COLOUR = "#C00000"
 GUIDE_COLOUR = "#999999"
 MARKER_SIZE = 12.0
+AXIS_WIDTH = 46            # left axes aligned across panels (tick values only)
+TICK_POINT_SIZE = 8
+ROW_STRETCH = {"risk": 2}  # other panels 1
+DETAIL_MAX_HEIGHT = 110
+PANEL_MIN_HEIGHT = 30
 
 
 class OptionsView(BaseView):
@@ -41,24 +51,37 @@ class OptionsView(BaseView):
         self._shown_alert = -1
         self._highlighted: frozenset[str] = frozenset()
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setMinimumHeight(200)
+        self.canvas.setMinimumHeight(160)
+        self.canvas.ci.layout.setVerticalSpacing(2)
         self.plots: dict[str, pg.PlotItem] = {}
+        self.panel_names: dict[str, pg.TextItem] = {}
+        tick_font = QFont()
+        tick_font.setPointSize(TICK_POINT_SIZE)
         first = None
         for row, (name, label) in enumerate(SERIES):
-            plot = self.canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
-            plot.setLabel("left", label)
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.showGrid(x=True, y=True, alpha=_style.theme().grid_alpha)
-            plot.getAxis("left").setWidth(70)
-            plot.getAxis("left").enableAutoSIPrefix(False)  # shares and vols read as they are
+            axes = {"bottom": pg.DateAxisItem(), "left": SparseAxis("left")}
+            plot = tame(self.canvas.addPlot(row=row, col=0, axisItems=axes), grid=True)
+            left = plot.getAxis("left")
+            left.setWidth(AXIS_WIDTH)
+            left.enableAutoSIPrefix(False)  # shares and vols read as they are
+            left.setStyle(tickFont=tick_font)
+            plot.getAxis("bottom").setStyle(tickFont=tick_font)
             if first is None:
                 first = plot
             else:
                 plot.setXLink(first)
             if row < len(SERIES) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
+            plot.setPreferredHeight(PANEL_MIN_HEIGHT)  # spare height goes by ROW_STRETCH
+            plot.setMinimumHeight(PANEL_MIN_HEIGHT)
+            self.canvas.ci.layout.setRowStretchFactor(row, ROW_STRETCH.get(name, 1))
+            title = pg.TextItem(label, color=_style.theme().foreground, anchor=(0, 0),
+                                fill=pg.mkBrush(_style.qcolor(_style.theme().background, 190)))
+            title.setParentItem(plot.getViewBox())  # fixed in the panel's corner, not in data space
+            title.setPos(2, 0)
+            title.setZValue(_style.Z_HOVER)
             self.plots[name] = plot
+            self.panel_names[name] = title
         self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=weak_callable(self._tip))
         self.markers.setZValue(_style.Z_SELECTED)
         self.markers.sigClicked.connect(self._on_marker)
@@ -66,29 +89,31 @@ class OptionsView(BaseView):
                                                  brush=pg.mkBrush(None))
         self.marks_selected.setZValue(_style.Z_FOCUS)
         self.marks_selected.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.detail = QPlainTextEdit()
-        self.detail.setReadOnly(True)
-        self.detail.setMinimumHeight(40)
-        self.detail.setPlaceholderText("Click an alert marker (risk panel) to see its reasons.")
+        self.alert_line = QLabel("Click an alert marker (risk panel) to see its reasons.")
+        self.alert_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.details_button = QPushButton("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setEnabled(False)
+        self.details_button.toggled.connect(self._show_details)
         self.accounts_button = QPushButton("Select accounts")
         self.accounts_button.setEnabled(False)
         self.accounts_button.clicked.connect(self._select_accounts)
         self.summary = QLabel(" ")
-        details = QWidget()
-        bottom = QHBoxLayout(details)
-        bottom.setContentsMargins(0, 0, 0, 0)
-        bottom.addWidget(self.detail, 1)
-        bottom.addWidget(self.accounts_button, 0, Qt.AlignmentFlag.AlignTop)
-        split = QSplitter(Qt.Orientation.Vertical)  # the plots keep most of a short dock
-        split.addWidget(self.canvas)
-        split.addWidget(details)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 1)
-        split.setCollapsible(0, False)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(DETAIL_MAX_HEIGHT)
+        self.detail.setVisible(False)
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary)
+        bar.addWidget(self.alert_line, 1)
+        bar.addWidget(self.details_button)
+        bar.addWidget(self.accounts_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.detail)
         self.clear()
 
     @staticmethod
@@ -148,6 +173,10 @@ class OptionsView(BaseView):
         self.markers.setData(x=[], y=[])
         self.marks_selected.setData(x=[], y=[])
         self.detail.clear()
+        self.alert_line.setText("Click an alert marker (risk panel) to see its reasons.")
+        self.alert_line.setToolTip("")
+        self.details_button.setChecked(False)
+        self.details_button.setEnabled(False)
         self.accounts_button.setEnabled(False)
         self.summary.setText("No analysis yet.")
 
@@ -170,10 +199,18 @@ class OptionsView(BaseView):
         return self.detail.toPlainText()
 
     def show_alert(self, k: int) -> None:
-        """Show alert ``k``'s reasons in the detail box."""
+        """Show alert ``k``'s reasons on the alert line (full text under "Details")."""
         self._shown_alert = k
-        self.detail.setPlainText(self._data.alert_text(k))
+        text = self._data.alert_text(k)
+        self.detail.setPlainText(text)
+        lines = text.splitlines()
+        self.alert_line.setText(lines[0] + ("  —  " + "; ".join(ln.lstrip("- ") for ln in lines[1:]) if lines[1:] else ""))
+        self.alert_line.setToolTip(text)
+        self.details_button.setEnabled(True)
         self.accounts_button.setEnabled(bool(self._data.alert_accounts[k]))
+
+    def _show_details(self, shown: bool) -> None:
+        self.detail.setVisible(shown)
 
     def _tip(self, x: float, y: float, data: int) -> str:
         d = self._data

@@ -30,6 +30,7 @@ SEPARATOR = "#4A90D9"
 REFERENCE_LINE = "#56B4E9"
 PSE_LINE = "#F0E442"
 AXIS_TEXT = "#C8C8C8"
+LABEL_FILL = (0, 0, 0, 170)       # guide-line labels stay readable over coloured cells
 MIN_GROUP_LABEL_SHARE = 1 / 40    # label a ring on the axis only if it fills this share of rows
 
 
@@ -69,10 +70,14 @@ class RasterView(HoverOnChange, BaseView):
         self.hover_box = QGraphicsRectItem()
         self.hover_box.setPen(_style.pen(HOVER_OUTLINE, 1.0))
         self.hover_box.setZValue(_style.Z_HOVER)
-        self.ref_line = pg.InfiniteLine(angle=90, pen=_style.pen(REFERENCE_LINE, 1.5),
-                                        label="reference start", labelOpts={"position": 0.02, "color": REFERENCE_LINE})
-        self.pse_line = pg.InfiniteLine(angle=90, pen=_style.pen(PSE_LINE, 1.5),
-                                        label="PSE", labelOpts={"position": 0.02, "color": PSE_LINE})
+        # labels at the bottom (the rings' rows at the top stay clear), outside the period so
+        # the two never overlap: reference start left of its line, PSE right of its line
+        self.ref_line = pg.InfiniteLine(angle=90, pen=_style.pen(REFERENCE_LINE, 1.5), label="reference start",
+                                        labelOpts={"position": 0.98, "color": REFERENCE_LINE, "anchors": [(1, 1), (1, 1)],
+                                                   "fill": LABEL_FILL})
+        self.pse_line = pg.InfiniteLine(angle=90, pen=_style.pen(PSE_LINE, 1.5), label="PSE",
+                                        labelOpts={"position": 0.98, "color": PSE_LINE, "anchors": [(0, 1), (0, 1)],
+                                                   "fill": LABEL_FILL})
         for it in (self.image, self.bands, self.separators, self.focus_box, self.hover_box,
                    self.ref_line, self.pse_line):
             self.vb.addItem(it)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QWidget
 
 from engine.viewdata_triage import COMPONENTS, TriageData
 from views import _style
+from views._axes import SparseAxis
+from views._plots import new_plot
 
 SECONDS_PER_DAY = 86400.0
 HEADERS: tuple[str, ...] = ("Start", "End", "Days", "Score", *COMPONENTS, "Volume", "Net shares")
@@ -20,7 +22,11 @@ def score_colour(score: np.ndarray) -> np.ndarray:
 
 
 class Scorecard(QWidget):
-    """Episodes of the focus investor: vital statistics and a volume / position chart."""
+    """Episodes of the focus investor: vital statistics and a volume / position chart.
+
+    The table and the chart sit side by side (a bottom dock is wide and short); ``title``
+    is left for the owner to place (the triage view puts it in its tool bar).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,18 +36,13 @@ class Scorecard(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.chart = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
-        self.chart.setMenuEnabled(False)
-        self.chart.hideButtons()
-        self.chart.setLabel("left", "Shares")
+        self.chart = new_plot("bars: episode volume · line: net position after episode",
+                              axis_items={"bottom": pg.DateAxisItem(), "left": SparseAxis("left")}, ylabel="Shares")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
-        self.chart.setMaximumHeight(170)
-        self.chart.addLegend(offset=(5, 5))
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.chart)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.chart, 2)
 
     def show_investor(self, data: TriageData | None, investor: str | None) -> None:
         """Fill the card for ``investor`` (empty when None or without episodes)."""
@@ -65,8 +66,8 @@ class Scorecard(QWidget):
         x0 = start.astype("datetime64[s]").astype(np.float64)
         x1 = (end + 1).astype("datetime64[s]").astype(np.float64)
         colours = score_colour(score)
-        self.chart.addItem(pg.BarGraphItem(x0=x0, x1=x1, height=data.ep_volume[sl], name="episode volume",
+        self.chart.addItem(pg.BarGraphItem(x0=x0, x1=x1, height=data.ep_volume[sl],
                                            brushes=[pg.mkBrush(*c) for c in colours], pen=pg.mkPen(None)))
         position = np.cumsum(data.ep_net[sl])
         self.chart.plot(np.r_[x0[0], x1], np.r_[0.0, position], stepMode="right",
-                        pen=_style.pen(_style.FOCUS, 2.0), name="net position after episode")
+                        pen=_style.pen(_style.FOCUS, 2.0))

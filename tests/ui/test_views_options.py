@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage, QPainter
 
 from tests.ui.view_probe import click, pixel
 from tests.ui.view_samples import sample_options
@@ -71,3 +72,32 @@ def test_marker_colour_by_priority(view):
 def test_no_options_data(view):
     view.set_data(None)
     assert "No options data" in view.summary.text() and view.highlighted_ids() == frozenset()
+
+
+def test_compact_at_a_short_dock(qtbot, view):
+    """At 1366x768 the dock is ~300 px tall: the plots get the height, every panel is named
+    in its own corner and shows at least one tick value, and the alert text is one line."""
+    view.resize(730, 300)
+    qtbot.wait_until(lambda: view.canvas.height() > 0)
+    view.canvas.ci.layout.activate()
+    assert view.canvas.height() >= 0.75 * view.height()
+    assert not view.detail.isVisible()
+    boxes = []
+    for name, plot in view.plots.items():
+        label = view.panel_names[name]
+        panel = plot.getViewBox().sceneBoundingRect()
+        box = label.sceneBoundingRect()
+        assert panel.contains(box.topLeft()), name
+        boxes.append(box)
+        image = QImage(10, 10, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        texts = plot.getAxis("left").generateDrawSpecs(painter)[2]
+        painter.end()
+        assert texts, f"no tick value on the {name} panel"
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    view.show_alert(2)
+    assert "\n" not in view.alert_line.text() and "calls 95%" in view.alert_line.text()
+    view.details_button.click()
+    assert view.detail.isVisible() and view.detail.toPlainText().count("\n") >= 2
+    view.details_button.click()
+    assert not view.detail.isVisible()
