@@ -14,16 +14,20 @@ Life cycle, driven by the main window:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Iterable, Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from engine.figures import ReportFigure
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionMode, SelectionRequest, mode_for_modifiers
 
 __all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "mode_of",
-           "widget_png"]
+           "png_bytes", "widget_png"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,11 @@ class ViewInputs:
 
 def widget_png(widget: QWidget) -> bytes:
     """PNG bytes of a widget as it is drawn now (works on the offscreen platform)."""
-    image = widget.grab().toImage()
+    return png_bytes(widget.grab().toImage())
+
+
+def png_bytes(image: QImage) -> bytes:
+    """PNG encoding of an image (empty for a null image)."""
     if image.isNull():
         return b""
     data = QByteArray()
@@ -93,7 +101,7 @@ class ViewContract(Protocol):
 
 
 #: Methods of the contract that each view class must define itself (BaseView has no default).
-REQUIRED_METHODS: tuple[str, ...] = ("prepare", "set_data", "apply_selection", "clear", "highlighted_ids")
+REQUIRED_METHODS: tuple[str, ...] = ("prepare", "set_data", "apply_selection", "clear")
 
 
 def mode_of(modifiers: Qt.KeyboardModifier) -> SelectionMode:
@@ -104,8 +112,9 @@ def mode_of(modifiers: Qt.KeyboardModifier) -> SelectionMode:
 
 
 class BaseView(QWidget):
-    """Shared behaviour of every view: signals, the current selection, default no-op hints
-    and a snapshot; each subclass implements the rest of ``ViewContract``.
+    """Shared behaviour of every view: signals, the current selection, the id -> position
+    index of the data shown and the ids drawn as selected, default no-op hints and a
+    snapshot; each subclass implements the rest of ``ViewContract``.
 
     Subclasses set ``view_name`` (registry key and ``SelectionRequest.source``), ``title``
     (dock title), ``default_area`` ("left", "right", "bottom" or "center") and define
@@ -124,6 +133,9 @@ class BaseView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._selection: Selection = EMPTY_SELECTION
+        self._data: Any = None                        # the prepared data shown (None: nothing)
+        self._index = pd.Index([], dtype=object)      # investor id -> position in the shown data
+        self._highlighted: frozenset[str] = frozenset()
         self.setObjectName(f"view_{self.view_name or type(self).__name__}")
 
     def apply_hover(self, investor_id: str | None) -> None:
@@ -131,6 +143,28 @@ class BaseView(QWidget):
 
     def apply_exploration(self, exploration: Any) -> None:
         """The network exploration grew or shrank; default: nothing (network view only)."""
+
+    def highlighted_ids(self) -> frozenset[str]:
+        """The ids this view draws as selected now (kept in ``self._highlighted``)."""
+        return self._highlighted
+
+    def _id_positions(self, ids: Iterable[str | None]) -> np.ndarray:
+        """Positions in ``self._index`` of ``ids`` in sorted id order, -1 for unknown ids."""
+        wanted = sorted(i for i in ids if i is not None)
+        return self._index.get_indexer(pd.Index(wanted, dtype=object)) if wanted else np.zeros(0, np.int64)
+
+    def _take_selection(self, selection: Selection) -> bool:
+        """Keep ``selection``; False (and nothing highlighted) while no data is shown."""
+        self._selection = selection
+        if self._data is None:
+            self._highlighted = frozenset()
+            return False
+        return True
+
+    def _forget_ids(self) -> None:
+        """Drop the id index and the highlighted ids (data cleared)."""
+        self._index = pd.Index([], dtype=object)
+        self._highlighted = frozenset()
 
     def snapshot(self) -> ReportFigure:
         """The view as a packet figure; override for a better title or caption."""
@@ -146,3 +180,10 @@ class BaseView(QWidget):
         """Emit a ``SelectionRequest`` from this view (helper for subclasses)."""
         self.selection_requested.emit(SelectionRequest(
             ids=frozenset(ids), focus=focus, mode=mode, source=self.view_name, expand=expand))
+
+    def _request_click(self, investor: str, modifiers: Qt.KeyboardModifier, expand: bool = False) -> None:
+        """Ask for ``investor`` as a click with these keys does (click replaces and focuses,
+        Ctrl toggles, Shift adds, Alt removes; a removal never focuses or expands)."""
+        mode = mode_of(modifiers)
+        removing = mode == "remove"
+        self._request({investor}, focus=None if removing else investor, mode=mode, expand=expand and not removing)

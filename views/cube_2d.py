@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolTip, QWidget
 
 from engine.viewdata_cube import AXIS_NAMES
 from views import _style
+from views._plots import new_plot
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints
 from views.point_cloud import PointCloudItem, pick_nearest
 
@@ -47,12 +48,7 @@ class Cube2DCanvas(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for p, (i, j) in enumerate(PAIRS):
-            plot = pg.PlotWidget()
-            plot.setMenuEnabled(False)
-            plot.hideButtons()
-            plot.setLabel("bottom", AXIS_NAMES[i])
-            plot.setLabel("left", AXIS_NAMES[j])
-            plot.showGrid(x=True, y=True, alpha=_style.theme().grid_alpha)
+            plot = new_plot(xlabel=AXIS_NAMES[i], ylabel=AXIS_NAMES[j], grid=True)
             plot.setXRange(*AXIS_RANGE[i], padding=0)
             plot.setYRange(*AXIS_RANGE[j], padding=0)
             cloud = PointCloudItem(_style.SIZE_BASE)

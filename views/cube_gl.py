@@ -15,11 +15,12 @@ from OpenGL import GL
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from pyqtgraph import Vector
-from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from engine.cube_projection import matrix_from_column_major, nearest_within, project_points
 from engine.viewdata_cube import AXIS_NAMES
 from views import _style
+from views._layout import stack
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints, cluster_rgba
 
 PICK_RADIUS_PX = 6.0
@@ -92,9 +93,7 @@ class CubeGLCanvas(QWidget):
             self.gl.addItem(item)
         self.gl.released_at.connect(self._on_click)
         self.gl.moved_to.connect(self._on_move)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.gl)
+        stack(self, self.gl)
 
     def set_points(self, points: WindowPoints) -> None:
         self._points = points

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_cube import CubeData
 from views import _style
+from views._layout import stack
 from views._weak import weak_callable
 from views._hover import HoverOnChange
-from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.base import BaseView, Selection, ViewInputs, png_bytes, widget_png
 from views.cube_2d import Cube2DCanvas
 from views.cube_canvas import Overlay, WindowPoints, cluster_name, gl_available
-from views.selection_types import mode_for_modifiers
 
 
 def _make_canvas(describe, force_2d: bool) -> QWidget:
@@ -39,15 +39,13 @@ class CubeView(HoverOnChange, BaseView):
     view_name = "cube"
     title = "Feature cube"
     default_area = "center"
+    _data: CubeData | None
 
     def __init__(self, parent: QWidget | None = None, force_2d: bool = False) -> None:
         super().__init__(parent)
-        self._data: CubeData | None = None
-        self._index = pd.Index([], dtype=object)
         self._window = 0
         self._points: WindowPoints | None = None
         self._hover = -1
-        self._highlighted: frozenset[str] = frozenset()
         self.canvas = _make_canvas(weak_callable(self._describe), force_2d)
         self.canvas.signals.clicked.connect(self._on_clicked)
         self.canvas.signals.hovered.connect(self._on_hovered)
@@ -63,12 +61,7 @@ class CubeView(HoverOnChange, BaseView):
         top = QHBoxLayout()
         top.addWidget(QLabel("Window"))
         top.addWidget(self.slider, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.window_label)
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.legend)
+        stack(self, top, self.window_label, (self.canvas, 1), self.legend)
 
     @property
     def is_3d(self) -> bool:
@@ -122,8 +115,7 @@ class CubeView(HoverOnChange, BaseView):
     def clear(self) -> None:
         self._data = None
         self._points = None
-        self._index = pd.Index([], dtype=object)
-        self._highlighted = frozenset()
+        self._forget_ids()
         self._hover = -1
         self.slider.blockSignals(True)
         self.slider.setMaximum(0)
@@ -150,22 +142,19 @@ class CubeView(HoverOnChange, BaseView):
             self._highlighted = frozenset()
             return
         ids = sorted(selection.ids)
-        positions = self._index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, np.int64)
+        positions = self._id_positions(ids)
         in_window = self._window_index(positions)
         self._highlighted = frozenset(i for i, k in zip(ids, in_window) if k >= 0)
         focus = -1
         if selection.focus is not None:
-            fpos = self._index.get_indexer(pd.Index([selection.focus], dtype=object))
+            fpos = self._id_positions([selection.focus])
             focus = int(self._window_index(fpos)[0])
         self.canvas.set_overlay(Overlay(selected=in_window[in_window >= 0], focus=focus, hover=self._hover))
 
     def apply_hover(self, investor_id: str | None) -> None:
-        pos = self._index.get_indexer(pd.Index([investor_id], dtype=object)) if investor_id else np.array([-1])
+        pos = self._id_positions([investor_id]) if investor_id else np.array([-1])
         self._hover = int(self._window_index(pos)[0])
         self.apply_selection(self._selection)
-
-    def highlighted_ids(self) -> frozenset[str]:
-        return self._highlighted
 
     # -- interaction --------------------------------------------------------------------
     def _describe(self, position: int) -> str:
@@ -182,10 +171,7 @@ class CubeView(HoverOnChange, BaseView):
         if self._data is None or position < 0:
             return
         investor = str(self._data.ids[position])
-        mode = mode_for_modifiers(bool(modifiers & Qt.KeyboardModifier.ControlModifier),
-                                  bool(modifiers & Qt.KeyboardModifier.ShiftModifier),
-                                  bool(modifiers & Qt.KeyboardModifier.AltModifier))
-        self._request({investor}, focus=None if mode == "remove" else investor, mode=mode)
+        self._request_click(investor, modifiers)
 
     def _on_hovered(self, position: int) -> None:
         if self._data is not None and position >= 0:
@@ -212,9 +198,4 @@ class CubeView(HoverOnChange, BaseView):
         painter.drawImage(QRect(gl_widget.mapTo(self, QPoint(0, 0)), gl_widget.size()),
                           gl_widget.grabFramebuffer())
         painter.end()
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        buffer.close()
-        return bytes(data.data())
+        return png_bytes(image)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 
 from engine.figures import ReportFigure
 from engine.graph_layout import Layout, empty_layout, extend_layout, relax_layout
@@ -24,9 +22,10 @@ from engine.viewdata_network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, Ne
                                      network_data, with_preview)
 from views import _style
 from views._hover import HoverOnChange
+from views._layout import stack
+from views._plots import new_plot
 from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.network_graph import DraggableGraph, nearest_segment
-from views.selection_types import mode_for_modifiers
 
 NETWORK_CHOICES: tuple[tuple[str, int], ...] = (("Bonferroni", 1), ("FDR", 2), ("Both", 3))
 ROLE_SIZE = {ROLE_SEED: 18.0, 2: 14.0, ROLE_NEIGHBOUR: 10.0}
@@ -45,23 +44,17 @@ class NetworkView(HoverOnChange, BaseView):
     view_name = "network"
     title = "Neighbourhood network"
     default_area = "right"
+    _data: NetworkData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = None
         self._exploration = None
-        self._data: NetworkData | None = None
-        self._index = pd.Index([], dtype=object)
         self._layout: Layout = empty_layout()
         self._pinned: set[str] = set()
         self._visible = np.zeros(0, dtype=np.int64)      # node indices drawn now
         self._edges = np.zeros(0, dtype=np.int64)        # edge indices drawn now
-        self._highlighted: frozenset[str] = frozenset()
-        self.plot = pg.PlotWidget()
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.hideAxis("left")
-        self.plot.hideAxis("bottom")
+        self.plot = new_plot(hide_axes=True)
         self.plot.setAspectLocked(True)
         self.vb = self.plot.getPlotItem().getViewBox()
         self.graph = DraggableGraph()
@@ -94,12 +87,7 @@ class NetworkView(HoverOnChange, BaseView):
         for w in (QLabel("Network"), self.network_box, self.pin_button, self.lock_box, self.tidy_button):
             bar.addWidget(w)
         bar.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.message)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.status)
+        stack(self, bar, self.message, (self.plot, 1), self.status)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         self.clear()
 
@@ -238,10 +226,9 @@ class NetworkView(HoverOnChange, BaseView):
         self._context = None
         self._exploration = None
         self._data = None
-        self._index = pd.Index([], dtype=object)
+        self._forget_ids()
         self._layout = empty_layout()
         self._pinned = set()
-        self._highlighted = frozenset()
         self.message.setVisible(False)
         self.status.setText(" ")
         self._redraw()
@@ -264,7 +251,7 @@ class NetworkView(HoverOnChange, BaseView):
         if self._data is None or not ids:
             item.setData(x=[], y=[])
             return
-        k = self._index.get_indexer(pd.Index(ids, dtype=object))
+        k = self._id_positions(ids)
         k = k[(k >= 0)]
         k = k[np.isin(k, self._visible)]
         xy = self._positions(k) if k.size else np.zeros((0, 2))
@@ -272,9 +259,6 @@ class NetworkView(HoverOnChange, BaseView):
 
     def apply_hover(self, investor_id: str | None) -> None:
         self._draw_overlay(self.hover_mark, [investor_id] if investor_id else [], 6.0)
-
-    def highlighted_ids(self) -> frozenset[str]:
-        return self._highlighted
 
     def pinned_ids(self) -> frozenset[str]:
         return frozenset(self._pinned)
@@ -318,11 +302,7 @@ class NetworkView(HoverOnChange, BaseView):
         if self._data is None:
             return
         investor = str(self._data.node_ids[k])
-        mode = mode_for_modifiers(bool(modifiers & Qt.KeyboardModifier.ControlModifier),
-                                  bool(modifiers & Qt.KeyboardModifier.ShiftModifier),
-                                  bool(modifiers & Qt.KeyboardModifier.AltModifier))
-        self._request({investor}, focus=None if mode == "remove" else investor, mode=mode,
-                      expand=mode != "remove")
+        self._request_click(investor, modifiers, expand=True)
 
     def _on_node_moved(self, k: int, x: float, y: float) -> None:
         investor = str(self._data.node_ids[k])

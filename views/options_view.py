@@ -14,12 +14,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_options import SERIES, OptionsSeries
 from views import _style
 from views._axes import SparseAxis
+from views._layout import stack
 from views._plots import tame
 from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
@@ -44,12 +45,11 @@ class OptionsView(BaseView):
     view_name = "options"
     title = "Options flow"
     default_area = "bottom"
+    _data: OptionsSeries | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._data: OptionsSeries | None = None
         self._shown_alert = -1
-        self._highlighted: frozenset[str] = frozenset()
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setMinimumHeight(160)
         self.canvas.ci.layout.setVerticalSpacing(2)
@@ -108,12 +108,7 @@ class OptionsView(BaseView):
         bar.addWidget(self.alert_line, 1)
         bar.addWidget(self.details_button)
         bar.addWidget(self.accounts_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addLayout(bar)
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.detail)
+        stack(self, bar, (self.canvas, 1), self.detail, spacing=2)
         self.clear()
 
     @staticmethod
@@ -182,18 +177,13 @@ class OptionsView(BaseView):
 
     # -- selection ----------------------------------------------------------------------
     def apply_selection(self, selection: Selection) -> None:
-        self._selection = selection
-        data = self._data
-        if data is None:
-            self._highlighted = frozenset()
+        if not self._take_selection(selection):
             return
+        data = self._data
         hit = [k for k, accounts in enumerate(data.alert_accounts) if selection.ids & set(accounts)]
         self._highlighted = frozenset(i for k in hit for i in data.alert_accounts[k] if i in selection.ids)
         days = data.alert_day[hit]
         self.marks_selected.setData(x=data.x[days] * SECONDS_PER_DAY, y=np.nan_to_num(data.risk[days]))
-
-    def highlighted_ids(self) -> frozenset[str]:
-        return self._highlighted
 
     def shown_alert_text(self) -> str:
         return self.detail.toPlainText()

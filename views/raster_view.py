@@ -12,15 +12,16 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_raster import CODE_NAMES, NO_CLUSTER, RasterData
 from views import _style
 from views._axes import LabelAxis
 from views._hover import HoverOnChange
+from views._layout import stack
+from views._plots import new_plot
 from views.base import BaseView, Selection, ViewInputs, widget_png
-from views.selection_types import mode_for_modifiers
 
 STATE_RGBA = _style.rgba_table(_style.RASTER_COLOURS)   # indexed by state code
 BAND_RGBA = (255, 215, 0, 80)     # selected rows: translucent gold, visible over all states
@@ -40,21 +41,17 @@ class RasterView(HoverOnChange, BaseView):
     view_name = "raster"
     title = "Trading states"
     default_area = "center"
+    _data: RasterData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._data: RasterData | None = None
-        self._index = pd.Index([], dtype=object)
-        self._highlighted: frozenset[str] = frozenset()
         self._bottom = LabelAxis("bottom", offset=0.5)
         self._left = LabelAxis("left", offset=0.5, max_labels=60)
-        self.plot = pg.PlotWidget(axisItems={"bottom": self._bottom, "left": self._left})
+        self.plot = new_plot(axis_items={"bottom": self._bottom, "left": self._left})
         self.plot.setBackground("k")
         for axis in (self._bottom, self._left):  # the raster is black whatever the theme
             axis.setTextPen(AXIS_TEXT)
             axis.setPen(AXIS_TEXT)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
         item = self.plot.getPlotItem()
         item.invertY(True)
         self.vb = item.getViewBox()
@@ -83,10 +80,7 @@ class RasterView(HoverOnChange, BaseView):
             self.vb.addItem(it)
         self.status = QLabel(" ")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.status)
+        stack(self, (self.plot, 1), self.status)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         self.clear()
@@ -130,8 +124,7 @@ class RasterView(HoverOnChange, BaseView):
 
     def clear(self) -> None:
         self._data = None
-        self._index = pd.Index([], dtype=object)
-        self._highlighted = frozenset()
+        self._forget_ids()
         self.image.clear()
         self.bands.clear()
         self.separators.setData([], [])
@@ -145,15 +138,12 @@ class RasterView(HoverOnChange, BaseView):
 
     # -- selection and hover ------------------------------------------------------------
     def apply_selection(self, selection: Selection) -> None:
-        self._selection = selection
-        data = self._data
-        if data is None:
-            self._highlighted = frozenset()
+        if not self._take_selection(selection):
             return
-        ids = sorted(selection.ids)
-        rows = self._index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, np.int64)
+        data = self._data
+        rows = self._id_positions(selection.ids)
         found = rows >= 0
-        self._highlighted = frozenset(np.asarray(ids, dtype=object)[found].tolist()) if ids else frozenset()
+        self._highlighted = frozenset(data.row_ids[rows[found]].tolist())
         n_rows, n_days = data.shape
         band = np.zeros((max(n_rows, 1), 1, 4), dtype=np.uint8)
         band[rows[found], 0] = BAND_RGBA
@@ -168,7 +158,7 @@ class RasterView(HoverOnChange, BaseView):
     def _row_of(self, investor_id: str | None) -> int:
         if investor_id is None or self._data is None:
             return -1
-        return int(self._index.get_indexer(pd.Index([investor_id], dtype=object))[0])
+        return int(self._id_positions([investor_id])[0])
 
     def _scroll_to(self, row: int) -> None:
         """Bring ``row`` into view, keeping the zoom, if it is outside the visible rows."""
@@ -183,9 +173,6 @@ class RasterView(HoverOnChange, BaseView):
         self.hover_box.setVisible(row >= 0)
         if row >= 0 and self._data is not None:
             self.hover_box.setRect(QRectF(0, row, self._data.shape[1], 1))
-
-    def highlighted_ids(self) -> frozenset[str]:
-        return self._highlighted
 
     # -- mouse --------------------------------------------------------------------------
     def _cell_at(self, scene_pos) -> tuple[int, int] | None:
@@ -204,12 +191,8 @@ class RasterView(HoverOnChange, BaseView):
         if cell is None:
             return
         investor = str(self._data.row_ids[cell[0]])
-        mods = ev.modifiers()
-        mode = mode_for_modifiers(bool(mods & Qt.KeyboardModifier.ControlModifier),
-                                  bool(mods & Qt.KeyboardModifier.ShiftModifier),
-                                  bool(mods & Qt.KeyboardModifier.AltModifier))
         ev.accept()
-        self._request({investor}, focus=investor if mode != "remove" else None, mode=mode)
+        self._request_click(investor, ev.modifiers())
 
     def _on_move(self, scene_pos) -> None:
         cell = self._cell_at(scene_pos)

@@ -9,15 +9,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata import RingsData
 from views import _style
+from views._layout import stack
 from views.base import BaseView, Selection, ViewInputs, widget_png
-from views.suspects_table import sort_permutation
+from views._table import ColumnTableModel, table_view
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Ring", "cluster_id", "Infomap cluster id (1 = largest)"),
@@ -39,13 +40,14 @@ def _text(attr: str, value: Any) -> str:
     return str(int(value))
 
 
-class RingsTableModel(QAbstractTableModel):
+class RingsTableModel(ColumnTableModel):
     """Read-only rings table with a sort permutation and shaded rows."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rings: RingsData | None = None
-        self.order = np.zeros(0, dtype=np.int64)
         self.shaded: set[int] = set()       # source rows holding a selected investor
 
     def set_rings(self, rings: RingsData | None) -> None:
@@ -66,21 +68,6 @@ class RingsTableModel(QAbstractTableModel):
     def view_row(self, source: int) -> int:
         return int(np.flatnonzero(self.order == source)[0])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else int(self.order.size)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMNS[section][2]
-        return None
-
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         rings = self.rings
         if rings is None or not index.isValid() or not 0 <= index.row() < self.order.size:
@@ -96,14 +83,11 @@ class RingsTableModel(QAbstractTableModel):
             return _style.qcolor(_style.HARD)
         return None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if self.rings is None or not 0 <= column < len(COLUMNS):
-            return
-        key = getattr(self.rings, COLUMNS[column][1]).astype(float)
-        self.layoutAboutToBeChanged.emit()
-        self.order = sort_permutation(key, self.rings.cluster_id.astype(str).astype(object),
-                                      order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
+    def sort_key(self, attr: str) -> np.ndarray | None:
+        return None if self.rings is None else getattr(self.rings, attr).astype(float)
+
+    def tie_ids(self) -> np.ndarray:
+        return self.rings.cluster_id.astype(str).astype(object)
 
 
 class RingsView(BaseView):
@@ -116,23 +100,10 @@ class RingsView(BaseView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = RingsTableModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = table_view(self.model, self, multi=False, sort_column=1)
         self.summary = QLabel("No analysis yet.")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table)
-        self._member_index = pd.Index([], dtype=object)
-        self._member_ring = np.zeros(0, dtype=np.int64)
-        self._highlighted: frozenset[str] = frozenset()
+        stack(self, self.summary, self.table)
+        self._member_ring = np.zeros(0, dtype=np.int64)   # ring row of each position of _index
         self._applying = False
         self.table.clicked.connect(self._on_clicked)
 
@@ -145,7 +116,7 @@ class RingsView(BaseView):
         self.model.set_rings(viewdata)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         members = np.concatenate(viewdata.members) if viewdata.members else np.zeros(0, dtype=object)
-        self._member_index = pd.Index(members.astype(object), dtype=object)
+        self._index = pd.Index(members.astype(object), dtype=object)
         self._member_ring = np.repeat(np.arange(len(viewdata.members)), [m.size for m in viewdata.members])
         n_susp = int(viewdata.suspicious.sum())
         self.summary.setText(f"{viewdata.cluster_id.size} rings ({viewdata.correction}); "
@@ -155,17 +126,15 @@ class RingsView(BaseView):
 
     def clear(self) -> None:
         self.model.set_rings(None)
-        self._member_index = pd.Index([], dtype=object)
+        self._forget_ids()
         self._member_ring = np.zeros(0, dtype=np.int64)
-        self._highlighted = frozenset()
         self.summary.setText("No analysis yet.")
 
     def apply_selection(self, selection: Selection) -> None:
         self._selection = selection
-        ids = sorted(selection.ids)
-        pos = self._member_index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, np.int64)
+        pos = self._id_positions(selection.ids)
         found = pos >= 0
-        self._highlighted = frozenset(np.asarray(ids, dtype=object)[found].tolist()) if ids else frozenset()
+        self._highlighted = frozenset(self._index[pos[found]].tolist())
         shaded = set(self._member_ring[pos[found]].tolist())
         self.model.set_shaded(shaded)
         self._applying = True
@@ -181,9 +150,6 @@ class RingsView(BaseView):
                 sm.clearSelection()
         finally:
             self._applying = False
-
-    def highlighted_ids(self) -> frozenset[str]:
-        return self._highlighted
 
     def _on_clicked(self, index: QModelIndex) -> None:
         if self._applying or not index.isValid() or self.model.rings is None:

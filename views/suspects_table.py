@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
-from PySide6.QtCore import (QAbstractTableModel, QItemSelection, QItemSelectionModel,
-                            QModelIndex, QPersistentModelIndex, Qt)
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from views import _style
+from views._layout import stack
+from views._table import ColumnTableModel, table_view
 from views.base import BaseView, ViewInputs
 from views.selection_types import Selection
 
@@ -106,26 +107,14 @@ def _format(attr: str, value: Any) -> str:
     return str(value)
 
 
-def sort_permutation(key: np.ndarray, ids: np.ndarray, descending: bool) -> np.ndarray:
-    """Row order for a column: NaN last either way, ties by investor id text order."""
-    if key.dtype == object:
-        _, codes = np.unique(key.astype(str), return_inverse=True)
-        k = codes.astype(float)
-    else:
-        k = key.astype(float)
-    k = -k if descending else k
-    k = np.where(np.isnan(k), np.inf, k)
-    _, id_codes = np.unique(ids.astype(str), return_inverse=True)
-    return np.lexsort((id_codes, k))
-
-
-class SuspectsTableModel(QAbstractTableModel):
+class SuspectsTableModel(ColumnTableModel):
     """Read-only table over ``SuspectRows`` with a sort permutation and a decision column."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows = SuspectRows.empty()
-        self._order = np.zeros(0, dtype=int)
         self._position: dict[str, int] = {}
         self._decisions: dict[str, str] = {}
         self._cache: dict[tuple[int, int], str] = {}
@@ -135,9 +124,9 @@ class SuspectsTableModel(QAbstractTableModel):
     def set_rows(self, rows: SuspectRows) -> None:
         self.beginResetModel()
         self._rows = rows
-        self._order = np.arange(len(rows))
+        self.order = np.arange(len(rows))
         self._cache.clear()
-        self._reindex()
+        self.reordered()
         self.endResetModel()
 
     def set_decisions(self, decisions: Mapping[str, str]) -> None:
@@ -155,37 +144,31 @@ class SuspectsTableModel(QAbstractTableModel):
 
     # -- lookups ------------------------------------------------------------------------
     def investor_at(self, row: int) -> str:
-        return str(self._rows.investor_id[self._order[row]])
+        return str(self._rows.investor_id[self.order[row]])
 
     def row_of(self, investor_id: str | None) -> int | None:
         return None if investor_id is None else self._position.get(investor_id)
 
-    def _reindex(self) -> None:
-        ids = self._rows.investor_id[self._order]
+    def reordered(self) -> None:
+        ids = self._rows.investor_id[self.order]
         self._position = {str(i): r for r, i in enumerate(ids)}
 
+    def sort_key(self, attr: str) -> np.ndarray | None:
+        if attr == "decision":
+            return np.array([self._decisions.get(str(i), "") for i in self._rows.investor_id], dtype=object)
+        return getattr(self._rows, attr)
+
+    def tie_ids(self) -> np.ndarray:
+        return self._rows.investor_id
+
     # -- Qt model API -------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._order)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][0]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMNS[section][2]
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row, col = index.row(), index.column()
-        if not index.isValid() or not (0 <= row < len(self._order)) or not (0 <= col < len(COLUMNS)):
+        if not index.isValid() or not (0 <= row < len(self.order)) or not (0 <= col < len(COLUMNS)):
             return None
         attr = COLUMNS[col][1]
-        src = int(self._order[row])
+        src = int(self.order[row])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col, attr, src)
         if role == ID_ROLE:
@@ -212,20 +195,6 @@ class SuspectsTableModel(QAbstractTableModel):
             self._cache[key] = text
         return text
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or len(self._rows) == 0:
-            return
-        attr = COLUMNS[column][1]
-        if attr == "decision":
-            key = np.array([self._decisions.get(str(i), "") for i in self._rows.investor_id], dtype=object)
-        else:
-            key = getattr(self._rows, attr)
-        self.layoutAboutToBeChanged.emit()
-        self._order = sort_permutation(key, self._rows.investor_id,
-                                       order == Qt.SortOrder.DescendingOrder)
-        self._reindex()
-        self.layoutChanged.emit()
-
 
 class SuspectsTable(BaseView):
     """The suspects list: click = select and focus, Ctrl/Shift = extend, double-click = expand."""
@@ -237,23 +206,12 @@ class SuspectsTable(BaseView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = SuspectsTableModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table = table_view(self.model, self, multi=True, sort_column=0)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION_ROWS)
         self.summary = QLabel("No analysis yet.", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table)
+        stack(self, self.summary, self.table)
         self._applying = False
         self.table.selectionModel().selectionChanged.connect(self._on_view_selection)
         self.table.doubleClicked.connect(self._on_double_click)

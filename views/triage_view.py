@@ -13,14 +13,15 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QToolTip, QWidget
 
 from engine.figures import ReportFigure
 from engine.viewdata_triage import TriageData, high_risk_share
 from views import _style
+from views._layout import stack
 from views._plots import new_plot
 from views._weak import weak_callable
-from views.base import BaseView, Selection, ViewInputs, mode_of, widget_png
+from views.base import BaseView, Selection, ViewInputs, widget_png
 from views.point_cloud import PointCloudItem, pick_nearest
 from views.triage_scorecard import Scorecard, score_colour
 
@@ -63,14 +64,12 @@ class TriageView(BaseView):
     view_name = "triage"
     title = "Triage"
     default_area = "bottom"
+    _data: TriageData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._data: TriageData | None = None
-        self._index = pd.Index([], dtype=object)
         self._share = np.zeros(0)
         self._size = np.zeros(0)
-        self._highlighted: frozenset[str] = frozenset()
         self.heatmap = new_plot("Investors by mean episode score", hide_axes=True)
         self.heatmap.getPlotItem().invertY(True)
         self.heatmap.setAspectLocked(True)  # square cells
@@ -112,10 +111,7 @@ class TriageView(BaseView):
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
         main.setCollapsible(0, False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(main, 1)
+        stack(self, bar, (main, 1))
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> TriageData:
@@ -148,10 +144,9 @@ class TriageView(BaseView):
 
     def clear(self) -> None:
         self._data = None
-        self._index = pd.Index([], dtype=object)
+        self._forget_ids()
         self._share = np.zeros(0)
         self._size = np.zeros(0)
-        self._highlighted = frozenset()
         self.heat_points.clear()
         self.outlier_points.clear()
         for sel, foc in self.overlays.values():
@@ -168,16 +163,13 @@ class TriageView(BaseView):
         return data.n_episodes[k].astype(np.float64), self._share[k]
 
     def apply_selection(self, selection: Selection) -> None:
-        self._selection = selection
-        data = self._data
-        if data is None:
-            self._highlighted = frozenset()
+        if not self._take_selection(selection):
             return
-        ids = sorted(selection.ids)
-        k = self._index.get_indexer(pd.Index(ids, dtype=object)) if ids else np.zeros(0, np.int64)
+        data = self._data
+        k = self._id_positions(selection.ids)
         k = k[k >= 0]
         self._highlighted = frozenset(data.ids[k].tolist())
-        focus = self._index.get_indexer(pd.Index([selection.focus], dtype=object)) if selection.focus else np.array([-1])
+        focus = self._id_positions([selection.focus])
         focus = focus[focus >= 0]
         selected = _style.qcolor(_style.SELECTED, 230)
         for name, (sel, foc) in self.overlays.items():
@@ -191,9 +183,6 @@ class TriageView(BaseView):
             foc.setData(x=fx, y=fy, size=(self._size[focus] + 8 if name == "heatmap" else 14.0))
         single = next(iter(selection.ids)) if len(selection.ids) == 1 else None
         self.scorecard.show_investor(data, selection.focus or single)
-
-    def highlighted_ids(self) -> frozenset[str]:
-        return self._highlighted
 
     def _pick(self, name: str, scene_pos) -> int:
         """Investor position under a scene position of chart ``name``, or -1."""
@@ -216,9 +205,7 @@ class TriageView(BaseView):
         if k < 0:
             return
         ev.accept()
-        investor = str(self._data.ids[k])
-        mode = mode_of(ev.modifiers())
-        self._request({investor}, focus=None if mode == "remove" else investor, mode=mode)
+        self._request_click(str(self._data.ids[k]), ev.modifiers())
 
     def _on_move(self, name: str, scene_pos) -> None:
         k = self._pick(name, scene_pos)

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from views.selection_types import Selection
-from views.suspects_table import COLUMNS, UNAVAILABLE, SuspectsTable, sort_permutation, suspect_rows
+from views._table import sort_permutation
+from views.suspects_table import COLUMNS, UNAVAILABLE, SuspectsTable, suspect_rows
 
 
 def _suspects(n: int = 40, seed: int = 3):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.view_probe import click, pixel
+from tests.ui.view_probe import click, pixel, shown, widget_point
 from tests.ui.view_samples import sample_cube
 from views.cube_canvas import gl_available
 from views.cube_view import CubeView
@@ -14,13 +14,7 @@ from views.selection_types import Selection
 
 @pytest.fixture
 def view(qtbot):
-    v = CubeView(force_2d=True)
-    qtbot.addWidget(v)
-    v.resize(1100, 420)
-    v.show()
-    qtbot.waitExposed(v)
-    v.set_data(sample_cube())
-    return v
+    return shown(qtbot, CubeView(force_2d=True), (1100, 420), sample_cube())
 
 
 def _screen_of(view, panel: int, investor: str):
@@ -32,7 +26,6 @@ def _screen_of(view, panel: int, investor: str):
     x, y = data.coords[view._window, pos, [i, j]]
     plot = view.canvas.panels[panel]
     vb = plot.getPlotItem().getViewBox()
-    from tests.ui.view_probe import widget_point
     return plot, widget_point(plot, vb, float(x), float(y))
 
 

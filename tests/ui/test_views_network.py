@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from engine.neighbourhood import Exploration, expand
-from tests.ui.view_probe import click, pixel, widget_point
+from tests.ui.view_probe import click, pixel, shown, widget_point
 from tests.ui.view_samples import sample_network
 from views.network_view import NetworkView
 from views.selection_types import Selection
@@ -19,13 +19,7 @@ def prepared():
 
 @pytest.fixture
 def view(qtbot, prepared):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(700, 600)
-    v.show()
-    qtbot.waitExposed(v)
-    v.set_data(prepared)
-    return v
+    return shown(qtbot, NetworkView(), (700, 600), prepared)
 
 
 def _node_point(view, investor: str):

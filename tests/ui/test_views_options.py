@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 
-from tests.ui.view_probe import click, pixel
+from tests.ui.view_probe import click, pixel, shown
 from tests.ui.view_samples import sample_options
 from views.options_view import SECONDS_PER_DAY, OptionsView
 from views.selection_types import Selection
@@ -13,13 +13,7 @@ from views.selection_types import Selection
 
 @pytest.fixture
 def view(qtbot):
-    v = OptionsView()
-    qtbot.addWidget(v)
-    v.resize(900, 800)
-    v.show()
-    qtbot.waitExposed(v)
-    v.set_data(sample_options())
-    return v
+    return shown(qtbot, OptionsView(), (900, 800), sample_options())
 
 
 def _marker_point(view, k: int):

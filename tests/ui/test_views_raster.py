@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from engine.viewdata_raster import CODE_NAMES, CODE_NONE
-from tests.ui.view_probe import click, pixel, widget_point
+from tests.ui.view_probe import click, pixel, shown, widget_point
 from tests.ui.view_samples import sample_raster
 from views.raster_view import RasterView
 from views.selection_types import Selection
@@ -15,13 +15,7 @@ from views.selection_types import Selection
 
 @pytest.fixture
 def view(qtbot):
-    v = RasterView()
-    qtbot.addWidget(v)
-    v.resize(900, 600)
-    v.show()
-    qtbot.waitExposed(v)
-    v.set_data(sample_raster())
-    return v
+    return shown(qtbot, RasterView(), (900, 600), sample_raster())
 
 
 def _cell_point(view, row: int, day: int):

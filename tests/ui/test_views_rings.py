@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.ui.view_probe import shown
 from tests.ui.view_samples import sample_rings
 from views.rings_view import RingsView
 from views.selection_types import Selection
@@ -17,13 +18,7 @@ def rings():
 
 @pytest.fixture
 def view(qtbot, rings):
-    v = RingsView()
-    qtbot.addWidget(v)
-    v.resize(600, 300)
-    v.show()
-    qtbot.waitExposed(v)
-    v.set_data(rings)
-    return v
+    return shown(qtbot, RingsView(), (600, 300), rings)
 
 
 def _click_row(view, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.ui.view_probe import shown
 from tests.ui.view_samples import reference_cube, reference_raster, reference_triage
 from views.cube_view import CubeView
 from views.raster_view import RasterView
@@ -24,12 +25,8 @@ BUILD = {"cube": (reference_cube, lambda: CubeView(force_2d=True)),
 
 @pytest.mark.parametrize("kind", list(BUILD))
 def test_reference_scale_select_and_export(qtbot, kind):
-    data, view = BUILD[kind][0](), BUILD[kind][1]()
-    qtbot.addWidget(view)
-    view.resize(1280, 900)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_data(data)
+    data = BUILD[kind][0]()
+    view = shown(qtbot, BUILD[kind][1](), (1280, 900), data)
     ids = data.row_ids if kind == "raster" else data.ids
     ring = frozenset(str(i) for i in ids[1000:2662])
     view.apply_selection(Selection(ids=ring, focus=min(ring)))

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from engine.params import AnalysisParams
+from tests.ui.view_probe import shown
 from views import VIEW_REGISTRY
 from views.base import ViewInputs
 from views.selection_types import Selection
@@ -40,12 +41,7 @@ def prepared(demo_result, demo_tables):
 
 @pytest.mark.parametrize("name", list(VIEW_REGISTRY))
 def test_view_smoke(qtbot, name, prepared, linked_id):
-    cls = VIEW_REGISTRY[name]
-    view = cls()
-    qtbot.addWidget(view)
-    view.resize(900, 650)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, VIEW_REGISTRY[name](), (900, 650))
     assert view.view_name == name and view.title
     view.set_data(prepared[name])
     got = []

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from tests.ui.view_probe import click, pixel, widget_point
+from tests.ui.view_probe import click, pixel, shown, widget_point
 from tests.ui.view_samples import sample_triage
 from views.selection_types import Selection
 from views.triage_view import TriageView
@@ -13,13 +13,7 @@ from views.triage_view import TriageView
 
 @pytest.fixture
 def view(qtbot):
-    v = TriageView()
-    qtbot.addWidget(v)
-    v.resize(1000, 800)
-    v.show()
-    qtbot.waitExposed(v)
-    v.set_data(sample_triage())
-    return v
+    return shown(qtbot, TriageView(), (1000, 800), sample_triage())
 
 
 def _heat_point(view, investor: str):

@@ -22,3 +22,14 @@ def pixel(widget, point: QPoint) -> QColor:
     image: QImage = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
     dpr = image.devicePixelRatio()
     return image.pixelColor(int(point.x() * dpr), int(point.y() * dpr))
+
+
+def shown(qtbot, view, size: tuple[int, int], data=None):
+    """``view`` closed by qtbot after the test, resized, shown and exposed, with ``data`` set."""
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    if data is not None:
+        view.set_data(data)
+    return view
