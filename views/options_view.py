@@ -51,7 +51,7 @@ class OptionsView(BaseView):
         super().__init__(parent)
         self._shown_alert = -1
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setMinimumHeight(160)
+        self.canvas.setMinimumHeight(PANEL_MIN_HEIGHT * sum(ROW_STRETCH.get(n, 1) for n, _ in SERIES) + 10)
         self.canvas.ci.layout.setVerticalSpacing(2)
         self.plots: dict[str, pg.PlotItem] = {}
         self.panel_names: dict[str, pg.TextItem] = {}
@@ -72,8 +72,9 @@ class OptionsView(BaseView):
                 plot.setXLink(first)
             if row < len(SERIES) - 1:
                 plot.getAxis("bottom").setStyle(showValues=False)
-            plot.setPreferredHeight(PANEL_MIN_HEIGHT)  # spare height goes by ROW_STRETCH
-            plot.setMinimumHeight(PANEL_MIN_HEIGHT)
+            least = PANEL_MIN_HEIGHT * ROW_STRETCH.get(name, 1)  # the risk panel also holds the date axis
+            plot.setPreferredHeight(least)  # spare height goes by ROW_STRETCH
+            plot.setMinimumHeight(least)
             self.canvas.ci.layout.setRowStretchFactor(row, ROW_STRETCH.get(name, 1))
             title = pg.TextItem(label, color=_style.theme().foreground, anchor=(0, 0),
                                 fill=pg.mkBrush(_style.qcolor(_style.theme().background, 190)))

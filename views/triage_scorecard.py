@@ -36,7 +36,7 @@ class Scorecard(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.chart = new_plot("bars: episode volume · line: net position after episode",
+        self.chart = new_plot("bars: volume · line: net position",
                               axis_items={"bottom": pg.DateAxisItem(), "left": SparseAxis("left")}, ylabel="Shares")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
         layout = QHBoxLayout(self)
