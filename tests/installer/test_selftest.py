@@ -30,6 +30,17 @@ def test_the_offline_wrapper_really_blocks_the_network(tmp_path: Path) -> None:
     assert ("Network is unreachable" in done.stderr if unshare_prefix() else "network disabled" in done.stderr)
 
 
+def test_the_socket_blocker_fallback_refuses_connections_and_lookups(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where unshare is not permitted, the sitecustomize blocker stands in for it."""
+    from tests.installer import offline as offline_module
+    monkeypatch.setattr(offline_module, "unshare_prefix", lambda: None)
+    for code in (PROBE, "import socket\nsocket.getaddrinfo('pypi.org', 443)\n"):
+        argv, env = offline_module.offline([sys.executable, "-c", code], private_env(tmp_path), tmp_path / "b")
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode != 0 and "network disabled for this offline run" in done.stderr
+
+
 @pytest.mark.slow
 def test_selftest_from_source_passes_offline_and_writes_only_to_its_folders(tmp_path: Path) -> None:
     done = _run_offline([sys.executable, str(ROOT / "main.py"), "--selftest"], tmp_path)
