@@ -25,9 +25,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.decomposition import PCA
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPRegressor
 from threadpoolctl import threadpool_limits
 
 from engine.panel import TargetPanel
@@ -65,6 +62,7 @@ class Baselines:
 def _ranking(name: str, ids: np.ndarray, rows: np.ndarray, values: np.ndarray, n: int,
              suspects: list[str]) -> BaselineRanking:
     """Top n of ``values`` (per population row) with its overlaps."""
+
     order = np.lexsort((rows, -values))[:n]  # rows are in investor_id text order
     top = [str(ids[rows[j]]) for j in order]
     top_set, sus_top = set(top), set(suspects[:n])
@@ -99,6 +97,11 @@ def position_series(panel: TargetPanel, rows: np.ndarray, first: int, last: int)
 
 def reconstruction_errors(x: np.ndarray, hidden: int, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Squared reconstruction error per row under PCA and under a one-hidden-layer autoencoder."""
+    # scikit-learn is imported where it is used: the GUI imports the result types at start-up
+    # and need not pay about a second of its cold start for it.
+    from sklearn.decomposition import PCA
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPRegressor
     n_comp = max(1, min(PCA_COMPONENTS, x.shape[0] - 1, x.shape[1]))
     with threadpool_limits(1):
         pca = PCA(n_components=n_comp, random_state=seed).fit(x)

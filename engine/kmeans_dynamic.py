@@ -14,13 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from engine.errors import UsageError
 from engine.progress import Reporter
+
+if TYPE_CHECKING:
+    from sklearn.cluster import KMeans
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ def merge_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _fit(x: np.ndarray, w: np.ndarray, k: int, init, n_init: int, seed: int) -> KMeans:
     """One weighted k-means fit; callers hold ``threadpool_limits(1)`` around their loops
     (entering it per fit costs more than a small fit)."""
+    from sklearn.cluster import KMeans  # imported on use: keeps the GUI's start-up light
     # tol=0: iterate until labels are stable; sklearn scales tol by the *unweighted* variance,
     # which would make a fit on merged rows stop at a different point than on all rows
     model = KMeans(n_clusters=k, init=init, n_init=n_init, random_state=seed, algorithm="lloyd", tol=0.0)

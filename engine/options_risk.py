@@ -29,7 +29,6 @@ HIGH when risk > high_threshold, MEDIUM otherwise.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
 
 from engine.options_flow import DailyOptions
 from engine.params import OptionsParams
@@ -92,6 +91,7 @@ def iforest_scores(f: DailyOptions, params: OptionsParams) -> tuple[np.ndarray, 
     n = f.n_days
     if n < 2:
         return np.full(n, IFOREST_NEUTRAL), np.zeros(n, bool)
+    from sklearn.ensemble import IsolationForest  # imported on use: keeps the GUI's start-up light
     forest = IsolationForest(n_estimators=IFOREST_TREES, contamination=params.iforest_contamination,
                              random_state=params.iforest_seed, n_jobs=1)
     x = feature_matrix(f)
