@@ -12,6 +12,7 @@ import logging
 
 from engine import serialize
 from engine.episodes import run_episodes
+from engine.errors import CaseFileError
 from engine.kmeans_stage import run_kmeans
 from engine.options_stage import run_options
 from engine.panel import TargetPanel
@@ -39,9 +40,21 @@ def cache_key(data_hash: str, event: Event, params: AnalysisParams) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cached_result(store, event: Event, params: AnalysisParams) -> AnalysisResult | None:
-    """The stored result for this event and settings, or None."""
-    payload = store.get_result(cache_key(store.stored_data_hash(), event, params))
+def checked_data_hash(store) -> str:
+    """The data hash of the tables as stored now; ``CaseFileError`` when it differs from the
+    hash recorded at import, so no analysis or packet is ever made from altered data."""
+    current, recorded = store.compute_data_hash(), store.stored_data_hash()
+    if current != recorded:
+        raise CaseFileError(f"the tables of {store.path.name} changed after import (data hash {current[:16]}…, "
+                            f"recorded {recorded[:16]}…); run `verify` and re-import from the original files")
+    return current
+
+
+def cached_result(store, event: Event, params: AnalysisParams,
+                  data_hash: str | None = None) -> AnalysisResult | None:
+    """The stored result for this event and settings (on data with ``data_hash``), or None."""
+    key_hash = data_hash if data_hash is not None else checked_data_hash(store)
+    payload = store.get_result(cache_key(key_hash, event, params))
     if payload is None:
         return None
     try:
@@ -91,11 +104,11 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
     the same transaction. The GUI worker passes a tables snapshot taken on the GUI thread; the store is only
     touched here for the cache, in this thread.
     """
+    data_hash = checked_data_hash(store) if store is not None else ""
     if store is not None and use_cache:
-        hit = cached_result(store, event, params)
+        hit = cached_result(store, event, params, data_hash)
         if hit is not None:
             return hit
-    data_hash = store.stored_data_hash() if store is not None else ""
     result = run_stages(tables, event, params, data_hash, reporter)
     if store is not None:
         _cache(store, result)

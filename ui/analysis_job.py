@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from engine.case_store import CaseStore
 from engine.neighbourhood import Exploration, Networks
 from engine.params import AnalysisParams
-from engine.pipeline import analyze
+from engine.pipeline import analyze, checked_data_hash, revalidate_result
 from engine.progress import Reporter
 from engine.tables import CaseTables, Event
 from views.base import ViewInputs
@@ -73,6 +73,16 @@ def analysis_job(case_path: str, tables: CaseTables, event: Event, params: Analy
     return prepare_all(result, tables, preparers, exploration, reporter)
 
 
+def revalidation_job(case_path: str, result: Any, tables: CaseTables, correction: str,
+                     threshold: float | None, preparers: Mapping[str, Preparer],
+                     exploration: Exploration, reporter: Reporter) -> PreparedResult:
+    """Re-validate and re-cluster ``result`` under another correction or threshold, cache it
+    in the case (logged there as an analysis with its parameters), then prepare the views."""
+    with CaseStore.open(case_path) as store:
+        new = revalidate_result(result, tables, correction, threshold, reporter, store=store)
+    return prepare_all(new, tables, preparers, exploration, reporter)
+
+
 @dataclass(frozen=True)
 class LoadedCase:
     """The tables and data hash of a case, read on the worker."""
@@ -86,4 +96,4 @@ def load_case_job(case_path: str, reporter: Reporter) -> LoadedCase:
     reporter.plan([("Reading the case tables", 1.0)])
     reporter.stage("Reading the case tables")
     with CaseStore.open(case_path) as store:
-        return LoadedCase(tables=store.tables(), data_hash=store.stored_data_hash())
+        return LoadedCase(tables=store.tables(), data_hash=checked_data_hash(store))

@@ -89,3 +89,21 @@ def test_revalidation_equals_a_fresh_run_with_that_correction(demo_tables, corre
     assert changed.params == fresh.params
     assert result_json(changed) == result_json(fresh)
     assert result_json(changed)["svn"]["correction"] == correction
+
+
+def test_analysis_refuses_tables_changed_after_import(analysed_case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cached result or a fresh one is never reported for data that is not what was imported."""
+    import pyarrow as pa
+
+    from main import main
+    from tests.engine.test_audit import _rewrite_trades
+
+    def one_more_share(table: pa.Table) -> pa.Table:
+        values = table.column("buy_shares").to_pylist()
+        values[3] += 1.0
+        return table.set_column(table.column_names.index("buy_shares"), "buy_shares", pa.array(values))
+
+    _rewrite_trades(analysed_case, one_more_share)
+    for extra in ([], ["--no-cache"]):
+        assert main(["analyze", str(analysed_case), "--quiet", *extra]) == 2
+        assert "changed after import" in capsys.readouterr().err
