@@ -70,18 +70,33 @@ def check_table(name: str, frame: pd.DataFrame, rows: np.ndarray, log: ProblemLo
 
 def check_events_against_trades(events: pd.DataFrame, rows: np.ndarray, trades: pd.DataFrame,
                                 trades_file: str, log: ProblemLog) -> None:
-    """Every event's stock must have trades; the event must fall after the first trade day."""
+    """Every event's stock must have active trades (bought or sold shares > 0), the event must
+    fall after the stock's first trading day, and its reference period must hold a trading day
+    (the calendar of METHOD.md: dates with at least one active record)."""
+    active = trades[(trades["buy_shares"] + trades["sell_shares"]).to_numpy() > 0]
     stocks = events["stock"].to_numpy(dtype=object)
-    no_trades = ~events["stock"].isin(trades["stock"].unique()).to_numpy()
+    no_trades = ~events["stock"].isin(active["stock"].unique()).to_numpy()
     log.add_rows(rows, no_trades, "stock",
                  lambda i: f"no trades of stock {stocks[i]!r} in {trades_file}")
-    first_day = trades.groupby("stock", sort=False)["date"].min()
+    first_day = active.groupby("stock", sort=False)["date"].min()
     first = events["stock"].map(first_day).to_numpy(dtype="datetime64[ns]")
     dates = events["event_date"].to_numpy()
     before = ~no_trades & (dates <= first)
     log.add_rows(rows, before, "event_date",
                  lambda i: f"event_date {_day(dates[i])} is not after the first trade of "
                            f"{stocks[i]!r} ({_day(first[i])}); no reference period can be formed")
+    calendars = {stock: np.unique(days.to_numpy()) for stock, days in active.groupby("stock", sort=False)["date"]}
+    starts = events["reference_start"].to_numpy()
+    empty = np.array([not (no_trades[i] or before[i]) and not _any_between(calendars[stocks[i]], starts[i], dates[i])
+                      for i in range(len(events))], dtype=bool)
+    log.add_rows(rows, empty, "reference_start",
+                 lambda i: f"the reference period {_day(starts[i])} to {_day(dates[i])} (excluded) holds no "
+                           f"trading day of {stocks[i]!r}")
+
+
+def _any_between(calendar: np.ndarray, start: np.datetime64, end: np.datetime64) -> bool:
+    """True when the sorted ``calendar`` has a day in [start, end)."""
+    return bool(np.searchsorted(calendar, end, "left") > np.searchsorted(calendar, start, "left"))
 
 
 def check_cross(tables: Mapping[str, pd.DataFrame], rows: Mapping[str, np.ndarray],

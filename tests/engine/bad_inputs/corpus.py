@@ -102,6 +102,9 @@ CASES: list[BadCase] = [
           ("events.csv", 3, "stock", "no trades of stock 'ZZZ' in trades.csv")),
     _case("reference_start_after_event", "events", set_cell(E, 2, "reference_start", "2024-01-20"),
           ("events.csv", 2, "reference_start", "is not before event_date 2024-01-10")),
+    _case("reference_period_without_trading", "events", set_cell(E, 2, "reference_start", "2024-01-05"),
+          ("events.csv", 2, "reference_start", "the reference period 2024-01-05 to 2024-01-10 (excluded) "
+                                               "holds no trading day of 'AAA'")),
     _case("duplicate_event_id", "events", set_cell(E, 3, "event_id", "E1"),
           ("events.csv", 3, "event_id", "duplicate row for event_id 'E1' (first at row 2)")),
     _case("binary_garbage", "trades", bytes(range(256)) * 4, ("trades.csv", None, None, "binary data")),
