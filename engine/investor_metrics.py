@@ -10,23 +10,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from engine.calendar import trading_calendar
 from engine.panel import TargetPanel
 from engine.tables import CaseTables, Event
 
 
-def valuation_price(tables: CaseTables, event: Event) -> float | None:
-    """p_TB: offer price, else the first close on or after the event date, else None."""
+def valuation_price(tables: CaseTables, event: Event, calendar: np.ndarray | None = None) -> float | None:
+    """p_TB: the offer price, else the close on the first trading day of the stock on or after
+    the event date (the event date itself when it is one), else None: a close from a later
+    day is never used, so a gap in ``prices`` cannot value the position weeks afterwards.
+    ``calendar`` is the stock's trading calendar (computed from the trades when not given)."""
     if event.offer_price is not None:
         return float(event.offer_price)
     prices = tables.prices
     if prices is None or prices.empty:
         return None
-    rows = prices[(prices["stock"] == event.stock)
-                  & (prices["date"] >= pd.Timestamp(event.event_date))]
-    rows = rows[rows["close"].notna()]
-    if rows.empty:
+    days = calendar if calendar is not None else trading_calendar(tables.trades, event.stock)
+    pos = int(np.searchsorted(days, np.datetime64(event.event_date, "D")))
+    if pos == days.size:
         return None
-    return float(rows.sort_values("date")["close"].iloc[0])
+    day = pd.Timestamp(days[pos])
+    close = prices.loc[(prices["stock"] == event.stock) & (prices["date"] == day), "close"].dropna()
+    return float(close.iloc[0]) if not close.empty else None
 
 
 def directionality(panel: TargetPanel, lo: int, hi: int) -> np.ndarray:

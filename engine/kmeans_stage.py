@@ -122,7 +122,7 @@ def find_suspects(tables: CaseTables, event: Event, params: KMeansParams, panel:
     stats, disc = cluster_stats(labels, centroids_last, earlier, event.sign, params.significance)
     hard = panel.first_day() >= windows.starts[-1]
     lo, hi = windows.ref_lo, windows.ref_hi
-    price = valuation_price(tables, event)
+    price = valuation_price(tables, event, panel.dates)
     profit = expected_profit(panel, lo, hi, price)
     members = np.flatnonzero(disc & (labels[-1] == stats.rewarding_cluster))
     suspects = rank_suspects(panel.investor_ids, members, last_points, hard, event.sign,

@@ -109,7 +109,7 @@ def run_svn(tables: CaseTables, event: Event, params: SvnParams, reporter: Repor
     cap = min(1.0, max(params.sweep_high, params.alpha, params.threshold or 0.0))
     candidates = candidate_links(sample, cap, reporter)
     rows = sample.rows
-    price = valuation_price(tables, event)
+    price = valuation_price(tables, event, panel.dates)
     base = SvnResult(
         event_id=event.event_id, sign=event.sign, investor_ids=panel.investor_ids[rows],
         n_days=sample.n_days, period_start=panel.dates[lo].item(), period_end=panel.dates[hi - 1].item(),

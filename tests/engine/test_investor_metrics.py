@@ -30,8 +30,14 @@ def test_valuation_price_order_of_preference() -> None:
                            "close": [9.0, 13.0, np.nan, 99.0]})
     assert valuation_price(_tables(offer=15.0, prices=prices), _tables(15.0).event(None)) == 15.0
     event = _tables().event(None)
-    # event on 2020-01-06: that day's close is missing, so the first close after it
-    assert valuation_price(_tables(prices=prices), event) == 13.0
+    # event on 2020-01-06, a trading day whose close is missing: no later close stands in for it
+    assert valuation_price(_tables(prices=prices), event) is None
+    # with that close present it is used; a close of another stock never is
+    filled = prices.assign(close=[9.0, 13.0, 12.0, 99.0])
+    assert valuation_price(_tables(prices=filled), event) == 12.0
+    # an event on a day the stock did not trade takes the close of the next trading day
+    saturday = dataclasses.replace(event, event_date=pd.Timestamp("2020-01-04").date())
+    assert valuation_price(_tables(prices=filled), saturday) == 12.0
     assert valuation_price(_tables(), event) is None
     late = dataclasses.replace(event, event_date=pd.Timestamp("2021-01-01").date())
     assert valuation_price(_tables(prices=prices), late) is None
