@@ -73,6 +73,27 @@ def inertia_curve(x: np.ndarray, w: np.ndarray, k_values: np.ndarray, restarts: 
             reporter.check()
         if k < x.shape[0]:
             out[j] = _fit(x, w, k, "k-means++", restarts, seed).inertia_
+    return significant(out)
+
+
+def weighted_means(x: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, float]:
+    """Cluster centres as weighted member means and the inertia around them, summed in a fixed
+    order: the reported centres (and the next window's warm start) depend only on the labels,
+    not on the last bits of scikit-learn's own sums."""
+    weight = np.bincount(labels, weights=w, minlength=k)
+    sums = np.stack([np.bincount(labels, weights=w * x[:, d], minlength=k) for d in range(x.shape[1])], axis=1)
+    centres = np.divide(sums, weight[:, None], out=np.zeros_like(sums), where=weight[:, None] > 0)
+    return centres, float(np.sum(w * ((x - centres[labels]) ** 2).sum(axis=1)))
+
+
+def significant(values: np.ndarray, digits: int = 12) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits. W_K from scikit-learn can differ in
+    its last bits between identical runs (the order of floating-point sums is not fixed);
+    rounding keeps the reported curve, and so the JSON and packet bytes, repeatable."""
+    out = np.array(values, dtype=np.float64)
+    nz = np.isfinite(out) & (out != 0)
+    scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(out[nz]))))
+    out[nz] = np.round(out[nz] * scale) / scale
     return out
 
 
@@ -151,8 +172,8 @@ def cluster_windows(features: np.ndarray, active: np.ndarray, k: int, restarts: 
             raw[rows] = model.labels_[inverse]
             perm = np.arange(k) if w == 0 else match_clusters(labels[w - 1], raw, k)
             labels[w, rows] = perm[raw[rows]]
-            centroids[w, perm] = model.cluster_centers_
-            inertia[w] = model.inertia_
+            centres, inertia[w] = weighted_means(x, wt, model.labels_, k)
+            centroids[w, perm] = centres
             if w > 0:
                 jac[w] = np.diag(jaccard_matrix(labels[w - 1], labels[w], k))
                 drift[w] = np.linalg.norm(centroids[w] - centroids[w - 1], axis=1)

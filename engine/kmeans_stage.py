@@ -189,6 +189,9 @@ def kmeans_section(result: KMeansResult) -> dict[str, Any]:
         "k_rule": K_RULE, "k_chosen_by": "fixed" if result.k_fixed else "elbow",
         "elbow": {"k_values": result.elbow_k_values.tolist(),
                   "k_per_window": result.elbow_k_per_window.tolist(),
+                  # windows where no K up to k_max met the 5% rule (they count as k_max)
+                  "windows_without_elbow": int(np.sum(result.elbow_k_per_window == result.elbow_k_values[-1]))
+                  if result.elbow_k_values.size else 0,
                   "inertia": [[_num(v) for v in row] for row in result.elbow_inertia.tolist()]},
         "windows": [{"start": str(s), "end": str(e)} for s, e in zip(result.window_start, result.window_end)],
         "rewarding_corner": list(c.corner),

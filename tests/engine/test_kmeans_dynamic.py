@@ -117,3 +117,18 @@ def test_dynamic_clusters_follow_their_members() -> None:
     assert np.all(dyn.drift[1:] < 0.1)
     again = cluster_windows(feats, active, k, 10, 0, None)
     assert np.array_equal(again.labels, dyn.labels) and np.array_equal(again.centroids, dyn.centroids)
+
+
+def test_reported_numbers_do_not_depend_on_the_last_bits_of_library_sums() -> None:
+    from engine.kmeans_dynamic import significant, weighted_means
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(50, 3)), rng.integers(1, 4, 50).astype(float)
+    labels = rng.integers(0, 4, 50)
+    centres, inertia = weighted_means(x, w, labels, 4)
+    for k in range(4):  # oracle: plain weighted means and squared distances
+        members = labels == k
+        assert np.allclose(centres[k], (x[members] * w[members, None]).sum(0) / w[members].sum())
+    assert np.isclose(inertia, sum(w[i] * ((x[i] - centres[labels[i]]) ** 2).sum() for i in range(50)))
+    values = np.array([431.513191000000123, 0.0, np.nan, -2.5e-7 * (1 + 1e-15)])
+    assert np.array_equal(significant(values), significant(values * (1 + 1e-15)), equal_nan=True)
+    assert significant(values)[0] == 431.513191
