@@ -26,6 +26,7 @@ from ui.selection import SelectionModel
 from ui.session import CaseInfo, PreparedResult, Session
 from ui.settings import Settings
 from ui.status_bar import WorkbenchStatusBar
+from ui.threshold_tools import install_threshold_tools
 from ui.workers import Job, TaskRunner
 from views.base import BaseView
 from views.selection_types import Selection, SelectionRequest
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(self._layout_version)
         self._build_menus()
         self.exports = install_exports(self)
+        self.threshold_tools = install_threshold_tools(self)
         self._connect()
         self._update_enabled()
         self._restore_layout()

@@ -19,7 +19,7 @@ from engine.errors import UsageError
 from engine.neighbourhood import Exploration, expand
 from engine.params import AnalysisParams
 from engine.tables import CaseTables, Event
-from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, load_case_job
+from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, load_case_job, revalidation_job
 from ui.workers import Job, TaskRunner, prewarm
 
 __all__ = ["CaseInfo", "PreparedResult", "Session", "preparer_modules"]
@@ -147,6 +147,28 @@ class Session(QObject):
         job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache,
                                          preparers, exploration),
                   in_process=self._in_process, name="analysis")
+        generation = self._start("analysis", job)
+        self.analysis_started.emit()
+        return generation
+
+    def revalidate(self, correction: str, threshold: float | None = None) -> int:
+        """Re-validate and re-cluster the shown result under another correction or p-value
+        threshold (no tail recomputed) in the worker, and remember the setting for the case.
+        Returns the task generation; a newer request supersedes (discards) this one."""
+        base = self.result
+        if base is None or self.info is None or self.tables is None:
+            raise RuntimeError("there is no result to re-validate")
+        typed = threshold if correction == "threshold" else None
+        if correction == "threshold" and (typed is None or not 0.0 < typed <= base.svn.cap):
+            raise UsageError(f"a typed p-value threshold must lie in (0, {base.svn.cap:g}] for this result")
+        params = base.params.replace("svn", correction=correction, threshold=typed)
+        if params != self.params:
+            self.params = params
+            self._save_params()
+        self.exploration = self._load_exploration()
+        job = Job(fn=revalidation_job, args=(str(self.info.path), base, self.tables, correction, typed,
+                                             dict(self.preparers), self.exploration),
+                  in_process=self._in_process, name="revalidation")
         generation = self._start("analysis", job)
         self.analysis_started.emit()
         return generation

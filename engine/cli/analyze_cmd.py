@@ -10,6 +10,7 @@ from engine.atomic import write_bytes_atomic
 from engine.cli.case_args import add_event_arguments, analysed_case
 from engine.network_export import write_graphml, write_links_csv
 from engine.results import result_json
+from engine.svn_studies import studies_sections
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -20,12 +21,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", metavar="OUT.json", help="write the results as JSON (CASE_FORMAT.md §4)")
     parser.add_argument("--links", metavar="LINKS.csv", help="write every validated link as CSV")
     parser.add_argument("--graphml", metavar="NET.graphml", help="write the validated network as GraphML")
+    parser.add_argument("--sweep", action="store_true",
+                        help="add svn.sweep: suspicious investors over the validation-threshold sweep")
+    parser.add_argument("--bicm", action="store_true",
+                        help="add svn.bicm: the BiCM-validated network and its agreement with the clusters")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with analysed_case(args) as (store, tables, event, result):
         document = result_json(result, store.file_hashes(), store.file_names())
+        document["svn"].update(studies_sections(result.svn, result.params.svn, args.sweep, args.bicm))
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.json:
         write_bytes_atomic(Path(args.json), text.encode("utf-8"))
