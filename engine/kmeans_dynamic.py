@@ -54,8 +54,15 @@ def merge_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return unique, counts.astype(np.float64), inverse.reshape(-1)
 
 
+def single_threaded() -> threadpool_limits:
+    """Limit every thread pool to one thread, after loading scikit-learn's OpenMP runtime:
+    threadpoolctl only limits libraries already loaded, and scikit-learn is imported lazily."""
+    import sklearn.cluster  # noqa: F401  (loads the OpenMP runtime the limit must reach)
+    return threadpool_limits(1)
+
+
 def _fit(x: np.ndarray, w: np.ndarray, k: int, init, n_init: int, seed: int) -> KMeans:
-    """One weighted k-means fit; callers hold ``threadpool_limits(1)`` around their loops
+    """One weighted k-means fit; callers hold ``single_threaded()`` around their loops
     (entering it per fit costs more than a small fit)."""
     from sklearn.cluster import KMeans  # imported on use: keeps the GUI's start-up light
     # tol=0: iterate until labels are stable; sklearn scales tol by the *unweighted* variance,
@@ -115,7 +122,7 @@ def choose_k(features: np.ndarray, active: np.ndarray, k_min: int, k_max: int, t
     n_w = features.shape[0]
     inertia = np.full((n_w, k_values.size), np.nan)
     picks = np.zeros(n_w, dtype=np.int64)
-    with threadpool_limits(1):
+    with single_threaded():
         for w in range(n_w):
             x, wt, _ = merge_rows(features[w][active[w]])
             if x.shape[0] >= 2:
@@ -157,7 +164,7 @@ def cluster_windows(features: np.ndarray, active: np.ndarray, k: int, restarts: 
     inertia = np.zeros(n_w)
     jac = np.full((n_w, k), np.nan)
     drift = np.full((n_w, k), np.nan)
-    with threadpool_limits(1):
+    with single_threaded():
         for w in range(n_w):
             if reporter is not None:
                 reporter.check()
