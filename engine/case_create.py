@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import audit
-from engine.case_schema import SQLITE_MAGIC, create_schema
+from engine.case_schema import create_schema
 from engine.datahash import data_hash
 from engine.errors import CaseFileError
 from engine.progress import NULL_REPORTER, Reporter
@@ -91,10 +91,7 @@ def _fsync(path: Path) -> None:
 
 def _release_old_case(path: Path) -> None:
     """Lock the case about to be replaced, fold its write-ahead log in, and close it."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                return
+    try:  # through SQLite only: see engine.case_schema.connect_existing
         conn = _exclusive(path)
     except (OSError, sqlite3.DatabaseError):
         return  # not a usable database: nothing to protect beyond replacing it whole

@@ -23,7 +23,6 @@ from engine.errors import CaseFileError
 
 APPLICATION_ID = 0x49544353  # "ITCS"
 SCHEMA_VERSION = 1
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 DDL_V1: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -72,16 +71,24 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
-def check_is_sqlite(path: Path) -> None:
-    """Raise ``CaseFileError`` unless ``path`` is an existing SQLite database file."""
+def connect_existing(path: Path) -> sqlite3.Connection:
+    """An SQLite connection to an existing file, refused clearly when it is missing or not a
+    database. The file is never opened outside SQLite: closing any other handle on it would
+    drop this process's SQLite locks (POSIX), and another connection could then delete the
+    write-ahead log still in use and corrupt the case."""
     if not path.exists():
         raise CaseFileError(f"{path} does not exist")
     if not path.is_file():
         raise CaseFileError(f"{path} is not a file")
-    with open(path, "rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
-        raise CaseFileError(f"{path} is not a workbench case file (not an SQLite database)")
+    try:  # mode=rw: never create a new database in place of a missing one
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None,
+                               check_same_thread=False, timeout=10)
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "conn" in locals():
+            conn.close()
+        raise CaseFileError(f"{path} is not a workbench case file (not an SQLite database: {exc})") from exc
+    return conn
 
 
 def schema_version(conn: sqlite3.Connection, path: Path) -> int:

@@ -28,7 +28,7 @@ from typing import Any
 from engine import audit
 from engine.audit import AuditEntry
 from engine.case_create import write_case
-from engine.case_schema import SCHEMA_VERSION, check_is_sqlite, migrate, schema_version
+from engine.case_schema import SCHEMA_VERSION, connect_existing, migrate, schema_version
 from engine.case_work import AlertState, CaseWork, Decision, Note
 from engine.datahash import data_hash
 from engine.errors import CaseFileError, UsageError
@@ -77,11 +77,7 @@ class CaseStore(CaseWork):
     def open(cls, path: Path, *, read_only: bool = False) -> "CaseStore":
         """Open a case; older schemas are migrated (in memory when read-only)."""
         path = Path(path)
-        check_is_sqlite(path)
-        try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-        except sqlite3.DatabaseError as exc:
-            raise CaseFileError(f"{path} cannot be opened ({exc})") from exc
+        conn = connect_existing(path)
         try:
             version = schema_version(conn, path)
             if read_only:  # an ordinary connection that refuses writes: no sidecars left behind

@@ -137,10 +137,6 @@ def test_a_superseded_revalidation_is_discarded(qtbot, analysed_case):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="engine.case_schema.check_is_sqlite opens and closes the case file with Python while "
-                          "the session holds an SQLite connection: that drops the connection's POSIX locks, the "
-                          "child's write then deletes the WAL and the file is corrupted (reported; fix: check the "
-                          "header through sqlite)", strict=True)
 def test_revalidation_runs_in_the_child_process(qtbot, analysed_case):
     session = Session({n: cls.prepare for n, cls in VIEW_REGISTRY.items()}, in_process=True)
     try:
