@@ -35,8 +35,9 @@ def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
     if isinstance(value, (list, tuple)):
         return [_encode(v, arrays) for v in value]
     if isinstance(value, dict):
-        # Sorted, so that array numbering does not depend on insertion order.
-        return {str(k): _encode(value[k], arrays) for k in sorted(value, key=str)}
+        # Insertion order is kept (JSON keeps it too), so a decoded result re-encodes to the
+        # same bytes and reports its dictionaries in the order a fresh run does.
+        return {str(k): _encode(v, arrays) for k, v in value.items()}
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (np.floating,)):
@@ -92,7 +93,7 @@ def dumps(obj: Any) -> bytes:
     """Serialise a (nested) dataclass holding numpy arrays to bytes."""
     arrays: dict[str, np.ndarray] = {}
     structure = _encode(obj, arrays)
-    text = json.dumps(structure, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(structure, separators=(",", ":"))
     arrays[_JSON_KEY] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
     # An .npz archive (numpy.load reads it) at zlib level 1: a multi-million-link result is

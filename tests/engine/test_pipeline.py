@@ -107,3 +107,14 @@ def test_analysis_refuses_tables_changed_after_import(analysed_case: Path, capsy
     for extra in ([], ["--no-cache"]):
         assert main(["analyze", str(analysed_case), "--quiet", *extra]) == 2
         assert "changed after import" in capsys.readouterr().err
+
+
+def test_cached_and_fresh_runs_print_the_same_json(analysed_case: Path) -> None:
+    with CaseStore.open(analysed_case) as store:
+        tables = store.tables()
+        event = tables.event(None)
+        cached = analyze(tables, event, AnalysisParams(), store=store)
+        fresh = analyze(tables, event, AnalysisParams(), store=store, use_cache=False)
+        texts = [json.dumps(result_json(r, store.file_hashes(), store.file_names()), allow_nan=False)
+                 for r in (cached, fresh)]
+    assert texts[0] == texts[1]
