@@ -27,3 +27,12 @@ def _no_leftover_windows(request: pytest.FixtureRequest, qapp):
     assert not left, f"test left top-level widgets open: {[type(w).__name__ + ':' + w.objectName() for w in left]}"
 
 
+@pytest.fixture
+def window(qtbot):
+    """The real main window with every registered view (analysis in a thread), shown."""
+    from ui.app import build_window
+    w = build_window(in_process=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()

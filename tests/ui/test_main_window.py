@@ -16,15 +16,6 @@ from ui.dialogs.error_dialog import ErrorDialog
 from ui.icons import icon_names
 
 
-@pytest.fixture
-def window(qtbot):
-    w = build_window(in_process=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-
-
 def _open(window, qtbot, path: Path):
     with qtbot.waitSignal(window.result_shown, timeout=120000) as blocker:
         assert window.open_case_path(path)

@@ -13,18 +13,8 @@ from PySide6.QtWidgets import QApplication
 from engine.case_store import CaseStore
 from engine.pipeline import cached_result, revalidate_result, run_stages
 from engine.results import result_json
-from ui.app import build_window
 from ui.session import PARAMS_SETTING, Session
 from views import VIEW_REGISTRY
-
-
-@pytest.fixture
-def window(qtbot):
-    w = build_window(in_process=False)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def _open(window, qtbot, path):
