@@ -178,11 +178,20 @@ def _disconnect(bridge: _Bridge) -> None:
             pass
 
 
+def _emit(signal: Any, *args: Any) -> None:
+    """Emit from the worker; when the application is already tearing down (its bridge object
+    deleted), nobody is left to tell, so the report is dropped instead of raising."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        log.info("dropped a report of a task whose owner is gone")
+
+
 def _run(task: _Task) -> None:
     """Worker-thread body: run the job, report its outcome through the bridge."""
     gen, job, bridge = task.generation, task.job, task.bridge
     def on_progress(stage: str, fraction: float) -> None:
-        bridge.progress.emit(gen, stage, fraction)
+        _emit(bridge.progress, gen, stage, fraction)
 
     reporter = Reporter(on_progress=on_progress, cancel_event=task.cancel_event)
     try:
@@ -192,13 +201,13 @@ def _run(task: _Task) -> None:
             value = job.fn(*job.args, reporter=reporter, **job.kwargs)
         reporter.check()
     except Cancelled:
-        bridge.stopped.emit(gen)
+        _emit(bridge.stopped, gen)
     except Exception as exc:  # reported to the GUI; the traceback goes to the log only
         if not isinstance(exc, (InputError, UsageError, CaseFileError, TaskFailed)):
             log.error("task %s failed", job.name, exc_info=True)
-        bridge.error.emit(gen, exc)
+        _emit(bridge.error, gen, exc)
     else:
-        bridge.done.emit(gen, value)
+        _emit(bridge.done, gen, value)
 
 
 def _child_main(inbox: Any, out: Any, preload: tuple[str, ...]) -> None:

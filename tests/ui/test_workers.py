@@ -119,3 +119,24 @@ def test_child_process_progress_result_errors_and_terminate(qtbot, runner):
     runner.cancel()
     assert runner.wait(1.0)
     assert time.perf_counter() - t0 < 1.0
+
+
+@pytest.mark.parametrize("outcome", ["done", "error", "stopped"])
+def test_a_task_finishing_after_its_owner_is_gone_reports_nothing_and_raises_nothing(qapp, outcome) -> None:
+    """Closing the app while a task runs deletes its signal bridge; the worker must not crash."""
+    import shiboken6
+
+    from engine.errors import Cancelled
+    from ui.workers import _Bridge, _run, _Task
+
+    def job(*, reporter: Reporter) -> int:
+        reporter.advance(0.5)
+        if outcome == "error":
+            raise ValueError("boom")
+        if outcome == "stopped":
+            raise Cancelled()
+        return 1
+
+    bridge = _Bridge()
+    shiboken6.delete(bridge)             # what application teardown does to it
+    _run(_Task(1, Job(job), bridge))     # progress and the outcome are dropped, nothing raised
