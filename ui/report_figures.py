@@ -18,6 +18,7 @@ from engine.packet import PacketRequest, chosen_rings, chosen_suspects
 from engine.panel import TargetPanel
 from engine.results import AnalysisResult
 from engine.tables import CaseTables
+from views import _style
 from views._style import CATEGORICAL
 from views.base import BaseView, ViewInputs, widget_png
 from views.cube_view import CubeView
@@ -119,11 +120,15 @@ def figure_count(result: AnalysisResult, request: PacketRequest) -> int:
 
 def iter_figures(result: AnalysisResult, tables: CaseTables,
                  request: PacketRequest = PacketRequest()) -> Iterator[tuple[str, ReportFigure]]:
-    """The figures one at a time, so a GUI can keep painting between them."""
+    """The figures one at a time, so a GUI can keep painting between them. They are drawn in
+    the light theme (white paper) whatever the screen uses; the theme is restored after."""
+    was_dark = _style.theme() is _style.DARK
+    _style.set_dark(False)
     try:
         yield from _render(result, tables, request)
     finally:
         _release()
+        _style.set_dark(was_dark)
 
 
 def _render(result: AnalysisResult, tables: CaseTables,
