@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +37,4 @@ def window(qtbot):
     w.show()
     yield w
     w.close()
+

@@ -6,20 +6,14 @@ import time
 
 import pytest
 
-from ui.session import PreparedResult, Session
+from tests.ui.session_helper import analysed_session
+from ui.session import PreparedResult
 from views import VIEW_REGISTRY
 
 
 @pytest.mark.slow
 def test_child_process_analysis_prepares_every_view(qtbot, analysed_case):
-    session = Session({n: cls.prepare for n, cls in VIEW_REGISTRY.items()}, in_process=True)
-    try:
-        with qtbot.waitSignal(session.case_opened, timeout=60000):
-            session.open_case(analysed_case)
-        session.set_event(session.info.events[0].event_id)
-        with qtbot.waitSignal(session.result_ready, timeout=120000) as blocker:
-            session.run_analysis(use_cache=True)
-        prepared = blocker.args[0]
+    with analysed_session(qtbot, analysed_case, in_process=True) as (session, prepared):
         assert isinstance(prepared, PreparedResult)
         assert prepared.view_errors == {} and set(prepared.view_data) == set(VIEW_REGISTRY)
         assert prepared.networks is not None
@@ -34,5 +28,3 @@ def test_child_process_analysis_prepares_every_view(qtbot, analysed_case):
         assert session.runner.wait(1.0)
         assert time.perf_counter() - t0 < 1.0
         assert outcomes == ["cancelled"] and session.prepared is prepared   # the old result stays
-    finally:
-        session.shutdown(5.0)

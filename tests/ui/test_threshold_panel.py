@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 from engine.case_store import CaseStore
 from engine.pipeline import cached_result, revalidate_result, run_stages
 from engine.results import result_json
-from ui.session import PARAMS_SETTING, Session
+from tests.ui.session_helper import analysed_session
+from ui.session import PARAMS_SETTING
 from views import VIEW_REGISTRY
 
 
@@ -102,13 +103,7 @@ def test_slider_release_and_keyboard_apply_a_typed_threshold(window, qtbot, anal
 
 
 def test_a_superseded_revalidation_is_discarded(qtbot, analysed_case):
-    session = Session({n: cls.prepare for n, cls in VIEW_REGISTRY.items()}, in_process=False)
-    try:
-        with qtbot.waitSignal(session.case_opened, timeout=60000):
-            session.open_case(analysed_case)
-        session.set_event(session.info.events[0].event_id)
-        with qtbot.waitSignal(session.result_ready, timeout=60000):
-            session.run_analysis(use_cache=True)
+    with analysed_session(qtbot, analysed_case, in_process=False) as (session, _prepared):
         base = session.result
         arrived: list[object] = []
         session.result_ready.connect(arrived.append)
@@ -122,19 +117,11 @@ def test_a_superseded_revalidation_is_discarded(qtbot, analysed_case):
         result = arrived[0].result
         assert result.params.svn.correction == "threshold" and result.svn.threshold == 1e-6
         assert result_json(result) == result_json(revalidate_result(base, session.tables, "threshold", 1e-6))
-    finally:
-        session.shutdown(5.0)
 
 
 @pytest.mark.slow
 def test_revalidation_runs_in_the_child_process(qtbot, analysed_case):
-    session = Session({n: cls.prepare for n, cls in VIEW_REGISTRY.items()}, in_process=True)
-    try:
-        with qtbot.waitSignal(session.case_opened, timeout=60000):
-            session.open_case(analysed_case)
-        session.set_event(session.info.events[0].event_id)
-        with qtbot.waitSignal(session.result_ready, timeout=120000):
-            session.run_analysis(use_cache=True)
+    with analysed_session(qtbot, analysed_case, in_process=True) as (session, _prepared):
         with qtbot.waitSignal(session.result_ready, timeout=120000) as ready:
             session.revalidate("fdr")
         prepared = ready.args[0]
@@ -142,5 +129,3 @@ def test_revalidation_runs_in_the_child_process(qtbot, analysed_case):
         assert result_json(prepared.result) == result_json(_fresh(session, "fdr"))
         with CaseStore.open(analysed_case) as store:          # cached by the child
             assert cached_result(store, session.event, prepared.result.params) is not None
-    finally:
-        session.shutdown(5.0)
