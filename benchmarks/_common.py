@@ -38,7 +38,7 @@ def timed(label: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def reference_market(directory: Path, dense_block: int = 0) -> Path:
     """The ``--scale ima`` demo market in ``directory`` (generated once, then reused)."""
-    from engine.demo_data import write_demo_market
+    from engine.demo.generate import write_demo_market
     if not (directory / "trades.csv").exists():
         directory.mkdir(parents=True, exist_ok=True)
         timed("generate reference market", write_demo_market, directory, scale="ima", dense_block=dense_block)
@@ -47,8 +47,8 @@ def reference_market(directory: Path, dense_block: int = 0) -> Path:
 
 def reference_case(directory: Path, dense_block: int = 0) -> Path:
     """A case imported from the reference market (imported once, then reused)."""
-    from engine.demo_data import demo_paths
-    from engine.importer import import_case
+    from engine.demo.generate import demo_paths
+    from engine.ingest.importer import import_case
     market = reference_market(directory, dense_block)
     case = directory / "case.itcase"
     if not case.exists():

@@ -20,7 +20,7 @@ from _common import ROOT, children_peak_mb, load, reference_case
 
 def stage_times(case: Path) -> list[tuple[str, float]]:
     """Wall time of each pipeline stage, measured by the progress callback."""
-    from engine.case_store import CaseStore
+    from engine.case.store import CaseStore
     from engine.params import AnalysisParams
     from engine.pipeline import run_stages
     from engine.progress import Reporter

@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=730_000)
     parser.add_argument("--dir", type=Path, default=None, help="folder for the case file (default: a temp folder)")
     args = parser.parse_args()
-    from engine.case_store import CaseStore
+    from engine.case.store import CaseStore
 
     print(f"load average before: {load()}")
     tables = synthetic_tables(args.rows)

@@ -100,8 +100,8 @@ def _case_at_scale(scale: str) -> Path:
             build_demo_case()
         return demo_case_path()
     from engine.applog import data_dir
-    from engine.demo_data import demo_paths, write_demo_market
-    from engine.importer import import_case
+    from engine.demo.generate import demo_paths, write_demo_market
+    from engine.ingest.importer import import_case
     out = data_dir() / f"bench-{scale}.itcase"
     if not out.exists():
         market = data_dir() / f"bench-{scale}-market"

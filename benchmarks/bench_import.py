@@ -81,8 +81,8 @@ def market_paths(folder: Path) -> dict[str, Path]:
 def make_market(folder: Path, synthetic: bool = False) -> dict[str, Path]:
     """Reference-scale market: the demo generator when present (and not ``synthetic``),
     else ``generate_market``."""
-    if not synthetic and importlib.util.find_spec("engine.demo_data") is not None:
-        from engine.demo_data import write_demo_market
+    if not synthetic and importlib.util.find_spec("engine.demo.generate") is not None:
+        from engine.demo.generate import write_demo_market
         write_demo_market(folder, scale="ima")
         return market_paths(folder)
     return generate_market(folder)
@@ -92,15 +92,15 @@ def _child(paths: dict[str, str], out: str, ingest_only: bool) -> None:
     """Run in a fresh process: import (or only ingest), print timing and peak RSS as JSON."""
     start = time.perf_counter()
     if ingest_only:
-        from engine.ingest import read_case_tables
+        from engine.ingest.load import read_case_tables
         tables = read_case_tables(paths).tables
     else:
-        from engine.importer import import_case
+        from engine.ingest.importer import import_case
         import_case(paths, Path(out), force=True)
     elapsed = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if not ingest_only:
-        from engine.case_store import CaseStore
+        from engine.case.store import CaseStore
         tables = CaseStore.open(Path(out)).tables()
     print(json.dumps({"seconds": round(elapsed, 2), "peak_rss_mb": round(peak_kb / 1024),
                       "trade_rows": len(tables.trades),

@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-from engine.baselines import run_baselines  # noqa: E402
-from engine.demo_data import demo_paths, write_demo_market  # noqa: E402
-from engine.features import window_features  # noqa: E402
-from engine.ingest import read_case_tables  # noqa: E402
-from engine.kmeans_dynamic import choose_k, cluster_windows  # noqa: E402
-from engine.kmeans_stage import event_windows, find_suspects, orientation, run_kmeans  # noqa: E402
-from engine.panel import TargetPanel  # noqa: E402
+from engine.kmeans.baselines import run_baselines  # noqa: E402
+from engine.demo.generate import demo_paths, write_demo_market  # noqa: E402
+from engine.kmeans.features import window_features  # noqa: E402
+from engine.ingest.load import read_case_tables  # noqa: E402
+from engine.kmeans.dynamic import choose_k, cluster_windows  # noqa: E402
+from engine.kmeans.stage import event_windows, find_suspects, orientation, run_kmeans  # noqa: E402
+from engine.market.panel import TargetPanel  # noqa: E402
 from engine.params import KMeansParams  # noqa: E402
 
 

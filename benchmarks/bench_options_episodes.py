@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine.demo_data import demo_paths, write_demo_market  # noqa: E402
-from engine.episodes import run_episodes  # noqa: E402
-from engine.ingest import read_case_tables  # noqa: E402
-from engine.options_stage import run_options  # noqa: E402
-from engine.panel import TargetPanel  # noqa: E402
+from engine.demo.generate import demo_paths, write_demo_market  # noqa: E402
+from engine.triage.episodes import run_episodes  # noqa: E402
+from engine.ingest.load import read_case_tables  # noqa: E402
+from engine.options.stage import run_options  # noqa: E402
+from engine.market.panel import TargetPanel  # noqa: E402
 from engine.params import EpisodeParams, OptionsParams  # noqa: E402
 
 TARGET_SECONDS = 2.0

@@ -22,16 +22,16 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from engine.calendar import reference_period  # noqa: E402
-from engine.communities import diagonal_edges, rank_rings  # noqa: E402
-from engine.demo_data import demo_paths, write_demo_market  # noqa: E402
-from engine.infomap_wrap import infomap_clusters  # noqa: E402
-from engine.ingest import read_case_tables  # noqa: E402
-from engine.panel import TargetPanel  # noqa: E402
+from engine.market.calendar import reference_period  # noqa: E402
+from engine.svn.communities import diagonal_edges, rank_rings  # noqa: E402
+from engine.demo.generate import demo_paths, write_demo_market  # noqa: E402
+from engine.svn.infomap_wrap import infomap_clusters  # noqa: E402
+from engine.ingest.load import read_case_tables  # noqa: E402
+from engine.market.panel import TargetPanel  # noqa: E402
 from engine.params import SvnParams  # noqa: E402
-from engine.svn_counts import candidate_links, sample_states  # noqa: E402
-from engine.svn_stage import revalidate, run_svn  # noqa: E402
-from engine.svn_validate import bonferroni, fdr, n_tests  # noqa: E402
+from engine.svn.counts import candidate_links, sample_states  # noqa: E402
+from engine.svn.stage import revalidate, run_svn  # noqa: E402
+from engine.svn.validate import bonferroni, fdr, n_tests  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -72,9 +72,9 @@ def gil_share(n: int, a: np.ndarray, b: np.ndarray, seed: int) -> tuple[float, f
 
 def extras(result, out: Path) -> None:
     """Opt-in analyses and exports (after the stage's own peak was taken)."""
-    from engine.bicm_compare import compare_bicm
-    from engine.network_export import write_graphml, write_links_csv
-    from engine.sweep import sweep
+    from engine.svn.bicm_compare import compare_bicm
+    from engine.exports.network import write_graphml, write_links_csv
+    from engine.svn.sweep import sweep
 
     points = timed("threshold sweep (11 points)", sweep, result).points
     print("  " + ", ".join(f"{p.threshold:.0e}: {p.n_suspicious_investors}" for p in points))

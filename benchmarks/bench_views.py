@@ -35,8 +35,8 @@ def real_analysis(directory: Path) -> None:
     """Time prepare and set_data of every registered view on the reference market's analysis."""
     from PySide6.QtWidgets import QApplication
     from benchmarks._common import timed
-    from engine.demo_data import demo_paths
-    from engine.ingest import read_case_tables
+    from engine.demo.generate import demo_paths
+    from engine.ingest.load import read_case_tables
     from engine.params import AnalysisParams
     from engine.pipeline import run_stages
     from benchmarks._common import reference_market

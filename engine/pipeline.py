@@ -11,15 +11,15 @@ import hashlib
 import logging
 
 from engine import serialize
-from engine.episodes import run_episodes
+from engine.triage.episodes import run_episodes
 from engine.errors import CaseFileError
-from engine.kmeans_stage import run_kmeans
-from engine.options_stage import run_options
-from engine.panel import TargetPanel
+from engine.kmeans.stage import run_kmeans
+from engine.options.stage import run_options
+from engine.market.panel import TargetPanel
 from engine.params import AnalysisParams
 from engine.progress import Reporter
 from engine.results import AnalysisResult
-from engine.svn_stage import revalidate, run_svn
+from engine.svn.stage import revalidate, run_svn
 from engine.tables import CaseTables, Event
 from engine.version import SOFTWARE_VERSION
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.episodes import EpisodesResult, episodes_section
-from engine.kmeans_stage import KMeansResult, kmeans_section
-from engine.options_stage import OptionsResult, options_section
+from engine.triage.episodes import EpisodesResult, episodes_section
+from engine.kmeans.stage import KMeansResult, kmeans_section
+from engine.options.stage import OptionsResult, options_section
 from engine.params import AnalysisParams
-from engine.svn_stage import SvnResult, svn_section
+from engine.svn.stage import SvnResult, svn_section
 from engine.tables import Event
 
 

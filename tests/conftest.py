@@ -31,7 +31,7 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 @pytest.fixture(scope="session")
 def demo_market_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default-scale demo market (CSV files + truth.json), generated once per session."""
-    from engine.demo_data import write_demo_market
+    from engine.demo.generate import write_demo_market
     out = tmp_path_factory.mktemp("demo_market")
     write_demo_market(out, seed=DEMO_SEED)
     return out
@@ -47,16 +47,16 @@ def demo_truth(demo_market_dir: Path) -> dict:
 @pytest.fixture(scope="session")
 def demo_tables(demo_market_dir: Path):
     """The demo market read through the real ingest path."""
-    from engine.demo_data import demo_paths
-    from engine.ingest import read_case_tables
+    from engine.demo.generate import demo_paths
+    from engine.ingest.load import read_case_tables
     return read_case_tables(demo_paths(demo_market_dir)).tables
 
 
 @pytest.fixture(scope="session")
 def demo_case_path(demo_market_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A case file imported from the demo market; tests that write to it must copy it."""
-    from engine.demo_data import demo_paths
-    from engine.importer import import_case
+    from engine.demo.generate import demo_paths
+    from engine.ingest.importer import import_case
     out = tmp_path_factory.mktemp("demo_case") / "demo.itcase"
     import_case(demo_paths(demo_market_dir), out)
     return out
@@ -65,7 +65,7 @@ def demo_case_path(demo_market_dir: Path, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(scope="session")
 def analysed_case_master(demo_case_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo case with its default analysis cached inside (computed once)."""
-    from engine.case_store import CaseStore
+    from engine.case.store import CaseStore
     from engine.params import AnalysisParams
     from engine.pipeline import analyze
     out = tmp_path_factory.mktemp("analysed") / "demo.itcase"

@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from engine.case_store import CaseStore
-from engine.neighbourhood import Exploration, Networks
+from engine.case.store import CaseStore
+from engine.svn.neighbourhood import Exploration, Networks
 from engine.params import AnalysisParams
 from engine.pipeline import analyze, checked_data_hash, revalidate_result
 from engine.progress import Reporter
@@ -29,7 +29,7 @@ Preparer = Callable[[ViewInputs], Any]
 class PreparedResult:
     """An analysis result with every view's prepared data.
 
-    ``networks`` (``engine.neighbourhood.Networks``) answers expansion queries; None when
+    ``networks`` (``engine.svn.neighbourhood.Networks``) answers expansion queries; None when
     the result has no validated network to explore.
     """
 

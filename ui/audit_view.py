@@ -3,7 +3,7 @@
 Filtering is a pure function over the entries (``filter_entries``) so it is tested without
 widgets; the table model shows the filtered list. "Verify chain" runs ``CaseStore.verify``
 (database, data hash and hash chain); "Export CSV" writes the whole log through
-``engine.exports.export_audit_csv``, which logs that export too.
+``engine.exports.tables.export_audit_csv``, which logs that export too.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentM
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from engine.audit import AuditEntry, canonical_json
+from engine.case.audit import AuditEntry, canonical_json
 from engine.errors import UsageError
-from engine.exports import export_audit_csv
+from engine.exports.tables import export_audit_csv
 from ui.dialogs.error_dialog import show_error
 
 COLUMNS = ("#", "Time (UTC)", "User", "Action", "Details")

@@ -28,8 +28,8 @@ def demo_is_current() -> bool:
 
 def build_demo_case(reporter: Reporter | None = None) -> Path:
     """Generate the default-scale demo market and import it (replacing an older build)."""
-    from engine.demo_data import demo_paths, write_demo_market
-    from engine.importer import import_case
+    from engine.demo.generate import demo_paths, write_demo_market
+    from engine.ingest.importer import import_case
     rep = reporter or Reporter()
     rep.plan([("Generating the demo market", 1.0), ("Importing the demo case", 1.0)])
     out = demo_case_path()

@@ -1,5 +1,5 @@
 """Exports from the workbench: the case packet (figures on the GUI thread, PDF in a worker)
-and the file exports of ``engine.exports`` / ``engine.notes_export``.
+and the file exports of ``engine.exports.tables`` / ``engine.exports.notes``.
 
 Every export writes its file first and then appends one ``export`` audit entry (the engine
 functions do both). The packet reads the case as it stood when the export began: its
@@ -17,11 +17,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from engine.errors import UsageError
-from engine.exports import export_audit_csv, export_graphml, export_rings_csv, export_suspects_csv
-from engine.figures import ReportFigure
-from engine.notes_export import export_notes_html, export_notes_markdown
-from engine.packet import PacketRequest
-from engine.packet_export import export_packet
+from engine.exports.tables import export_audit_csv, export_graphml, export_rings_csv, export_suspects_csv
+from engine.packet.figures import ReportFigure
+from engine.exports.notes import export_notes_html, export_notes_markdown
+from engine.packet.build import PacketRequest
+from engine.packet.export import export_packet
 from engine.progress import Reporter
 from ui.dialogs.error_dialog import show_error
 from ui.workers import Job, TaskRunner

@@ -18,7 +18,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QWidget
 
 from engine.errors import UsageError
-from engine.exports import write_export
+from engine.exports.tables import write_export
 from ui.dialogs.error_dialog import show_error
 from views.base import BaseView
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTabWidget, QTextEdit, QVBoxLayout, QWidget)
 
-from engine.case_work import DECISIONS
+from engine.case.work import DECISIONS
 
 log = logging.getLogger(__name__)
 

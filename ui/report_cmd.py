@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from engine.cli.case_args import analysed_case
-    from engine.packet import PacketRequest
-    from engine.packet_export import export_packet
+    from engine.packet.build import PacketRequest
+    from engine.packet.export import export_packet
     from ui.report_figures import render_figures
 
     request = PacketRequest(suspects=tuple(args.suspects) if args.suspects is not None else None,

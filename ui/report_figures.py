@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QWidget
 
 from typing import Iterator
 
-from engine.figures import ReportFigure
-from engine.neighbourhood import Exploration, Networks, expand
-from engine.packet import PacketRequest, chosen_rings, chosen_suspects
-from engine.panel import TargetPanel
+from engine.packet.figures import ReportFigure
+from engine.svn.neighbourhood import Exploration, Networks, expand
+from engine.packet.build import PacketRequest, chosen_rings, chosen_suspects
+from engine.market.panel import TargetPanel
 from engine.results import AnalysisResult
 from engine.tables import CaseTables
 from views import _style
@@ -107,7 +107,7 @@ def activity_strip(result: AnalysisResult, panel: TargetPanel, investor_id: str)
 
 def render_figures(result: AnalysisResult, tables: CaseTables,
                    request: PacketRequest = PacketRequest()) -> dict[str, ReportFigure]:
-    """Every figure the packet asks for, keyed as ``engine.packet`` expects."""
+    """Every figure the packet asks for, keyed as ``engine.packet.build`` expects."""
     return dict(iter_figures(result, tables, request))
 
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.case_store import CaseStore
-from engine.demo_data import TRUTH_FILE, demo_paths, write_demo_market
+from engine.case.store import CaseStore
+from engine.demo.generate import TRUTH_FILE, demo_paths, write_demo_market
 from engine.errors import CaseFileError, InputError, UsageError
-from engine.importer import import_case
-from engine.packet_export import export_packet
-from engine.packet_verify import check_packet
+from engine.ingest.importer import import_case
+from engine.packet.export import export_packet
+from engine.packet.verify import check_packet
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
 

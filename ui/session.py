@@ -14,9 +14,9 @@ from typing import Any, Mapping
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from engine.errors import UsageError
-from engine.neighbourhood import Exploration, expand
+from engine.svn.neighbourhood import Exploration, expand
 from engine.params import AnalysisParams
 from engine.tables import CaseTables, Event
 from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, load_case_job, revalidation_job

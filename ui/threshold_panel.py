@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSlider, QStyle,
                                QStyleOptionSlider, QVBoxLayout, QWidget)
 
-from engine.svn_studies import ThresholdMarks
+from engine.svn.studies import ThresholdMarks
 from views import _style
 
 STEPS_PER_DECADE = 10

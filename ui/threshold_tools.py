@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from engine.errors import UsageError
-from engine.svn_studies import ThresholdMarks, threshold_marks
+from engine.svn.studies import ThresholdMarks, threshold_marks
 from ui.dialogs.bicm_dialog import BicmDialog
 from ui.dialogs.study_dialog import StudyDialog
 from ui.dialogs.sweep_dialog import SweepDialog

@@ -45,7 +45,7 @@ LINK_COLOURS: dict[str, str] = {
 # options-alert priorities
 PRIORITY_COLOURS: dict[str, str] = {"HIGH": "#C00000", "MEDIUM": "#E69F00", "LOW": "#56B4E9"}
 
-# raster states by code (engine.viewdata_raster CODE_NAMES: no trade, b, s, bs), the paper's
+# raster states by code (engine.viewdata.raster CODE_NAMES: no trade, b, s, bs), the paper's
 # convention on black: no trade black, b red, s green, bs white
 RASTER_COLOURS: tuple[str, ...] = ("#000000", "#DC1E1E", "#1EBE3C", "#FFFFFF")
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from engine.figures import ReportFigure
+from engine.packet.figures import ReportFigure
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionMode, SelectionRequest, mode_for_modifiers
 
 __all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "mode_of",
@@ -75,7 +75,7 @@ class ViewContract(Protocol):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> Any:
-        """Qt-free presentation data for ``set_data`` (e.g. ``engine.viewdata.for_x``)."""
+        """Qt-free presentation data for ``set_data`` (e.g. ``engine.viewdata.prepare.for_x``)."""
 
     def set_data(self, viewdata: Any) -> None:
         """Show new prepared data; the current selection is re-applied by the caller."""

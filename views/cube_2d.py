@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QToolTip, QWidget
 
-from engine.viewdata_cube import AXIS_NAMES
+from engine.viewdata.cube import AXIS_NAMES
 from views import _style
 from views._plots import new_plot
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints

@@ -2,7 +2,7 @@
 
 OpenGL cannot read back which point is under the mouse cheaply, and cannot run at all on
 the offscreen platform, so a click projects every point with the camera matrices
-(engine.cube_projection) and takes the nearest within a few pixels. Only built when
+(views.cube_projection) and takes the nearest within a few pixels. Only built when
 ``gl_available()`` says a context can be made.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor
 from pyqtgraph import Vector
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from engine.cube_projection import matrix_from_column_major, nearest_within, project_points
-from engine.viewdata_cube import AXIS_NAMES
+from views.cube_projection import matrix_from_column_major, nearest_within, project_points
+from engine.viewdata.cube import AXIS_NAMES
 from views import _style
 from views._layout import stack
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints, cluster_rgba

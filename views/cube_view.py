@@ -14,8 +14,8 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from engine.figures import ReportFigure
-from engine.viewdata_cube import CubeData
+from engine.packet.figures import ReportFigure
+from engine.viewdata.cube import CubeData
 from views import _style
 from views._layout import stack
 from views._weak import weak_callable
@@ -69,7 +69,7 @@ class CubeView(HoverOnChange, BaseView):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> CubeData:
-        from engine.viewdata import for_cube
+        from engine.viewdata.prepare import for_cube
         return for_cube(inputs.result)
 
     # -- data ---------------------------------------------------------------------------

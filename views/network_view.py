@@ -3,7 +3,7 @@
 Nodes are the explored investors (coloured by directionality over the reference period,
 suspects outlined), edges the validated pairs coloured by their strongest diagonal link
 type; a switch shows the Bonferroni network, the FDR network or both (FDR-only edges faint).
-Clicking a node asks to select and expand it. Positions come from engine.graph_layout, so
+Clicking a node asks to select and expand it. Positions come from views.graph_layout, so
 nodes already on screen never jump; nodes can be dragged (which pins them), pinned nodes
 never move, and the layout can be locked.
 """
@@ -15,10 +15,10 @@ import pyqtgraph as pg
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 
-from engine.figures import ReportFigure
-from engine.graph_layout import Layout, empty_layout, extend_layout, relax_layout
-from engine.viewdata import NetworkPrepared
-from engine.viewdata_network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, edge_text,
+from engine.packet.figures import ReportFigure
+from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
+from engine.viewdata.prepare import NetworkPrepared
+from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, edge_text,
                                      network_data, with_preview)
 from views import _style
 from views._hover import HoverOnChange
@@ -100,7 +100,7 @@ class NetworkView(HoverOnChange, BaseView):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> NetworkPrepared:
-        from engine.viewdata import for_network
+        from engine.viewdata.prepare import for_network
         return for_network(inputs.result, inputs.exploration)
 
     # -- data ---------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
 
-from engine.figures import ReportFigure
-from engine.viewdata_options import SERIES, OptionsSeries
+from engine.packet.figures import ReportFigure
+from engine.viewdata.options import SERIES, OptionsSeries
 from views import _style
 from views._axes import SparseAxis
 from views._layout import stack
@@ -114,7 +114,7 @@ class OptionsView(BaseView):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> OptionsSeries | None:
-        from engine.viewdata import for_options
+        from engine.viewdata.prepare import for_options
         return for_options(inputs.result)
 
     # -- data ---------------------------------------------------------------------------

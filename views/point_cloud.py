@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from pyqtgraph.Qt import internals
 
-from engine.cube_projection import nearest_within
+from views.cube_projection import nearest_within
 
 SYMBOLS = ("o", "s")   # round or square sprites
 

@@ -14,8 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QWidget
 
-from engine.figures import ReportFigure
-from engine.viewdata_raster import CODE_NAMES, NO_CLUSTER, RasterData
+from engine.packet.figures import ReportFigure
+from engine.viewdata.raster import CODE_NAMES, NO_CLUSTER, RasterData
 from views import _style
 from views._axes import LabelAxis
 from views._hover import HoverOnChange
@@ -87,7 +87,7 @@ class RasterView(HoverOnChange, BaseView):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> RasterData:
-        from engine.viewdata import for_raster
+        from engine.viewdata.prepare import for_raster
         return for_raster(inputs.result, inputs.tables)
 
     # -- data ---------------------------------------------------------------------------

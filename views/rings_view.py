@@ -13,8 +13,8 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPe
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
-from engine.figures import ReportFigure
-from engine.viewdata import RingsData
+from engine.packet.figures import ReportFigure
+from engine.viewdata.prepare import RingsData
 from views import _style
 from views._layout import stack
 from views.base import BaseView, Selection, ViewInputs, widget_png
@@ -109,7 +109,7 @@ class RingsView(BaseView):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> RingsData:
-        from engine.viewdata import for_rings
+        from engine.viewdata.prepare import for_rings
         return for_rings(inputs.result)
 
     def set_data(self, viewdata: RingsData) -> None:

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QWidget
 
-from engine.viewdata_triage import COMPONENTS, TriageData
+from engine.viewdata.triage import COMPONENTS, TriageData
 from views import _style
 from views._axes import SparseAxis
 from views._plots import new_plot

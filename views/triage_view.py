@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QToolTip, QWidget
 
-from engine.figures import ReportFigure
-from engine.viewdata_triage import TriageData, high_risk_share
+from engine.packet.figures import ReportFigure
+from engine.viewdata.triage import TriageData, high_risk_share
 from views import _style
 from views._layout import stack
 from views._plots import new_plot
@@ -115,7 +115,7 @@ class TriageView(BaseView):
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> TriageData:
-        from engine.viewdata import for_triage
+        from engine.viewdata.prepare import for_triage
         return for_triage(inputs.result)
 
     # -- data ---------------------------------------------------------------------------

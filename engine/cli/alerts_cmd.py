@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from engine.atomic import write_bytes_atomic
-from engine.case_work import AlertState
+from engine.case.work import AlertState
 from engine.cli.case_args import add_event_arguments, analysed_case
 from engine.errors import UsageError
-from engine.options_alerts import Alert
+from engine.options.alerts import Alert
 
 COLUMNS: tuple[str, ...] = ("event_id", "date", "priority", "risk_score", "status", "owner",
                             "reasons", "top_accounts")

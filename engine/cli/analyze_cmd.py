@@ -8,9 +8,9 @@ from pathlib import Path
 
 from engine.atomic import write_bytes_atomic
 from engine.cli.case_args import add_event_arguments, analysed_case
-from engine.network_export import write_graphml, write_links_csv
+from engine.exports.network import write_graphml, write_links_csv
 from engine.results import result_json
-from engine.svn_studies import studies_sections
+from engine.svn.studies import studies_sections
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from engine.cli.progress_bar import cli_reporter
 from engine.errors import UsageError
 from engine.params import AnalysisParams

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.demo_scales import SCALES
+from engine.demo.scales import SCALES
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.demo_data import write_demo_market
+    from engine.demo.generate import write_demo_market
     from engine.errors import UsageError
 
     out = Path(args.out_dir)

@@ -5,9 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from engine.cli.progress_bar import cli_reporter
-from engine.importer import check_output, import_case
+from engine.ingest.importer import check_output, import_case
 from engine.tables import TABLE_NAMES, CaseTables
 
 _HELP = {"trades": "daily transaction reports (required)", "events": "price-sensitive events (required)",

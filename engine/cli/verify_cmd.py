@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from engine.case_store import CaseStore
-from engine.packet_verify import check_packet
+from engine.case.store import CaseStore
+from engine.packet.verify import check_packet
 
 EXIT_INTACT, EXIT_TAMPERED = 0, 1
 

@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from engine.audit import GENESIS_HASH, entry_hash
-from engine.case_store import CaseStore
+from engine.case.audit import GENESIS_HASH, entry_hash
+from engine.case.store import CaseStore
 from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, small_tables
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.baselines import SERIES_POINTS, position_series, reconstruction_errors, run_baselines, volume_fluctuation
-from engine.panel import TargetPanel
+from engine.kmeans.baselines import SERIES_POINTS, position_series, reconstruction_errors, run_baselines, volume_fluctuation
+from engine.market.panel import TargetPanel
 from tests.engine.test_panel import make_tables, random_market
 
 

@@ -10,11 +10,11 @@ import pytest
 import scipy.sparse as sp
 from scipy.stats import poisson
 
-from engine.bicm_compare import (best_matches, bicm_probabilities, compare_bicm, layer_links,
+from engine.svn.bicm_compare import (best_matches, bicm_probabilities, compare_bicm, layer_links,
                                  layer_pvalues, log_poisson_sf, pair_jaccard)
-from engine.panel import STATE_B
+from engine.market.panel import STATE_B
 from engine.params import SvnParams
-from engine.svn_stage import run_svn
+from engine.svn.stage import run_svn
 from tests.engine.svn_market import small_market
 
 

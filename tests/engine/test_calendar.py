@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.calendar import build_windows, reference_period, trading_calendar
+from engine.market.calendar import build_windows, reference_period, trading_calendar
 from engine.errors import UsageError
 
 

@@ -13,11 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = ("import sys; sys.path.insert(0, sys.argv[1])\n"
-          "from engine.case_store import CaseStore\n"
+          "from engine.case.store import CaseStore\n"
           "with CaseStore.open(sys.argv[2]) as s:\n"
           "    for i in range(20):\n"
           "        s.set_note(None, f'child note {i}')\n")

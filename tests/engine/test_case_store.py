@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine import case_schema
-from engine.case_create import temp_files
-from engine.case_store import CaseStore
-from engine.datahash import data_hash
+from engine.case import schema as case_schema
+from engine.case.create import temp_files
+from engine.case.store import CaseStore
+from engine.case.datahash import data_hash
 from engine.errors import Cancelled, CaseFileError, UsageError
 from engine.progress import Reporter
 from engine.tables import TABLE_NAMES
@@ -165,7 +165,7 @@ def test_older_schema_is_migrated_in_order(case_path: Path, monkeypatch: pytest.
     """A file one version behind runs the registered step; read-only migrates a private copy."""
     current = CaseStore.SCHEMA_VERSION
     monkeypatch.setattr(case_schema, "SCHEMA_VERSION", current + 1)
-    monkeypatch.setattr("engine.case_store.SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr("engine.case.store.SCHEMA_VERSION", current + 1)
     steps: list[int] = []
 
     def add_column(conn: sqlite3.Connection) -> None:

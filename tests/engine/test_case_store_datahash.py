@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.datahash import data_hash
+from engine.case.datahash import data_hash
 from engine.tables import CaseTables
 from tests.fixtures.small_case import small_tables
 
@@ -62,7 +62,7 @@ def _cell(value: object, kind: str) -> str:
 
 
 def oracle_hash(tables: CaseTables) -> str:
-    """The format of engine/datahash.py's docstring, written row by row in plain Python."""
+    """The format of engine/case/datahash.py's docstring, written row by row in plain Python."""
     lines = ["itcase-data-hash v1"]
     for name in ORDER:
         frame = getattr(tables, name)
@@ -145,7 +145,7 @@ def test_row_and_column_order_do_not_matter_but_duplicates_do() -> None:
 
 def test_stable_across_interpreter_runs() -> None:
     code = ("from tests.fixtures.small_case import small_tables\n"
-            "from engine.datahash import data_hash\nprint(data_hash(small_tables(seed=4)))")
+            "from engine.case.datahash import data_hash\nprint(data_hash(small_tables(seed=4)))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == data_hash(small_tables(seed=4))

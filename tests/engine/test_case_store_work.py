@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.case_store import CaseStore
-from engine.case_work import ALERT_TRANSITIONS
+from engine.case.store import CaseStore
+from engine.case.work import ALERT_TRANSITIONS
 from engine.errors import UsageError
 from engine.serialize import dumps, loads
 from engine.params import AnalysisParams
@@ -145,7 +145,7 @@ def test_failed_change_writes_nothing(store: CaseStore, monkeypatch: pytest.Monk
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("engine.audit.append", broken)
+    monkeypatch.setattr("engine.case.audit.append", broken)
     with pytest.raises(RuntimeError):
         store.set_decision("007", "refer", "reason")
     monkeypatch.undo()

@@ -9,10 +9,10 @@ import pytest
 from scipy.stats import hypergeom
 
 from engine import serialize
-from engine.communities import rank_rings
-from engine.infomap_wrap import canonical_ids, infomap_clusters
+from engine.svn.communities import rank_rings
+from engine.svn.infomap_wrap import canonical_ids, infomap_clusters
 from engine.params import SvnParams
-from engine.svn_stage import SvnResult, run_svn, svn_section
+from engine.svn.stage import SvnResult, run_svn, svn_section
 from tests.engine.svn_market import small_market
 
 

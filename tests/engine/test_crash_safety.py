@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.case_create import TEMP_SUFFIX, temp_files
-from engine.case_store import CaseStore
-from engine.datahash import data_hash
+from engine.case.create import TEMP_SUFFIX, temp_files
+from engine.case.store import CaseStore
+from engine.case.datahash import data_hash
 from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, big_trades_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +31,12 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="kill -9 tests n
 CREATE_CHILD = r"""
 import os, sys
 from pathlib import Path
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from engine.progress import Reporter
 from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, big_trades_tables
 path, n = Path(sys.argv[1]), int(sys.argv[2])
 variants = {seed: big_trades_tables(n, seed=seed) for seed in (1, 2)}
-from engine.datahash import data_hash
+from engine.case.datahash import data_hash
 data_hash(variants[1])  # warm up lazy library set-up once, not in every writer
 def say(text):  # one write() per line: lines of the zygote and its writer never interleave
     os.write(1, (text + "\n").encode())
@@ -63,7 +63,7 @@ while line := sys.stdin.readline():
 NOTES_CHILD = """
 import sys
 from pathlib import Path
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 with CaseStore.open(Path(sys.argv[1])) as store:
     i = 0
     while True:

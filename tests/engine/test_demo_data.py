@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy.stats import hypergeom
 
-from engine.demo_data import demo_paths, generate_demo_market, write_demo_market
+from engine.demo.generate import demo_paths, generate_demo_market, write_demo_market
 from engine.tables import TABLE_NAMES
 
 ID_RE = re.compile(r"^0\d{6}$")
@@ -381,8 +381,8 @@ def test_ima_scale_rewarding_cluster_is_anomalous(tmp_path: Path) -> None:
     """At the reference-study scale the k-means stage finds every planted insider and, as in
     the paper (86% vs 50%), the rewarding cluster is anomalous: every chi-squared comparison
     with another cluster rejects at 5% and the rewarding share is the larger."""
-    from engine.ingest import read_case_tables
-    from engine.kmeans_stage import run_kmeans
+    from engine.ingest.load import read_case_tables
+    from engine.kmeans.stage import run_kmeans
     from engine.params import KMeansParams
     paths = write_demo_market(tmp_path, seed=7, scale="ima")
     truth = json.loads(paths["truth"].read_text(encoding="utf-8"))

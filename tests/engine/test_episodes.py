@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from engine import serialize
-from engine.episodes import (COMPONENTS, EpisodesResult, episode_score, episodes_section, run_episodes,
+from engine.triage.episodes import (COMPONENTS, EpisodesResult, episode_score, episodes_section, run_episodes,
                              split_points, timing_per_day)
 from engine.errors import UsageError
 from engine.params import EpisodeParams

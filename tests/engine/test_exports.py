@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.case_store import CaseStore
-from engine.exports import (audit_csv_bytes, export_audit_csv, export_graphml, export_rings_csv,
+from engine.case.store import CaseStore
+from engine.exports.tables import (audit_csv_bytes, export_audit_csv, export_graphml, export_rings_csv,
                             export_suspects_csv, rings_csv_bytes, suspects_csv_bytes)
-from engine.note_html import sanitise_note_html
-from engine.notes_export import export_notes_html, export_notes_markdown, notes_html_bytes, notes_markdown_bytes
+from engine.exports.note_html import sanitise_note_html
+from engine.exports.notes import export_notes_html, export_notes_markdown, notes_html_bytes, notes_markdown_bytes
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.calendar import build_windows
-from engine.features import window_features
-from engine.panel import TargetPanel
+from engine.market.calendar import build_windows
+from engine.kmeans.features import window_features
+from engine.market.panel import TargetPanel
 from tests.engine.test_panel import make_tables, random_market
 
 DAYS = pd.bdate_range("2020-03-02", periods=8)  # Mon 2 Mar .. Wed 11 Mar

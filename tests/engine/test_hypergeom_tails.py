@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.stats import hypergeom
 
-from engine.hypergeom_tails import TailTable, log_cdf, log_sf
+from engine.svn.hypergeom_tails import TailTable, log_cdf, log_sf
 
 
 def _exact_log_sf(t: int, n1: int, n2: int, k: int) -> float:

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import main
-from engine.case_store import CaseStore
-from engine.ingest import read_case_tables
+from engine.case.store import CaseStore
+from engine.ingest.load import read_case_tables
 from tests.engine.bad_inputs.base import BASE, write_case
 from tests.engine.bad_inputs.corpus import CASES, BadCase, drop_column as _drop
 

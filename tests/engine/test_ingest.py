@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from engine.errors import Cancelled, InputError, UsageError
-from engine.ingest import read_case_tables, read_table
+from engine.ingest.load import read_case_tables, read_table
 from engine.progress import Reporter
 from tests.engine.bad_inputs.base import BASE, write_case
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.investor_metrics import directionality, expected_profit, valuation_price
-from engine.panel import TargetPanel
+from engine.market.investor_metrics import directionality, expected_profit, valuation_price
+from engine.market.panel import TargetPanel
 from engine.tables import CaseTables
 
 DATES = pd.to_datetime(["2020-01-02", "2020-01-03", "2020-01-06", "2020-01-07"])

@@ -12,7 +12,7 @@ import pytest
 from scipy.stats import chi2_contingency
 
 from engine.errors import Cancelled
-from engine.kmeans_stage import KMeansResult, kmeans_section, run_kmeans
+from engine.kmeans.stage import KMeansResult, kmeans_section, run_kmeans
 from engine.params import KMeansParams
 from engine.progress import Reporter
 from engine.serialize import dumps, loads

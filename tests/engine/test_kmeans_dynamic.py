@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 
-from engine.kmeans_dynamic import (choose_k, cluster_windows, elbow_pick, jaccard_matrix,
+from engine.kmeans.dynamic import (choose_k, cluster_windows, elbow_pick, jaccard_matrix,
                                    match_clusters, merge_rows)
 
 
@@ -120,7 +120,7 @@ def test_dynamic_clusters_follow_their_members() -> None:
 
 
 def test_reported_numbers_do_not_depend_on_the_last_bits_of_library_sums() -> None:
-    from engine.kmeans_dynamic import significant, weighted_means
+    from engine.kmeans.dynamic import significant, weighted_means
     rng = np.random.default_rng(3)
     x, w = rng.normal(size=(50, 3)), rng.integers(1, 4, 50).astype(float)
     labels = rng.integers(0, 4, 50)

@@ -5,10 +5,10 @@ import datetime as dt
 
 import numpy as np
 
-from engine.communities import Ring
-from engine.narrative import explain_alert, explain_object, explain_ring, explain_suspect, when_in_case
-from engine.options_alerts import AccountFlow, Alert
-from engine.suspects import Suspect
+from engine.svn.communities import Ring
+from engine.narrative.template import explain_alert, explain_object, explain_ring, explain_suspect, when_in_case
+from engine.options.alerts import AccountFlow, Alert
+from engine.kmeans.suspects import Suspect
 from engine.tables import Event
 
 BUY = Event("E1", "ACME", dt.date(2020, 7, 20), dt.date(2020, 6, 1), "buy", 10.0)

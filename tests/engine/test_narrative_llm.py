@@ -9,8 +9,8 @@ from typing import Iterator
 import numpy as np
 import pytest
 
-from engine.narrative_llm import RefusedHost, draft, loopback_target, parse_draft
-from engine.options_stage import run_options
+from engine.narrative.llm import RefusedHost, draft, loopback_target, parse_draft
+from engine.options.stage import run_options
 from engine.params import OptionsParams
 from tests.engine.options_chain import business_days, case, informed_rows, quiet_chain
 

@@ -7,10 +7,10 @@ import networkx as nx
 import pytest
 
 from engine.errors import UsageError
-from engine.network_export import write_graphml
-from engine.neighbourhood import Exploration, Networks, expand, seed_view, suspect_overlap
+from engine.exports.network import write_graphml
+from engine.svn.neighbourhood import Exploration, Networks, expand, seed_view, suspect_overlap
 from engine.params import SvnParams
-from engine.svn_stage import revalidate, run_svn
+from engine.svn.stage import revalidate, run_svn
 from tests.engine.svn_market import small_market
 
 

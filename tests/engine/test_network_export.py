@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from engine.params import SvnParams
-from engine.svn_counts import DIAGONAL_CODES, LINK_TYPES
-from engine.svn_stage import revalidate, run_svn
-from engine.network_export import CSV_COLUMNS, write_graphml, write_links_csv
+from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES
+from engine.svn.stage import revalidate, run_svn
+from engine.exports.network import CSV_COLUMNS, write_graphml, write_links_csv
 from tests.engine.svn_market import small_market
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from engine import serialize
-from engine.options_stage import OptionsResult, options_section, run_options
+from engine.options.stage import OptionsResult, options_section, run_options
 from engine.params import OptionsParams
 from engine.tables import CaseTables
 from tests.engine.options_chain import business_days, case, informed_rows, quiet_chain

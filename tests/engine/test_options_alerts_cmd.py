@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import main
-from engine.case_store import CaseStore
-from engine.case_work import AlertState
+from engine.case.store import CaseStore
+from engine.case.work import AlertState
 from engine.cli.alerts_cmd import alert_rows
-from engine.options_alerts import AccountFlow, Alert
+from engine.options.alerts import AccountFlow, Alert
 
 
 def _alert(day: str, priority: str = "HIGH") -> Alert:

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from engine.options_stage import OptionsResult, run_options
+from engine.options.stage import OptionsResult, run_options
 from engine.params import OptionsParams
 
-# what the generator plants on each informed day (engine/demo_options.py): volume / OI > 5,
+# what the generator plants on each informed day (engine/demo/options.py): volume / OI > 5,
 # call share > 0.9, short-dated share > 0.6, OTM short-dated calls, IV up
 PLANTED_FEATURES = {"voi", "direction", "expiry", "otm", "iv"}
 

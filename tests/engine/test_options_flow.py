@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.options_flow import daily_features, options_calendar, stock_options
+from engine.options.flow import daily_features, options_calendar, stock_options
 from engine.params import OptionsParams
 from tests.engine.options_chain import business_days, case, row
 

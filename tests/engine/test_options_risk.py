@@ -6,8 +6,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from engine.options_flow import daily_features, options_calendar, stock_options
-from engine.options_risk import (WEIGHTS, combine, effective_weights, filings_near, iforest_component,
+from engine.options.flow import daily_features, options_calendar, stock_options
+from engine.options.risk import (WEIGHTS, combine, effective_weights, filings_near, iforest_component,
                                  pse_days_ahead, priority, rule_scores)
 from engine.params import OptionsParams
 from tests.engine.options_chain import business_days, case, informed_rows, quiet_chain
@@ -112,7 +112,7 @@ def test_combine_adds_boosts_and_clips() -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_risk_stays_in_unit_interval_on_random_chains(seed: int) -> None:
-    from engine.options_stage import run_options
+    from engine.options.stage import run_options
     rng = np.random.default_rng(seed)
     days = business_days(70)
     rows = quiet_chain(days, seed=seed)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from engine.case_store import CaseStore
-from engine.packet import PacketRequest, build_packet
-from engine.packet_case import case_state, note_plain_text
-from engine.packet_export import export_packet
-from engine.packet_verify import check_packet, packet_hashes
+from engine.case.store import CaseStore
+from engine.packet.build import PacketRequest, build_packet
+from engine.packet.case_state import case_state, note_plain_text
+from engine.packet.export import export_packet
+from engine.packet.verify import check_packet, packet_hashes
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from engine.errors import UsageError
-from engine.panel import STATE_B, STATE_BS, STATE_S, TargetPanel
+from engine.market.panel import STATE_B, STATE_BS, STATE_S, TargetPanel
 from engine.tables import CaseTables
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import serialize
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from engine.errors import Cancelled
 from engine.params import AnalysisParams
 from engine.pipeline import STAGES, analyze, cache_key, cached_result, run_stages

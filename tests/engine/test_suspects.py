@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.kmeans_stage import run_kmeans
+from engine.kmeans.stage import run_kmeans
 from engine.params import KMeansParams
-from engine.suspects import (chi_square_tests, cluster_stats, discontinuous, rank_suspects,
+from engine.kmeans.suspects import (chi_square_tests, cluster_stats, discontinuous, rank_suspects,
                              rewarding_cluster)
 from engine.tables import CaseTables
 from tests.engine.test_panel import random_market

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from engine.neighbourhood import Networks, seed_view, suspect_overlap
+from engine.svn.neighbourhood import Networks, seed_view, suspect_overlap
 from engine.params import SvnParams
-from engine.svn_stage import revalidate, run_svn, svn_section
+from engine.svn.stage import revalidate, run_svn, svn_section
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 import main
-from engine.bicm_compare import compare_bicm
-from engine.case_store import CaseStore
+from engine.svn.bicm_compare import compare_bicm
+from engine.case.store import CaseStore
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
-from engine.svn_studies import threshold_marks
-from engine.sweep import sweep, threshold_grid
+from engine.svn.studies import threshold_marks
+from engine.svn.sweep import sweep, threshold_grid
 
 
 def _bh_cut(p: np.ndarray, alpha: float, m: int) -> float | None:

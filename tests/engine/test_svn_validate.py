@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from engine.params import SvnParams
-from engine.svn_counts import LINK_TYPES
-from engine.svn_stage import revalidate, run_svn
-from engine.svn_validate import fdr
+from engine.svn.counts import LINK_TYPES
+from engine.svn.stage import revalidate, run_svn
+from engine.svn.validate import fdr
 from tests.engine.svn_market import brute_force_tests, small_market
 
 ALPHA = 0.01
@@ -116,7 +116,7 @@ def test_cancel_stops_the_counts() -> None:
 
 
 def test_many_small_row_blocks_give_the_same_candidates(market, monkeypatch) -> None:
-    import engine.svn_counts as counts
+    import engine.svn.counts as counts
     result = market[0]
     monkeypatch.setattr(counts, "_CHUNK_WORK", 40)
     assert len(counts._row_chunks(np.full(result.n_investors, 30))) == result.n_investors

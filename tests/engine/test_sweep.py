@@ -6,8 +6,8 @@ import pytest
 
 from engine.errors import UsageError
 from engine.params import SvnParams
-from engine.svn_stage import run_svn
-from engine.sweep import sweep, threshold_grid
+from engine.svn.stage import run_svn
+from engine.svn.sweep import sweep, threshold_grid
 from tests.engine.svn_market import brute_force_tests, small_market
 
 

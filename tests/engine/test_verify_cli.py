@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import main
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, small_tables
 
 

@@ -5,12 +5,14 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from engine import serialize, viewdata
-from engine.neighbourhood import Exploration
+from engine import serialize
+
+from engine.viewdata import prepare as viewdata
+from engine.svn.neighbourhood import Exploration
 from engine.params import AnalysisParams
-from engine.svn_counts import DIAGONAL_CODES, LINK_TYPES
-from engine.viewdata_network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, edge_text
-from engine.viewdata_raster import CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER
+from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES
+from engine.viewdata.network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, edge_text
+from engine.viewdata.raster import CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER
 
 pytestmark = pytest.mark.slow
 

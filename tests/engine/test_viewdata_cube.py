@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.viewdata_cube import build_cube, rewarding_corner
+from engine.viewdata.cube import build_cube, rewarding_corner
 
 
 def test_corner_follows_direction():

@@ -6,9 +6,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from engine.viewdata_network import format_p
-from engine.viewdata_options import build_options_series, day_number
-from engine.viewdata_triage import build_triage, heatmap_grid, high_risk_share
+from engine.viewdata.network import format_p
+from engine.viewdata.options import build_options_series, day_number
+from engine.viewdata.triage import build_triage, heatmap_grid, high_risk_share
 
 
 def test_options_series_keeps_alerts_on_calendar_days_only():

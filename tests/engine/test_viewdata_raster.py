@@ -6,9 +6,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from engine.panel import TargetPanel
+from engine.market.panel import TargetPanel
 from engine.tables import CaseTables
-from engine.viewdata_raster import (CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER, build_raster,
+from engine.viewdata.raster import (CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER, build_raster,
                                     cluster_row_order, day_index)
 
 

@@ -74,7 +74,7 @@ def test_bundle_carries_qt_platforms_opengl_fonts_and_icons(bundle: Path) -> Non
     assert (internal / "PySide6/Qt/plugins/iconengines/libqsvgicon.so").is_file()  # the icons are SVG
     modules = set(_archived_modules())
     assert {"OpenGL.GL", "OpenGL.platform.glx", "OpenGL.platform.egl", "pyqtgraph.opengl", "views.cube_gl",
-            "ui.selftest", "engine.demo_data"} <= modules
+            "ui.selftest", "engine.demo.generate"} <= modules
     assert {c.module for c in COMMANDS.values()} <= modules  # commands are imported by name
     for kind in ("fonts", "icons"):
         shipped = sorted(p.name for p in (ROOT / "resources" / kind).iterdir() if p.is_file())

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine.case_store import CaseStore  # noqa: E402
+from engine.case.store import CaseStore  # noqa: E402
 from ui.notes_panel import NoteEditor  # noqa: E402
 
 TEXT = "".join(str(k % 10) for k in range(100_000))

@@ -19,10 +19,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QDockWidget, QMainWindow, QPushButton, QWidget
 from pypdf import PdfReader
 
-from engine.audit import AuditEntry
-from engine.exports import rings_csv_bytes, suspects_csv_bytes
-from engine.notes_export import notes_markdown_bytes
-from engine.packet import DEFAULT_TOP_RINGS, DEFAULT_TOP_SUSPECTS
+from engine.case.audit import AuditEntry
+from engine.exports.tables import rings_csv_bytes, suspects_csv_bytes
+from engine.exports.notes import notes_markdown_bytes
+from engine.packet.build import DEFAULT_TOP_RINGS, DEFAULT_TOP_SUSPECTS
 from ui.audit_view import AuditDialog, AuditFilter, filter_entries
 from ui.dialogs.error_dialog import ErrorDialog
 from ui.export import FILE_EXPORTS, ExportController
@@ -267,7 +267,7 @@ def test_audit_dialog_lists_filters_verifies_and_exports(session, qtbot, tmp_pat
 
 
 def test_audit_dialog_reports_a_broken_chain(analysed_case: Path, qtbot) -> None:
-    from engine.case_store import CaseStore
+    from engine.case.store import CaseStore
     conn = sqlite3.connect(analysed_case)   # a tamperer drops the append-only triggers first
     conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
     conn.execute("UPDATE audit SET user = 'someone else' WHERE seq = 1")
@@ -312,7 +312,7 @@ def test_main_window_menus_run_the_exports(qtbot, analysed_case: Path, tmp_path:
 
 
 def test_packet_shows_the_case_as_it_was_when_the_export_began(session, host, qtbot, tmp_path: Path) -> None:
-    from engine.packet import PacketRequest
+    from engine.packet.build import PacketRequest
     controller = ExportController(session, host)
     store = session.store
     store.set_note(None, "EARLY NOTE before the export")

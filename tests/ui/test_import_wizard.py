@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
-from engine.demo_data import demo_paths
+from engine.demo.generate import demo_paths
 from ui.dialogs.import_wizard import PREVIEW_ROWS, ImportWizard
 
 
@@ -65,7 +65,7 @@ def test_good_import_creates_the_case(wizard, qtbot, demo_market_dir, tmp_path):
     with qtbot.waitSignal(wizard.imported, timeout=60000) as blocker:
         wizard.start_import()
     assert Path(blocker.args[0]) == out and out.is_file()
-    from engine.case_store import CaseStore
+    from engine.case.store import CaseStore
     with CaseStore.open(out) as store:
         assert len(store.tables().trades) > 0
 

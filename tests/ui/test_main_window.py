@@ -163,8 +163,8 @@ def test_expand_grows_the_exploration_by_exactly_the_networkx_neighbours(window,
     import networkx as nx
     import numpy as np
 
-    from engine.case_store import CaseStore
-    from engine.neighbourhood import Exploration
+    from engine.case.store import CaseStore
+    from engine.svn.neighbourhood import Exploration
     prepared = _open(window, qtbot, analysed_case)
     svn = prepared.result.svn
     assert svn.correction == "bonferroni"

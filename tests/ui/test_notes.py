@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QTextDocument
 
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from tests.ui import _typing_child
 from ui.notes_panel import SAVE_DELAY_MS, NotesPanel
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from engine.case_store import CaseStore
-from engine.packet import PacketRequest
+from engine.case.store import CaseStore
+from engine.packet.build import PacketRequest
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
 from ui.report_figures import figure_count, iter_figures

@@ -1,6 +1,6 @@
-"""The opt-in network studies in the GUI: the sweep dialog shows engine.sweep.sweep's numbers
+"""The opt-in network studies in the GUI: the sweep dialog shows engine.svn.sweep.sweep's numbers
 (table, curve, Bonferroni/FDR lines) and saves them; the BiCM dialog shows
-engine.bicm_compare.compare_bicm's layers and agreement."""
+engine.svn.bicm_compare.compare_bicm's layers and agreement."""
 from __future__ import annotations
 
 import csv
@@ -10,11 +10,11 @@ import math
 import numpy as np
 import pytest
 
-from engine.bicm_compare import compare_bicm
+from engine.svn.bicm_compare import compare_bicm
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
-from engine.svn_validate import fdr
-from engine.sweep import sweep, threshold_grid
+from engine.svn.validate import fdr
+from engine.svn.sweep import sweep, threshold_grid
 from ui.dialogs.bicm_dialog import BicmDialog
 from ui.dialogs.study_dialog import table_rows
 from ui.dialogs.sweep_dialog import SweepDialog

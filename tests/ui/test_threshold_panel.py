@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from engine.case_store import CaseStore
+from engine.case.store import CaseStore
 from engine.pipeline import cached_result, revalidate_result, run_stages
 from engine.results import result_json
 from tests.ui.session_helper import analysed_session

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from engine.neighbourhood import Exploration, expand
+from engine.svn.neighbourhood import Exploration, expand
 from tests.ui.view_probe import click, pixel, shown, widget_point
 from tests.ui.view_samples import sample_network
 from views.network_view import NetworkView
@@ -124,8 +124,8 @@ def test_clear(view):
 
 
 def test_capped_expansion_shows_the_cap_message(qtbot):
-    from engine.viewdata import NetworkPrepared
-    from engine.viewdata_network import network_context, network_data
+    from engine.viewdata.prepare import NetworkPrepared
+    from engine.viewdata.network import network_context, network_data
     from tests.ui.view_samples import sample_svn
     context = network_context(sample_svn(), [], cap=3)
     exploration = expand(Exploration(), "R00", context.networks, cap=3)

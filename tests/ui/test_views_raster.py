@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from engine.viewdata_raster import CODE_NAMES, CODE_NONE
+from engine.viewdata.raster import CODE_NAMES, CODE_NONE
 from tests.ui.view_probe import click, pixel, shown, widget_point
 from tests.ui.view_samples import sample_raster
 from views.raster_view import RasterView

@@ -10,10 +10,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from engine.panel import TargetPanel
+from engine.market.panel import TargetPanel
 from engine.tables import CaseTables
-from engine.viewdata_raster import NO_CLUSTER, RasterData, build_raster, cluster_row_order
-from engine.viewdata_triage import TriageData
+from engine.viewdata.raster import NO_CLUSTER, RasterData, build_raster, cluster_row_order
+from engine.viewdata.triage import TriageData
 
 
 def sample_panel(seed: int = 1, n_inv: int = 60, n_days: int = 80) -> TargetPanel:
@@ -55,7 +55,7 @@ def sample_raster() -> RasterData:
 
 def sample_cube(n: int = 400, n_windows: int = 6, seed: int = 2):
     """Three clusters per window; S000..S004 jump into the rewarding corner in the last window."""
-    from engine.viewdata_cube import build_cube
+    from engine.viewdata.cube import build_cube
     rng = np.random.default_rng(seed)
     ids = np.array([f"S{k:03d}" if k < 5 else f"I{k:03d}" for k in range(n)], dtype=object)
     order = np.argsort(ids.astype(str))
@@ -79,7 +79,7 @@ def sample_svn(seed: int = 3):
     """A validated network on a small market: ring R00..R07 buys on 25 common days,
     sells on 10 others; 72 background investors trade at random."""
     from engine.params import SvnParams
-    from engine.svn_stage import run_svn
+    from engine.svn.stage import run_svn
     from engine.tables import Event
     rng = np.random.default_rng(seed)
     days = pd.bdate_range("2022-01-03", periods=150)
@@ -107,9 +107,9 @@ def sample_svn(seed: int = 3):
 
 def sample_network(focus: str = "R00"):
     """NetworkPrepared of sample_svn with the focus's neighbourhood expanded."""
-    from engine.neighbourhood import Exploration, expand
-    from engine.viewdata import NetworkPrepared
-    from engine.viewdata_network import network_context, network_data
+    from engine.svn.neighbourhood import Exploration, expand
+    from engine.viewdata.prepare import NetworkPrepared
+    from engine.viewdata.network import network_context, network_data
     context = network_context(sample_svn(), ["R03"], cap=500)
     exploration = expand(Exploration(), focus, context.networks)
     return NetworkPrepared(context=context, data=network_data(context, exploration), exploration=exploration)
@@ -119,13 +119,13 @@ def sample_rings():
     """RingsData of sample_svn (built the way the app builds it)."""
     from types import SimpleNamespace
 
-    from engine.viewdata import for_rings
+    from engine.viewdata.prepare import for_rings
     return for_rings(SimpleNamespace(svn=sample_svn()))
 
 
 def sample_options():
     """120 trading days of options flow; alerts on days 100 (HIGH), 104 (MEDIUM), 110 (HIGH)."""
-    from engine.viewdata_options import build_options_series
+    from engine.viewdata.options import build_options_series
     rng = np.random.default_rng(5)
     dates = pd.bdate_range("2023-01-02", periods=120).to_numpy().astype("datetime64[D]")
     volume = rng.uniform(500, 1500, dates.size)
@@ -144,7 +144,7 @@ def sample_options():
 
 def sample_triage(n_inv: int = 300, seed: int = 6):
     """Episodes of n_inv investors; T000 has 6 episodes all scoring 780 (the planted outlier)."""
-    from engine.viewdata_triage import build_triage
+    from engine.viewdata.triage import build_triage
     rng = np.random.default_rng(seed)
     counts = rng.integers(1, 8, n_inv)
     ids = np.array([f"T{k:03d}" for k in range(n_inv)], dtype=object)
@@ -165,7 +165,7 @@ def reference_triage(n_inv: int = 27_000) -> TriageData:
 
 def reference_cube(n: int = 27_000, n_windows: int = 27, k: int = 7, seed: int = 8, active: float = 1.0):
     """Cube arrays at the reference scale: 27,000 investors x 27 windows, ``active`` share drawn."""
-    from engine.viewdata_cube import build_cube
+    from engine.viewdata.cube import build_cube
     rng = np.random.default_rng(seed)
     ids = np.array([f"{i:07d}" for i in range(n)], dtype=object)
     labels = rng.integers(0, k, size=(n_windows, n)).astype(np.int16)

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 
-from engine.bicm_compare import BicmComparison, compare_bicm
-from engine.svn_stage import SvnResult
-from engine.svn_studies import bicm_section
+from engine.svn.bicm_compare import BicmComparison, compare_bicm
+from engine.svn.stage import SvnResult
+from engine.svn.studies import bicm_section
 from ui.dialogs.study_dialog import StudyDialog, fill_table
 from ui.workers import Job
 

@@ -1,7 +1,7 @@
 """Create a case from the six input tables: pick files, preview them, import in a worker.
 
 Validation messages of CASE_FORMAT.md §2 appear per file, row and column; a failed import
-creates (or replaces) nothing — ``engine.importer.import_case`` is all-or-nothing.
+creates (or replaces) nothing — ``engine.ingest.importer.import_case`` is all-or-nothing.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def read_preview(path: str | Path, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
 
 def import_job(paths: dict[str, str], out: str, force: bool, reporter: Reporter) -> Path:
     """Worker body: the engine's all-or-nothing import."""
-    from engine.importer import import_case
+    from engine.ingest.importer import import_case
     return import_case(paths, Path(out), force=force, reporter=reporter)
 
 

@@ -1,6 +1,6 @@
 """File ▸ Export packet…: which suspects and rings to detail, the paper size and the file.
 
-The dialog only describes the packet (``engine.packet.PacketRequest`` and a path); the
+The dialog only describes the packet (``engine.packet.build.PacketRequest`` and a path); the
 export controller renders the figures and builds the PDF.
 """
 from __future__ import annotations
@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
-from engine.packet import DEFAULT_TOP_RINGS, DEFAULT_TOP_SUSPECTS, PacketRequest
-from engine.packet_doc import PAGE_SIZES as DOC_PAGE_SIZES
-from engine.packet_tables import fmt
+from engine.packet.build import DEFAULT_TOP_RINGS, DEFAULT_TOP_SUSPECTS, PacketRequest
+from engine.packet.doc import PAGE_SIZES as DOC_PAGE_SIZES
+from engine.packet.tables import fmt
 
 PAGE_SIZES = tuple(DOC_PAGE_SIZES)
 _ID = Qt.ItemDataRole.UserRole

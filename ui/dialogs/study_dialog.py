@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, Q
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine.atomic import write_bytes_atomic
-from engine.exports import csv_bytes, write_export
+from engine.exports.tables import csv_bytes, write_export
 from ui.dialogs.error_dialog import show_error
 from ui.workers import Job, TaskRunner
 from views.base import widget_png

@@ -10,8 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from engine.params import SvnParams
-from engine.svn_stage import SvnResult
-from engine.svn_studies import SweepStudy, sweep_study
+from engine.svn.stage import SvnResult
+from engine.svn.studies import SweepStudy, sweep_study
 from ui.dialogs.study_dialog import StudyDialog, fill_table
 from ui.threshold_panel import MARK_COLOURS
 from ui.workers import Job

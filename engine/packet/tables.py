@@ -1,0 +1,79 @@
+"""Small helpers to lay out tables and figures in the case packet."""
+from __future__ import annotations
+
+import io
+from typing import Any, Sequence
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, KeepTogether, Paragraph, Table, TableStyle
+
+from engine.packet.figures import ReportFigure
+from engine.packet.case_state import escape
+from engine.packet.doc import FONT_BOLD, Styles
+
+_HEADER_BG = colors.HexColor("#dfe6ef")
+_GRID = colors.HexColor("#b8c2cc")
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    """A value as printed: None as 'unavailable', floats with fixed significant digits."""
+    if value is None:
+        return "unavailable"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if value != value:
+            return "unavailable"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.{digits}g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def data_table(styles: Styles, header: Sequence[str], rows: Sequence[Sequence[Any]],
+               widths: Sequence[float] | None = None, repeat: bool = True) -> Table:
+    """A grid table with a shaded header row; cells wrap."""
+    cell = styles.cell
+    data = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in header]]
+    data += [[Paragraph(escape(fmt(v)), cell) for v in row] for row in rows]
+    table = Table(data, colWidths=[w * mm for w in widths] if widths else None,
+                  repeatRows=1 if repeat else 0, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
+        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+        ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    return table
+
+
+def key_values(styles: Styles, pairs: Sequence[tuple[str, Any]], key_width: float = 45) -> Table:
+    """A two-column table of labels and values (cover, scorecards)."""
+    data = [[Paragraph(f"<b>{escape(k)}</b>", styles.cell), Paragraph(escape(fmt(v)), styles.cell)]
+            for k, v in pairs]
+    table = Table(data, colWidths=[key_width * mm, None], hAlign="LEFT")
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, _GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BACKGROUND", (0, 0), (0, -1), _HEADER_BG)]))
+    return table
+
+
+def figure(styles: Styles, fig: ReportFigure | None, max_width: float, max_height: float,
+           missing: str) -> list[Any]:
+    """A figure scaled to fit, with its title and caption; an honest note when it is missing."""
+    if fig is None or fig.is_empty:
+        return [Paragraph(f"<i>{escape(missing)}</i>", styles.small)]
+    reader = ImageReader(io.BytesIO(fig.png))
+    w, h = reader.getSize()
+    scale = min(max_width / w, max_height / h)
+    image = Image(io.BytesIO(fig.png), width=w * scale, height=h * scale)
+    image.hAlign = "LEFT"
+    parts: list[Any] = [Paragraph(f"<b>{escape(fig.title)}</b>", styles.small), image]
+    if fig.caption:
+        parts.append(Paragraph(escape(fig.caption), styles.small))
+    return [KeepTogether(parts)]

@@ -1,0 +1,115 @@
+"""Presentation data for every view, built from an ``AnalysisResult`` (Qt-free, testable).
+
+Views only display: each ``for_<view>`` function turns the analysis result (and, for the
+raster and the triage scorecard, the case tables) into the small frozen dataclass that
+view draws. Nothing here is analytics; it selects, orders and repackages. The building
+blocks live in ``viewdata_<view>`` modules; the rings list is small enough to live here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.svn.neighbourhood import Exploration
+from engine.market.panel import TargetPanel
+from engine.viewdata.cube import CubeData, build_cube
+from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data, with_preview
+from engine.viewdata.options import OptionsSeries, build_options_series
+from engine.viewdata.raster import RasterData, build_raster, cluster_row_order
+from engine.viewdata.triage import TriageData, build_triage
+
+
+@dataclass(frozen=True)
+class RingsData:
+    """The validated-network clusters, best first (ring rank order)."""
+
+    cluster_id: np.ndarray       # int32 (n,)
+    rank: np.ndarray             # int32 (n,)
+    size: np.ndarray             # int32 (n,)
+    directionality: np.ndarray   # float64 (n,) R_C, NaN when the ring had no activity in Δ̄
+    expected_profit: np.ndarray  # float64 (n,) π_C, NaN when unavailable
+    suspicious: np.ndarray       # bool (n,)
+    members: tuple[np.ndarray, ...]  # object arrays of member ids, text order
+    correction: str
+    sign: int                    # d: +1 buy event, -1 sell event
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def for_rings(result) -> RingsData:
+    """Rings of ``result.svn`` in rank order."""
+    rings = sorted(result.svn.rings, key=lambda r: r.rank)
+    return RingsData(
+        cluster_id=np.array([r.cluster_id for r in rings], dtype=np.int32),
+        rank=np.array([r.rank for r in rings], dtype=np.int32),
+        size=np.array([r.size for r in rings], dtype=np.int32),
+        directionality=np.array([_nan(r.mean_directionality) for r in rings], dtype=np.float64),
+        expected_profit=np.array([_nan(r.mean_expected_profit) for r in rings], dtype=np.float64),
+        suspicious=np.array([r.suspicious for r in rings], dtype=bool),
+        members=tuple(np.asarray(r.member_ids, dtype=object) for r in rings),
+        correction=result.svn.correction, sign=int(result.svn.sign))
+
+
+def for_raster(result, tables) -> RasterData:
+    """Raster of the SVN-eligible investors, grouped by ring in rank order, isolated last."""
+    svn = result.svn
+    panel = TargetPanel.build(tables, result.event.stock)
+    ranks = {int(r.cluster_id): int(r.rank) for r in svn.rings}
+    order = cluster_row_order(svn.investor_ids, svn.membership, ranks)
+    return build_raster(panel, svn.investor_ids[order], svn.membership[order],
+                        result.params.svn.theta, result.event.reference_start, result.event.event_date)
+
+
+def for_cube(result) -> CubeData:
+    """Cube coordinates of every window, suspects flagged, rewarding corner by direction."""
+    km = result.kmeans
+    return build_cube(km.investor_ids, km.window_start, km.window_end, km.features, km.labels,
+                      km.rewarding_cluster, np.array([s.investor_id for s in km.suspects], dtype=object),
+                      result.event.sign, n_clusters=km.k)
+
+
+def for_options(result) -> OptionsSeries | None:
+    """Daily options series and alerts; None when the case has no options data."""
+    opt = result.options
+    if not opt.available or opt.features is None:
+        return None
+    f = opt.features
+    return build_options_series(
+        f.dates, f.volume, f.voi, f.call_share, f.iv if f.has_iv else None, opt.risk,
+        np.array([a.date for a in opt.alerts], dtype="datetime64[D]"),
+        np.array([a.priority for a in opt.alerts], dtype=object),
+        [list(a.reasons) for a in opt.alerts],
+        [[acc.investor_id for acc in a.top_accounts] for a in opt.alerts],
+        result.params.options.alert_threshold, result.params.options.high_threshold,
+        result.event.reference_start, result.event.event_date)
+
+
+def for_triage(result) -> TriageData:
+    """Episodes grouped by investor for the heatmap, outlier chart and scorecard."""
+    ep = result.episodes
+    return build_triage(ep.investor_ids[ep.ep_investor], ep.dates[ep.ep_start], ep.dates[ep.ep_end],
+                        ep.ep_days, ep.ep_score, ep.ep_components, ep.ep_volume, ep.ep_net,
+                        ep.high_risk_score)
+
+
+@dataclass(frozen=True)
+class NetworkPrepared:
+    """What the network view starts from: the context (both networks), the exploration
+    it was drawn from and that drawing."""
+
+    context: NetworkContext
+    data: NetworkData
+    exploration: Exploration
+
+
+def for_network(result, exploration: Exploration | None = None,
+                focus: str | None = None) -> NetworkPrepared:
+    """Both networks of the result and the drawing of ``exploration`` (plus the focus preview)."""
+    context = network_context(result.svn, [s.investor_id for s in result.kmeans.suspects],
+                              result.params.svn.neighbourhood_cap)
+    base = exploration or Exploration()
+    shown = with_preview(context, base, focus)
+    return NetworkPrepared(context=context, data=network_data(context, shown), exploration=base)
