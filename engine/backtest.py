@@ -88,7 +88,8 @@ def read_labels(path: Path) -> Labels:
     if frame.empty:
         raise InputError.single(name, None, None, "no labelled rows")
     problems: list[Problem] = []
-    keys, positive, seen = [], [], {}
+    keys, positive = [], []
+    seen: dict[str, int] = {}
     for i, (key, label) in enumerate(zip(frame[kind], frame["label"]), start=2):
         key, word = key.strip(), label.strip().lower()
         if kind == "date":

@@ -64,7 +64,7 @@ def _decode(tp: Any, data: Any, arrays: dict[str, np.ndarray]) -> Any:
         return arr.astype(object) if data.get("object") else arr
     if isinstance(data, dict) and "__date__" in data:
         return dt.date.fromisoformat(data["__date__"])
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = typing.get_type_hints(tp)
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {tp.__name__}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -52,6 +53,7 @@ class CaseTables:
     def event_list(self) -> list[Event]:
         """Every event, in event_id text order."""
         out = []
+        row: Any  # a data-frame row (named tuple of the events table)
         for row in self.events.sort_values("event_id").itertuples(index=False):
             offer = getattr(row, "offer_price", None)
             offer_f = None if offer is None or pd.isna(offer) else float(offer)

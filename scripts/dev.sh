@@ -50,6 +50,7 @@ case "${1:-}" in
   test)
     shift
     "$VENV/bin/lint-imports" --no-cache
+    "$VENV/bin/python" -m mypy    # engine/ (config in pyproject.toml)
     set +e
     QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
     rc=$?

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,7 +109,7 @@ class _Column:
         lines = texts[codes[order]]  # code -1 picks MISSING, the last entry
         return ("\n".join(lines.tolist()) + ("\n" if len(lines) else "")).encode("utf-8")
 
-    def _format(self, value: object) -> str:
+    def _format(self, value: Any) -> str:  # one distinct cell of the stored table
         if self.kind == "text":
             return escape_text(str(value))
         if self.kind == "date":
@@ -123,10 +124,10 @@ def _real_cells(values: np.ndarray) -> bytes:
     hexed = np.frombuffer(values.astype(">f8").tobytes().hex().encode("ascii"), dtype=np.uint8)
     missing = np.isnan(values)
     if not missing.any():
-        out = np.empty((len(values), 17), dtype=np.uint8)
-        out[:, :16] = hexed.reshape(-1, 16)
-        out[:, 16] = ord("\n")
-        return out.tobytes()
+        grid = np.empty((len(values), 17), dtype=np.uint8)
+        grid[:, :16] = hexed.reshape(-1, 16)
+        grid[:, 16] = ord("\n")
+        return grid.tobytes()
     lengths = np.where(missing, len(MISSING) + 1, 17)
     starts = np.cumsum(lengths) - lengths
     out = np.empty(int(lengths.sum()), dtype=np.uint8)

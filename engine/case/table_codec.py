@@ -81,7 +81,7 @@ def normalise_frame(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[
 
 def _arrow_column(series: pd.Series, kind: str) -> pa.Array:
     if kind == "text":
-        return pa.array(series.to_numpy(dtype=object, na_value=None), type=pa.string())
+        return pa.array(series.astype(object).where(series.notna(), None).to_numpy(), type=pa.string())
     if kind == "date":
         return pa.array(series, type=pa.date32(), from_pandas=True)
     return pa.array(series, type=_ARROW_TYPES[kind], from_pandas=True)

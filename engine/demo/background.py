@@ -101,7 +101,8 @@ def _active_days(rng: np.random.Generator, expected: np.ndarray, factor: np.ndar
     act[sched[srow[keep]], sday[keep]] = True
     idle = np.flatnonzero(~act.any(axis=1))
     act[idle, rng.integers(0, n_days, idle.size)] = True
-    return np.nonzero(act)
+    rows, days = np.nonzero(act)
+    return rows, days
 
 
 def _directions(rng: np.random.Generator, habit: np.ndarray, rows: np.ndarray, days: np.ndarray,

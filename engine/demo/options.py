@@ -35,7 +35,7 @@ def _expiries(day: np.datetime64) -> list[np.datetime64]:
     weekday = _weekday(day)
     first_friday = day + np.timedelta64((4 - weekday) % 7 or 7, "D")
     weekly = [first_friday + np.timedelta64(7 * k, "D") for k in range(3)]
-    monthly = []
+    monthly: list[np.datetime64] = []
     month = weekly[-1].astype("datetime64[M]")
     while len(monthly) < 2:
         month = month + np.timedelta64(1, "M")
@@ -61,18 +61,21 @@ def options_chain(rng: np.random.Generator, dates: np.ndarray, close: np.ndarray
                   stock: str, informed_days: np.ndarray, informed_accounts: list[str],
                   background_accounts: list[str]) -> pd.DataFrame:
     """The options table (CASE_FORMAT.md §1) for every trading day of the target stock."""
-    day_i, expiry, strike, right = [], [], [], []
+    day_rows: list[int] = []
+    expiry_rows: list[np.datetime64] = []
+    strike_rows: list[float] = []
+    right: list[str] = []
     for t, day in enumerate(dates.astype("datetime64[D]")):
         ks = np.unique(np.round(close[t] * MONEYNESS / STRIKE_STEP) * STRIKE_STEP)
         for e in _expiries(day):
             for r in ("C", "P"):
-                day_i.extend([t] * ks.size)
-                expiry.extend([e] * ks.size)
-                strike.extend(ks.tolist())
+                day_rows.extend([t] * ks.size)
+                expiry_rows.extend([e] * ks.size)
+                strike_rows.extend(ks.tolist())
                 right.extend([r] * ks.size)
-    day_i = np.asarray(day_i)
-    expiry = np.asarray(expiry, dtype="datetime64[D]")
-    strike = np.asarray(strike, dtype=np.float64)
+    day_i = np.asarray(day_rows)
+    expiry = np.asarray(expiry_rows, dtype="datetime64[D]")
+    strike = np.asarray(strike_rows, dtype=np.float64)
     is_call = np.asarray(right) == "C"
     under = close[day_i]
     dte = (expiry - dates.astype("datetime64[D]")[day_i]).astype(np.int64)
@@ -108,12 +111,12 @@ def options_chain(rng: np.random.Generator, dates: np.ndarray, close: np.ndarray
             v = np.round(volume[row] * rng.uniform(0.05, 0.12))
             volume[row] -= v
             account_rows.append((row, acc, v))
-    for t in np.flatnonzero(rng.random(dates.size) < 0.15):
-        rows = np.flatnonzero((day_i == t) & (volume > 0))
-        row = rows[int(rng.integers(0, rows.size))]
-        v = float(min(volume[row], rng.integers(1, 21)))
-        volume[row] -= v
-        account_rows.append((row, background_accounts[int(rng.integers(0, len(background_accounts)))], v))
+    for busy in np.flatnonzero(rng.random(dates.size) < 0.15):
+        rows = np.flatnonzero((day_i == busy) & (volume > 0))
+        pick = rows[int(rng.integers(0, rows.size))]
+        v = float(min(volume[pick], rng.integers(1, 21)))
+        volume[pick] -= v
+        account_rows.append((pick, background_accounts[int(rng.integers(0, len(background_accounts)))], v))
 
     acc_idx = np.array([a[0] for a in account_rows], dtype=np.int64)
     idx = np.concatenate([np.arange(day_i.size), acc_idx])

@@ -55,19 +55,19 @@ def sample_days(rng: np.random.Generator, n_rows: int, counts: ArrayLike, lo: Ar
 
     Returns (row index, day) pairs sorted by row then day; counts are clipped to the span.
     """
-    lo = np.broadcast_to(np.asarray(lo, np.int64), (n_rows,))
-    hi = np.broadcast_to(np.asarray(hi, np.int64), (n_rows,))
-    span = np.maximum(hi - lo, 0)
-    counts = np.minimum(np.broadcast_to(np.asarray(counts, np.int64), (n_rows,)), span)
+    first = np.broadcast_to(np.asarray(lo, np.int64), (n_rows,))
+    end = np.broadcast_to(np.asarray(hi, np.int64), (n_rows,))
+    span = np.maximum(end - first, 0)
+    count = np.minimum(np.broadcast_to(np.asarray(counts, np.int64), (n_rows,)), span)
     width = int(span.max()) if n_rows else 0
     if width == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     keys = rng.random((n_rows, width))
     keys[np.arange(width)[None, :] >= span[:, None]] = 2.0  # outside the span: never chosen
     order = np.argsort(keys, axis=1, kind="stable")
-    take = np.arange(width)[None, :] < counts[:, None]
+    take = np.arange(width)[None, :] < count[:, None]
     rows = np.broadcast_to(np.arange(n_rows)[:, None], (n_rows, width))[take]
-    days = (order + lo[:, None])[take]
+    days = (order + first[:, None])[take]
     srt = np.lexsort((days, rows))
     return rows[srt], days[srt]
 

@@ -18,7 +18,7 @@ _UNIQUE: dict[str, tuple[str, ...]] = {
 }
 
 
-def _day(value: object) -> str:
+def _day(value: pd.Timestamp | np.datetime64) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 

@@ -157,8 +157,9 @@ def _to_number(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemL
     parsed = _parse_numbers(raw)
     values, unparsed, was_nan_word, text = parsed.values, parsed.unparsed, parsed.nan_word, parsed.text
     name = spec.name
-    log.add_rows(rows, unparsed, name, lambda i: f"not a number: {text.iloc[i]!r}"
-                 + (" (use '.' for decimals, no thousands separators)" if "," in text.iloc[i] else ""))
+    if text is not None:  # only pandas' slow path leaves cells unparsed
+        log.add_rows(rows, unparsed, name, lambda i: f"not a number: {text.iloc[i]!r}"
+                     + (" (use '.' for decimals, no thousands separators)" if "," in text.iloc[i] else ""))
     nan_hint = "leave the cell blank or give a number" if spec.nullable else "give a number"
     log.add_rows(rows, was_nan_word, name, lambda i: f"NaN is not a value; {nan_hint}")
     arr = values.to_numpy()

@@ -118,7 +118,8 @@ def cluster_stats(labels: np.ndarray, centroids: np.ndarray, earlier: np.ndarray
     n_disc = np.bincount(last[disc], minlength=k).astype(np.int64)
     tests, anomalous = chi_square_tests(sizes, n_disc, rew, significance)
     shares = np.divide(n_disc, sizes, out=np.full(k, np.nan), where=sizes > 0)
-    corner = tuple(float(v) for v in rewarding_corner(sign))
+    cx, cy, cz = (float(v) for v in rewarding_corner(sign))
+    corner = (cx, cy, cz)
     return ClusterStats(rewarding_cluster=rew, corner=corner, corner_distance=dist, sizes=sizes,
                         discontinuous=n_disc, shares=shares, tests=tests, anomalous=anomalous), disc
 

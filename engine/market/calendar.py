@@ -21,9 +21,14 @@ import pandas as pd
 from engine.errors import UsageError
 
 
-def as_day(value: dt.date | np.datetime64 | pd.Timestamp) -> np.datetime64:
+def as_day(value: dt.date | np.datetime64 | pd.Timestamp | str) -> np.datetime64:
     """A date as ``numpy.datetime64[D]`` (the calendar's unit)."""
     return np.datetime64(pd.Timestamp(value).date(), "D")
+
+
+def iso_day(value: np.datetime64) -> str:
+    """ISO text (YYYY-MM-DD) of a calendar day."""
+    return str(value.astype("datetime64[D]"))
 
 
 def trading_calendar(trades: pd.DataFrame, stock: str) -> np.ndarray:
@@ -93,7 +98,7 @@ def build_windows(dates: np.ndarray, event_date: dt.date, reference_start: dt.da
     if t_s <= dates[0] or t_s > last:
         raise UsageError(
             f"the event date {event_date.isoformat()} is outside the data of the stock "
-            f"({dates[0].item().isoformat()} .. {last.item().isoformat()}): "
+            f"({iso_day(dates[0])} .. {iso_day(last)}): "
             "at least one trading day before the event is needed")
     last_end = int(np.searchsorted(dates, t_s, side="left")) - 1
     fit = (last_end - (length - 1)) // step + 1  # windows whose start index is >= 0

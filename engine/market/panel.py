@@ -67,11 +67,10 @@ class TargetPanel:
     tot_inv: np.ndarray          # int32: all-stock turnover records of the panel's investors,
     tot_date: np.ndarray         # datetime64[D], sorted by date,
     tot_value: np.ndarray        # float64 Σ over stocks of (Ab + As) per (investor, date)
-    index: pd.Index = field(repr=False, compare=False, default=None)
+    index: pd.Index = field(init=False, repr=False, compare=False)  # investor id -> row
 
     def __post_init__(self) -> None:
-        if self.index is None:  # built directly rather than through ``build``
-            object.__setattr__(self, "index", pd.Index(self.investor_ids, dtype=object))
+        object.__setattr__(self, "index", pd.Index(self.investor_ids, dtype=object))
 
     @classmethod
     def build(cls, tables: CaseTables, stock: str) -> "TargetPanel":
@@ -105,7 +104,7 @@ class TargetPanel:
                    vb=vb, vs=vs, ab=ab, as_=as_,
                    tot_inv=(tkey % len(investor_ids)).astype(np.int32),
                    tot_date=(tkey // len(investor_ids)).astype("datetime64[D]"),
-                   tot_value=tvalue, index=index)
+                   tot_value=tvalue)
 
     # -- sizes and identity -------------------------------------------------------------
     @property

@@ -125,7 +125,9 @@ def explain_ring(*, cluster_id: int, rank: int, members: Iterable[str],
 
 def explain_object(obj: "Suspect | Ring", event: Event, **extra: Any) -> str:
     """Template for a k-means ``Suspect`` or a validated-network ``Ring`` by its fields."""
-    if hasattr(obj, "discontinuity"):
+    from engine.kmeans.suspects import Suspect  # at call time: the stages import this module
+
+    if isinstance(obj, Suspect):
         return explain_suspect(investor_id=obj.investor_id, rank=obj.rank, score=obj.score,
                                discontinuity=obj.discontinuity, shares=obj.shares,
                                directionality=obj.directionality,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from engine.market.calendar import iso_day
 from engine.options.flow import DailyOptions
 from engine.options.risk import priority
 from engine.params import OptionsParams
@@ -112,10 +114,14 @@ def filings_table_near(filings: pd.DataFrame | None, stock: str, case_ids: pd.Se
 
 def _filing_texts(near: pd.DataFrame, k: int, window: int) -> tuple[str, ...]:
     sel = near[(near["pos"] >= k - window) & (near["pos"] <= k + window)]
-    return tuple(" ".join(str(x) for x in (r.investor_id, pd.Timestamp(r.date).date().isoformat(),
-                                           "" if pd.isna(r.form) else r.form,
-                                           "" if pd.isna(r.transaction) else r.transaction)).strip()
-                 for r in sel.itertuples(index=False))
+    return tuple(_filing_text(r) for r in sel.itertuples(index=False))
+
+
+def _filing_text(r: Any) -> str:
+    """'INVESTOR DATE FORM TRANSACTION' of one filings row (a data-frame named tuple)."""
+    return " ".join(str(x) for x in (r.investor_id, pd.Timestamp(r.date).date().isoformat(),
+                                     "" if pd.isna(r.form) else r.form,
+                                     "" if pd.isna(r.transaction) else r.transaction)).strip()
 
 
 def top_accounts(rows: pd.DataFrame, day: np.datetime64, n: int, suspects: frozenset[str],
@@ -141,7 +147,7 @@ def _pse_name(pse_events: tuple[tuple[str, np.datetime64], ...], dates: np.ndarr
     """'the PSE ID on DATE' for the event ``gap`` trading days after day ``k``."""
     for event_id, when in pse_events:
         if int(np.searchsorted(dates, when, side="left")) - k == gap:
-            return f"the PSE {event_id} on {when.item().isoformat()}"
+            return f"the PSE {event_id} on {iso_day(when)}"
     return "a PSE"
 
 
@@ -154,7 +160,7 @@ def build_alerts(f: DailyOptions, components: dict[str, np.ndarray], weights: di
     """Every alert day, in date order, with reasons ordered by weighted contribution."""
     anomaly, outlier = iforest
     alerts = []
-    for k in np.flatnonzero(risk > params.alert_threshold):
+    for k in map(int, np.flatnonzero(risk > params.alert_threshold)):
         comps = {name: float(components[name][k]) for name in weights}
         strong = sorted((name for name in weights if comps[name] >= REASON_MIN_SCORE),
                         key=lambda name: (-weights[name] * comps[name], name))

@@ -158,7 +158,7 @@ class _Builder:
                f"the rewarding cluster {verdict} anomalous (every test rejects at 5% and its share of "
                f"discontinuous members is the larger).")
         if tests:
-            rows = [(t["cluster_id"], t["statistic"], t["p_value"], t["share_rewarding"], t["share_other"],
+            rows: list[tuple[Any, ...]] = [(t["cluster_id"], t["statistic"], t["p_value"], t["share_rewarding"], t["share_other"],
                      t["reject_5pct"], t["reject_1pct"]) for t in tests]
             self.story.append(data_table(self.s, ("vs cluster", "χ²", "p-value", "discontinuous share (rewarding)",
                                                   "discontinuous share (other)", "rejects at 5%", "at 1%"), rows))

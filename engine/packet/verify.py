@@ -35,7 +35,7 @@ def packet_hashes(pdf: Path) -> tuple[str, str]:
     """(data hash, chain hash) recorded in a packet; InputError when it is not one of ours."""
     try:
         reader = PdfReader(str(pdf))
-        keywords = str((reader.metadata or {}).get("/Keywords", ""))
+        keywords = str(reader.metadata.get("/Keywords", "")) if reader.metadata else ""
     except (OSError, PdfReadError, ValueError) as exc:
         raise InputError.single(pdf.name, None, None, f"not a readable PDF ({exc})") from None
     found = dict(_KEY.findall(keywords))

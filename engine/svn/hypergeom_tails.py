@@ -37,7 +37,8 @@ class TailTable:
         self._lf = log_factorials(self.t)
         width = self.t + 1
         self._dense = width * width <= _DENSE_LIMIT
-        self._slot = np.full(width * width, -1, dtype=np.int32) if self._dense else None
+        # group slot per dense key; unused (empty) in sparse mode
+        self._slot = np.full(width * width if self._dense else 0, -1, dtype=np.int32)
         self._keys = np.empty(0, dtype=np.int64)      # group keys, in slot order
         self._sorted = np.empty(0, dtype=np.int64)    # sorted keys (sparse mode)
         self._sorted_slot = np.empty(0, dtype=np.int32)
@@ -140,7 +141,7 @@ class TailTable:
         return mask, values
 
 
-def _log_choose(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+def _log_choose(n: np.ndarray | float, k: np.ndarray) -> np.ndarray:
     """log C(n, k) through betaln, accurate for large n (no cancellation of big log n!)."""
     return -np.log1p(n) - betaln(n - k + 1.0, k + 1.0)
 

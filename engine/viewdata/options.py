@@ -59,7 +59,7 @@ def day_number(when: dt.date | np.datetime64 | None) -> float:
     """Days since 1970-01-01 (NaN for None)."""
     if when is None:
         return float("nan")
-    return float(np.datetime64(when, "D").astype(np.int64))
+    return float(np.asarray(when, dtype="datetime64[D]").astype(np.int64))
 
 
 def build_options_series(dates: np.ndarray, volume: np.ndarray, voi: np.ndarray,

@@ -58,7 +58,7 @@ def test_hand_example() -> None:
     assert p.position_at(1).tolist() == [-20.0, 100.0]
     assert p.position_at(0).tolist() == [0.0, 100.0]
     assert p.rows_of(["9", "11", "10"]).tolist() == [1, -1, 0]
-    assert dataclasses.replace(p, index=None).rows_of(["9"]).tolist() == [1]  # index rebuilt
+    assert dataclasses.replace(p).rows_of(["9"]).tolist() == [1]  # index rebuilt
     assert p.first_day().tolist() == [1, 0]
     # all-stock turnover of "10" on 2020-01-03 = 40 (X) + 50 (Y)
     assert p.all_stock_turnover(np.array([0, 1]), np.array([1, 2])).tolist() == [[90.0, 100.0], [90.0, 44.0]]
