@@ -56,28 +56,29 @@ class OptionsParams:
     """METHOD.md §3: options-flow anomalies and alerts."""
 
     baseline_days: int = 60          # trailing baseline length, trading days
-    min_baseline_days: int = 10      # fewer: baseline features unavailable
-    z_cap: float = 5.0               # |z| giving volume score 1
+    min_baseline_days: int = 10      # fewer: baseline features (and the day's risk) unavailable
+    z_cap: float = 5.0               # z giving a one-sided z score of 1
     spike_ratio: float = 4.0         # V >= ratio * baseline mean is a spike
+    voi_min_volume: float = 100.0    # contracts traded for a contract's volume/OI to count
     voi_normal: float = 2.0          # volume/OI at which the score starts
     voi_suspicious: float = 5.0      # volume/OI at which the score is 1
-    call_share_high: float = 0.8     # call share above which direction scores
-    call_share_low: float = 0.2      # call share below which direction scores
-    short_expiry_days: int = 7       # "short-dated" expiry, calendar days
-    expiry_share_suspicious: float = 0.6
+    direction_share_full: float = 0.9  # rewarding-type share of volume giving direction score 1
+    short_expiry_days: int = 7       # "short-dated" expiry for expiry clustering, calendar days
+    expiry_share_suspicious: float = 0.6  # short-dated share giving expiry score 1
     otm_min_moneyness: float = 1.02  # strike/underlying above which a call is OTM
     otm_max_moneyness: float = 1.30  # band upper limit (calls); puts mirror it
     iforest_contamination: float = 0.1
     iforest_seed: int = 0
+    iforest_folds: int = 5           # contiguous blocks scoring the calibration days out of fold
     alert_threshold: float = 0.7
     high_threshold: float = 0.85
-    pse_lookahead_days: int = 7      # PSE within this many trading days raises risk
+    high_p_value: float = 0.01       # HIGH also needs the calibrated p at or below this
+    pse_lookahead_days: int = 7      # context: a PSE within this many trading days ahead
     otm_max_expiry_days: int = 30    # "short-dated" for the OTM feature, calendar days to expiry
-    iv_change_full: float = 0.10     # IV rise over baseline (vol points) giving IV score 1
-    skew_change_full: float = 0.05   # call-minus-put IV spread change giving skew score 1
-    pse_boost: float = 0.10          # added to the daily risk when a PSE is within the lookahead
-    filing_boost: float = 0.10       # added when case investors filed within the lookahead window
+    iv_change_full: float = 0.10     # IV rise of OTM rewarding contracts (vol points) giving score 1
+    skew_change_full: float = 0.05   # matched-pair call-minus-put IV change giving skew score 1
     top_accounts: int = 5            # accounts listed per alert when options carry investor_id
+    contracts_per_alert: int = 5     # flagged contracts named per alert
     use_narrative_llm: bool = False  # optional local model drafts; off by default
     narrative_model: str = "llama3.1"
     narrative_url: str = "http://127.0.0.1:11434"

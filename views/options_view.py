@@ -1,12 +1,16 @@
 """Options flow on the event's stock: stacked daily panels on one linked date axis.
 
-Volume, volume / open interest, call share, implied volatility and the daily risk score,
-with the reference start and the PSE drawn on every panel, the alert levels on the risk
-panel and one marker per alert (coloured by priority). Clicking a marker shows the alert's
-reasons on one line above the plots ("Details" opens the full text under them); alerts whose
-top accounts include a selected investor are ringed, and "Select accounts" asks for the
-shown alert's accounts. Each panel is named inside its top-left corner (rotated axis titles
-overlapped on a short dock), and the risk panel gets twice the height of the others.
+Volume, the largest contract volume / open interest, the rewarding-type share (calls for a
+buy event, puts for a sell event), the OTM implied volatility and the daily risk score, with
+the reference start and the PSE drawn on every panel, the alert levels on the risk panel and
+one filled triangle per alert (evidence, coloured by priority). Context days (a PSE ahead,
+filings), which never enter the risk, are hollow grey diamonds along the top of the risk
+panel. Clicking a marker shows the alert's risk, calibrated p, contracts and reasons on one
+line above the plots ("Details" opens the full text under them); clicking anywhere else on
+the risk panel picks the nearest day. The table under the plots lists the picked day's
+contracts (flagged ones first). Alerts whose accounts include a selected investor are ringed,
+and "Select accounts" asks for the shown alert's accounts. Each panel is named inside its
+top-left corner, and the risk panel gets twice the height of the others.
 """
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy,
+                               QTableWidget, QTableWidgetItem, QWidget)
 
 from engine.packet.figures import ReportFigure
-from engine.viewdata.options import SERIES, OptionsSeries
+from engine.viewdata.options import CONTRACT_COLUMNS, SERIES, OptionsSeries
 from views import _style
 from views._axes import SparseAxis
 from views._layout import stack
@@ -26,12 +31,15 @@ from views._weak import weak_callable
 from views.base import BaseView, Selection, ViewInputs, widget_png
 
 SECONDS_PER_DAY = 86400.0
-GUIDES: dict[str, tuple[float, ...]] = {"voi": (2.0, 5.0), "call_share": (0.2, 0.8)}
+GUIDES: dict[str, tuple[float, ...]] = {"voi": (2.0, 5.0), "reward_share": (0.9,)}
 LINE_COLOUR = "#0072B2"
 REFERENCE_COLOUR = "#56B4E9"
 PSE_COLOUR = "#C00000"
 GUIDE_COLOUR = "#999999"
+CONTEXT_COLOUR = "#7F7F7F"
+CONTEXT_Y = 1.07           # context markers sit above every risk value, apart from alerts
 MARKER_SIZE = 12.0
+TABLE_MAX_HEIGHT = 110    # about four rows; the table shows once a day is picked
 AXIS_WIDTH = 46            # left axes aligned across panels (tick values only)
 TICK_POINT_SIZE = 8
 ROW_STRETCH = {"risk": 2}  # other panels 1
@@ -90,7 +98,21 @@ class OptionsView(BaseView):
                                                  brush=pg.mkBrush(None))
         self.marks_selected.setZValue(_style.Z_FOCUS)
         self.marks_selected.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.alert_line = QLabel("Click an alert marker (risk panel) to see its reasons.")
+        self.context_marks = pg.ScatterPlotItem(size=MARKER_SIZE - 2, symbol="d", pen=_style.pen(CONTEXT_COLOUR, 1.5),
+                                                brush=pg.mkBrush(None), hoverable=True,
+                                                tip=weak_callable(self._context_tip))
+        self.context_marks.setZValue(_style.Z_SELECTED)
+        self.context_marks.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._marker_clicked = False
+        self._shown_day = -1
+        self.canvas.scene().sigMouseClicked.connect(self._on_scene_click)
+        self.day_label = QLabel("")
+        self.contracts_table = QTableWidget(0, len(CONTRACT_COLUMNS))
+        self.contracts_table.setHorizontalHeaderLabels(list(CONTRACT_COLUMNS))
+        self.contracts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.contracts_table.verticalHeader().setVisible(False)
+        self.contracts_table.setMaximumHeight(TABLE_MAX_HEIGHT)
+        self.alert_line = QLabel("Click an alert marker for its reasons, or any day of the risk panel for its contracts.")
         self.alert_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.details_button = QPushButton("Details")
         self.details_button.setCheckable(True)
@@ -109,7 +131,7 @@ class OptionsView(BaseView):
         bar.addWidget(self.alert_line, 1)
         bar.addWidget(self.details_button)
         bar.addWidget(self.accounts_button)
-        stack(self, bar, (self.canvas, 1), self.detail, spacing=2)
+        stack(self, bar, (self.canvas, 1), self.detail, self.day_label, self.contracts_table, spacing=2)
         self.clear()
 
     @staticmethod
@@ -127,6 +149,7 @@ class OptionsView(BaseView):
         x = viewdata.x * SECONDS_PER_DAY
         for name, _label in SERIES:
             plot = self.plots[name]
+            self.panel_names[name].setText(viewdata.label(name))
             y = viewdata.series(name)
             if name == "volume":
                 plot.addItem(pg.BarGraphItem(x=x, height=np.nan_to_num(y), width=0.8 * SECONDS_PER_DAY,
@@ -150,12 +173,18 @@ class OptionsView(BaseView):
         risk_plot = self.plots["risk"]
         risk_plot.addItem(self.markers)
         risk_plot.addItem(self.marks_selected)
+        risk_plot.addItem(self.context_marks)
+        cdays = viewdata.context_day
+        self.context_marks.setData(x=x[cdays], y=np.full(cdays.size, CONTEXT_Y), data=np.arange(cdays.size))
         days = viewdata.alert_day
         self.markers.setData(x=x[days], y=np.nan_to_num(viewdata.risk[days]), data=np.arange(days.size),
                              brush=[_style.brush(_style.PRIORITY_COLOURS.get(p, "#808080")) for p in viewdata.alert_priority],
                              pen=[pg.mkPen(None)] * days.size)
         n_high = int(np.sum(viewdata.alert_priority == "HIGH"))
-        self.summary.setText(f"{viewdata.dates.size} trading days, {days.size} alerts ({n_high} HIGH)")
+        high = "" if not viewdata.high_unavailable else "; HIGH unavailable"
+        self.summary.setText(f"{viewdata.dates.size} trading days, {days.size} alerts ({n_high} HIGH{high}), "
+                             f"p against {viewdata.n_calibration} days")
+        self.summary.setToolTip(viewdata.high_unavailable)
         if x.size:
             self.plots[SERIES[0][0]].setXRange(x.min(), x.max(), padding=0.02)
         self.apply_selection(self._selection)
@@ -168,8 +197,13 @@ class OptionsView(BaseView):
             plot.clear()
         self.markers.setData(x=[], y=[])
         self.marks_selected.setData(x=[], y=[])
+        self.context_marks.setData(x=[], y=[])
+        self._shown_day = -1
+        self.contracts_table.setRowCount(0)
+        self.contracts_table.setVisible(False)
+        self.day_label.setVisible(False)
         self.detail.clear()
-        self.alert_line.setText("Click an alert marker (risk panel) to see its reasons.")
+        self.alert_line.setText("Click an alert marker for its reasons, or any day of the risk panel for its contracts.")
         self.alert_line.setToolTip("")
         self.details_button.setChecked(False)
         self.details_button.setEnabled(False)
@@ -199,6 +233,39 @@ class OptionsView(BaseView):
         self.alert_line.setToolTip(text)
         self.details_button.setEnabled(True)
         self.accounts_button.setEnabled(bool(self._data.alert_accounts[k]))
+        self.show_day(int(self._data.alert_day[k]))
+
+    def show_day(self, day: int) -> None:
+        """List day ``day``'s contracts (flagged first) with its risk and calibrated p."""
+        data = self._data
+        self._shown_day = day
+        self.day_label.setText("Contracts on " + data.day_text(day) + "  (● = named by the alert)")
+        self.day_label.setVisible(True)
+        self.contracts_table.setVisible(True)
+        rows = data.contract_rows(day)
+        self.contracts_table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.contracts_table.setItem(r, c, item)
+        self.contracts_table.resizeColumnsToContents()
+
+    def shown_contracts(self) -> list[list[str]]:
+        """The table's cells, row by row (what the investigator reads)."""
+        t = self.contracts_table
+        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+
+    def _on_scene_click(self, ev) -> None:
+        if self._marker_clicked or self._data is None or ev.button() != Qt.MouseButton.LeftButton:
+            self._marker_clicked = False
+            return
+        box = self.plots["risk"].getViewBox()
+        if not box.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        at = box.mapSceneToView(ev.scenePos()).x() / SECONDS_PER_DAY
+        self.show_day(int(np.argmin(np.abs(self._data.x - at))))
 
     def _show_details(self, shown: bool) -> None:
         self.detail.setVisible(shown)
@@ -208,11 +275,20 @@ class OptionsView(BaseView):
         if d is None:
             return ""
         k = int(data)
-        return f"{d.dates[d.alert_day[k]]}  {d.alert_priority[k]}  risk {y:.2f}\n(click for reasons)"
+        return (f"{d.dates[d.alert_day[k]]}  {d.alert_priority[k]}  risk {y:.2f}  p {d.alerts[k].p_value:.3f}"
+                "\n(click for reasons and contracts)")
+
+    def _context_tip(self, x: float, y: float, data: int) -> str:
+        d = self._data
+        if d is None:
+            return ""
+        k = int(data)
+        return f"{d.dates[d.context_day[k]]}  context, not part of the risk: {d.context_text[k]}"
 
     def _on_marker(self, _item, points, ev) -> None:
         if self._data is not None and len(points):
             ev.accept()
+            self._marker_clicked = True
             self.show_alert(int(points[0].data()))
 
     def _select_accounts(self) -> None:
@@ -225,4 +301,6 @@ class OptionsView(BaseView):
     def snapshot(self) -> ReportFigure:
         return ReportFigure(title="Options flow before the event", png=widget_png(self),
                             caption=(self.summary.text() + "; dashed lines: normal/suspicious levels and "
-                                     "alert thresholds; triangles: alerts (red HIGH, orange MEDIUM)."))
+                                     "alert thresholds; filled triangles: alerts, the evidence (red HIGH, orange "
+                                     "MEDIUM); hollow grey diamonds: context (PSE ahead, filings), never part "
+                                     "of the risk."))

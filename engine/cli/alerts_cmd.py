@@ -13,10 +13,10 @@ from engine.atomic import write_bytes_atomic
 from engine.case.work import AlertState
 from engine.cli.case_args import add_event_arguments, analysed_case
 from engine.errors import UsageError
-from engine.options.alerts import Alert
+from engine.options.alerts import Alert, FlaggedContract
 
-COLUMNS: tuple[str, ...] = ("event_id", "date", "priority", "risk_score", "status", "owner",
-                            "reasons", "top_accounts")
+COLUMNS: tuple[str, ...] = ("event_id", "date", "priority", "risk_score", "p_value", "n_calibration",
+                            "status", "owner", "contracts", "reasons", "context", "top_accounts")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +41,12 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option} takes an ISO date (YYYY-MM-DD), not {text!r}") from None
 
 
+def contract_text(c: FlaggedContract) -> str:
+    """'call 110 exp 2020-07-17: 5,200 traded, OI 600, V/OI 8.7'."""
+    voi = "no OI" if c.voi is None else f"V/OI {c.voi:.1f}"
+    return f"{c.type} {c.strike:g} exp {c.expiry.isoformat()}: {c.volume:,.0f} traded, OI {c.open_interest:,.0f}, {voi}"
+
+
 def alert_rows(alerts: Iterable[Alert], states: Iterable[AlertState], date_from: dt.date | None,
                date_to: dt.date | None) -> list[dict[str, Any]]:
     """One row per alert within [date_from, date_to], with its stored status or NEW."""
@@ -51,9 +57,11 @@ def alert_rows(alerts: Iterable[Alert], states: Iterable[AlertState], date_from:
             continue
         state = by_key.get((a.event_id, a.date.isoformat()))
         rows.append({"event_id": a.event_id, "date": a.date.isoformat(), "priority": a.priority,
-                     "risk_score": round(a.risk_score, 4),
+                     "risk_score": round(a.risk_score, 4), "p_value": round(a.p_value, 6),
+                     "n_calibration": a.n_calibration,
                      "status": state.status if state else "NEW", "owner": state.owner if state else "",
-                     "reasons": list(a.reasons),
+                     "contracts": [contract_text(c) for c in a.contracts],
+                     "reasons": list(a.reasons), "context": list(a.context),
                      "top_accounts": [t.investor_id for t in a.top_accounts]})
     return rows
 
@@ -81,6 +89,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{len(rows)} options alert(s) for event {event.event_id}")
     for r in rows:
-        print(f"{r['date']}  {r['priority']:<6}  risk {r['risk_score']:.2f}  {r['status']:<9}  "
-              f"{'; '.join(r['reasons'][:3])}")
+        print(f"{r['date']}  {r['priority']:<6}  risk {r['risk_score']:.2f}  p {r['p_value']:.4f}  "
+              f"{r['status']:<9}  {'; '.join(r['contracts'][:2])}  {'; '.join(r['reasons'][:2])}")
     return 0

@@ -12,7 +12,8 @@ from engine.errors import UsageError
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of this command (its one-line help is in the command registry)."""
     parser.description = ("Compare the analysis with investigator labels. LABELS.csv is either "
-                          "'date,label' (flagged = an options alert that day) or 'investor_id,label' "
+                          "'date,label' (flagged = an options alert that day; alerts rest on the evidence only, "
+                          "never on context such as a PSE ahead) or 'investor_id,label' "
                           "(flagged = a k-means suspect). Prints the confusion matrix, precision, "
                           "recall, F1 and accuracy.")
     add_event_arguments(parser)

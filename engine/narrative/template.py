@@ -37,26 +37,39 @@ def when_in_case(day: dt.date, event: Event) -> str:
 
 
 def explain_alert(alert: "Alert", event: Event, params: OptionsParams | None = None) -> str:
-    """Plain-language account of one options alert."""
+    """Plain-language account of one options alert: evidence, calibration, then context apart."""
     p = params or OptionsParams()
     observed = "; ".join(alert.reasons) if alert.reasons else "no single feature stood out"
     parts = [
         f"On {alert.date.isoformat()}, {when_in_case(alert.date, event)}, the options flow on "
         f"{event.stock} scored a daily risk of {alert.risk_score:.2f} ({alert.priority}; alerts start "
-        f"above {p.alert_threshold:.2f}, HIGH above {p.high_threshold:.2f}).",
+        f"above {p.alert_threshold:.2f}, HIGH above {p.high_threshold:.2f} with a calibrated p-value "
+        f"at or below {p.high_p_value:g}).",
         f"Observed: {observed}.",
         f"Baseline: each day is compared with the {p.baseline_days} trading days before it "
-        f"(at least {p.min_baseline_days}); the weighted rule scores give {alert.base_score:.2f} "
-        "before cross-references.",
-        f"Why it matters: {_WHY_OPTIONS[event.sign]}",
+        f"(at least {p.min_baseline_days}); the risk is the mean of the component scores. Against the "
+        f"stock's own history, the {alert.n_calibration} days before the reference period, its "
+        f"calibrated p-value is {alert.p_value:.3f} (the share of those days, counting this one, "
+        "scoring at least as high).",
     ]
+    if alert.calibration_note:
+        parts.append(alert.calibration_note[0].upper() + alert.calibration_note[1:] + ".")
+    if alert.contracts:
+        parts.append("Contracts behind it: " + "; ".join(
+            f"{c.type} {c.strike:g} expiring {c.expiry.isoformat()}, {c.volume:,.0f} traded, open interest "
+            f"{c.open_interest:,.0f}" for c in alert.contracts) + ".")
+    parts.append(f"Why it matters: {_WHY_OPTIONS[event.sign]}")
     if alert.top_accounts:
         accounts = ", ".join(
             f"{a.investor_id} ({a.share:.0%}"
             + (", k-means suspect" if a.is_suspect else "")
             + (", suspicious ring member" if a.in_ring else "") + ")"
             for a in alert.top_accounts)
-        parts.append(f"Largest accounts that day: {accounts}.")
+        parts.append(f"Accounts trading these contracts that day (the options table does not say "
+                     f"whether they bought or sold): {accounts}.")
+    if alert.context:
+        parts.append("Context, shown beside the evidence and not part of the risk: "
+                     + "; ".join(c.split(": ", 1)[-1] for c in alert.context) + ".")
     return " ".join(parts)
 
 

@@ -1,32 +1,49 @@
-"""Options alerts: one per (event, day) whose risk is above the alert threshold, with its
-reasons in plain words and the numbers behind them, cross-references and top accounts."""
+"""Options alerts: one per (event, day) whose risk is above the alert threshold, naming the
+contracts behind it, its calibrated p-value, the evidence in plain words, and the context
+(PSE ahead, filings) on separate lines that never entered the risk."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from engine.market.calendar import iso_day
+from engine.options.context import Context
+from engine.options.contracts import ContractDays
 from engine.options.flow import DailyOptions
-from engine.options.risk import priority
 from engine.params import OptionsParams
 from engine.tables import Event
 
 REASON_MIN_SCORE = 0.5  # a component at or above this score is named as a reason
+CONTEXT_PREFIX = "Context (not part of the risk): "
+
+
+@dataclass(frozen=True)
+class FlaggedContract:
+    """One contract behind an alert, as traded that day."""
+
+    type: str                 # "call" or "put"
+    strike: float
+    expiry: dt.date
+    volume: float
+    open_interest: float
+    voi: float | None         # None when the open interest was 0
+    implied_vol: float | None
+    iv_change: float | None   # against the contract's previous row
 
 
 @dataclass(frozen=True)
 class AccountFlow:
-    """One account's options volume on an alert day, and what else points at it."""
+    """One account's volume in an alert's flagged contracts (the table has no buy/sell side)."""
 
     investor_id: str
     volume: float
-    share: float          # of the day's options volume
-    is_suspect: bool      # a k-means suspect of the event
-    in_ring: bool         # member of a suspicious validated-network cluster
+    share: float              # of the flagged contracts' volume that day
+    is_suspect: bool          # a k-means suspect of the event
+    in_ring: bool             # member of a suspicious validated-network cluster
+    contracts: tuple[str, ...] = ()  # labels of the flagged contracts it traded
 
 
 @dataclass(frozen=True)
@@ -36,13 +53,17 @@ class Alert:
     event_id: str
     date: dt.date
     risk_score: float
-    base_score: float                    # before the cross-reference boosts
+    p_value: float                       # calibrated against the days before the reference period
+    n_calibration: int
     priority: str                        # HIGH or MEDIUM
-    reasons: tuple[str, ...]             # plain words with numbers, strongest first
-    reason_keys: tuple[str, ...]         # component / cross-reference names, same order
-    components: dict[str, float]
+    reasons: tuple[str, ...]             # evidence in plain words, strongest first
+    reason_keys: tuple[str, ...]         # component names, same order
+    components: dict[str, float]         # the day's available component scores
+    contracts: tuple[FlaggedContract, ...]
+    context: tuple[str, ...]             # context lines (never part of the risk)
     pse_days_ahead: int                  # 0 when no PSE within the lookahead
     filings: tuple[str, ...]             # "ID date form transaction" of nearby filings
+    calibration_note: str                # why the alert is not HIGH despite its risk ("" if none)
     top_accounts: tuple[AccountFlow, ...]
     explanation: str = ""                # deterministic template narrative
     draft_explanation: str = ""          # local-model draft, when asked for and it worked
@@ -51,137 +72,116 @@ class Alert:
     draft_error: str = ""                # why the draft failed ("" when not asked or fine)
 
 
-def _component_reason(key: str, k: int, f: DailyOptions, p: OptionsParams, sign: int, a: float,
-                      outlier: bool) -> str:
-    """The sentence naming component ``key`` on day ``k`` with its numbers."""
-    v, mean = f.volume[k], f.baseline_mean[k]
-    right = "calls" if sign > 0 else "puts"
-    if key == "volume":
-        return (f"options volume {v:,.0f} contracts is {f.z[k]:+.1f} standard deviations from its "
-                f"{f.baseline_n[k]}-day baseline (mean {mean:,.0f}, std {f.baseline_std[k]:,.0f})")
-    if key == "spike":
-        ratio = f"{v / mean:.1f}x the baseline mean" if mean > 0 else "against a baseline mean of 0"
-        return f"volume spike: {v:,.0f} contracts, {ratio} (a spike is at least {p.spike_ratio:g}x)"
-    if key == "voi":
-        if np.isinf(f.voi[k]):
-            return f"volume {v:,.0f} contracts with no open interest at the start of the day"
-        return (f"volume / open interest {f.voi[k]:.2f} (normal below {p.voi_normal:g}, "
-                f"suspicious above {p.voi_suspicious:g})")
-    if key == "direction":
-        c = f.call_share[k]
-        return (f"one-sided flow: calls {c:.0%} and puts {1 - c:.0%} of the volume "
-                f"(scored above {p.call_share_high:.0%} or below {p.call_share_low:.0%} calls)")
-    if key == "expiry":
-        return (f"{f.expiry_share[k]:.0%} of the volume in contracts expiring within "
-                f"{p.short_expiry_days} days (suspicious above {p.expiry_share_suspicious:.0%})")
-    if key == "strike":
-        return (f"strike concentration {f.strike_concentration[k]:.2f} "
-                "(1 = all volume at one strike)")
-    if key == "otm":
-        return (f"short-dated out-of-the-money {right} were {f.otm_share[k]:.0%} of the volume "
-                f"({f.otm_volume[k]:,.0f} contracts) against {f.otm_base[k]:.0%} over the baseline "
-                f"(at most {p.otm_max_expiry_days} days to expiry)")
-    if key == "iv":
-        return (f"implied volatility {f.iv[k]:.1%}, {f.iv_change[k] * 100:+.1f} points against "
-                f"the baseline mean {f.iv_base[k]:.1%}")
-    if key == "skew":
-        return (f"call-minus-put implied volatility spread {f.skew[k] * 100:+.1f} points, "
-                f"{f.skew_change[k] * 100:+.1f} against the baseline {f.skew_base[k] * 100:+.1f}")
-    tail = (f"among the most unusual {p.iforest_contamination:.0%} of days" if outlier
-            else "unusual")
-    return f"the isolation forest finds the day {tail} (anomaly score {a:.2f}; 0.5 is ordinary)"
+def _opt(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
 
 
-def filings_table_near(filings: pd.DataFrame | None, stock: str, case_ids: pd.Series,
-                       dates: np.ndarray) -> pd.DataFrame:
-    """Filings on ``stock`` by investors of the case (``case_ids``: the trades' investor_id
-    column), with the calendar position of their date."""
-    cols = ["investor_id", "date", "form", "transaction", "pos"]
-    if filings is None or filings.empty:
-        return pd.DataFrame(columns=cols)
-    on_stock = filings[filings["stock"] == stock]
-    filers = on_stock["investor_id"].unique()
-    rows = on_stock[on_stock["investor_id"].isin(case_ids[case_ids.isin(filers)].unique())].copy()
-    fdates = rows["date"].to_numpy().astype("datetime64[D]")
-    inside = (fdates >= dates[0]) & (fdates <= dates[-1]) if dates.size else np.zeros(len(rows), bool)
-    rows = rows[inside]
-    rows["pos"] = np.searchsorted(dates, fdates[inside], side="left")
-    for c in ("form", "transaction"):
-        if c not in rows.columns:
-            rows[c] = ""
-    return rows.sort_values(["date", "investor_id"])[cols]
+def flagged_entries(f: DailyOptions, k: int, sign: int, p: OptionsParams) -> np.ndarray:
+    """Day ``k``'s contracts behind its evidence: those with ≥ voi_min_volume traded and
+    V/OI above voi_normal (largest first), else its largest rewarding-type contract."""
+    c = f.contracts
+    rows = c.rows_of_day(k)
+    hit = rows[(c.volume[rows] >= p.voi_min_volume) & (c.voi[rows] > p.voi_normal)]
+    if hit.size:
+        return hit[np.lexsort((-c.volume[hit], -c.voi[hit]))][: p.contracts_per_alert]
+    reward = rows[(c.is_call[rows] == (sign > 0)) & (c.volume[rows] > 0)]
+    return reward[np.argsort(-c.volume[reward], kind="stable")][:1]
 
 
-def _filing_texts(near: pd.DataFrame, k: int, window: int) -> tuple[str, ...]:
-    sel = near[(near["pos"] >= k - window) & (near["pos"] <= k + window)]
-    return tuple(_filing_text(r) for r in sel.itertuples(index=False))
+def contract_record(c: ContractDays, i: int) -> FlaggedContract:
+    return FlaggedContract(type="call" if c.is_call[i] else "put", strike=float(c.strike[i]),
+                           expiry=c.expiry[i].item(), volume=float(c.volume[i]),
+                           open_interest=float(c.open_interest[i]), voi=_opt(c.voi[i]),
+                           implied_vol=_opt(c.implied_vol[i]), iv_change=_opt(c.iv_change[i]))
 
 
-def _filing_text(r: Any) -> str:
-    """'INVESTOR DATE FORM TRANSACTION' of one filings row (a data-frame named tuple)."""
-    return " ".join(str(x) for x in (r.investor_id, pd.Timestamp(r.date).date().isoformat(),
-                                     "" if pd.isna(r.form) else r.form,
-                                     "" if pd.isna(r.transaction) else r.transaction)).strip()
-
-
-def top_accounts(rows: pd.DataFrame, day: np.datetime64, n: int, suspects: frozenset[str],
-                 ring_members: frozenset[str]) -> tuple[AccountFlow, ...]:
-    """The ``n`` accounts with most options volume on ``day`` (ties: investor_id)."""
+def account_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that name an account (``investor_id`` present and not blank)."""
     if "investor_id" not in rows.columns:
-        return ()
+        return rows.iloc[:0]
     ids = rows["investor_id"]
     named = ids.notna().to_numpy(bool) & (ids.astype(str).str.strip() != "").to_numpy(bool)
-    on_day = rows[(rows["date"].to_numpy().astype("datetime64[D]") == day) & named]
-    if on_day.empty:
+    return rows[named]
+
+
+def accounts_in(named: pd.DataFrame, day: np.datetime64, contracts: tuple[FlaggedContract, ...], n: int,
+                suspects: frozenset[str], ring_members: frozenset[str]) -> tuple[AccountFlow, ...]:
+    """The ``n`` accounts (rows of ``named``) with most volume in ``contracts`` on ``day``
+    (ties: investor_id)."""
+    if named.empty or not contracts:
         return ()
-    vol = on_day.groupby("investor_id", sort=True)["volume"].sum()
-    total = float(on_day["volume"].sum())
-    ranked = sorted(vol.items(), key=lambda kv: (-kv[1], str(kv[0])))[:n]
-    return tuple(AccountFlow(investor_id=str(i), volume=float(v), share=float(v) / total if total else 0.0,
-                             is_suspect=str(i) in suspects, in_ring=str(i) in ring_members)
-                 for i, v in ranked)
+    on_day = named[named["date"].to_numpy().astype("datetime64[D]") == day]
+    wanted = {(c.type == "call", c.strike, np.datetime64(c.expiry, "D")): _label(c) for c in contracts}
+    keys = zip(on_day["right"].astype(str).str.upper().eq("C").to_numpy(), on_day["strike"].to_numpy(np.float64),
+               on_day["expiry"].to_numpy().astype("datetime64[D]"))
+    labels = np.array([wanted.get(k, "") for k in keys], dtype=object)
+    inside = labels != ""
+    if not inside.any():
+        return ()
+    trades = pd.DataFrame({"investor_id": on_day["investor_id"].astype(str).to_numpy()[inside],
+                           "volume": on_day["volume"].to_numpy(np.float64)[inside], "label": labels[inside]})
+    total = sum(c.volume for c in contracts)
+    out = [AccountFlow(investor_id=str(inv), volume=float(g["volume"].sum()),
+                       share=float(g["volume"].sum()) / total if total else 0.0,
+                       is_suspect=str(inv) in suspects, in_ring=str(inv) in ring_members,
+                       contracts=tuple(sorted(set(g["label"]))))
+           for inv, g in trades.groupby("investor_id", sort=True)]
+    return tuple(sorted(out, key=lambda a: (-a.volume, a.investor_id))[:n])
 
 
-def _pse_name(pse_events: tuple[tuple[str, np.datetime64], ...], dates: np.ndarray, k: int,
-              gap: int) -> str:
-    """'the PSE ID on DATE' for the event ``gap`` trading days after day ``k``."""
-    for event_id, when in pse_events:
-        if int(np.searchsorted(dates, when, side="left")) - k == gap:
-            return f"the PSE {event_id} on {iso_day(when)}"
-    return "a PSE"
+def _label(c: FlaggedContract) -> str:
+    return f"{c.type} {c.strike:.2f} exp {c.expiry.isoformat()}"
 
 
-def build_alerts(f: DailyOptions, components: dict[str, np.ndarray], weights: dict[str, float],
-                 iforest: tuple[np.ndarray, np.ndarray], base: np.ndarray, risk: np.ndarray,
-                 pse_ahead: np.ndarray, near: pd.DataFrame, rows: pd.DataFrame, event: Event,
-                 params: OptionsParams, pse_events: tuple[tuple[str, np.datetime64], ...] = (),
-                 suspects: frozenset[str] = frozenset(),
+def context_lines(ctx: Context, dates: np.ndarray, k: int, stock: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(context lines, filing texts) of day ``k``; each line says it is not part of the risk."""
+    lines = []
+    pse = ctx.pse_text(dates, k)
+    if pse:
+        lines.append(CONTEXT_PREFIX + pse)
+    filed = ctx.filing_texts(k)
+    if filed:
+        lines.append(CONTEXT_PREFIX + f"{len(filed)} filing(s) on {stock} by investors of the case within "
+                     f"{ctx.window} trading days: {'; '.join(filed)}")
+    return tuple(lines), filed
+
+
+def calibration_note(risk: float, p_value: float, priority: str, high_unavailable: str,
+                     p: OptionsParams) -> str:
+    """Why the alert is not HIGH: HIGH unavailable on this stock (every alert says so), or a
+    risk above the HIGH level whose calibrated p is too large ("" otherwise)."""
+    if high_unavailable:
+        return high_unavailable
+    if priority == "HIGH" or not risk > p.high_threshold:
+        return ""
+    return (f"not HIGH: the calibrated p-value {p_value:.3f} is above {p.high_p_value:g} (days before "
+            "the reference period scored at least this high)")
+
+
+def alert_contracts(f: DailyOptions, k: int, sign: int, p: OptionsParams) -> tuple[FlaggedContract, ...]:
+    return tuple(contract_record(f.contracts, int(i)) for i in flagged_entries(f, k, sign, p))
+
+
+def build_alerts(f: DailyOptions, components: dict[str, np.ndarray], risk: np.ndarray,
+                 p_value: np.ndarray, n_calibration: int, priority: np.ndarray, high_unavailable: str,
+                 ctx: Context, rows: pd.DataFrame, event: Event, p: OptionsParams,
+                 reason: Callable[[str, int], str], suspects: frozenset[str] = frozenset(),
                  ring_members: frozenset[str] = frozenset()) -> tuple[Alert, ...]:
-    """Every alert day, in date order, with reasons ordered by weighted contribution."""
-    anomaly, outlier = iforest
-    alerts = []
-    for k in map(int, np.flatnonzero(risk > params.alert_threshold)):
-        comps = {name: float(components[name][k]) for name in weights}
-        strong = sorted((name for name in weights if comps[name] >= REASON_MIN_SCORE),
-                        key=lambda name: (-weights[name] * comps[name], name))
-        reasons = [_component_reason(name, k, f, params, event.sign, float(anomaly[k]), bool(outlier[k]))
-                   for name in strong]
-        keys = list(strong)
-        if pse_ahead[k] > 0:
-            keys.append("pse")
-            reasons.append(f"{_pse_name(pse_events, f.dates, int(k), int(pse_ahead[k]))} is "
-                           f"{pse_ahead[k]} trading day(s) ahead "
-                           f"(lookahead {params.pse_lookahead_days}; +{params.pse_boost:.2f} risk)")
-        filed = _filing_texts(near, int(k), params.pse_lookahead_days)
-        if filed:
-            keys.append("filings")
-            reasons.append(f"{len(filed)} filing(s) on {event.stock} by investors of the case within "
-                           f"{params.pse_lookahead_days} trading days: {'; '.join(filed)} "
-                           f"(+{params.filing_boost:.2f} risk)")
+    """Every alert day, in date order; evidence reasons ordered by component score."""
+    alerts, named = [], account_rows(rows)
+    for k in np.flatnonzero(priority != ""):
+        comps = {name: float(s[k]) for name, s in components.items() if not np.isnan(s[k])}
+        strong = sorted((n for n, v in comps.items() if v >= REASON_MIN_SCORE), key=lambda n: (-comps[n], n))
+        contracts = alert_contracts(f, int(k), event.sign, p)
+        context, filed = context_lines(ctx, f.dates, int(k), event.stock)
         alerts.append(Alert(
             event_id=event.event_id, date=f.dates[k].item(), risk_score=float(risk[k]),
-            base_score=float(base[k]), priority=priority(float(risk[k]), params) or "",
-            reasons=tuple(reasons), reason_keys=tuple(keys), components=comps,
-            pse_days_ahead=int(pse_ahead[k]), filings=filed,
-            top_accounts=top_accounts(rows, f.dates[k], params.top_accounts, suspects, ring_members)))
+            p_value=float(p_value[k]), n_calibration=int(n_calibration), priority=str(priority[k]),
+            reasons=tuple(reason(name, int(k)) for name in strong), reason_keys=tuple(strong),
+            components=comps, contracts=contracts, context=context,
+            pse_days_ahead=int(ctx.pse_days_ahead[k]), filings=filed,
+            calibration_note=calibration_note(float(risk[k]), float(p_value[k]), str(priority[k]),
+                                              high_unavailable, p),
+            top_accounts=accounts_in(named, f.dates[k], contracts, p.top_accounts, suspects, ring_members)))
     return tuple(alerts)
+

@@ -1,27 +1,28 @@
-"""Daily options-flow features of the event's stock (METHOD.md §3), before any scoring.
+"""Daily options features of the event's stock at the contract level (METHOD.md §3).
 
-Calendar: the stock's trading calendar (engine.market.calendar) united with the dates of its options
-rows; a calendar day without options rows has volume 0 and no per-contract features.
-
-Per day t, summed over every contract (rows) of the stock:
-- ``volume`` V, ``call_volume``, ``put_volume``, ``open_interest`` (start-of-day OI, summed);
-- baseline: the ``baseline_days`` calendar days before t (fewer at the start); with fewer than
-  ``min_baseline_days`` days every baseline feature of t is unavailable (NaN). ``z`` =
-  (V − mean)/std of V over the baseline (sample std, ddof = 1; a zero std gives z = 0 when V
-  equals the mean and ±``z_cap`` otherwise); ``spike`` when V > 0 and V ≥ ``spike_ratio`` × mean;
-- ``voi`` = V / OI (NaN when both are 0, +inf when only OI is 0);
-- ``call_share`` = call volume / V; ``expiry_share`` = share of V with 0 … ``short_expiry_days``
-  calendar days to expiry; ``strike_concentration`` = 1 − (volume-weighted std / volume-weighted
-  mean of strikes), floored at 0 (population std);
-- ``otm_share``: share of V in short-dated (0 … ``otm_max_expiry_days`` days) out-of-the-money
-  contracts of the rewarding right — calls with strike/underlying_close in [otm_min, otm_max]
-  for a buy event, puts with strike/underlying_close in [1/otm_max, 1/otm_min] for a sell
-  event — and ``otm_base`` the same share pooled over the baseline (Σ OTM volume / Σ V);
-  unavailable without ``underlying_close``;
-- ``iv``: volume-weighted mean implied_vol; ``skew``: volume-weighted call IV minus put IV
-  (the call–put spread, which informed call buying raises); ``iv_change`` / ``skew_change``:
-  the day's value minus the mean of the baseline days' values; unavailable without
-  ``implied_vol``.
+Calendar: the stock's trading calendar (engine.market.calendar) united with the dates of its
+options rows; a calendar day without options rows has volume 0 and no contracts. The rewarding
+type is calls for a buy event, puts for a sell event. Per day t (contracts from
+``engine.options.contracts``; baselines from ``engine.options.baseline``: the
+``baseline_days`` days before t, at least ``min_baseline_days``, else unavailable):
+- ``volume`` V and its baseline z; ``spike`` when V > 0 and V ≥ ``spike_ratio`` × mean;
+- ``max_voi``: the largest V/OI among the day's contracts with at least ``voi_min_volume``
+  contracts traded (+inf for such a contract with no open interest; 0 when none qualifies),
+  ``voi_contract`` its entry (−1 when none);
+- ``reward_share``: share of V in the rewarding type; ``reward_base`` the same share pooled
+  over the baseline (Σ rewarding volume / Σ volume);
+- ``expiry_share``: share of V in contracts expiring within ``short_expiry_days`` calendar days
+  or at the first expiry after the day; ``expiry_base`` pooled over the baseline;
+- ``strike_hhi``: Herfindahl index of the rewarding type's volume across strikes (expiries
+  summed; NaN without rewarding volume), with its baseline z;
+- ``otm_volume``: volume of short-dated (0 … ``otm_max_expiry_days`` days) out-of-the-money
+  contracts of the rewarding type — calls with strike / underlying_close in [otm_min, otm_max],
+  puts in [1/otm_max, 1/otm_min] — with its baseline z (needs ``underlying_close``);
+- ``otm_iv``: their volume-weighted implied volatility (NaN on a day without such volume) and
+  ``iv_change`` = otm_iv − its baseline mean;
+- ``skew``: open-interest-weighted mean over matched pairs (a call and a put of the same strike
+  and expiry, both with an IV) of call IV − put IV, and ``skew_change`` = skew − its baseline
+  mean (needs ``implied_vol``).
 """
 from __future__ import annotations
 
@@ -31,32 +32,39 @@ import numpy as np
 import pandas as pd
 
 from engine.market.calendar import trading_calendar
+from engine.options.baseline import Baseline, baseline, pooled_share, ratio
+from engine.options.contracts import ContractDays, contract_days
 from engine.params import OptionsParams
 from engine.tables import CaseTables, Event
 
 
 @dataclass(frozen=True)
 class DailyOptions:
-    """Daily options features of one stock; NaN marks an unavailable value."""
+    """Daily contract-level features of one stock; NaN marks an unavailable value."""
 
     dates: np.ndarray               # datetime64[D] calendar
+    contracts: ContractDays
     volume: np.ndarray
     call_volume: np.ndarray
     put_volume: np.ndarray
-    open_interest: np.ndarray
     baseline_n: np.ndarray          # int64 days in the trailing baseline
     baseline_mean: np.ndarray
     baseline_std: np.ndarray
     z: np.ndarray
     spike: np.ndarray               # bool
-    voi: np.ndarray
-    call_share: np.ndarray
+    max_voi: np.ndarray
+    voi_contract: np.ndarray        # int64 entry of ``contracts``, -1 when none qualifies
+    reward_share: np.ndarray
+    reward_base: np.ndarray
     expiry_share: np.ndarray
-    strike_concentration: np.ndarray
+    expiry_base: np.ndarray
+    strike_hhi: np.ndarray
+    strike_hhi_base: np.ndarray
+    strike_hhi_z: np.ndarray
     otm_volume: np.ndarray
-    otm_share: np.ndarray
     otm_base: np.ndarray
-    iv: np.ndarray
+    otm_z: np.ndarray
+    otm_iv: np.ndarray
     iv_base: np.ndarray
     iv_change: np.ndarray
     skew: np.ndarray
@@ -68,6 +76,11 @@ class DailyOptions:
     @property
     def n_days(self) -> int:
         return int(self.dates.size)
+
+    @property
+    def available(self) -> np.ndarray:
+        """Days with a baseline (the days that get a risk)."""
+        return ~np.isnan(self.baseline_mean)
 
 
 def stock_options(tables: CaseTables, stock: str) -> pd.DataFrame | None:
@@ -85,115 +98,125 @@ def options_calendar(tables: CaseTables, stock: str, rows: pd.DataFrame) -> np.n
     return np.union1d(trading_calendar(tables.trades, stock), days)
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den with NaN where den is 0."""
-    out = np.full(num.shape, np.nan)
-    np.divide(num, den, out=out, where=den > 0)
-    return out
+def _max_voi(c: ContractDays, n: int, min_volume: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per day: the largest V/OI among contracts with enough volume, and its entry."""
+    best = np.zeros(n)
+    entry = np.full(n, -1, np.int64)
+    ok = np.flatnonzero(c.volume >= min_volume)
+    if ok.size:
+        order = ok[np.lexsort((-c.volume[ok], c.voi[ok], c.day[ok]))]  # last per day = largest
+        last = np.r_[c.day[order][1:] != c.day[order][:-1], True]
+        days = c.day[order][last]
+        best[days] = c.voi[order][last]
+        entry[days] = order[last]
+    return best, entry
 
 
-def _trailing(values: np.ndarray, length: int) -> np.ndarray:
-    """(n, length) matrix: row t holds the ``length`` values before t (NaN before the start)."""
-    padded = np.concatenate((np.full(length, np.nan), values.astype(np.float64)))
-    return np.lib.stride_tricks.sliding_window_view(padded, length)[: values.size]
+def _strike_hhi(c: ContractDays, reward: np.ndarray, n: int) -> np.ndarray:
+    """Herfindahl index of the rewarding type's volume across strikes, per day."""
+    per = pd.DataFrame({"day": c.day[reward], "strike": c.strike[reward], "v": c.volume[reward]})
+    by_strike = per.groupby(["day", "strike"], sort=False)["v"].sum()
+    day = by_strike.index.get_level_values(0).to_numpy(np.int64)
+    v = by_strike.to_numpy(np.float64)
+    total = np.bincount(day, weights=v, minlength=n)
+    share = v / np.where(total[day] > 0, total[day], 1.0)
+    hhi = np.bincount(day, weights=share ** 2, minlength=n)
+    return np.where(total > 0, hhi, np.nan)
 
 
-def _weighted_by_day(day: np.ndarray, n: int, weight: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Per-day weighted mean of ``value`` (rows with NaN value or zero weight left out)."""
-    ok = ~np.isnan(value) & (weight > 0)
-    num = np.bincount(day[ok], weights=weight[ok] * value[ok], minlength=n)
-    den = np.bincount(day[ok], weights=weight[ok], minlength=n)
-    return _ratio(num, den)
+def _skew(c: ContractDays, n: int) -> np.ndarray:
+    """Open-interest-weighted call IV − put IV over matched (strike, expiry) pairs, per day."""
+    has = ~np.isnan(c.implied_vol)
+    _, strike_code = np.unique(c.strike, return_inverse=True)
+    _, expiry_code = np.unique(c.expiry, return_inverse=True)
+    key = (c.day * (strike_code.max() + 1) + strike_code) * (expiry_code.max() + 1) + expiry_code
+    put = np.flatnonzero(has & ~c.is_call)
+    call = np.flatnonzero(has & c.is_call)
+    put = put[np.argsort(key[put], kind="stable")]
+    at = np.minimum(np.searchsorted(key[put], key[call]), max(put.size - 1, 0))
+    matched = put.size > 0
+    pair = call[key[put[at]] == key[call]] if matched else call[:0]
+    mate = put[at][key[put[at]] == key[call]] if matched else put[:0]
+    weight = c.open_interest[pair] + c.open_interest[mate]
+    spread = c.implied_vol[pair] - c.implied_vol[mate]
+    return ratio(np.bincount(c.day[pair], weights=weight * spread, minlength=n),
+                 np.bincount(c.day[pair], weights=weight, minlength=n))
 
 
-def _baseline_mean(values: np.ndarray, available: np.ndarray, length: int) -> np.ndarray:
-    """Mean of the non-NaN values over each day's baseline; NaN when unavailable or empty."""
-    window = _trailing(values, length)
-    count = (~np.isnan(window)).sum(axis=1).astype(float)
-    out = _ratio(np.nansum(window, axis=1), count)
-    out[~available] = np.nan
-    return out
+def _otm(c: ContractDays, reward: np.ndarray, sign: int, p: OptionsParams) -> np.ndarray:
+    """Short-dated out-of-the-money contracts of the rewarding type (mask over entries)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        money = c.strike / c.underlying
+    lo, hi = p.otm_min_moneyness, p.otm_max_moneyness
+    band = (money >= lo) & (money <= hi) if sign > 0 else (money >= 1 / hi) & (money <= 1 / lo)
+    return reward & band & (c.dte >= 0) & (c.dte <= p.otm_max_expiry_days)
+
+
+def _first_expiry_after(c: ContractDays, n: int) -> np.ndarray:
+    """Per entry: is its expiry the first one after its day among the day's contracts."""
+    later = c.dte >= 1
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, c.day[later], c.expiry[later].astype(np.int64))
+    return later & (c.expiry.astype(np.int64) == first[c.day])
 
 
 def daily_features(rows: pd.DataFrame, calendar: np.ndarray, event: Event,
                    params: OptionsParams) -> DailyOptions:
     """Every daily feature of the stock's options rows on ``calendar`` (vectorised)."""
-    n = calendar.size
-    date = rows["date"].to_numpy().astype("datetime64[D]")
-    day = np.searchsorted(calendar, date)
-    vol = rows["volume"].to_numpy(np.float64)
-    oi = rows["open_interest"].to_numpy(np.float64)
-    strike = rows["strike"].to_numpy(np.float64)
-    is_call = (rows["right"].astype(str).str.upper() == "C").to_numpy(bool)
-    dte = (rows["expiry"].to_numpy().astype("datetime64[D]") - date).astype(np.int64)
+    n, p, sign = calendar.size, params, event.sign
+    c = contract_days(rows, calendar)
 
     def per_day(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(day, weights=weights, minlength=n)
+        return np.bincount(c.day, weights=weights, minlength=n)
 
-    volume = per_day(vol)
-    call_volume = per_day(vol * is_call)
-    open_interest = per_day(oi)
-    short = (dte >= 0) & (dte <= params.short_expiry_days)
+    volume = per_day(c.volume)
+    call_volume = per_day(c.volume * c.is_call)
+    reward = c.is_call if sign > 0 else ~c.is_call
+    vol_b = baseline(volume, p.baseline_days, p.min_baseline_days, p.z_cap)
+    available = ~np.isnan(vol_b.mean)
+    spike = available & (volume > 0) & (volume >= p.spike_ratio * np.nan_to_num(vol_b.mean))
+    max_voi, voi_contract = _max_voi(c, n, p.voi_min_volume)
 
-    mean_k = _ratio(per_day(vol * strike), volume)
-    dev2 = (strike - np.nan_to_num(mean_k)[day]) ** 2
-    std_k = np.sqrt(_ratio(per_day(vol * dev2), volume))
-    concentration = np.maximum(0.0, 1.0 - std_k / mean_k)
+    reward_volume = per_day(c.volume * reward)
+    short = ((c.dte >= 0) & (c.dte <= p.short_expiry_days)) | _first_expiry_after(c, n)
+    expiry_volume = per_day(c.volume * short)
+    hhi = _strike_hhi(c, reward, n)
+    hhi_b = _masked(baseline(hhi, p.baseline_days, p.min_baseline_days, p.z_cap), available)
 
-    # Trailing baseline of total volume.
-    b_len = params.baseline_days
-    b_n = np.minimum(np.arange(n), b_len).astype(np.int64)
-    available = b_n >= params.min_baseline_days
-    window = _trailing(volume, b_len)
-    b_sum = np.nansum(window, axis=1)
-    b_mean = np.where(available, b_sum / np.maximum(b_n, 1), np.nan)
-    dev = window - b_mean[:, None]
-    b_std = np.where(available, np.sqrt(np.nansum(dev ** 2, axis=1) / np.maximum(b_n - 1, 1)), np.nan)
-    # A constant baseline has std 0 up to rounding.
-    b_std = np.where(b_std <= 1e-9 * np.maximum(np.abs(np.nan_to_num(b_mean)), 1.0), 0.0, b_std)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (volume - b_mean) / b_std
-    flat = available & (b_std == 0)
-    z[flat] = np.where(np.isclose(volume[flat], b_mean[flat], rtol=1e-9, atol=0.0), 0.0,
-                       np.sign(volume[flat] - b_mean[flat]) * params.z_cap)
-    spike = available & (volume > 0) & (volume >= params.spike_ratio * np.nan_to_num(b_mean))
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        voi = np.where(open_interest > 0, volume / np.where(open_interest > 0, open_interest, 1.0),
-                       np.where(volume > 0, np.inf, np.nan))
-
-    # Short-dated OTM contracts of the rewarding right.
-    has_under = "underlying_close" in rows.columns and rows["underlying_close"].notna().any()
+    has_under = bool(np.isfinite(c.underlying).any())
+    has_iv = bool(np.isfinite(c.implied_vol).any())
+    nan = np.full(n, np.nan)
+    otm_volume, otm_b, otm_iv, iv_base, skew, skew_base = nan, _masked(None, available, n), nan, nan, nan, nan
     if has_under:
-        money = strike / rows["underlying_close"].to_numpy(np.float64)
-        lo, hi = params.otm_min_moneyness, params.otm_max_moneyness
-        in_band = ((money >= lo) & (money <= hi)) if event.sign > 0 else ((money >= 1 / hi) & (money <= 1 / lo))
-        right_ok = is_call if event.sign > 0 else ~is_call
-        otm = right_ok & in_band & (dte >= 0) & (dte <= params.otm_max_expiry_days)
-        otm_volume = per_day(vol * otm)
-        otm_share = _ratio(otm_volume, volume)
-        otm_base = _ratio(np.nansum(_trailing(otm_volume, b_len), axis=1), b_sum)
-        otm_base[~available] = np.nan
-    else:
-        otm_volume = otm_share = otm_base = np.full(n, np.nan)
-
-    has_iv = "implied_vol" in rows.columns and rows["implied_vol"].notna().any()
+        otm = _otm(c, reward, sign, p)
+        otm_volume = per_day(c.volume * otm)
+        otm_b = _masked(baseline(otm_volume, p.baseline_days, p.min_baseline_days, p.z_cap), available)
+        if has_iv:
+            w = np.where(otm & ~np.isnan(c.implied_vol), c.volume, 0.0)
+            otm_iv = ratio(per_day(w * np.nan_to_num(c.implied_vol)), per_day(w))
+            iv_base = _masked(baseline(otm_iv, p.baseline_days, p.min_baseline_days, p.z_cap), available).mean
     if has_iv:
-        ivs = rows["implied_vol"].to_numpy(np.float64)
-        iv = _weighted_by_day(day, n, vol, ivs)
-        skew = (_weighted_by_day(day, n, vol * is_call, ivs)
-                - _weighted_by_day(day, n, vol * ~is_call, ivs))
-        iv_base = _baseline_mean(iv, available, b_len)
-        skew_base = _baseline_mean(skew, available, b_len)
-    else:
-        iv = skew = iv_base = skew_base = np.full(n, np.nan)
-
+        skew = _skew(c, n)
+        skew_base = _masked(baseline(skew, p.baseline_days, p.min_baseline_days, p.z_cap), available).mean
     return DailyOptions(
-        dates=calendar, volume=volume, call_volume=call_volume, put_volume=volume - call_volume,
-        open_interest=open_interest, baseline_n=b_n, baseline_mean=b_mean, baseline_std=b_std,
-        z=np.where(available, z, np.nan), spike=spike, voi=voi,
-        call_share=_ratio(call_volume, volume), expiry_share=_ratio(per_day(vol * short), volume),
-        strike_concentration=concentration, otm_volume=otm_volume, otm_share=otm_share,
-        otm_base=otm_base, iv=iv, iv_base=iv_base, iv_change=iv - iv_base, skew=skew,
-        skew_base=skew_base, skew_change=skew - skew_base,
-        has_underlying=bool(has_under), has_iv=bool(has_iv))
+        dates=calendar, contracts=c, volume=volume, call_volume=call_volume,
+        put_volume=volume - call_volume, baseline_n=vol_b.n, baseline_mean=vol_b.mean,
+        baseline_std=vol_b.std, z=vol_b.z, spike=spike, max_voi=max_voi, voi_contract=voi_contract,
+        reward_share=ratio(reward_volume, volume),
+        reward_base=pooled_share(reward_volume, volume, p.baseline_days, available),
+        expiry_share=ratio(expiry_volume, volume),
+        expiry_base=pooled_share(expiry_volume, volume, p.baseline_days, available),
+        strike_hhi=hhi, strike_hhi_base=hhi_b.mean, strike_hhi_z=hhi_b.z,
+        otm_volume=otm_volume, otm_base=otm_b.mean, otm_z=otm_b.z, otm_iv=otm_iv, iv_base=iv_base,
+        iv_change=otm_iv - iv_base, skew=skew, skew_base=skew_base, skew_change=skew - skew_base,
+        has_underlying=has_under, has_iv=has_iv)
+
+
+def _masked(b: Baseline | None, available: np.ndarray, n: int = 0) -> Baseline:
+    """``b`` with every day without a volume baseline unavailable (all NaN when ``b`` is None)."""
+    if b is None:
+        nan = np.full(n, np.nan)
+        return Baseline(n=np.zeros(n, np.int64), mean=nan, std=nan, z=nan)
+    off = ~available
+    return Baseline(n=b.n, mean=np.where(off, np.nan, b.mean), std=np.where(off, np.nan, b.std),
+                    z=np.where(off, np.nan, b.z))

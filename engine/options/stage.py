@@ -1,4 +1,6 @@
-"""The options-flow stage: daily features, risk, alerts and their narratives for one event."""
+"""The options-flow stage (METHOD.md §3): contract-level features, component scores, the
+out-of-sample IsolationForest, the daily risk calibrated against the days before the reference
+period, alerts with their contracts and context, and their narratives, for one event."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,10 +12,13 @@ import numpy as np
 from engine.market.calendar import as_day
 from engine.narrative.template import explain_alert
 from engine.narrative.llm import draft_alert
-from engine.options.alerts import Alert, build_alerts, filings_table_near
+from engine.options.alerts import Alert, build_alerts
+from engine.options.calibration import calibrated_p, daily_risk, high_unavailable_reason, priorities
+from engine.options.context import build_context, filings_count
 from engine.options.flow import DailyOptions, daily_features, options_calendar, stock_options
-from engine.options.risk import (combine, effective_weights, filings_near, iforest_component,
-                                 iforest_scores, pse_days_ahead, rule_scores)
+from engine.options.forest import feature_columns, forest_scores
+from engine.options.reasons import ReasonWriter
+from engine.options.scores import FLAT_STD, RULES, flat_features, rule_scores
 from engine.params import OptionsParams
 from engine.progress import Reporter
 from engine.tables import CaseTables, Event
@@ -21,21 +26,27 @@ from engine.tables import CaseTables, Event
 
 @dataclass(frozen=True)
 class OptionsResult:
-    """Options-flow analytics of one event; ``available`` is False (with a reason) without data."""
+    """Options-flow analytics of one event; ``available`` is False (with a reason) without data.
+
+    ``p_value`` is the per-day calibrated p (NaN on days without a risk): the options-day
+    p-value other stages may use as it is."""
 
     available: bool
     reason: str
     event_id: str
     stock: str
     features: DailyOptions | None = None
-    components: dict[str, np.ndarray] | None = None   # component scores per day
-    weights: dict[str, float] | None = None           # weights used (sum 1)
-    iforest_score: np.ndarray | None = None           # anomaly score a per day
-    iforest_outlier: np.ndarray | None = None         # bool: among the contamination share
-    pse_days_ahead: np.ndarray | None = None          # int per day, 0 = no PSE within lookahead
-    filings_near: np.ndarray | None = None            # int per day
-    base_risk: np.ndarray | None = None
-    risk: np.ndarray | None = None                    # daily risk in [0, 1]
+    components: dict[str, np.ndarray] | None = None   # kept component scores per day (NaN = unavailable)
+    dropped: dict[str, str] | None = None             # component -> why it was dropped for this stock
+    iforest_score: np.ndarray | None = None           # anomaly score a per day (NaN = not scored)
+    iforest_outlier: np.ndarray | None = None         # bool: beyond the contamination offset
+    risk: np.ndarray | None = None                    # daily risk in [0, 1], NaN without a baseline
+    p_value: np.ndarray | None = None                 # calibrated p per day, NaN without a risk
+    calibration: np.ndarray | None = None             # bool: the calibration days
+    n_calibration: int = 0
+    high_unavailable: str = ""                        # why HIGH cannot be given ("" when it can)
+    pse_days_ahead: np.ndarray | None = None          # context: int per day, 0 = none ahead
+    filings_near: np.ndarray | None = None            # context: filings per day
     alerts: tuple[Alert, ...] = ()
     llm_failures: int = 0                             # drafts asked for that failed
 
@@ -48,15 +59,18 @@ def _unavailable(event: Event, reason: str) -> OptionsResult:
     return OptionsResult(available=False, reason=reason, event_id=event.event_id, stock=event.stock)
 
 
-def _pse_events(tables: CaseTables, stock: str) -> tuple[tuple[str, np.datetime64], ...]:
-    ev = tables.events[tables.events["stock"] == stock].sort_values(["event_date", "event_id"])
-    return tuple((str(i), as_day(d)) for i, d in zip(ev["event_id"], ev["event_date"]))
+def _kept(rules: dict[str, np.ndarray], f: DailyOptions, calibration: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The rule components minus the flat ones, and why each flat one was dropped."""
+    flat = flat_features(f, calibration, tuple(rules))
+    dropped = {k: f"standard deviation {std:.2g} over the days before the reference period is below "
+                  f"{FLAT_STD:g}" for k, std in flat.items()}
+    return {k: v for k, v in rules.items() if k not in flat}, dropped
 
 
 def run_options(tables: CaseTables, event: Event, params: OptionsParams, reporter: Reporter | None = None,
                 suspects: frozenset[str] = frozenset(),
                 ring_members: frozenset[str] = frozenset()) -> OptionsResult:
-    """Features, risk and alerts of the event's stock; narratives for every alert."""
+    """Features, calibrated risk and alerts of the event's stock; narratives for every alert."""
     rep = reporter or Reporter()
     if tables.options is None:
         return _unavailable(event, "the case has no options table")
@@ -67,25 +81,33 @@ def run_options(tables: CaseTables, event: Event, params: OptionsParams, reporte
     calendar = options_calendar(tables, event.stock, rows)
     f = daily_features(rows, calendar, event, params)
     rep.advance(0.3)
-    components = rule_scores(f, params, event.sign)
-    anomaly, outlier = iforest_scores(f, params)
-    components["iforest"] = iforest_component(anomaly)
-    weights = effective_weights(f)
+    before = calendar < as_day(event.reference_start)
+    calibration, later = f.available & before, f.available & ~before
+    components, dropped = _kept(rule_scores(f, params, event.sign), f, calibration)
+    forest = forest_scores(feature_columns(f, event.sign, tuple(k for k in RULES if k in components)),
+                           calibration, later, params)
+    if forest.available:
+        components["iforest"] = np.where(f.available, forest.component, np.nan)
+    else:
+        dropped["iforest"] = f"not fitted: {forest.reason}"
     rep.advance(0.6)
-    pse_list = _pse_events(tables, event.stock)
-    ahead = pse_days_ahead(calendar, [d for _, d in pse_list], params.pse_lookahead_days)
-    near = filings_table_near(tables.filings, event.stock, tables.trades["investor_id"], calendar)
-    n_filings = filings_near(calendar, near["date"].to_numpy().astype("datetime64[D]"),
-                             params.pse_lookahead_days)
-    base, risk = combine(components, weights, ahead, n_filings, params)
-    alerts = build_alerts(f, components, weights, (anomaly, outlier), base, risk, ahead, near, rows,
-                          event, params, pse_list, suspects, ring_members)
+    risk = daily_risk(components, f.n_days)
+    p_value = calibrated_p(risk, calibration)
+    n_cal = int(np.count_nonzero(calibration & ~np.isnan(risk)))
+    high_unavailable = high_unavailable_reason(n_cal, params)
+    ctx = build_context(tables, event.stock, calendar, params.pse_lookahead_days)
+    alerts = build_alerts(f, components, risk, p_value, n_cal, priorities(risk, p_value, n_cal, params),
+                          high_unavailable, ctx, rows, event, params,
+                          ReasonWriter(f, forest, params, event.sign), suspects, ring_members)
     alerts, failures = _narrate(alerts, event, params, rep)
     rep.advance(1.0)
     return OptionsResult(available=True, reason="", event_id=event.event_id, stock=event.stock,
-                         features=f, components=components, weights=weights, iforest_score=anomaly,
-                         iforest_outlier=outlier, pse_days_ahead=ahead, filings_near=n_filings,
-                         base_risk=base, risk=risk, alerts=alerts, llm_failures=failures)
+                         features=f, components=components, dropped=dropped,
+                         iforest_score=forest.anomaly, iforest_outlier=forest.outlier, risk=risk,
+                         p_value=p_value, calibration=calibration, n_calibration=n_cal,
+                         high_unavailable=high_unavailable, pse_days_ahead=ctx.pse_days_ahead,
+                         filings_near=filings_count(ctx.filings, f.n_days, ctx.window),
+                         alerts=alerts, llm_failures=failures)
 
 
 def _narrate(alerts: tuple[Alert, ...], event: Event, params: OptionsParams,
@@ -108,10 +130,12 @@ def _narrate(alerts: tuple[Alert, ...], event: Event, params: OptionsParams,
 def _alert_json(a: Alert) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "event_id": a.event_id, "date": a.date.isoformat(), "risk_score": a.risk_score,
-        "base_score": a.base_score, "priority": a.priority, "reasons": list(a.reasons),
-        "reason_keys": list(a.reason_keys), "components": dict(a.components),
-        "pse_days_ahead": a.pse_days_ahead, "filings": list(a.filings),
-        "top_accounts": [dataclasses.asdict(t) for t in a.top_accounts],
+        "p_value": a.p_value, "n_calibration": a.n_calibration, "priority": a.priority,
+        "reasons": list(a.reasons), "reason_keys": list(a.reason_keys), "components": dict(a.components),
+        "contracts": [{**dataclasses.asdict(c), "expiry": c.expiry.isoformat()} for c in a.contracts],
+        "context": list(a.context), "pse_days_ahead": a.pse_days_ahead, "filings": list(a.filings),
+        "calibration_note": a.calibration_note,
+        "top_accounts": [{**dataclasses.asdict(t), "contracts": list(t.contracts)} for t in a.top_accounts],
         "explanation": a.explanation,
     }
     if a.draft_explanation or a.draft_error:
@@ -124,19 +148,23 @@ def options_section(result: OptionsResult) -> dict[str, Any]:
     """The CASE_FORMAT §4 ``options`` section (finite numbers only)."""
     if not result.available:
         return {"available": False, "reason": result.reason, "alerts": []}
-    risk = result.risk if result.risk is not None else np.zeros(0)
-    dates = result.dates
-    top = int(np.argmax(risk)) if risk.size else 0
+    risk, dates = result.risk, result.dates
+    scored = np.flatnonzero(~np.isnan(risk))
+    top = int(scored[np.argmax(risk[scored])]) if scored.size else -1
     return {
         "available": True,
         "alerts": [_alert_json(a) for a in result.alerts],
-        "weights": dict(result.weights or {}),
+        "components": list(result.components or {}),
+        "dropped_features": dict(result.dropped or {}),
         "n_days": int(dates.size),
         "first_date": dates[0].item().isoformat() if dates.size else None,
         "last_date": dates[-1].item().isoformat() if dates.size else None,
+        "n_calibration": result.n_calibration,
+        "high_available": not result.high_unavailable,
+        "high_unavailable_reason": result.high_unavailable or None,
         "n_alerts": len(result.alerts),
         "n_high": sum(a.priority == "HIGH" for a in result.alerts),
-        "max_risk": float(risk[top]) if risk.size else 0.0,
-        "max_risk_date": dates[top].item().isoformat() if dates.size else None,
+        "max_risk": float(risk[top]) if top >= 0 else None,
+        "max_risk_date": dates[top].item().isoformat() if top >= 0 else None,
         "llm_failures": result.llm_failures,
     }

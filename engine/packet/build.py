@@ -19,6 +19,7 @@ from engine.narrative.template import explain_ring, explain_suspect
 from engine.packet.case_state import CaseState, escape
 from engine.packet.doc import Heading, PacketTemplate, Styles, make_styles
 from engine.packet.method import method_section, appendix_section
+from engine.packet.options_section import options_section
 from engine.packet.tables import data_table, figure, fmt, key_values
 from engine.results import AnalysisResult, result_json
 from engine.svn.counts import LINK_TYPES
@@ -227,7 +228,7 @@ class _Builder:
     def options_involvement(self, inv: str) -> None:
         hits = [a for a in self.r.options.alerts if any(t.investor_id == inv for t in a.top_accounts)]
         if hits:
-            self.p(f"Options: among the top accounts on alert days {', '.join(a.date.isoformat() for a in hits)}.", "small")
+            self.p(f"Options: traded the flagged contracts on alert days {', '.join(a.date.isoformat() for a in hits)}.", "small")
 
     def rings(self) -> None:
         self.h("Validated network: insider rings", 0)
@@ -257,24 +258,9 @@ class _Builder:
         self.story.append(PageBreak())
 
     def options(self) -> None:
-        opt = self.doc["options"]
-        self.h("Options flow", 0)
-        if not opt.get("available"):
-            self.p(f"Not analysed: {opt.get('reason', 'no options data')}.")
-            self.story.append(PageBreak())
-            return
-        self.fig("options", "The options-flow figure was not rendered.", 120)
-        if not opt["alerts"]:
-            self.p("No day reached the alert threshold.")
-        for a in self.r.options.alerts:
-            status = self.state.alert_states.get(a.date.isoformat())
-            label = f"{status[0]} ({status[1]}{': ' + status[2] if status[2] else ''})" if status else "NEW"
-            self.h(f"Alert {a.date.isoformat()}: {a.priority}, risk {a.risk_score:.2f}, status {label}", 1)
-            for reason in a.reasons:
-                self.p(f"• {reason}", "small")
-            if a.explanation:
-                self.p(a.explanation, "small")
-        self.story.append(PageBreak())
+        fig = figure(self.s, self.figs.get("options"), self.width, 120 * mm,
+                     "The options-flow figure was not rendered.")
+        self.story.extend(options_section(self.s, self.r.options, self.state.alert_states, fig, self._heading))
 
     def notes_and_audit(self) -> None:
         self.h("Notes", 0)

@@ -29,7 +29,8 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("FDR", "Benjamini–Hochberg at level α over the same m tests."),
     ("Ring", "An Infomap cluster of the network of pairs validated in a diagonal type (bb, ss, bsbs)."),
     ("R_C, π_C", "Mean daily r of the members over the reference period; mean expected profit of the members."),
-    ("Options risk", "Weighted mean of the options-flow component scores and an IsolationForest score, raised by cross-references; alert above the alert threshold."),
+    ("Options risk", "Mean of the day's options-flow component scores (contract-level rules and an out-of-sample IsolationForest), each in [0, 1]; context such as a PSE ahead is never added."),
+    ("Calibrated p (options)", "(1 + days before the reference period with a risk at least as high) / (1 + their number); HIGH needs the risk above its level and this p at or below its level."),
 )
 
 
@@ -60,9 +61,9 @@ def method_section(s: Styles, result: Any, doc: dict, heading: HeadingFactory) -
       f"over m = {fmt(getattr(result.svn, 'n_tests', None))} tests, {svn['n_investors']} eligible investors "
       f"(active on at least {params.svn.min_active_days} days of a period of {result.svn.n_days} trading days, "
       f"{result.svn.period_start.isoformat()} to {result.svn.period_end.isoformat()}).")
-    if result.options.available and result.options.weights:
-        weights = ", ".join(f"{k} {v:.2f}" for k, v in sorted(result.options.weights.items()))
-        p(f"Options daily risk weights: {weights}.")
+    if result.options.available:
+        p(f"Options daily risk: the mean of the components {', '.join(result.options.components or {})}, "
+          f"calibrated against {result.options.n_calibration} days before the reference period.")
     out.append(heading("Every setting used", 1))
     rows = [(section, name, "not set" if value is None else fmt(value), doc_line)
             for section, name, value, doc_line in param_rows(params)]

@@ -15,7 +15,7 @@ from engine.svn.neighbourhood import Exploration
 from engine.market.panel import TargetPanel
 from engine.viewdata.cube import CubeData, build_cube
 from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data, with_preview
-from engine.viewdata.options import OptionsSeries, build_options_series
+from engine.viewdata.options import OptionsSeries, options_series
 from engine.viewdata.raster import RasterData, build_raster, cluster_row_order
 from engine.viewdata.triage import TriageData, build_triage
 
@@ -72,19 +72,8 @@ def for_cube(result) -> CubeData:
 
 
 def for_options(result) -> OptionsSeries | None:
-    """Daily options series and alerts; None when the case has no options data."""
-    opt = result.options
-    if not opt.available or opt.features is None:
-        return None
-    f = opt.features
-    return build_options_series(
-        f.dates, f.volume, f.voi, f.call_share, f.iv if f.has_iv else None, opt.risk,
-        np.array([a.date for a in opt.alerts], dtype="datetime64[D]"),
-        np.array([a.priority for a in opt.alerts], dtype=object),
-        [list(a.reasons) for a in opt.alerts],
-        [[acc.investor_id for acc in a.top_accounts] for a in opt.alerts],
-        result.params.options.alert_threshold, result.params.options.high_threshold,
-        result.event.reference_start, result.event.event_date)
+    """Daily options series, alerts, context and day contracts; None without options data."""
+    return options_series(result)
 
 
 def for_triage(result) -> TriageData:

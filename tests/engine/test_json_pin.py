@@ -11,7 +11,7 @@ from pathlib import Path
 
 from main import main as run
 
-DEMO_ANALYZE_JSON_SHA256 = "63db3570401a8ed6b9ea7da20c8bf27f3909139e6802d99a6b2d4671675f7865"
+DEMO_ANALYZE_JSON_SHA256 = "07e3f9c06d635abbac73a955b3fde53419d7e65ae6db0e723615c6e0b179a634"
 
 
 def test_demo_analyze_json_bytes_are_pinned(analysed_case: Path, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.svn.communities import Ring
 from engine.narrative.template import explain_alert, explain_object, explain_ring, explain_suspect, when_in_case
-from engine.options.alerts import AccountFlow, Alert
+from engine.options.alerts import AccountFlow, Alert, FlaggedContract
 from engine.kmeans.suspects import Suspect
 from engine.tables import Event
 
@@ -15,12 +15,14 @@ BUY = Event("E1", "ACME", dt.date(2020, 7, 20), dt.date(2020, 6, 1), "buy", 10.0
 SELL = Event("E2", "ACME", dt.date(2020, 7, 20), dt.date(2020, 6, 1), "sell")
 
 
-def alert(day: dt.date, accounts=()) -> Alert:
-    return Alert(event_id="E1", date=day, risk_score=0.912, base_score=0.812, priority="HIGH",
+def alert(day: dt.date, accounts=(), note: str = "", context: tuple[str, ...] = ()) -> Alert:
+    return Alert(event_id="E1", date=day, risk_score=0.912, p_value=0.0059, n_calibration=168, priority="HIGH",
                  reasons=("options volume 5,000 contracts is +9.0 standard deviations from its 60-day baseline",
                           "volume / open interest 6.20 (normal below 2, suspicious above 5)"),
                  reason_keys=("volume", "voi"), components={"volume": 1.0, "voi": 1.0},
-                 pse_days_ahead=0, filings=(), top_accounts=tuple(accounts))
+                 contracts=(FlaggedContract("call", 22.5, dt.date(2020, 7, 3), 5200.0, 600.0, 8.7, 0.45, 0.12),),
+                 context=context, pse_days_ahead=0, filings=(), calibration_note=note,
+                 top_accounts=tuple(accounts))
 
 
 def test_alert_text_has_observation_baseline_and_why() -> None:
@@ -29,16 +31,27 @@ def test_alert_text_has_observation_baseline_and_why() -> None:
     assert text.startswith("On 2020-07-01, inside the reference period")
     assert "daily risk of 0.91 (HIGH" in text and "above 0.85" in text
     assert "+9.0 standard deviations" in text and "volume / open interest 6.20" in text
-    assert "60 trading days before it" in text and "0.81 before cross-references" in text
+    assert "60 trading days before it" in text and "the 168 days before the reference period" in text
+    assert "calibrated p-value is 0.006" in text and "call 22.5 expiring 2020-07-03, 5,200 traded" in text
     assert "out-of-the-money calls" in text
     assert "X9 (80%, k-means suspect, suspicious ring member)" in text and "Y1 (20%)" in text
+    assert "whether they bought or sold" in text and "Context" not in text
     assert explain_alert(alert(dt.date(2020, 7, 1), accounts), BUY) == text
+
+
+def test_alert_text_keeps_context_and_the_calibration_note_apart() -> None:
+    text = explain_alert(alert(dt.date(2020, 7, 1), note="HIGH unavailable: only 70 days",
+                               context=("Context (not part of the risk): the PSE E1 is 3 trading day(s) ahead",)),
+                         BUY)
+    assert "HIGH unavailable: only 70 days." in text
+    tail = text.split("Context, shown beside the evidence and not part of the risk: ")[1]
+    assert tail == "the PSE E1 is 3 trading day(s) ahead."
 
 
 def test_alert_text_for_sell_event_and_timing() -> None:
     text = explain_alert(alert(dt.date(2020, 5, 4)), SELL)
     assert "before the reference period" in text and "out-of-the-money puts" in text
-    assert "calls for leverage" not in text and "Largest accounts" not in text
+    assert "calls for leverage" not in text and "Accounts trading" not in text
     assert when_in_case(dt.date(2020, 7, 20), BUY).startswith("on or after the PSE")
 
 

@@ -13,13 +13,15 @@ import main
 from engine.case.store import CaseStore
 from engine.case.work import AlertState
 from engine.cli.alerts_cmd import alert_rows
-from engine.options.alerts import AccountFlow, Alert
+from engine.options.alerts import AccountFlow, Alert, FlaggedContract
 
 
 def _alert(day: str, priority: str = "HIGH") -> Alert:
-    return Alert(event_id="E", date=dt.date.fromisoformat(day), risk_score=0.9, base_score=0.8,
+    return Alert(event_id="E", date=dt.date.fromisoformat(day), risk_score=0.9, p_value=0.004, n_calibration=250,
                  priority=priority, reasons=("r1", "r2"), reason_keys=("volume", "voi"), components={},
-                 pse_days_ahead=0, filings=(), top_accounts=(AccountFlow("X", 5.0, 1.0, True, False),))
+                 contracts=(FlaggedContract("put", 20.0, dt.date(2020, 1, 10), 900.0, 0.0, None, None, None),),
+                 context=("c1",), pse_days_ahead=0, filings=(), calibration_note="",
+                 top_accounts=(AccountFlow("X", 5.0, 1.0, True, False),))
 
 
 def test_alert_rows_join_status_and_filter_dates() -> None:
@@ -30,6 +32,8 @@ def test_alert_rows_join_status_and_filter_dates() -> None:
     assert [(r["date"], r["status"], r["owner"]) for r in rows] == [
         ("2020-01-02", "NEW", ""), ("2020-01-09", "ESCALATED", "ana")]
     assert rows[0]["top_accounts"] == ["X"] and rows[0]["reasons"] == ["r1", "r2"]
+    assert rows[0]["p_value"] == 0.004 and rows[0]["n_calibration"] == 250 and rows[0]["context"] == ["c1"]
+    assert rows[0]["contracts"] == ["put 20 exp 2020-01-10: 900 traded, OI 0, no OI"]
     assert len(alert_rows(alerts, states, None, None)) == 3
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from tests.ui.view_probe import click, pixel, shown
@@ -36,7 +36,12 @@ def test_click_on_alert_shows_reasons_and_accounts(view):
     view.selection_requested.connect(got.append)
     click(view.canvas, _marker_point(view, 2))
     text = view.shown_alert_text()
-    assert "HIGH" in text and "- calls 95%" in text and "- PSE 3 days ahead" in text
+    assert "HIGH" in text and "- calls 95%" in text and "p 0.011 (n = 90)" in text
+    assert "◇ Context (not part of the risk): PSE 3 days ahead" in text and "- PSE" not in text
+    assert "P3 [ring member]" in text and "no buy/sell side" in text
+    assert view.shown_contracts() == [["●", "call", "25", "2023-06-02", "5,200", "0", "no OI", "45.0%", "+12.0"],
+                                      ["", "call", "22.5", "2023-06-16", "300", "400", "0.8", "31.0%", ""]]
+    assert "p 0.011" in view.day_label.text()
     assert got == []  # an alert click is a time focus, not an investor selection
     view.accounts_button.click()
     assert len(got) == 1 and got[0].ids == frozenset({"P2", "P3"}) and got[0].focus == "P2"
@@ -56,6 +61,24 @@ def test_selected_account_rings_its_alerts(view):
     view.apply_selection(Selection(ids=frozenset({"P3"}), focus="P3"))
     x, _y = view.marks_selected.getData()
     assert list(x) == [view._data.x[view._data.alert_day[2]] * SECONDS_PER_DAY]
+
+
+def test_context_markers_differ_from_evidence_markers(view):
+    spots = view.context_marks.points()
+    assert len(spots) == 7 and all(sp.symbol() == "d" for sp in spots)
+    assert view.context_marks.opts["brush"].style() == Qt.BrushStyle.NoBrush   # hollow
+    assert {sp.symbol() for sp in view.markers.points()} == {"t1"}
+    assert min(sp.pos().y() for sp in spots) > 1.0                              # above every risk
+    assert "not part of the risk" in view._context_tip(0, 0, 0)
+
+
+def test_click_on_the_risk_panel_lists_that_days_contracts(view):
+    data = view._data
+    plot = view.plots["risk"]
+    scene = plot.getViewBox().mapViewToScene(QPointF(data.x[50] * SECONDS_PER_DAY, 0.6))
+    click(view.canvas, view.canvas.mapFromScene(scene))
+    assert view.day_label.text().startswith(f"Contracts on {data.dates[50]}  risk")
+    assert view.shown_contracts() == []                                        # no contract data that day
 
 
 def test_marker_colour_by_priority(view):

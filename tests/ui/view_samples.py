@@ -124,8 +124,9 @@ def sample_rings():
 
 
 def sample_options():
-    """120 trading days of options flow; alerts on days 100 (HIGH), 104 (MEDIUM), 110 (HIGH)."""
-    from engine.viewdata.options import build_options_series
+    """120 trading days of options flow; alerts on days 100 (HIGH), 104 (MEDIUM), 110 (HIGH);
+    context (a PSE ahead) on days 106-112; day 110 has three contracts, one flagged."""
+    from engine.viewdata.options import AlertMark, DayContracts, build_options_series
     rng = np.random.default_rng(5)
     dates = pd.bdate_range("2023-01-02", periods=120).to_numpy().astype("datetime64[D]")
     volume = rng.uniform(500, 1500, dates.size)
@@ -134,12 +135,32 @@ def sample_options():
     alert_days = np.array([100, 104, 110])
     risk[alert_days] = [0.92, 0.75, 0.88]
     volume[alert_days] *= 8
+    p_value = np.where(np.isnan(risk), np.nan, 0.3)
+    p_value[alert_days] = [0.011, 0.2, 0.011]
+
+    def mark(k: int, priority: str, reasons: tuple[str, ...], context: tuple[str, ...],
+             accounts: tuple[str, ...], marks: tuple[str, ...]) -> AlertMark:
+        return AlertMark(date=dates[k].item(), priority=priority, risk=float(risk[k]), p_value=float(p_value[k]),
+                         reasons=reasons, context=context, note="", contracts=("call 25 exp 2023-06-02",),
+                         accounts=accounts, account_marks=marks)
+    alerts = [mark(100, "HIGH", ("volume spike 8x",), (), ("P1", "P2"), ("k-means suspect", "")),
+              mark(104, "MEDIUM", ("vol/OI 5.5",), (), (), ()),
+              mark(110, "HIGH", ("calls 95%",), ("Context (not part of the risk): PSE 3 days ahead",),
+                   ("P2", "P3"), ("", "ring member"))]
+    n = 3
+    contracts = DayContracts(day=np.full(n, 110), is_call=np.array([True, True, False]),
+                             strike=np.array([25.0, 22.5, 20.0]),
+                             expiry=np.array(["2023-06-02", "2023-06-16", "2023-06-02"], dtype="datetime64[D]"),
+                             volume=np.array([5200.0, 300.0, 0.0]), open_interest=np.array([0.0, 400.0, 50.0]),
+                             voi=np.array([np.inf, 0.75, 0.0]), implied_vol=np.array([0.45, 0.31, 0.33]),
+                             iv_change=np.array([0.12, np.nan, 0.0]), flagged=np.array([True, False, False]))
     return build_options_series(
-        dates, volume, volume / rng.uniform(1000, 2000, dates.size), rng.uniform(0.3, 0.7, dates.size),
-        rng.uniform(0.2, 0.4, dates.size), risk, dates[alert_days],
-        np.array(["HIGH", "MEDIUM", "HIGH"], dtype=object),
-        [["volume spike 8x"], ["vol/OI 5.5"], ["calls 95%", "PSE 3 days ahead"]],
-        [["P1", "P2"], [], ["P2", "P3"]], 0.7, 0.85, dates[95].astype(object), dates[113].astype(object))
+        dates=dates, volume=volume, voi=volume / rng.uniform(1000, 2000, dates.size),
+        reward_share=rng.uniform(0.3, 0.7, dates.size), implied_vol=rng.uniform(0.2, 0.4, dates.size),
+        risk=risk, p_value=p_value, sign=1, n_calibration=90, high_unavailable="", alerts=alerts,
+        context_days=np.arange(106, 113), context_text=["PSE ahead"] * 7, contracts=contracts,
+        alert_threshold=0.7, high_threshold=0.85, reference_start=dates[95].item(),
+        event_date=dates[113].item())
 
 
 def sample_triage(n_inv: int = 300, seed: int = 6):
