@@ -8,11 +8,12 @@ before or after the day.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from engine.market.calendar import as_day
+from engine.market.calendar import as_day, iso_day
 from engine.tables import CaseTables
 
 
@@ -33,7 +34,7 @@ class Context:
         name = "a PSE"
         for event_id, when in self.pse_events:
             if int(np.searchsorted(dates, when, side="left")) - k == gap:
-                name = f"the PSE {event_id} on {when.item().isoformat()}"
+                name = f"the PSE {event_id} on {iso_day(when)}"
                 break
         return f"{name} is {gap} trading day(s) ahead"
 
@@ -41,10 +42,14 @@ class Context:
         """'ID date form transaction' of the filings within the window around day ``k``."""
         near = self.filings
         sel = near[(near["pos"] >= k - self.window) & (near["pos"] <= k + self.window)]
-        return tuple(" ".join(str(x) for x in (
-            r.investor_id, pd.Timestamp(r.date).date().isoformat(),
-            "" if pd.isna(r.form) else r.form, "" if pd.isna(r.transaction) else r.transaction)).strip()
-            for r in sel.itertuples(index=False))
+        return tuple(_filing_text(r) for r in sel.itertuples(index=False))
+
+
+def _filing_text(r: Any) -> str:
+    """'INVESTOR DATE FORM TRANSACTION' of one filings row (a data-frame named tuple)."""
+    return " ".join(str(x) for x in (r.investor_id, pd.Timestamp(r.date).date().isoformat(),
+                                     "" if pd.isna(r.form) else r.form,
+                                     "" if pd.isna(r.transaction) else r.transaction)).strip()
 
 
 def pse_days_ahead(dates: np.ndarray, event_dates: list[np.datetime64], lookahead: int) -> np.ndarray:

@@ -148,7 +148,8 @@ def options_section(result: OptionsResult) -> dict[str, Any]:
     """The CASE_FORMAT §4 ``options`` section (finite numbers only)."""
     if not result.available:
         return {"available": False, "reason": result.reason, "alerts": []}
-    risk, dates = result.risk, result.dates
+    risk = result.risk if result.risk is not None else np.zeros(0)
+    dates = result.dates
     scored = np.flatnonzero(~np.isnan(risk))
     top = int(scored[np.argmax(risk[scored])]) if scored.size else -1
     return {
