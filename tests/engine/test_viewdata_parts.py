@@ -7,29 +7,44 @@ import numpy as np
 import pytest
 
 from engine.viewdata.network import format_p
-from engine.viewdata.options import build_options_series, day_number
+from engine.viewdata.options import VOI_SHOWN_CAP, AlertMark, DayContracts, build_options_series, day_number
 from engine.viewdata.triage import build_triage, heatmap_grid, high_risk_share
+
+
+def _mark(day: str, priority: str, reasons: tuple[str, ...], accounts: tuple[str, ...]) -> AlertMark:
+    return AlertMark(date=dt.date.fromisoformat(day), priority=priority, risk=0.9, p_value=0.004,
+                     reasons=reasons, context=("Context (not part of the risk): PSE ahead",) if accounts else (),
+                     note="", contracts=("call 25 exp 2023-03-10",) if accounts else (), accounts=accounts,
+                     account_marks=tuple("ring member" if a == "P2" else "" for a in accounts))
 
 
 def test_options_series_keeps_alerts_on_calendar_days_only():
     dates = np.array(["2023-03-01", "2023-03-02", "2023-03-06"], dtype="datetime64[D]")
-    s = build_options_series(dates, [10, 20, 30], [1.0, 2.0, np.nan], [0.5, 0.9, np.nan], None,
-                             [0.1, 0.9, 0.75], np.array(["2023-03-06", "2023-03-03", "2023-03-02"],
-                                                        dtype="datetime64[D]"),
-                             np.array(["MEDIUM", "HIGH", "HIGH"], dtype=object),
-                             [["vol/OI 6.1"], ["weekend"], ["calls 90%", "spike"]],
-                             [[], ["x"], ["P7", "P2"]],
-                             0.7, 0.85, dt.date(2023, 3, 2), dt.date(2023, 3, 6))
+    none = np.zeros(0)
+    s = build_options_series(
+        dates=dates, volume=[10, 20, 30], voi=[1.0, np.inf, 0.0], reward_share=[0.5, 0.9, np.nan],
+        implied_vol=None, risk=[0.1, 0.9, 0.75], p_value=[0.5, 0.004, 0.2], sign=-1, n_calibration=250,
+        high_unavailable="", alerts=[_mark("2023-03-06", "MEDIUM", ("vol/OI 6.1",), ()),
+                                     _mark("2023-03-03", "HIGH", ("weekend",), ("x",)),
+                                     _mark("2023-03-02", "HIGH", ("calls 90%", "spike"), ("P7", "P2"))],
+        context_days=np.array([0]), context_text=["PSE ahead"],
+        contracts=DayContracts(day=none.astype(int), is_call=none.astype(bool), strike=none,
+                               expiry=none.astype("datetime64[D]"), volume=none, open_interest=none, voi=none,
+                               implied_vol=none, iv_change=none, flagged=none.astype(bool)),
+        alert_threshold=0.7, high_threshold=0.85, reference_start=dt.date(2023, 3, 2),
+        event_date=dt.date(2023, 3, 6))
     assert s.alert_day.tolist() == [2, 1]
     assert s.alert_priority.tolist() == ["MEDIUM", "HIGH"]
-    assert s.alert_reasons == (("vol/OI 6.1",), ("calls 90%", "spike"))
-    assert np.isnan(s.implied_vol).all()
+    assert np.isnan(s.implied_vol).all() and s.voi.tolist() == [1.0, VOI_SHOWN_CAP, 0.0]
     assert s.x[1] - s.x[0] == 1 and s.x[2] - s.x[1] == 4
     assert s.reference_x == s.x[1] and s.event_x == s.x[2]
-    text = s.alert_text(1)
-    assert text.splitlines() == ["2023-03-02  HIGH  risk 0.90", "- calls 90%", "- spike",
-                                 "Top accounts: P7, P2"]
+    assert s.label("reward_share") == "Put share"
+    assert s.alert_text(1).splitlines() == [
+        "2023-03-02  HIGH  risk 0.90  p 0.004 (n = 250)", "Contracts: call 25 exp 2023-03-10", "- calls 90%",
+        "- spike", "◇ Context (not part of the risk): PSE ahead",
+        "Accounts trading these contracts (no buy/sell side in the table): P7, P2 [ring member]"]
     assert s.alert_accounts == ((), ("P7", "P2"))
+    assert s.contract_rows(1) == ()
     assert np.isnan(day_number(None))
 
 
