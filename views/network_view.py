@@ -6,20 +6,26 @@ type; a switch shows the Bonferroni network, the FDR network or both (FDR-only e
 Clicking a node asks to select and expand it. Positions come from views.graph_layout, so
 nodes already on screen never jump; nodes can be dragged (which pins them), pinned nodes
 never move, and the layout can be locked.
+
+The graph is rebuilt only when the data or the exploration changes. A selection only moves
+the overlay marks; a focus not drawn yet is previewed (its first neighbours, faint, with
+dashed edges) by an overlay computed on the next event-loop turn, never inside the
+selection slot, so a burst of selections costs one preview.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 
 from engine.packet.figures import ReportFigure
 from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
 from engine.viewdata.prepare import NetworkPrepared
-from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkData, edge_text,
-                                     network_data, with_preview)
+from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkContext, NetworkData,
+                                     NetworkPreview, edge_text, network_data, preview)
 from views import _style
 from views._hover import HoverOnChange
 from views._layout import stack
@@ -48,8 +54,13 @@ class NetworkView(HoverOnChange, BaseView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._context = None
+        self._context: NetworkContext | None = None
         self._exploration = None
+        self._preview: NetworkPreview | None = None
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(0)
+        self._preview_timer.timeout.connect(self._update_preview)
         self._layout: Layout = empty_layout()
         self._pinned: set[str] = set()
         self._visible = np.zeros(0, dtype=np.int64)      # node indices drawn now
@@ -63,6 +74,10 @@ class NetworkView(HoverOnChange, BaseView):
         self.focus_mark = self._overlay(_style.Z_FOCUS, _style.focus_pen())
         self.hover_mark = self._overlay(_style.Z_HOVER, _style.hover_pen())
         self.plot.addItem(self.graph)
+        self.preview_nodes = self._overlay(_style.Z_BASE + 1, _style.pen(_style.theme().foreground, 0.8, 120))
+        self.preview_edges = pg.PlotCurveItem(connect="pairs", pen=self._preview_pen())
+        self.preview_edges.setZValue(_style.Z_BASE - 1)
+        self.plot.addItem(self.preview_edges)
         self._labels: list[pg.TextItem] = []
         self._edge_items: list[pg.PlotCurveItem] = []
         self.graph.signals.clicked.connect(self._on_node_clicked)
@@ -92,11 +107,18 @@ class NetworkView(HoverOnChange, BaseView):
         self.clear()
 
     def _overlay(self, z: float, pen) -> pg.ScatterPlotItem:
+        """A scatter over the graph whose points carry investor ids (clicks select them)."""
         item = pg.ScatterPlotItem(pen=pen, brush=pg.mkBrush(None), pxMode=True)
         item.setZValue(z)
-        item.sigClicked.connect(self.graph.on_points_clicked)
+        item.sigClicked.connect(self._on_overlay_clicked)
         self.plot.addItem(item)
         return item
+
+    @staticmethod
+    def _preview_pen():
+        p = _style.pen(_style.theme().foreground, 1.0, 140)
+        p.setStyle(Qt.PenStyle.DashLine)
+        return p
 
     @staticmethod
     def prepare(inputs: ViewInputs) -> NetworkPrepared:
@@ -109,6 +131,7 @@ class NetworkView(HoverOnChange, BaseView):
         self._exploration = viewdata.exploration
         self._layout = empty_layout()
         self._pinned = set()
+        self._preview = None
         correction = viewdata.context.svn.correction
         self.network_box.blockSignals(True)
         self.network_box.setCurrentIndex(1 if correction == "fdr" else 0)
@@ -124,8 +147,7 @@ class NetworkView(HoverOnChange, BaseView):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        ctx = self._context
-        self._show(network_data(ctx, with_preview(ctx, self._exploration, self._selection.focus)))
+        self._show(network_data(self._context, self._exploration))
 
     def _show(self, data: NetworkData) -> None:
         self._data = data
@@ -135,20 +157,25 @@ class NetworkView(HoverOnChange, BaseView):
         self._layout = extend_layout(self._layout, data.node_ids, parents, seed=LAYOUT_SEED)
         self.message.setText("\n".join(data.messages))
         self.message.setVisible(bool(data.messages))
+        self._preview = None
         self._redraw()
-        if len(self._layout.ids) > known and not self._all_in_view():
+        if len(self._layout.ids) > known and not self._all_in_view(self._positions(self._visible)):
             self.vb.autoRange(padding=0.1)  # new nodes off screen: zoom out to show them
+        self._update_preview()
 
-    def _all_in_view(self) -> bool:
+    def _all_in_view(self, xy: np.ndarray) -> bool:
         rect = self.vb.viewRect()
-        xy = self._positions(self._visible)
         return bool(np.all((xy[:, 0] >= rect.left()) & (xy[:, 0] <= rect.right())
                            & (xy[:, 1] >= rect.top()) & (xy[:, 1] <= rect.bottom())))
 
     def _positions(self, node_idx: np.ndarray) -> np.ndarray:
         """Layout positions of node indices of the current data."""
+        return self._xy_of(self._data.node_ids[node_idx])
+
+    def _xy_of(self, ids: np.ndarray) -> np.ndarray:
+        """Layout positions of investor ids (drawn or previewed)."""
         lay = pd.Index(self._layout.ids, dtype=object)
-        return self._layout.xy[lay.get_indexer(pd.Index(self._data.node_ids[node_idx], dtype=object))]
+        return self._layout.xy[lay.get_indexer(pd.Index(ids, dtype=object))].reshape(-1, 2)
 
     def _on_network_changed(self, _index: int) -> None:
         self._redraw()
@@ -181,7 +208,7 @@ class NetworkView(HoverOnChange, BaseView):
             label.setZValue(_style.Z_FOCUS)
             self.plot.addItem(label)
             self._labels.append(label)
-        self.apply_selection(self._selection, rebuild=False)
+        self._draw_preview()
 
     def _draw_edges(self, bits: int) -> None:
         """One line item per (link type, faint) group: tens of thousands of edges stay fast.
@@ -225,6 +252,7 @@ class NetworkView(HoverOnChange, BaseView):
     def clear(self) -> None:
         self._context = None
         self._exploration = None
+        self._preview = None
         self._data = None
         self._forget_ids()
         self._layout = empty_layout()
@@ -232,33 +260,100 @@ class NetworkView(HoverOnChange, BaseView):
         self.message.setVisible(False)
         self.status.setText(" ")
         self._redraw()
-        for item in (self.selected_marks, self.focus_mark, self.hover_mark):
+        for item in (self.selected_marks, self.focus_mark, self.hover_mark, self.preview_nodes):
             item.setData(x=[], y=[])
+        self.preview_edges.setData(x=[], y=[])
 
-    # -- selection, hover, pinning ------------------------------------------------------
-    def apply_selection(self, selection: Selection, rebuild: bool = True) -> None:
+    # -- selection, preview, hover, pinning -------------------------------------------
+    def apply_selection(self, selection: Selection) -> None:
+        """Move the marks; a new focus schedules its preview (never a rebuild)."""
         previous_focus = self._selection.focus
         self._selection = selection
-        if rebuild and self._context is not None and selection.focus != previous_focus:
-            self._rebuild()  # re-centres on the new focus (a preview, not case work)
+        if selection.focus != previous_focus:
+            self._preview_timer.start()
+        self._draw_marks()
+
+    def _drawn_ids(self) -> frozenset[str]:
+        """Investors of the explored graph drawn in the chosen network."""
+        return frozenset() if self._data is None else frozenset(self._data.node_ids[self._visible])
+
+    def shown_ids(self) -> frozenset[str]:
+        """Investors on screen: the explored graph plus the focus preview."""
+        previewed = self._previewed()
+        return self._drawn_ids() | frozenset(previewed[0]) if previewed is not None else self._drawn_ids()
+
+    def _update_preview(self) -> None:
+        """Preview the focus when it is not drawn yet (placed beside the graph; no rebuild)."""
+        self._preview_timer.stop()
+        if self._context is None:
             return
-        self._draw_overlay(self.selected_marks, sorted(selection.ids), 8.0)
-        self._draw_overlay(self.focus_mark, [selection.focus] if selection.focus else [], 12.0)
-        shown = set(self._data.node_ids[self._visible]) if self._data is not None else set()
+        self._preview = preview(self._context, self._drawn_ids(), self._selection.focus)
+        if self._preview is not None:
+            focus = self._preview.focus
+            self._layout = extend_layout(self._layout, self._preview.node_ids,
+                                         {str(n): focus for n in self._preview.node_ids if n != focus},
+                                         seed=LAYOUT_SEED)
+        self._draw_preview()
+        previewed = self._previewed()
+        if previewed is not None and not self._all_in_view(self._xy_of(previewed[0])):
+            self.vb.autoRange(padding=0.1)  # the previewed focus is brought on screen
+
+    def _previewed(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(new node ids, neighbour ids of drawn focus edges) of the preview in the chosen network."""
+        pv = self._preview
+        if pv is None:
+            return None
+        bits = self.network_bits()
+        return pv.node_ids[(pv.node_networks & bits) > 0], pv.edge_other[(pv.edge_networks & bits) > 0]
+
+    def _draw_preview(self) -> None:
+        previewed = self._previewed()
+        if previewed is None:
+            self.preview_nodes.setData(x=[], y=[])
+            self.preview_edges.setData(x=[], y=[])
+        else:
+            nodes, others = previewed
+            xy = self._xy_of(nodes)
+            focus = self._preview.focus
+            self.preview_nodes.setData(x=xy[:, 0], y=xy[:, 1], data=list(nodes),
+                                       size=[ROLE_SIZE[ROLE_SEED] if n == focus else ROLE_SIZE[ROLE_NEIGHBOUR]
+                                             for n in nodes],
+                                       brush=_style.brush(NO_DIRECTION, 110))
+            pairs = np.empty((2 * others.size, 2))
+            pairs[0::2] = self._xy_of(np.array([focus], dtype=object))
+            pairs[1::2] = self._xy_of(others)
+            self.preview_edges.setData(pairs[:, 0], pairs[:, 1], connect="pairs")
+        self._draw_marks()
+
+    def _draw_marks(self) -> None:
+        selection = self._selection
+        shown = self.shown_ids()
+        self._draw_overlay(self.selected_marks, sorted(selection.ids & shown), 8.0)
+        focus = [selection.focus] if selection.focus in shown else []
+        self._draw_overlay(self.focus_mark, focus, 12.0)
         self._highlighted = frozenset(selection.ids & shown)
+
+    def _id_sizes(self, ids: list[str]) -> np.ndarray:
+        """Node sizes of drawn or previewed ids (by role; a previewed focus as a seed)."""
+        k = self._id_positions(ids)
+        drawn = np.array([ROLE_SIZE.get(int(self._data.node_role[j]), 10.0) for j in k[k >= 0]])
+        out = np.full(len(ids), ROLE_SIZE[ROLE_NEIGHBOUR])
+        out[k >= 0] = drawn
+        if self._preview is not None:
+            out[np.array(sorted(ids), dtype=object) == self._preview.focus] = ROLE_SIZE[ROLE_SEED]
+        return out
 
     def _draw_overlay(self, item: pg.ScatterPlotItem, ids: list[str], extra: float) -> None:
         if self._data is None or not ids:
             item.setData(x=[], y=[])
             return
-        k = self._id_positions(ids)
-        k = k[(k >= 0)]
-        k = k[np.isin(k, self._visible)]
-        xy = self._positions(k) if k.size else np.zeros((0, 2))
-        item.setData(x=xy[:, 0], y=xy[:, 1], size=self._sizes(k) + extra if k.size else [], data=k)
+        ordered = sorted(ids)
+        xy = self._xy_of(np.array(ordered, dtype=object))
+        item.setData(x=xy[:, 0], y=xy[:, 1], size=self._id_sizes(ordered) + extra, data=ordered)
 
     def apply_hover(self, investor_id: str | None) -> None:
-        self._draw_overlay(self.hover_mark, [investor_id] if investor_id else [], 6.0)
+        shown = investor_id is not None and investor_id in self.shown_ids()
+        self._draw_overlay(self.hover_mark, [investor_id] if shown else [], 6.0)
 
     def pinned_ids(self) -> frozenset[str]:
         return frozenset(self._pinned)
@@ -298,6 +393,12 @@ class NetworkView(HoverOnChange, BaseView):
         self._layout = Layout(ids=np.array(ids, dtype=object), xy=np.array([pos[i] for i in ids]))
 
     # -- mouse --------------------------------------------------------------------------
+    def _on_overlay_clicked(self, _item, points, ev) -> None:
+        """A click on a mark or a previewed node: select (and expand) that investor."""
+        if len(points):
+            ev.accept()
+            self._request_click(str(points[0].data()), ev.modifiers(), expand=True)
+
     def _on_node_clicked(self, k: int, modifiers) -> None:
         if self._data is None:
             return

@@ -65,13 +65,40 @@ def network_context(svn: SvnResult, suspect_ids, cap: int) -> NetworkContext:
                           suspect_ids=frozenset(str(s) for s in suspect_ids), cap=int(cap), pair_key=key)
 
 
-def with_preview(context: NetworkContext, exploration: Exploration, focus: str | None) -> Exploration:
-    """The exploration plus the focus's first neighbours when the focus is not shown yet."""
-    if focus is None or context.svn.index_of(focus) < 0:
-        return exploration
-    if any(focus in nodes for nodes in exploration.nodes.values()):
-        return exploration
-    return expand(exploration, focus, context.networks, context.cap)
+@dataclass(frozen=True)
+class NetworkPreview:
+    """The focus's first neighbours, drawn as an overlay over the explored graph (not case
+    work): ``node_ids`` are the previewed investors not drawn yet, edges join the focus to
+    each neighbour; both carry the NETWORK_BITS of the networks they belong to."""
+
+    focus: str
+    node_ids: np.ndarray        # object: investors not drawn yet (the focus first when new)
+    node_networks: np.ndarray   # uint8
+    edge_other: np.ndarray      # object: the neighbour at the far end of each focus edge
+    edge_networks: np.ndarray   # uint8
+
+
+def preview(context: NetworkContext, drawn: frozenset[str], focus: str | None) -> NetworkPreview | None:
+    """The preview of ``focus`` when it is in the network's sample and not drawn yet."""
+    if focus is None or focus in drawn or context.svn.index_of(focus) < 0:
+        return None
+    around = expand(Exploration(), focus, context.networks, context.cap)
+    node_bits: dict[str, int] = {}
+    edge_bits: dict[str, int] = {}
+    for corr in NETWORK_CORRECTIONS:
+        bit = NETWORK_BITS[corr]
+        for n in around.nodes.get(corr, ()):
+            if n not in drawn:
+                node_bits[n] = node_bits.get(n, 0) | bit
+        for a, b in around.edges.get(corr, ()):
+            other = b if a == focus else a
+            edge_bits[other] = edge_bits.get(other, 0) | bit
+    ids = sorted(node_bits, key=lambda n: (n != focus, n))
+    others = sorted(edge_bits)
+    return NetworkPreview(focus=focus, node_ids=np.array(ids, dtype=object),
+                          node_networks=np.array([node_bits[n] for n in ids], dtype=np.uint8),
+                          edge_other=np.array(others, dtype=object),
+                          edge_networks=np.array([edge_bits[n] for n in others], dtype=np.uint8))
 
 
 def _parents(node_ids: list[str], seeds: set[str], expanded: tuple[str, ...],

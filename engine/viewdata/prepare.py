@@ -14,7 +14,7 @@ import numpy as np
 from engine.svn.neighbourhood import Exploration
 from engine.market.panel import TargetPanel
 from engine.viewdata.cube import CubeData, build_cube
-from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data, with_preview
+from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data
 from engine.viewdata.options import OptionsSeries, options_series
 from engine.viewdata.raster import RasterData, build_raster, cluster_row_order
 from engine.viewdata.triage import TriageData, build_triage
@@ -94,11 +94,9 @@ class NetworkPrepared:
     exploration: Exploration
 
 
-def for_network(result, exploration: Exploration | None = None,
-                focus: str | None = None) -> NetworkPrepared:
-    """Both networks of the result and the drawing of ``exploration`` (plus the focus preview)."""
+def for_network(result, exploration: Exploration | None = None) -> NetworkPrepared:
+    """Both networks of the result and the drawing of ``exploration``."""
     context = network_context(result.svn, [s.investor_id for s in result.kmeans.suspects],
                               result.params.svn.neighbourhood_cap)
     base = exploration or Exploration()
-    shown = with_preview(context, base, focus)
-    return NetworkPrepared(context=context, data=network_data(context, shown), exploration=base)
+    return NetworkPrepared(context=context, data=network_data(context, base), exploration=base)

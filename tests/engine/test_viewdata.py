@@ -8,10 +8,10 @@ import pytest
 from engine import serialize
 
 from engine.viewdata import prepare as viewdata
-from engine.svn.neighbourhood import Exploration
+from engine.svn.neighbourhood import Exploration, expand
 from engine.params import AnalysisParams
 from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES
-from engine.viewdata.network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, edge_text
+from engine.viewdata.network import NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, edge_text, network_data, preview
 from engine.viewdata.raster import CODE_B, CODE_BS, CODE_NONE, CODE_S, NO_CLUSTER
 
 pytestmark = pytest.mark.slow
@@ -66,8 +66,8 @@ def test_network_preview_is_first_neighbours_by_networkx(demo_result):
     graph.add_edges_from(zip(svn.investor_ids[links.a[diag]], svn.investor_ids[links.b[diag]]))
     focus = next(s.investor_id for s in demo_result.kmeans.suspects
                  if s.investor_id in graph and graph.degree(s.investor_id) >= 2)
-    prep = viewdata.for_network(demo_result, Exploration(), focus)
-    data = prep.data
+    prep = viewdata.for_network(demo_result)
+    data = network_data(prep.context, expand(Exploration(), focus, prep.context.networks))
     bit = NETWORK_BITS[svn.correction]
     shown = set(data.node_ids[(data.node_networks & bit) > 0])
     assert shown == {focus, *graph.neighbors(focus)}
@@ -87,6 +87,27 @@ def test_network_preview_is_first_neighbours_by_networkx(demo_result):
         assert data.edge_type[k] == best[1]
         text = edge_text(prep.context, data.node_ids[data.edge_a[k]], data.node_ids[data.edge_b[k]])
         assert f"{best[1]}: " in text and svn.correction in text
+
+
+def test_preview_is_the_focus_and_its_undrawn_neighbours_by_networkx(demo_result):
+    svn = demo_result.svn
+    links = svn.links()
+    graph = nx.Graph()
+    diag = np.isin(links.link_type, DIAGONAL_CODES)
+    graph.add_edges_from(zip(svn.investor_ids[links.a[diag]], svn.investor_ids[links.b[diag]]))
+    focus = max(graph.nodes, key=lambda n: (graph.degree(n), n))
+    context = viewdata.for_network(demo_result).context
+    bit = NETWORK_BITS[svn.correction]
+    pv = preview(context, frozenset(), focus)
+    assert pv is not None and pv.focus == focus and pv.node_ids[0] == focus
+    assert set(pv.node_ids[(pv.node_networks & bit) > 0]) == {focus, *graph.neighbors(focus)}
+    assert set(pv.edge_other[(pv.edge_networks & bit) > 0]) == set(graph.neighbors(focus))
+    drawn = frozenset(list(graph.neighbors(focus))[:1])
+    part = preview(context, drawn, focus)
+    assert part is not None and not drawn & set(part.node_ids)      # drawn nodes are not repeated
+    assert set(part.edge_other[(part.edge_networks & bit) > 0]) == set(graph.neighbors(focus))
+    assert preview(context, frozenset({focus}), focus) is None       # already drawn: no preview
+    assert preview(context, frozenset(), None) is None
 
 
 def test_rings_options_triage(demo_result):

@@ -59,16 +59,31 @@ def test_expansion_keeps_old_positions(view, prepared):
         assert after[node] == p
 
 
-def test_focus_outside_shown_nodes_previews_its_neighbourhood(view, prepared):
+def test_focus_outside_shown_nodes_previews_its_neighbourhood(view, prepared, qtbot, monkeypatch):
     svn = prepared.context.svn
     outsider = next(str(i) for i in svn.investor_ids if not str(i).startswith("R"))
+    rebuilt = []
+    monkeypatch.setattr(view, "_show", rebuilt.append)
+    drawn = view.graph.scatter.data.size
     view.apply_selection(Selection(ids=frozenset({outsider}), focus=outsider))
-    shown = set(view._data.node_ids[view._visible])
-    assert outsider in shown and {"R00"} <= shown
+    assert outsider not in view.shown_ids()            # the slot only moved the marks
+    qtbot.waitUntil(lambda: outsider in view.shown_ids())
+    assert {"R00"} <= view.shown_ids() and rebuilt == []  # an overlay: the graph is not rebuilt
+    assert view.graph.scatter.data.size == drawn
     assert view.highlighted_ids() == frozenset({outsider})
     rect = view.vb.viewRect()  # the previewed focus is brought on screen
     x, y = view.positions()[outsider]
     assert rect.left() <= x <= rect.right() and rect.top() <= y <= rect.bottom()
+
+
+def test_expansion_rebuilds_the_graph_once(view, prepared, monkeypatch):
+    shows = []
+    real_show = view._show
+    monkeypatch.setattr(view, "_show", lambda data: (shows.append(data), real_show(data)))
+    view.apply_selection(Selection(ids=frozenset({"R03"}), focus="R03"))
+    view.apply_exploration(expand(prepared.exploration, "R03", prepared.context.networks))
+    view._update_preview()                              # the pending preview turn
+    assert len(shows) == 1 and "R03" in view.shown_ids()
 
 
 def test_selection_ring_drawn_and_no_echo(view):

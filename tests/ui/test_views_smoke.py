@@ -47,7 +47,7 @@ def test_view_smoke(qtbot, name, prepared, linked_id):
     got = []
     view.selection_requested.connect(got.append)
     view.apply_selection(Selection(ids=frozenset({linked_id}), focus=linked_id, source="test"))
-    assert linked_id in view.highlighted_ids()
+    qtbot.waitUntil(lambda: linked_id in view.highlighted_ids())  # the network previews a turn later
     assert got == []  # applying a selection never echoes a request
     figure = view.snapshot()
     assert figure.title and figure.png.startswith(b"\x89PNG")
