@@ -32,7 +32,7 @@ def test_scores_equal_a_node_by_node_walk() -> None:
     assert (forest.size[: forest.n_trees] == 256).all()
     inner = forest.feature >= 0
     assert (forest.size[forest.left[inner]] + forest.size[forest.right[inner]] == forest.size[inner]).all()
-    test = rng.normal(size=(15, 4)) * 2
+    test = (rng.normal(size=(15, 4)) * 2).astype(np.float32)   # the forest compares in float32
     got = iforest.anomaly(forest, test)
     for i, row in enumerate(test):
         mean = np.mean([_walk(forest, row, t) for t in range(20)])
