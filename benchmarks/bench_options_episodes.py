@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -31,13 +32,17 @@ TARGET_SECONDS = 2.0
 TARGET_OPTIONS = 0.5
 
 
-def best_of(repeat: int, fn):
-    """(best wall time, last result) over ``repeat`` calls."""
-    best, result = float("inf"), None
+def best_of(repeat: int, fn, cpu: list[float] | None = None):
+    """(best wall time, last result) over ``repeat`` calls; the best process CPU time is
+    appended to ``cpu`` (on a loaded machine it says what the work itself costs)."""
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         best = min(best, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    if cpu is not None:
+        cpu.append(best_cpu)
     return best, result
 
 
@@ -54,12 +59,15 @@ def main(argv: list[str] | None = None) -> int:
         tables = read_case_tables(demo_paths(out)).tables
     event = tables.event(None)
     t_panel, panel = best_of(1, lambda: TargetPanel.build(tables, event.stock))
-    t_opt, options = best_of(args.repeat, lambda: run_options(tables, event, OptionsParams()))
+    cpu: list[float] = []
+    t_opt, options = best_of(args.repeat, lambda: run_options(tables, event, OptionsParams()), cpu)
     t_epi, episodes = best_of(args.repeat, lambda: run_episodes(tables, event, EpisodeParams(), panel=panel))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"scale {args.scale}: {panel.n_investors:,} investors, {panel.n_records:,} target records, "
           f"{panel.n_days} trading days, {options.features.n_days} options days")
     print(f"panel build (shared, not counted): {t_panel:.3f} s")
-    print(f"options stage:  {t_opt:.3f} s  ({len(options.alerts)} alerts; target <= {TARGET_OPTIONS:g} s: "
+    print(f"options stage:  {t_opt:.3f} s wall, {cpu[0]:.3f} s CPU  ({len(options.alerts)} alerts; "
+          f"target <= {TARGET_OPTIONS:g} s: "
           f"{'OK' if t_opt <= TARGET_OPTIONS else 'TOO SLOW'})")
     print(f"episodes stage: {t_epi:.3f} s  ({episodes.n_total:,} episodes)")
     total = t_opt + t_epi
