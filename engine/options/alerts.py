@@ -167,11 +167,13 @@ def build_alerts(f: DailyOptions, components: dict[str, np.ndarray], risk: np.nd
                  ctx: Context, rows: pd.DataFrame, event: Event, p: OptionsParams,
                  reason: Callable[[str, int], str], suspects: frozenset[str] = frozenset(),
                  ring_members: frozenset[str] = frozenset()) -> tuple[Alert, ...]:
-    """Every alert day, in date order; evidence reasons ordered by component score."""
+    """Every alert day, in date order; evidence reasons by component score, ties in the
+    components' order (volume, V/OI, direction, expiry, strikes, OTM, IV, skew, forest)."""
     alerts, named = [], account_rows(rows)
     for k in np.flatnonzero(priority != ""):
         comps = {name: float(s[k]) for name, s in components.items() if not np.isnan(s[k])}
-        strong = sorted((n for n, v in comps.items() if v >= REASON_MIN_SCORE), key=lambda n: (-comps[n], n))
+        order = {name: i for i, name in enumerate(components)}  # METHOD §3 order breaks ties
+        strong = sorted((n for n, v in comps.items() if v >= REASON_MIN_SCORE), key=lambda n: (-comps[n], order[n]))
         contracts = alert_contracts(f, int(k), event.sign, p)
         context, filed = context_lines(ctx, f.dates, int(k), event.stock)
         alerts.append(Alert(

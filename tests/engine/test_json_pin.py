@@ -11,7 +11,7 @@ from pathlib import Path
 
 from main import main as run
 
-DEMO_ANALYZE_JSON_SHA256 = "07e3f9c06d635abbac73a955b3fde53419d7e65ae6db0e723615c6e0b179a634"
+DEMO_ANALYZE_JSON_SHA256 = "7841adc9847a7384592e353b8ebc247d92560139b0286374b432369113fd1743"
 
 
 def test_demo_analyze_json_bytes_are_pinned(analysed_case: Path, tmp_path: Path) -> None:

@@ -154,3 +154,12 @@ def test_same_input_same_result() -> None:
     tables = planted()
     a, b = run_options(tables, tables.event(None), P), run_options(tables, tables.event(None), P)
     assert np.array_equal(a.risk, b.risk, equal_nan=True) and a.alerts == b.alerts
+
+
+def test_reasons_strongest_first_ties_in_method_order(result: OptionsResult) -> None:
+    a = result.alerts[0]
+    order = list(result.components)
+    key = [(-a.components[k], order.index(k)) for k in a.reason_keys]
+    assert key == sorted(key) and a.reason_keys[:3] == ("volume", "voi", "direction")
+    assert all(a.components[k] >= 0.5 for k in a.reason_keys)
+    assert {k for k, v in a.components.items() if v >= 0.5} == set(a.reason_keys)
