@@ -41,7 +41,8 @@ def real_analysis(directory: Path) -> None:
     from engine.pipeline import run_stages
     from benchmarks._common import reference_market
     from views import VIEW_REGISTRY
-    from views.base import ViewInputs
+    from engine.viewdata.inputs import ViewInputs
+    from engine.viewdata.registry import view_data
     app = QApplication.instance()
     tables = timed("read reference market", lambda: read_case_tables(demo_paths(reference_market(directory))).tables)
     result = timed("analyse (run_stages)", run_stages, tables, tables.event_list()[0], AnalysisParams(), "bench")
@@ -52,7 +53,7 @@ def real_analysis(directory: Path) -> None:
         view.show()
         app.processEvents()
         start = time.perf_counter()
-        data = cls.prepare(inputs)
+        data = view_data(name, inputs)
         prepared = time.perf_counter() - start
         start = time.perf_counter()
         view.set_data(data)

@@ -65,12 +65,13 @@ def cached_result(store, event: Event, params: AnalysisParams,
 
 
 def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_hash: str,
-               reporter: Reporter | None = None) -> AnalysisResult:
-    """Run every stage in order; raises ``Cancelled`` when the reporter is cancelled."""
+               reporter: Reporter | None = None, panel: TargetPanel | None = None) -> AnalysisResult:
+    """Run every stage in order (``panel``: the event stock's panel when the caller built it);
+    raises ``Cancelled`` when the reporter is cancelled."""
     rep = reporter or Reporter()
     rep.plan(STAGES)
     rep.stage(STAGES[0][0])
-    panel = TargetPanel.build(tables, event.stock)
+    panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
     rep.stage(STAGES[1][0])
     kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=panel)
     rep.stage(STAGES[2][0])
@@ -97,7 +98,8 @@ def _cache(store, result: AnalysisResult) -> None:
 
 
 def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
-            reporter: Reporter | None = None, store=None, use_cache: bool = True) -> AnalysisResult:
+            reporter: Reporter | None = None, store=None, use_cache: bool = True,
+            panel: TargetPanel | None = None) -> AnalysisResult:
     """Analyse ``event``; with a case ``store``, reuse its cached result or cache the new one.
 
     A fresh result is written to the case file, which records the run in its audit log in
@@ -109,7 +111,7 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
         hit = cached_result(store, event, params, data_hash)
         if hit is not None:
             return hit
-    result = run_stages(tables, event, params, data_hash, reporter)
+    result = run_stages(tables, event, params, data_hash, reporter, panel)
     if store is not None:
         _cache(store, result)
     return result

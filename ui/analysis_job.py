@@ -1,7 +1,12 @@
 """Worker jobs of the session: loading a case, and analysing it together with preparing
-every view's data. They create no widget, so they run on a worker thread or in a child
-process alike; preparing the views there too keeps that numpy/pandas work (seconds at the
-reference scale) from competing with the GUI thread for the interpreter lock.
+every view's data. They create no widget and import no GUI toolkit (only the engine; a test
+checks it), so they run on a worker thread or in a child process alike; preparing the views
+there too keeps that numpy/pandas work (seconds at the reference scale) from competing with
+the GUI thread for the interpreter lock.
+
+Work several consumers need is done once per result here: the target-stock panel (the
+stages and the raster), both validated networks (the network view and expansion) and the
+threshold marks (the threshold control; a re-validation keeps its base's cuts).
 
 Importing this module imports the whole engine pipeline; ``ui.workers.prewarm`` uses that to
 have a child process ready before the analysis starts.
@@ -10,77 +15,89 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Sequence
 
 from engine.case.store import CaseStore
-from engine.svn.neighbourhood import Exploration, Networks
+from engine.market.panel import TargetPanel
 from engine.params import AnalysisParams
 from engine.pipeline import analyze, checked_data_hash, revalidate_result
 from engine.progress import Reporter
+from engine.results import AnalysisResult
+from engine.svn.neighbourhood import Exploration, Networks
+from engine.svn.studies import ThresholdMarks, marks_after, threshold_marks
 from engine.tables import CaseTables, Event
-from views.base import ViewInputs
+from engine.viewdata.inputs import ViewInputs
+from engine.viewdata.registry import prepare_views
 
 log = logging.getLogger(__name__)
-
-Preparer = Callable[[ViewInputs], Any]
 
 
 @dataclass(frozen=True)
 class PreparedResult:
-    """An analysis result with every view's prepared data.
+    """An analysis result with every view's prepared data and the work shared per result.
 
-    ``networks`` (``engine.svn.neighbourhood.Networks``) answers expansion queries; None when
-    the result has no validated network to explore.
+    ``networks`` answers expansion queries and ``marks`` places the threshold control; each
+    is None when the result has no validated network to explore or mark.
     """
 
-    result: Any
+    result: AnalysisResult
     view_data: dict[str, Any] = field(default_factory=dict)
     view_errors: dict[str, str] = field(default_factory=dict)
-    networks: Any = None
+    networks: Networks | None = None
+    marks: ThresholdMarks | None = None
 
 
-def prepare_all(result: Any, tables: CaseTables, preparers: Mapping[str, Preparer],
-                exploration: Exploration | None = None,
-                reporter: Reporter | None = None) -> PreparedResult:
-    """Every view's data and the networks for expansion; a view whose preparation fails
-    is reported, the others shown."""
-    inputs = ViewInputs(result=result, tables=tables, exploration=exploration)
-    data: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, prepare in preparers.items():
-        if reporter is not None:
-            reporter.check()
-        try:
-            data[name] = prepare(inputs)
-        except Exception as exc:  # one broken view must not hide the others
-            log.error("preparing view %s failed", name, exc_info=True)
-            errors[name] = f"{exc.__class__.__name__}: {exc}"
+def _networks(result: AnalysisResult) -> Networks | None:
     try:
-        networks = Networks.build(result.svn)
+        return Networks.build(result.svn)
     except Exception:  # no network to explore (e.g. nobody eligible): expansion is off
         log.warning("no validated network to explore", exc_info=True)
-        networks = None
-    return PreparedResult(result=result, view_data=data, view_errors=errors, networks=networks)
+        return None
+
+
+def _marks(result: AnalysisResult, base: ThresholdMarks | None) -> ThresholdMarks | None:
+    try:
+        if base is not None:
+            return marks_after(base, result.svn)
+        return threshold_marks(result.svn, result.params.svn)
+    except Exception:
+        log.warning("no threshold marks for this result", exc_info=True)
+        return None
+
+
+def prepare_all(result: AnalysisResult, tables: CaseTables, view_names: Sequence[str],
+                exploration: Exploration | None = None, reporter: Reporter | None = None,
+                panel: TargetPanel | None = None, base_marks: ThresholdMarks | None = None) -> PreparedResult:
+    """Every view's data, the networks for expansion and the threshold marks; a view whose
+    preparation fails is reported, the others shown."""
+    networks = _networks(result)
+    inputs = ViewInputs(result=result, tables=tables, exploration=exploration, networks=networks,
+                        panel=panel if panel is not None else TargetPanel.build(tables, result.event.stock))
+    data, errors = prepare_views(inputs, view_names, reporter)
+    return PreparedResult(result=result, view_data=data, view_errors=errors, networks=networks,
+                          marks=_marks(result, base_marks))
 
 
 def analysis_job(case_path: str, tables: CaseTables, event: Event, params: AnalysisParams,
-                 use_cache: bool, preparers: Mapping[str, Preparer], exploration: Exploration,
+                 use_cache: bool, view_names: Sequence[str], exploration: Exploration,
                  reporter: Reporter) -> PreparedResult:
     """Analyse (or fetch the cached result) with a store opened in this thread or process,
     then prepare every view's data."""
+    panel = TargetPanel.build(tables, event.stock)
     with CaseStore.open(case_path) as store:
-        result = analyze(tables, event, params, reporter=reporter, store=store, use_cache=use_cache)
-    return prepare_all(result, tables, preparers, exploration, reporter)
+        result = analyze(tables, event, params, reporter=reporter, store=store, use_cache=use_cache, panel=panel)
+    return prepare_all(result, tables, view_names, exploration, reporter, panel=panel)
 
 
-def revalidation_job(case_path: str, result: Any, tables: CaseTables, correction: str,
-                     threshold: float | None, preparers: Mapping[str, Preparer],
-                     exploration: Exploration, reporter: Reporter) -> PreparedResult:
+def revalidation_job(case_path: str, result: AnalysisResult, tables: CaseTables, correction: str,
+                     threshold: float | None, view_names: Sequence[str], exploration: Exploration,
+                     base_marks: ThresholdMarks | None, reporter: Reporter) -> PreparedResult:
     """Re-validate and re-cluster ``result`` under another correction or threshold, cache it
-    in the case (logged there as an analysis with its parameters), then prepare the views."""
+    in the case (logged there as an analysis with its parameters), then prepare the views;
+    the Bonferroni/FDR cuts do not depend on the threshold, so ``base_marks`` are kept."""
     with CaseStore.open(case_path) as store:
         new = revalidate_result(result, tables, correction, threshold, reporter, store=store)
-    return prepare_all(new, tables, preparers, exploration, reporter)
+    return prepare_all(new, tables, view_names, exploration, reporter, base_marks=base_marks)
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.selection = SelectionModel(self)
         self.views: dict[str, BaseView] = {name: cls(self) for name, cls in view_classes.items()}
-        self.session = Session({n: type(v).prepare for n, v in self.views.items()},
-                               in_process=in_process, parent=self)
+        self.session = Session(list(self.views), in_process=in_process, parent=self)
         self.tasks = TaskRunner(self)   # case preparation (demo build)
         self._pending_result: PreparedResult | None = None
         self._pending_views: list[str] = []

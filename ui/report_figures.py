@@ -6,11 +6,12 @@ on an OpenGL context, so the packet's bytes are the same on every machine.
 """
 from __future__ import annotations
 
+import dataclasses
+from typing import Iterator
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
-
-from typing import Iterator
 
 from engine.packet.figures import ReportFigure
 from engine.svn.neighbourhood import Exploration, Networks, expand
@@ -20,7 +21,9 @@ from engine.results import AnalysisResult
 from engine.tables import CaseTables
 from views import _style
 from views._style import CATEGORICAL
-from views.base import BaseView, ViewInputs, widget_png
+from engine.viewdata.inputs import ViewInputs
+from engine.viewdata.registry import view_data
+from views.base import BaseView, widget_png
 from views.cube_view import CubeView
 from views.network_view import NetworkView
 from views.options_view import OptionsView
@@ -133,23 +136,23 @@ def iter_figures(result: AnalysisResult, tables: CaseTables,
 
 def _render(result: AnalysisResult, tables: CaseTables,
             request: PacketRequest) -> Iterator[tuple[str, ReportFigure]]:
-    inputs = ViewInputs(result=result, tables=tables)
-    cube = _prepared(CubeView(force_2d=True), CubeView.prepare(inputs))
+    networks = Networks.build(result.svn)    # once for every suspect's and ring's figure
+    panel = TargetPanel.build(tables, result.event.stock)
+    inputs = ViewInputs(result=result, tables=tables, networks=networks, panel=panel)
+    cube = _prepared(CubeView(force_2d=True), view_data("cube", inputs))
     _KEEP.append(cube)
     cube.show_window(result.kmeans.features.shape[0] - 1)
     suspects = chosen_suspects(result, request)
     _select(cube, [s.investor_id for s in suspects], None)
     yield "cube", cube.snapshot()
     if result.options.available:
-        options = _prepared(OptionsView(), OptionsView.prepare(inputs))
+        options = _prepared(OptionsView(), view_data("options", inputs))
         _KEEP.append(options)
         yield "options", options.snapshot()
-    raster = _prepared(RasterView(), RasterView.prepare(inputs))
+    raster = _prepared(RasterView(), view_data("raster", inputs))
     network = NetworkView()
     _KEEP.extend((raster, network))
     network.resize(*FIGURE_SIZE)
-    networks = Networks.build(result.svn)
-    panel = TargetPanel.build(tables, result.event.stock)
     cap = result.params.svn.neighbourhood_cap
     for s in suspects:
         inv = s.investor_id
@@ -157,7 +160,7 @@ def _render(result: AnalysisResult, tables: CaseTables,
         yield f"suspect:{inv}:activity", activity_strip(result, panel, inv)
         if result.svn.index_of(inv) >= 0:
             exploration = expand(Exploration(), inv, networks, cap)
-            network.set_data(NetworkView.prepare(ViewInputs(result, tables, exploration)))
+            network.set_data(view_data("network", dataclasses.replace(inputs, exploration=exploration)))
             _select(network, [inv], inv)
             yield f"suspect:{inv}:network", network.snapshot()
     for ring in chosen_rings(result, request):
@@ -167,6 +170,6 @@ def _render(result: AnalysisResult, tables: CaseTables,
         exploration = Exploration()
         for m in members[:50]:
             exploration = expand(exploration, m, networks, cap)
-        network.set_data(NetworkView.prepare(ViewInputs(result, tables, exploration)))
+        network.set_data(view_data("network", dataclasses.replace(inputs, exploration=exploration)))
         _select(network, members, None)
         yield f"ring:{ring.cluster_id}:network", network.snapshot()

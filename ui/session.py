@@ -10,7 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Sequence
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -18,11 +18,12 @@ from engine.case.store import CaseStore
 from engine.errors import UsageError
 from engine.svn.neighbourhood import Exploration, expand
 from engine.params import AnalysisParams
+from engine.results import AnalysisResult
 from engine.tables import CaseTables, Event
-from ui.analysis_job import LoadedCase, Preparer, PreparedResult, analysis_job, load_case_job, revalidation_job
+from ui.analysis_job import LoadedCase, PreparedResult, analysis_job, load_case_job, revalidation_job
 from ui.workers import Job, TaskRunner, prewarm
 
-__all__ = ["CaseInfo", "PreparedResult", "Session", "preparer_modules"]
+__all__ = ["CaseInfo", "PreparedResult", "Session"]
 
 PARAMS_SETTING = "analysis_params"   # case setting: the parameters last used
 
@@ -37,11 +38,6 @@ class CaseInfo:
     data_hash: str
     events: tuple[Event, ...]
     read_only: bool = False
-
-
-def preparer_modules(preparers: Mapping[str, Preparer]) -> tuple[str, ...]:
-    """Modules a child process imports ahead of time to unpickle the preparers."""
-    return tuple(sorted({p.__module__ for p in preparers.values()}))
 
 
 class Session(QObject):
@@ -59,13 +55,14 @@ class Session(QObject):
     task_failed = Signal(str, object)     # what failed (a dialog title), exception
     exploration_changed = Signal(object)  # Exploration
 
-    def __init__(self, preparers: Mapping[str, Preparer] | None = None,
-                 in_process: bool = False, parent: QObject | None = None) -> None:
+    def __init__(self, view_names: Sequence[str] = (), in_process: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = TaskRunner(self)
-        self.preparers: dict[str, Preparer] = dict(preparers or {})
+        #: views whose data the analysis job prepares (``engine.viewdata.registry`` names)
+        self.view_names: tuple[str, ...] = tuple(view_names)
         self._in_process = False
-        self.store: Any = None
+        self.store: CaseStore | None = None
         self.info: CaseInfo | None = None
         self.tables: CaseTables | None = None
         self.event: Event | None = None
@@ -88,7 +85,7 @@ class Session(QObject):
     def in_process(self, value: bool) -> None:
         self._in_process = value
         if value:
-            prewarm(analysis_job, preparer_modules(self.preparers))
+            prewarm(analysis_job)
 
     # -- case -----------------------------------------------------------------------------
     def open_case(self, path: str | Path) -> None:
@@ -101,6 +98,7 @@ class Session(QObject):
         self.case_loading.emit(Path(path))
 
     def _finish_open(self, loaded: LoadedCase) -> None:
+        assert self.store is not None
         path = Path(self.store.path)
         self.tables = loaded.tables
         self.params = self._saved_params()
@@ -141,11 +139,9 @@ class Session(QObject):
         if params is not None and params != self.params:
             self.params = params
             self._save_params()
-        tables, preparers = self.tables, dict(self.preparers)
         self.exploration = self._load_exploration()
-        exploration = self.exploration
-        job = Job(fn=analysis_job, args=(str(self.info.path), tables, self.event, self.params, use_cache,
-                                         preparers, exploration),
+        job = Job(fn=analysis_job, args=(str(self.info.path), self.tables, self.event, self.params, use_cache,
+                                         self.view_names, self.exploration),
                   in_process=self._in_process, name="analysis")
         generation = self._start("analysis", job)
         self.analysis_started.emit()
@@ -156,7 +152,7 @@ class Session(QObject):
         threshold (no tail recomputed) in the worker, and remember the setting for the case.
         Returns the task generation; a newer request supersedes (discards) this one."""
         base = self.result
-        if base is None or self.info is None or self.tables is None:
+        if base is None or self.prepared is None or self.info is None or self.tables is None:
             raise RuntimeError("there is no result to re-validate")
         typed = threshold if correction == "threshold" else None
         if correction == "threshold" and (typed is None or not 0.0 < typed <= base.svn.cap):
@@ -167,7 +163,7 @@ class Session(QObject):
             self._save_params()
         self.exploration = self._load_exploration()
         job = Job(fn=revalidation_job, args=(str(self.info.path), base, self.tables, correction, typed,
-                                             dict(self.preparers), self.exploration),
+                                             self.view_names, self.exploration, self.prepared.marks),
                   in_process=self._in_process, name="revalidation")
         generation = self._start("analysis", job)
         self.analysis_started.emit()
@@ -243,7 +239,7 @@ class Session(QObject):
         return ended
 
     @property
-    def result(self) -> Any:
+    def result(self) -> AnalysisResult | None:
         return None if self.prepared is None else self.prepared.result
 
     def _clear_result(self) -> None:

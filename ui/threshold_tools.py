@@ -3,8 +3,9 @@
 A "Validation threshold" toolbar holds the ``ThresholdPanel``; moving it asks the session to
 re-validate and re-cluster in its worker, and the new result reaches every view through the
 normal result path. Analysis ▸ Threshold sweep… and Compare with BiCM… open their dialogs.
-The panel's Bonferroni/FDR marks are computed on a worker thread (sorting every candidate
-p-value is too slow for the GUI thread at the reference scale; numpy's sort frees the lock).
+The panel's Bonferroni/FDR marks come with the result (computed once in the analysis job:
+sorting every candidate p-value is too slow for the GUI thread at the reference scale, and
+a re-validation keeps its base's cuts).
 """
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from engine.errors import UsageError
-from engine.svn.studies import ThresholdMarks, threshold_marks
 from ui.dialogs.bicm_dialog import BicmDialog
 from ui.dialogs.study_dialog import StudyDialog
 from ui.dialogs.sweep_dialog import SweepDialog
+from ui.session import PreparedResult
 from ui.threshold_panel import ThresholdPanel
-from ui.workers import Job, TaskRunner
 
 STUDY_ACTIONS: tuple[str, ...] = ("threshold_sweep", "compare_bicm")
 
@@ -47,26 +47,18 @@ class ThresholdTools(QObject):
         self.toolbar.addWidget(self.panel)
         window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        self.marks_runner = TaskRunner(self)
-        self.marks_runner.succeeded.connect(self._on_marks)
         self.dialogs: dict[str, StudyDialog] = {}
-        self._shown: Any = None
 
     # -- results --------------------------------------------------------------------------
-    def on_result(self, prepared: Any) -> None:
-        """A result is on screen: compute its Bonferroni/FDR marks off the GUI thread."""
-        result = prepared.result
-        self._shown = result
-        self.marks_runner.start(Job(threshold_marks, (result.svn, result.params.svn), name="threshold marks"))
+    def on_result(self, prepared: PreparedResult) -> None:
+        """A result is on screen: place its Bonferroni/FDR marks (computed with the result)."""
+        if prepared.marks is not None:
+            self.panel.set_marks(prepared.marks)
+        else:
+            self.panel.clear()
         self.update_enabled()
 
-    def _on_marks(self, _generation: int, marks: ThresholdMarks) -> None:
-        if self._shown is self.session.result:
-            self.panel.set_marks(marks)
-
     def on_cleared(self) -> None:
-        self._shown = None
-        self.marks_runner.cancel()
         self.panel.clear()
         self.update_enabled()
 

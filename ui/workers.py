@@ -8,42 +8,19 @@ whose generation is no longer current is dropped on arrival.
 """
 from __future__ import annotations
 
-import importlib
 import logging
-import multiprocessing
-import queue as queue_mod
 import threading
-import traceback
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from engine.errors import CaseFileError, Cancelled, InputError, Problem, UsageError
+from engine.errors import CaseFileError, Cancelled, InputError, UsageError
 from engine.progress import Reporter
+from ui.child_process import Job, TaskFailed, prewarm, run_in_child
+
+__all__ = ["Job", "TaskFailed", "TaskRunner", "prewarm"]
 
 log = logging.getLogger(__name__)
-
-POLL_SECONDS = 0.05
-
-
-@dataclass(frozen=True)
-class Job:
-    """What a task runs: ``fn(*args, reporter=..., **kwargs)``.
-
-    With ``in_process``, ``fn`` and its arguments must be picklable (module-level
-    functions and plain data).
-    """
-
-    fn: Callable[..., Any]
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    in_process: bool = False
-    name: str = "task"
-
-
-class TaskFailed(Exception):
-    """An unexpected error in a child process, re-raised in the parent with its message."""
 
 
 class _Bridge(QObject):
@@ -196,7 +173,7 @@ def _run(task: _Task) -> None:
     reporter = Reporter(on_progress=on_progress, cancel_event=task.cancel_event)
     try:
         if job.in_process:
-            value = _run_in_child(job, on_progress, task.cancel_event)
+            value = run_in_child(job, on_progress, task.cancel_event)
         else:
             value = job.fn(*job.args, reporter=reporter, **job.kwargs)
         reporter.check()
@@ -208,101 +185,3 @@ def _run(task: _Task) -> None:
         _emit(bridge.error, gen, exc)
     else:
         _emit(bridge.done, gen, value)
-
-
-def _child_main(inbox: Any, out: Any, preload: tuple[str, ...]) -> None:
-    """Child-process body: import ``preload``, wait for one job, then report progress and
-    exactly one of result / input_error / user_error / error."""
-    for module in preload:
-        importlib.import_module(module)
-    fn, args, kwargs = inbox.get()
-    reporter = Reporter(on_progress=lambda stage, frac: out.put(("progress", stage, frac)))
-    try:
-        value = fn(*args, reporter=reporter, **kwargs)
-    except InputError as exc:
-        out.put(("input_error", [(p.file, p.row, p.column, p.message) for p in exc.problems]))
-    except (UsageError, CaseFileError) as exc:
-        out.put(("user_error", exc.__class__.__name__, str(exc)))
-    except Exception as exc:
-        out.put(("error", f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
-    else:
-        out.put(("result", value))
-
-
-class _Child:
-    """A spawned process that has imported a job's module and waits for one job."""
-
-    def __init__(self, preload: tuple[str, ...]) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.preload = preload
-        self.inbox = ctx.Queue()
-        self.out = ctx.Queue()
-        self.proc = ctx.Process(target=_child_main, args=(self.inbox, self.out, preload), daemon=True)
-        self.proc.start()
-
-    def stop(self) -> None:
-        if self.proc.is_alive():
-            self.proc.terminate()
-        self.proc.join(timeout=5)
-        self.inbox.close()
-        self.out.close()
-
-
-_spares: dict[str, _Child] = {}
-_spares_lock = threading.Lock()
-
-
-def prewarm(fn: Callable[..., Any], modules: tuple[str, ...] = ()) -> None:
-    """Start a spare child that imports ``fn``'s module (and ``modules``) now, so the next
-    child-process job with a function of that module skips the seconds-long imports."""
-    preload = (fn.__module__, *modules)
-    with _spares_lock:
-        spare = _spares.get(fn.__module__)
-        if spare is None or not spare.proc.is_alive() or spare.preload != preload:
-            if spare is not None:
-                spare.stop()
-            _spares[fn.__module__] = _Child(preload)
-
-
-def _take_child(fn: Callable[..., Any]) -> _Child:
-    with _spares_lock:
-        spare = _spares.pop(fn.__module__, None)
-    if spare is not None and spare.proc.is_alive():
-        return spare
-    return _Child((fn.__module__,))
-
-
-def _run_in_child(job: Job, on_progress: Callable[[str, float], None],
-                  cancel: threading.Event) -> Any:
-    """Run ``job.fn`` in a spawned process, relaying progress; terminate it on cancel.
-
-    A warm spare is used when one is ready, and a new one is started after the job ends
-    (not during it: the job should have the machine's cores to itself)."""
-    child = _take_child(job.fn)
-    child.inbox.put((job.fn, job.args, job.kwargs))
-    try:
-        while True:
-            if cancel.is_set():
-                raise Cancelled()
-            try:
-                msg = child.out.get(timeout=POLL_SECONDS)
-            except queue_mod.Empty:
-                if not child.proc.is_alive() and child.out.empty():
-                    raise TaskFailed(f"the {job.name} process ended unexpectedly "
-                                     f"(exit code {child.proc.exitcode})") from None
-                continue
-            kind = msg[0]
-            if kind == "progress":
-                on_progress(msg[1], msg[2])
-            elif kind == "result":
-                return msg[1]
-            elif kind == "input_error":
-                raise InputError([Problem(*p) for p in msg[1]])
-            elif kind == "user_error":
-                raise (UsageError if msg[1] == "UsageError" else CaseFileError)(msg[2])
-            else:
-                log.error("task %s failed in its process:\n%s", job.name, msg[2])
-                raise TaskFailed(msg[1])
-    finally:
-        child.stop()
-        prewarm(job.fn, child.preload[1:])

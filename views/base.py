@@ -4,17 +4,17 @@ A view displays prepared arrays and asks for selections; it never calls the engi
 analytics, never talks to another view, and applies model changes with its own signals
 blocked (so applying a selection never echoes back as a request).
 
-Life cycle, driven by the main window:
-1. ``inputs = ViewInputs(result, tables)`` once per analysis result;
-2. ``data = ViewClass.prepare(inputs)`` — Qt-free, may run on a worker thread;
-3. ``view.set_data(data)`` on the GUI thread, then ``apply_selection`` / ``apply_hover``
-   whenever the selection model changes; ``clear()`` when the case closes;
-4. ``snapshot()`` for the case packet.
+Life cycle, driven by the hub (``ui.hub``):
+1. ``data = engine.viewdata.registry.view_data(view_name, inputs)`` once per analysis result —
+   Qt-free, in the analysis worker or child process (views hold no preparation code);
+2. ``view.set_data(data)`` on the GUI thread, then ``apply_selection`` / ``apply_hover``
+   whenever the selection model changes, ``apply_exploration`` and ``apply_decisions`` when
+   those change; ``clear()`` when the case closes;
+3. ``snapshot()`` for the case packet.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable, Protocol, runtime_checkable
+from typing import Any, ClassVar, Iterable, Mapping, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -24,24 +24,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from engine.packet.figures import ReportFigure
+from engine.viewdata.inputs import ViewInputs
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionMode, SelectionRequest, mode_for_modifiers
 
 __all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "mode_of",
            "png_bytes", "widget_png"]
-
-
-@dataclass(frozen=True)
-class ViewInputs:
-    """What ``prepare`` may read: the analysis result and the case tables (read-only).
-
-    ``result`` is an ``engine.results.AnalysisResult``; ``tables`` an
-    ``engine.tables.CaseTables``; ``exploration`` the network exploration state, if any.
-    New fields are added with defaults, never removed.
-    """
-
-    result: Any
-    tables: Any = None
-    exploration: Any = None
 
 
 def widget_png(widget: QWidget) -> bytes:
@@ -65,17 +52,13 @@ def png_bytes(image: QImage) -> bytes:
 class ViewContract(Protocol):
     """What every registered view provides; checked for each class by the registry test.
 
-    ``prepare`` is a staticmethod (Qt-free, may run on a worker thread); the rest are
-    called on the GUI thread by the main window.
+    Every method is called on the GUI thread by the hub; the data comes prepared from
+    ``engine.viewdata.registry`` under the same ``view_name``.
     """
 
     view_name: ClassVar[str]
     title: ClassVar[str]
     default_area: ClassVar[str]
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> Any:
-        """Qt-free presentation data for ``set_data`` (e.g. ``engine.viewdata.prepare.for_x``)."""
 
     def set_data(self, viewdata: Any) -> None:
         """Show new prepared data; the current selection is re-applied by the caller."""
@@ -90,6 +73,9 @@ class ViewContract(Protocol):
     def apply_exploration(self, exploration: Any) -> None:
         """The network exploration grew or shrank."""
 
+    def apply_decisions(self, decisions: Mapping[str, str]) -> None:
+        """The investigator's decisions (investor id -> cleared / watch / refer) changed."""
+
     def clear(self) -> None:
         """Forget the data (case closed or analysis cleared)."""
 
@@ -101,7 +87,7 @@ class ViewContract(Protocol):
 
 
 #: Methods of the contract that each view class must define itself (BaseView has no default).
-REQUIRED_METHODS: tuple[str, ...] = ("prepare", "set_data", "apply_selection", "clear")
+REQUIRED_METHODS: tuple[str, ...] = ("set_data", "apply_selection", "clear")
 
 
 def mode_of(modifiers: Qt.KeyboardModifier) -> SelectionMode:
@@ -143,6 +129,9 @@ class BaseView(QWidget):
 
     def apply_exploration(self, exploration: Any) -> None:
         """The network exploration grew or shrank; default: nothing (network view only)."""
+
+    def apply_decisions(self, decisions: Mapping[str, str]) -> None:
+        """The investigator's decisions changed; default: nothing (views that show them override)."""
 
     def highlighted_ids(self) -> frozenset[str]:
         """The ids this view draws as selected now (kept in ``self._highlighted``)."""

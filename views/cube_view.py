@@ -20,7 +20,7 @@ from views import _style
 from views._layout import stack
 from views._weak import weak_callable
 from views._hover import HoverOnChange
-from views.base import BaseView, Selection, ViewInputs, png_bytes, widget_png
+from views.base import BaseView, Selection, png_bytes, widget_png
 from views.cube_2d import Cube2DCanvas
 from views.cube_canvas import Overlay, WindowPoints, cluster_name, gl_available
 
@@ -66,11 +66,6 @@ class CubeView(HoverOnChange, BaseView):
     @property
     def is_3d(self) -> bool:
         return bool(getattr(self.canvas, "is_gl", False))
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> CubeData:
-        from engine.viewdata.prepare import for_cube
-        return for_cube(inputs.result)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: CubeData) -> None:

@@ -30,7 +30,7 @@ from views import _style
 from views._hover import HoverOnChange
 from views._layout import stack
 from views._plots import new_plot
-from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.base import BaseView, Selection, widget_png
 from views.network_graph import DraggableGraph, nearest_segment
 
 NETWORK_CHOICES: tuple[tuple[str, int], ...] = (("Bonferroni", 1), ("FDR", 2), ("Both", 3))
@@ -119,11 +119,6 @@ class NetworkView(HoverOnChange, BaseView):
         p = _style.pen(_style.theme().foreground, 1.0, 140)
         p.setStyle(Qt.PenStyle.DashLine)
         return p
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> NetworkPrepared:
-        from engine.viewdata.prepare import for_network
-        return for_network(inputs.result, inputs.exploration)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: NetworkPrepared) -> None:

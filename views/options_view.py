@@ -28,7 +28,7 @@ from views._axes import SparseAxis
 from views._layout import stack
 from views._plots import tame
 from views._weak import weak_callable
-from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.base import BaseView, Selection, widget_png
 
 SECONDS_PER_DAY = 86400.0
 GUIDES: dict[str, tuple[float, ...]] = {"voi": (2.0, 5.0), "reward_share": (0.9,)}
@@ -133,11 +133,6 @@ class OptionsView(BaseView):
         bar.addWidget(self.accounts_button)
         stack(self, bar, (self.canvas, 1), self.detail, self.day_label, self.contracts_table, spacing=2)
         self.clear()
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> OptionsSeries | None:
-        from engine.viewdata.prepare import for_options
-        return for_options(inputs.result)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: OptionsSeries | None) -> None:

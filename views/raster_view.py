@@ -21,7 +21,7 @@ from views._axes import LabelAxis
 from views._hover import HoverOnChange
 from views._layout import stack
 from views._plots import new_plot
-from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.base import BaseView, Selection, widget_png
 
 STATE_RGBA = _style.rgba_table(_style.RASTER_COLOURS)   # indexed by state code
 BAND_RGBA = (255, 215, 0, 80)     # selected rows: translucent gold, visible over all states
@@ -84,11 +84,6 @@ class RasterView(HoverOnChange, BaseView):
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         self.clear()
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> RasterData:
-        from engine.viewdata.prepare import for_raster
-        return for_raster(inputs.result, inputs.tables)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: RasterData) -> None:

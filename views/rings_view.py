@@ -17,7 +17,7 @@ from engine.packet.figures import ReportFigure
 from engine.viewdata.prepare import RingsData
 from views import _style
 from views._layout import stack
-from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.base import BaseView, Selection, widget_png
 from views._table import ColumnTableModel, table_view
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -106,11 +106,6 @@ class RingsView(BaseView):
         self._member_ring = np.zeros(0, dtype=np.int64)   # ring row of each position of _index
         self._applying = False
         self.table.clicked.connect(self._on_clicked)
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> RingsData:
-        from engine.viewdata.prepare import for_rings
-        return for_rings(inputs.result)
 
     def set_data(self, viewdata: RingsData) -> None:
         self.model.set_rings(viewdata)

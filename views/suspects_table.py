@@ -5,7 +5,6 @@ is never reordered); display strings are formatted lazily and cached.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -13,61 +12,16 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPe
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
+from engine.viewdata.suspects import SuspectRows
 from views import _style
 from views._layout import stack
 from views._table import ColumnTableModel, table_view
-from views.base import BaseView, ViewInputs
+from views.base import BaseView
 from views.selection_types import Selection
 
 UNAVAILABLE = "unavailable"
 RESIZE_PRECISION_ROWS = 40   # rows measured when fitting column widths
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class SuspectRows:
-    """Column arrays of the suspects table, one entry per suspect, in engine rank order."""
-
-    rank: np.ndarray            # int
-    investor_id: np.ndarray     # object (str)
-    discontinuity: np.ndarray   # object: "hard" / "soft"
-    score: np.ndarray           # float
-    shares: np.ndarray          # float
-    directionality: np.ndarray  # float
-    expected_profit: np.ndarray  # float, NaN = unavailable
-    in_ring: np.ndarray         # bool: member of a suspicious SVN cluster
-    options_flag: np.ndarray    # bool: linked to an options alert
-
-    def __len__(self) -> int:
-        return int(self.rank.shape[0])
-
-    @classmethod
-    def empty(cls) -> "SuspectRows":
-        f = np.zeros(0, dtype=float)
-        o = np.zeros(0, dtype=object)
-        b = np.zeros(0, dtype=bool)
-        return cls(np.zeros(0, dtype=int), o, o, f, f, f, f, b, b)
-
-
-def suspect_rows(suspects: list[Any], ring_members: frozenset[str] = frozenset(),
-                 options_flagged: frozenset[str] = frozenset()) -> SuspectRows:
-    """Columns from a list of ``engine`` ``Suspect`` records and two membership sets."""
-    if not suspects:
-        return SuspectRows.empty()
-    ids = np.array([s.investor_id for s in suspects], dtype=object)
-    profit = np.array([np.nan if s.expected_profit is None else float(s.expected_profit)
-                       for s in suspects], dtype=float)
-    return SuspectRows(
-        rank=np.array([s.rank for s in suspects], dtype=int),
-        investor_id=ids,
-        discontinuity=np.array([s.discontinuity for s in suspects], dtype=object),
-        score=np.array([s.score for s in suspects], dtype=float),
-        shares=np.array([s.shares for s in suspects], dtype=float),
-        directionality=np.array([s.directionality for s in suspects], dtype=float),
-        expected_profit=profit,
-        in_ring=np.array([i in ring_members for i in ids], dtype=bool),
-        options_flag=np.array([i in options_flagged for i in ids], dtype=bool),
-    )
 
 
 # (header, column attribute or "decision", tooltip); wording follows METHOD.md §1
@@ -218,15 +172,6 @@ class SuspectsTable(BaseView):
         self.model.layoutChanged.connect(self._reapply)
         self.model.modelReset.connect(self._reapply)
 
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> SuspectRows:
-        result = inputs.result
-        flagged = frozenset(acc.investor_id for alert in result.options.alerts
-                            for acc in alert.top_accounts)
-        return suspect_rows(list(result.kmeans.suspects),
-                            ring_members=frozenset(result.svn.suspicious_members()),
-                            options_flagged=flagged)
-
     def set_data(self, viewdata: SuspectRows) -> None:
         self.model.set_rows(viewdata)
         n = len(viewdata)
@@ -235,7 +180,7 @@ class SuspectsTable(BaseView):
                              else "No discontinuous investor in the rewarding cluster.")
         self.table.resizeColumnsToContents()
 
-    def set_decisions(self, decisions: Mapping[str, str]) -> None:
+    def apply_decisions(self, decisions: Mapping[str, str]) -> None:
         """Show the investigator's decisions (case work, not analysis)."""
         self.model.set_decisions(decisions)
 

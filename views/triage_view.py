@@ -21,7 +21,7 @@ from views import _style
 from views._layout import stack
 from views._plots import new_plot
 from views._weak import weak_callable
-from views.base import BaseView, Selection, ViewInputs, widget_png
+from views.base import BaseView, Selection, widget_png
 from views.point_cloud import PointCloudItem, pick_nearest
 from views.triage_scorecard import Scorecard, score_colour
 
@@ -112,11 +112,6 @@ class TriageView(BaseView):
         main.setStretchFactor(1, 2)
         main.setCollapsible(0, False)
         stack(self, bar, (main, 1))
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> TriageData:
-        from engine.viewdata.prepare import for_triage
-        return for_triage(inputs.result)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: TriageData) -> None:

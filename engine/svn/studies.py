@@ -7,7 +7,7 @@ written by ``analyze --sweep`` / ``--bicm``.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,12 @@ def threshold_marks(svn: SvnResult, params: SvnParams, reporter: Reporter | None
                           bonferroni=float(bonf.threshold),
                           fdr=None if fdr_cut is None else float(10.0 ** fdr_cut),
                           low=min(params.sweep_low, high), high=high)
+
+
+def marks_after(base: ThresholdMarks, svn: SvnResult) -> ThresholdMarks:
+    """The marks of ``svn`` re-validated from the network ``base`` marks: the Bonferroni and
+    FDR cuts and the range depend on the kept p-values only, so only the cut in use changes."""
+    return replace(base, correction=svn.correction, threshold=float(svn.threshold))
 
 
 def sweep_grid(params: SvnParams) -> np.ndarray:

@@ -11,6 +11,7 @@ correction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import numpy as np
 
@@ -57,11 +58,13 @@ class NetworkData:
         return int(self.node_ids.size)
 
 
-def network_context(svn: SvnResult, suspect_ids, cap: int) -> NetworkContext:
-    """Build both networks once per analysis result (the expensive part, off the GUI thread)."""
+def network_context(svn: SvnResult, suspect_ids: Iterable[str], cap: int,
+                    networks: Networks | None = None) -> NetworkContext:
+    """The graph's context; ``networks`` are the result's (built here when not given: the
+    expensive part, done once per result off the GUI thread)."""
     cand = svn.candidates
     key = cand.a.astype(np.int64) * svn.n_investors + cand.b
-    return NetworkContext(svn=svn, networks=Networks.build(svn),
+    return NetworkContext(svn=svn, networks=networks if networks is not None else Networks.build(svn),
                           suspect_ids=frozenset(str(s) for s in suspect_ids), cap=int(cap), pair_key=key)
 
 

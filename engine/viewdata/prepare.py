@@ -3,7 +3,8 @@
 Views only display: each ``for_<view>`` function turns the analysis result (and, for the
 raster and the triage scorecard, the case tables) into the small frozen dataclass that
 view draws. Nothing here is analytics; it selects, orders and repackages. The building
-blocks live in ``viewdata_<view>`` modules; the rings list is small enough to live here.
+blocks live in this package's modules; the rings list is small enough to live here.
+``engine.viewdata.registry`` maps each view name to its function.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.svn.neighbourhood import Exploration
+from engine.results import AnalysisResult
+from engine.svn.neighbourhood import Exploration, Networks
+from engine.tables import CaseTables
 from engine.market.panel import TargetPanel
 from engine.viewdata.cube import CubeData, build_cube
 from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data
@@ -39,7 +42,7 @@ def _nan(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def for_rings(result) -> RingsData:
+def for_rings(result: AnalysisResult) -> RingsData:
     """Rings of ``result.svn`` in rank order."""
     rings = sorted(result.svn.rings, key=lambda r: r.rank)
     return RingsData(
@@ -53,17 +56,22 @@ def for_rings(result) -> RingsData:
         correction=result.svn.correction, sign=int(result.svn.sign))
 
 
-def for_raster(result, tables) -> RasterData:
-    """Raster of the SVN-eligible investors, grouped by ring in rank order, isolated last."""
+def for_raster(result: AnalysisResult, tables: CaseTables | None,
+               panel: TargetPanel | None = None) -> RasterData:
+    """Raster of the SVN-eligible investors, grouped by ring in rank order, isolated last
+    (``panel``: the target-stock panel when the caller has it, else built from ``tables``)."""
     svn = result.svn
-    panel = TargetPanel.build(tables, result.event.stock)
+    if panel is None:
+        if tables is None:
+            raise ValueError("the raster needs the case tables or the target-stock panel")
+        panel = TargetPanel.build(tables, result.event.stock)
     ranks = {int(r.cluster_id): int(r.rank) for r in svn.rings}
     order = cluster_row_order(svn.investor_ids, svn.membership, ranks)
     return build_raster(panel, svn.investor_ids[order], svn.membership[order],
                         result.params.svn.theta, result.event.reference_start, result.event.event_date)
 
 
-def for_cube(result) -> CubeData:
+def for_cube(result: AnalysisResult) -> CubeData:
     """Cube coordinates of every window, suspects flagged, rewarding corner by direction."""
     km = result.kmeans
     return build_cube(km.investor_ids, km.window_start, km.window_end, km.features, km.labels,
@@ -71,12 +79,12 @@ def for_cube(result) -> CubeData:
                       result.event.sign, n_clusters=km.k)
 
 
-def for_options(result) -> OptionsSeries | None:
+def for_options(result: AnalysisResult) -> OptionsSeries | None:
     """Daily options series, alerts, context and day contracts; None without options data."""
     return options_series(result)
 
 
-def for_triage(result) -> TriageData:
+def for_triage(result: AnalysisResult) -> TriageData:
     """Episodes grouped by investor for the heatmap, outlier chart and scorecard."""
     ep = result.episodes
     return build_triage(ep.investor_ids[ep.ep_investor], ep.dates[ep.ep_start], ep.dates[ep.ep_end],
@@ -94,9 +102,11 @@ class NetworkPrepared:
     exploration: Exploration
 
 
-def for_network(result, exploration: Exploration | None = None) -> NetworkPrepared:
-    """Both networks of the result and the drawing of ``exploration``."""
+def for_network(result: AnalysisResult, exploration: Exploration | None = None,
+                networks: Networks | None = None) -> NetworkPrepared:
+    """Both networks of the result (``networks`` when already built) and the drawing of
+    ``exploration``."""
     context = network_context(result.svn, [s.investor_id for s in result.kmeans.suspects],
-                              result.params.svn.neighbourhood_cap)
+                              result.params.svn.neighbourhood_cap, networks)
     base = exploration or Exploration()
     return NetworkPrepared(context=context, data=network_data(context, base), exploration=base)

@@ -35,3 +35,9 @@ def crash(reporter: Reporter) -> None:
 
 def die(reporter: Reporter) -> None:
     os._exit(3)
+
+
+def gui_modules(reporter: Reporter) -> list[str]:
+    """The GUI toolkits loaded in this (child) process."""
+    import sys
+    return sorted({name.split(".")[0] for name in sys.modules} & {"PySide6", "pyqtgraph", "shiboken6"})

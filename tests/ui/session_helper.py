@@ -7,11 +7,11 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def analysed_session(qtbot, case_path: Path, in_process: bool):
-    """A Session with every registered view's preparer, the case opened, its only event chosen
+    """A Session preparing every registered view's data, the case opened, its only event chosen
     and the (cached) analysis applied; yields (session, the PreparedResult); shut down after."""
     from ui.session import Session
     from views import VIEW_REGISTRY
-    session = Session({n: cls.prepare for n, cls in VIEW_REGISTRY.items()}, in_process=in_process)
+    session = Session(list(VIEW_REGISTRY), in_process=in_process)
     try:
         with qtbot.waitSignal(session.case_opened, timeout=60000):
             session.open_case(case_path)

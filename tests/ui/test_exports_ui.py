@@ -28,7 +28,8 @@ from ui.dialogs.error_dialog import ErrorDialog
 from ui.export import FILE_EXPORTS, ExportController
 from ui.figure_export import figure_svg, install_figure_export, save_figure
 from ui.session import Session
-from views.base import ViewInputs
+from engine.viewdata.inputs import ViewInputs
+from engine.viewdata.registry import view_data
 from views.network_view import NetworkView
 from views.raster_view import RasterView
 
@@ -46,7 +47,7 @@ def session(qapp, analysed_case_master: Path, tmp_path_factory: pytest.TempPathF
     """A session on a private copy of the analysed demo case, its cached result loaded once."""
     path = tmp_path_factory.mktemp("ui_exports") / "demo.itcase"
     shutil.copy(analysed_case_master, path)
-    s = Session({}, in_process=False)
+    s = Session((), in_process=False)
     s.open_case(path)
     _wait_for(lambda: s.info is not None, "the case did not open")   # tables may load on a worker
     s.set_event(s.info.events[0].event_id)
@@ -164,7 +165,7 @@ def raster(session, qtbot):
     view = RasterView()
     qtbot.addWidget(view)
     view.resize(900, 600)
-    view.set_data(RasterView.prepare(ViewInputs(session.result, session.tables)))
+    view.set_data(view_data("raster", ViewInputs(session.result, session.tables)))
     return view
 
 
@@ -196,7 +197,7 @@ def test_figure_actions_reach_every_view_dock_and_plot_menu(session, qtbot, tmp_
         docks[name] = QDockWidget(name, window)
         docks[name].setWidget(view)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks[name])
-        view.set_data(type(view).prepare(ViewInputs(session.result, session.tables)))
+        view.set_data(view_data(view.view_name, ViewInputs(session.result, session.tables)))
     exporter = install_figure_export(window, views, docks, lambda: session.store, lambda: str(tmp_path))
     for name, view in views.items():
         assert docks[name].contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu

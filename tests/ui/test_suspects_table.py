@@ -11,7 +11,8 @@ from PySide6.QtTest import QTest
 
 from views.selection_types import Selection
 from views._table import sort_permutation
-from views.suspects_table import COLUMNS, UNAVAILABLE, SuspectsTable, suspect_rows
+from engine.viewdata.suspects import suspect_rows
+from views.suspects_table import COLUMNS, UNAVAILABLE, SuspectsTable
 
 
 def _suspects(n: int = 40, seed: int = 3):
@@ -88,7 +89,7 @@ def test_display_text(table):
         assert text == (UNAVAILABLE if s.expected_profit is None else f"{s.expected_profit:,.0f}")
         assert model.data(model.index(r, col["in_ring"])) == ("yes" if inv == sus[0].investor_id else "")
         assert model.data(model.index(r, col["options_flag"])) == ("yes" if inv == sus[1].investor_id else "")
-    view.set_decisions({sus[2].investor_id: "watch"})
+    view.apply_decisions({sus[2].investor_id: "watch"})
     assert model.data(model.index(model.row_of(sus[2].investor_id), col["decision"])) == "watch"
     assert model.data(model.index(10**6, 0)) is None     # out-of-range rows are guarded
 

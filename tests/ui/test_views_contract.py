@@ -9,6 +9,7 @@ import inspect
 
 import pytest
 
+from engine.viewdata.registry import VIEW_DATA
 from views import VIEW_REGISTRY
 from views.base import REQUIRED_METHODS, BaseView, ViewContract
 
@@ -37,8 +38,8 @@ def contract_problems(cls: type) -> list[str]:
         owner = next((k for k in cls.__mro__ if name in vars(k)), None)
         if owner is None or owner is BaseView or not issubclass(owner, BaseView):
             problems.append(f"{name} not implemented by the view")
-    if not isinstance(inspect.getattr_static(cls, "prepare", None), staticmethod):
-        problems.append("prepare is not a staticmethod")
+    if cls.view_name not in VIEW_DATA:
+        problems.append("no view-data function in engine.viewdata.registry")
     if not cls.view_name or not cls.title or cls.default_area not in AREAS:
         problems.append("view_name, title or default_area unset")
     return problems
@@ -46,7 +47,11 @@ def contract_problems(cls: type) -> list[str]:
 
 def test_contract_lists_the_documented_methods():
     assert set(REQUIRED_METHODS) <= set(CONTRACT_METHODS)
-    assert {"apply_hover", "apply_exploration", "highlighted_ids", "snapshot"} <= set(CONTRACT_METHODS)
+    assert {"apply_hover", "apply_exploration", "apply_decisions", "highlighted_ids", "snapshot"} <= set(CONTRACT_METHODS)
+
+
+def test_view_data_registry_is_keyed_like_the_view_registry():
+    assert list(VIEW_DATA) == list(VIEW_REGISTRY)
 
 
 @pytest.mark.parametrize("name", list(VIEW_REGISTRY))
@@ -61,14 +66,11 @@ def test_check_catches_an_incomplete_view():
         view_name = "incomplete"
         title = "Incomplete"
 
-        def prepare(self, inputs):  # not a staticmethod
-            return inputs
-
         def set_data(self, viewdata, extra):  # wrong arity
             pass
 
     problems = contract_problems(Incomplete)
-    assert "prepare is not a staticmethod" in problems
+    assert "no view-data function in engine.viewdata.registry" in problems
     assert any(p.startswith("set_data") and "does not match" in p for p in problems)
     for name in ("apply_selection", "clear"):
         assert f"{name} not implemented by the view" in problems

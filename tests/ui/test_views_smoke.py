@@ -11,7 +11,8 @@ from PySide6.QtGui import QImage
 from engine.params import AnalysisParams
 from tests.ui.view_probe import shown
 from views import VIEW_REGISTRY
-from views.base import ViewInputs
+from engine.viewdata.inputs import ViewInputs
+from engine.viewdata.registry import view_data
 from views.selection_types import Selection
 
 pytestmark = pytest.mark.slow
@@ -36,7 +37,7 @@ def linked_id(demo_result) -> str:
 @pytest.fixture(scope="module")
 def prepared(demo_result, demo_tables):
     inputs = ViewInputs(result=demo_result, tables=demo_tables)
-    return {name: cls.prepare(inputs) for name, cls in VIEW_REGISTRY.items()}
+    return {name: view_data(name, inputs) for name in VIEW_REGISTRY}
 
 
 @pytest.mark.parametrize("name", list(VIEW_REGISTRY))
