@@ -5,72 +5,22 @@ import logging
 import os
 import sys
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from engine.applog import APP_NAME
+from ui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 # Infomap holds the interpreter lock for its whole call (measured: a 2 M-link network froze a
 # Python heartbeat thread for 2.7 s), so analyses run in a child process; see bench_gui.py.
 ANALYSIS_IN_PROCESS = True
-
-_DARK = {
-    QPalette.ColorRole.Window: "#2B2D31", QPalette.ColorRole.WindowText: "#E6E6E6",
-    QPalette.ColorRole.Base: "#1E1F22", QPalette.ColorRole.AlternateBase: "#26282C",
-    QPalette.ColorRole.ToolTipBase: "#2B2D31", QPalette.ColorRole.ToolTipText: "#E6E6E6",
-    QPalette.ColorRole.Text: "#E6E6E6", QPalette.ColorRole.Button: "#33363B",
-    QPalette.ColorRole.ButtonText: "#E6E6E6", QPalette.ColorRole.BrightText: "#FF6B6B",
-    QPalette.ColorRole.Highlight: "#3D6FB4", QPalette.ColorRole.HighlightedText: "#FFFFFF",
-    QPalette.ColorRole.Link: "#6FA8FF", QPalette.ColorRole.PlaceholderText: "#8A8F98",
-}
-
-
-def dark_palette() -> QPalette:
-    """A readable dark palette (disabled text dimmed)."""
-    palette = QPalette()
-    for role, colour in _DARK.items():
-        palette.setColor(role, QColor(colour))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7A7F87"))
-    return palette
-
-
-def system_is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    return hints.colorScheme() == Qt.ColorScheme.Dark
-
-
-def apply_theme(theme: str) -> bool:
-    """Apply 'light', 'dark' or 'system' to the app and the views; returns whether dark."""
-    from views import _style
-    app = QApplication.instance()
-    dark = theme == "dark" or (theme == "system" and system_is_dark())
-    assert isinstance(app, QApplication)
-    app.setPalette(dark_palette() if dark else app.style().standardPalette())
-    _style.set_dark(dark)
-    _restyle_plots(app)
-    return dark
-
-
-def _restyle_plots(app: QApplication) -> None:
-    """Recolour existing pyqtgraph backgrounds and axes for the current theme."""
-    import pyqtgraph as pg
-    from views import _style
-    colours = _style.theme()
-    gl = sys.modules.get("pyqtgraph.opengl")   # only when a GL view was built
-    for widget in app.allWidgets():
-        if isinstance(widget, pg.GraphicsView):
-            widget.setBackground(colours.background)
-            for item in widget.scene().items():
-                if isinstance(item, pg.AxisItem):
-                    item.setPen(colours.foreground)
-                    item.setTextPen(colours.foreground)
-        elif gl is not None and isinstance(widget, gl.GLViewWidget):
-            widget.setBackgroundColor(colours.background)
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -103,7 +53,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(in_process: bool = ANALYSIS_IN_PROCESS):
+def build_window(in_process: bool = ANALYSIS_IN_PROCESS) -> MainWindow:
     """Settings, theme and the main window with every registered view (not shown)."""
     from ui.main_window import MainWindow
     from ui.settings import Settings

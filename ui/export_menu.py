@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 from ui.audit_view import AuditDialog
 from ui.export import ExportController
 from ui.figure_export import install_figure_export
+from ui.window_parts import WindowParts
 
 #: action name -> file export of ``ExportController.export_file``
 FILE_ACTIONS: dict[str, str] = {
@@ -39,27 +40,23 @@ class _WaitOnClose(QObject):
 class ExportsInstalled:
     """What ``install_exports`` set up, kept on the window as ``window.exports``."""
 
-    def __init__(self, window: Any) -> None:
-        self.window = window
-        self.controller = ExportController(window.session, window, window.notes.flush)
+    def __init__(self, parts: WindowParts) -> None:
+        self.parts = parts
+        self.controller = ExportController(parts.session, parts.window, parts.notes.flush)
         self.audit_dialog: AuditDialog | None = None
-        self.figures = install_figure_export(window, window.views, window.docks,
-                                             lambda: window.session.store, self._folder)
-
-    def _folder(self) -> str:
-        info = self.window.session.info
-        return str(info.path.resolve().parent) if info is not None else self.window.settings.last_folder()
+        self.figures = install_figure_export(parts.window, parts.hub.views, parts.docks,
+                                             lambda: parts.session.store, parts.case_folder)
 
     def show_audit(self) -> AuditDialog | None:
         """Open (or raise) the audit trail of the open case."""
-        store = self.window.session.store
+        store = self.parts.session.store
         if store is None:
             return None
         if self.audit_dialog is not None and self.audit_dialog.store is store:
             self.audit_dialog.refresh()
         else:
             self._drop_audit_dialog()
-            self.audit_dialog = AuditDialog(store, self.window)
+            self.audit_dialog = AuditDialog(store, self.parts.window)
             self.audit_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             self.audit_dialog.destroyed.connect(self._forget_audit_dialog)
         self.audit_dialog.show()
@@ -75,36 +72,26 @@ class ExportsInstalled:
             self.audit_dialog = None
 
     def update_enabled(self) -> None:
-        a, c = self.window.actions, self.controller
+        a, c = self.parts.actions, self.controller
         a["export_packet"].setEnabled(c.has_result() and not c.busy())
         for name, export in FILE_ACTIONS.items():
             a[name].setEnabled(c.has_result() if export in ("suspects_csv", "rings_csv", "graphml") else c.has_case())
         a["audit_trail"].setEnabled(c.has_case())
 
     def on_result(self, *_args: Any) -> None:
-        for view in self.window.views.values():
+        for view in self.parts.hub.views.values():
             self.figures.install_plots(view)
         self.update_enabled()
 
 
-def _file_menu(window: Any) -> QMenu:
-    """The menu holding File ▸ Close case."""
-    close = window.actions["close_case"]
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and close in menu.actions():
-            return menu
-    raise RuntimeError("the main window has no File menu with Close case")
-
-
-def install_exports(window: Any) -> ExportsInstalled:
+def install_exports(parts: WindowParts) -> ExportsInstalled:
     """Add the export actions to the File menu, connect them, and equip every view's dock."""
-    installed = ExportsInstalled(window)
-    a, c = window.actions, installed.controller
-    file_menu = _file_menu(window)
+    installed = ExportsInstalled(parts)
+    a, c = parts.actions, installed.controller
+    file_menu = parts.menus["file"]
     before = a["close_case"]
     file_menu.insertAction(before, a["export_packet"])
-    export_menu = QMenu("E&xport", window)
+    export_menu = QMenu("E&xport", parts.window)
     export_menu.setObjectName("menu_export")
     export_menu.addActions([a[name] for name in FILE_ACTIONS])
     file_menu.insertMenu(before, export_menu)
@@ -114,15 +101,15 @@ def install_exports(window: Any) -> ExportsInstalled:
     for name, export in FILE_ACTIONS.items():
         a[name].triggered.connect(lambda _checked=False, e=export: c.export_file(e))
     a["audit_trail"].triggered.connect(installed.show_audit)
-    s = window.session
+    s = parts.session
     for signal in (s.case_opened, s.case_closed, s.result_cleared):
         signal.connect(lambda *_args: installed.update_enabled())
     s.case_closed.connect(installed._drop_audit_dialog)
-    getattr(window, "result_shown", s.result_ready).connect(installed.on_result)
+    parts.hub.result_shown.connect(installed.on_result)
     c.runner.started.connect(lambda _g: installed.update_enabled())
     c.runner.finished.connect(lambda _g: installed.update_enabled())
     c.file_written.connect(lambda *_args: installed.audit_dialog.refresh() if installed.audit_dialog else None)
     c.packet_written.connect(lambda _p: installed.audit_dialog.refresh() if installed.audit_dialog else None)
-    window.installEventFilter(_WaitOnClose(c))
+    parts.window.installEventFilter(_WaitOnClose(c))
     installed.update_enabled()
     return installed

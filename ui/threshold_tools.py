@@ -9,10 +9,8 @@ a re-validation keeps its base's cuts).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QToolBar
 
 from engine.errors import UsageError
 from ui.dialogs.bicm_dialog import BicmDialog
@@ -20,27 +18,19 @@ from ui.dialogs.study_dialog import StudyDialog
 from ui.dialogs.sweep_dialog import SweepDialog
 from ui.session import PreparedResult
 from ui.threshold_panel import ThresholdPanel
+from ui.window_parts import WindowParts
 
 STUDY_ACTIONS: tuple[str, ...] = ("threshold_sweep", "compare_bicm")
-
-
-def _analysis_menu(window: Any) -> QMenu:
-    """The menu holding Analysis ▸ Parameters…."""
-    anchor = window.actions["parameters"]
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if menu is not None and anchor in menu.actions():
-            return menu
-    raise RuntimeError("the main window has no Analysis menu with Parameters")
 
 
 class ThresholdTools(QObject):
     """The threshold toolbar, the study actions and their dialogs (``window.threshold_tools``)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    def __init__(self, parts: WindowParts) -> None:
+        super().__init__(parts.window)
+        self.parts = parts
+        self.session = parts.session
+        window = parts.window
         self.panel = ThresholdPanel()
         self.toolbar = QToolBar("Validation threshold", window)
         self.toolbar.setObjectName("toolbar_threshold")
@@ -76,19 +66,15 @@ class ThresholdTools(QObject):
         try:
             self.session.revalidate(correction, threshold)
         except UsageError as exc:
-            self.window.status.showMessage(str(exc), 8000)
+            self.parts.status.showMessage(str(exc), 8000)
             self._restore()
 
     def update_enabled(self) -> None:
         has = self.session.result is not None
         for name in STUDY_ACTIONS:
-            self.window.actions[name].setEnabled(has)
+            self.parts.actions[name].setEnabled(has)
 
     # -- studies --------------------------------------------------------------------------
-    def _folder(self) -> str:
-        info = self.session.info
-        return str(info.path.resolve().parent) if info is not None else self.window.settings.last_folder()
-
     def open_study(self, name: str) -> StudyDialog | None:
         """Open (or replace) the sweep or BiCM dialog for the shown result."""
         result = self.session.result
@@ -98,9 +84,9 @@ class ThresholdTools(QObject):
         s = self.session
         if name == "threshold_sweep":
             dialog: StudyDialog = SweepDialog(result.svn, result.params.svn, s.in_process, s.store,
-                                              self._folder(), self.window)
+                                              self.parts.case_folder(), self.parts.window)
         else:
-            dialog = BicmDialog(result.svn, s.in_process, s.store, self._folder(), self.window)
+            dialog = BicmDialog(result.svn, s.in_process, s.store, self.parts.case_folder(), self.parts.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.destroyed.connect(lambda _obj=None, n=name: self.dialogs.pop(n, None))
         self.dialogs[name] = dialog
@@ -114,17 +100,17 @@ class ThresholdTools(QObject):
                 dialog.close()
 
 
-def install_threshold_tools(window: Any) -> ThresholdTools:
-    """Add the threshold toolbar and the study actions to ``window`` and connect them."""
-    tools = ThresholdTools(window)
-    a, s = window.actions, window.session
-    menu = _analysis_menu(window)
+def install_threshold_tools(parts: WindowParts) -> ThresholdTools:
+    """Add the threshold toolbar and the study actions to the window and connect them."""
+    tools = ThresholdTools(parts)
+    a, s = parts.actions, parts.session
+    menu = parts.menus["analysis"]
     menu.addSeparator()
     menu.addActions([a[name] for name in STUDY_ACTIONS])
     for name in STUDY_ACTIONS:
         a[name].triggered.connect(lambda _checked=False, n=name: tools.open_study(n))
     tools.panel.revalidate_requested.connect(tools.revalidate)
-    window.result_shown.connect(tools.on_result)
+    parts.hub.result_shown.connect(tools.on_result)
     s.result_cleared.connect(tools.on_cleared)
     s.case_closed.connect(tools.on_cleared)
     s.case_closed.connect(tools.close_studies)
