@@ -1,5 +1,7 @@
 """Re-validation from the threshold control: wall time from the request to every view showing
-the new network, and the longest GUI-thread stall meanwhile (thread and child-process modes).
+the new network, and the longest GUI-thread stall meanwhile (thread and child-process modes);
+then node expansions as a click on a network node asks for them: wall time until the event
+loop is idle again and how many times the network view drew its graph.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_threshold.py [--scale ima]
 Target: longest stall <= 100 ms.
@@ -37,6 +39,41 @@ def revalidate_once(app, window, correction: str, threshold: float | None) -> tu
     return wall, worst
 
 
+def expand_once(app, window, investor: str) -> tuple[float, int]:
+    """(wall s, graph draws) of one expansion requested as a click on a network node does."""
+    from views.selection_types import SelectionRequest
+    view = window.views["network"]
+    draws: list[object] = []
+    view.graph.setData = _counting(view.graph.setData, draws)
+    t0 = time.perf_counter()
+    view.selection_requested.emit(SelectionRequest(ids=frozenset({investor}), focus=investor,
+                                                   source="network", expand=True))
+    for _ in range(5):          # deferred work (a preview on the next turn) included
+        app.processEvents()
+    wall = time.perf_counter() - t0
+    del view.graph.setData
+    if investor not in window.session.exploration.expanded:
+        raise RuntimeError("the expansion did not happen")
+    return wall, len(draws)
+
+
+def _counting(fn, calls: list[object]):
+    def wrapper(*args, **kwargs):
+        calls.append(None)
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def expansion_targets(window, count: int = 3) -> list[str]:
+    """The ``count`` eligible investors with the most neighbours in the shown network."""
+    import numpy as np
+    nets = window.session.prepared.networks
+    net = nets.by_correction[window.session.result.svn.correction]
+    degree = np.diff(net.indptr)
+    order = np.lexsort((nets.result.investor_ids, -degree))
+    return [str(nets.result.investor_ids[k]) for k in order[:count]]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="default", choices=("default", "ima"))
@@ -68,6 +105,11 @@ def main() -> int:
                   f"{worst * 1000:.0f} ms")
             if in_process:
                 _settle(app, SPARE_WARM_UP_S)   # the next spare child imports meanwhile
+    window.session.in_process = False
+    window.session.reset_exploration()
+    for investor in expansion_targets(window):
+        wall, draws = expand_once(app, window, investor)
+        print(f"expand {investor}: {wall * 1000:.0f} ms until idle; the network drew its graph {draws} time(s)")
     window.close()
     return 0
 

@@ -58,12 +58,19 @@ def test_cube_flags_kmeans_suspects(demo_result):
     np.testing.assert_array_equal(cd.labels, km.labels)
 
 
-def test_network_preview_is_first_neighbours_by_networkx(demo_result):
+@pytest.fixture(scope="module")
+def graph(demo_result):
+    """The result's validated network (diagonal links) as a networkx graph: the oracle."""
     svn = demo_result.svn
     links = svn.links()
-    graph = nx.Graph()
+    out = nx.Graph()
     diag = np.isin(links.link_type, DIAGONAL_CODES)
-    graph.add_edges_from(zip(svn.investor_ids[links.a[diag]], svn.investor_ids[links.b[diag]]))
+    out.add_edges_from(zip(svn.investor_ids[links.a[diag]], svn.investor_ids[links.b[diag]]))
+    return out
+
+
+def test_network_drawing_of_an_expansion_is_first_neighbours_by_networkx(demo_result, graph):
+    svn = demo_result.svn
     focus = next(s.investor_id for s in demo_result.kmeans.suspects
                  if s.investor_id in graph and graph.degree(s.investor_id) >= 2)
     prep = viewdata.for_network(demo_result)
@@ -89,12 +96,8 @@ def test_network_preview_is_first_neighbours_by_networkx(demo_result):
         assert f"{best[1]}: " in text and svn.correction in text
 
 
-def test_preview_is_the_focus_and_its_undrawn_neighbours_by_networkx(demo_result):
+def test_preview_is_the_focus_and_its_undrawn_neighbours_by_networkx(demo_result, graph):
     svn = demo_result.svn
-    links = svn.links()
-    graph = nx.Graph()
-    diag = np.isin(links.link_type, DIAGONAL_CODES)
-    graph.add_edges_from(zip(svn.investor_ids[links.a[diag]], svn.investor_ids[links.b[diag]]))
     focus = max(graph.nodes, key=lambda n: (graph.degree(n), n))
     context = viewdata.for_network(demo_result).context
     bit = NETWORK_BITS[svn.correction]
