@@ -19,14 +19,16 @@ class KMeansParams:
     window_length: int = 20          # D, trading days per window
     window_step: int = 5             # shift between windows, trading days
     n_windows: int = 27              # windows, the last ending the day before the PSE
-    k: int | None = None             # fixed K; None = elbow choice
-    k_min: int = 2                   # elbow scan start
-    k_max: int = 15                  # elbow scan end
-    elbow_tolerance: float = 0.05    # relative drop of W_K below which K stops growing
-    first_window_restarts: int = 50  # random restarts of the first window's k-means
-    elbow_restarts: int = 2          # k-means++ restarts per (window, K) of the elbow scan
+    k: int | None = None             # fixed K; None = chosen by the stability of the rewarding cluster
+    k_min: int = 2                   # K scan start
+    k_max: int = 15                  # largest K that can be chosen (the scan fits up to k_max + 2)
+    elbow_tolerance: float = 0.05    # elbow diagnostic: relative drop of W_K below which K stops growing
+    first_window_restarts: int = 10  # k-means++ restarts of the first window, for every K
+    k_stability_jaccard: float = 0.9  # J(R_K, R_K+1) from which the rewarding cluster counts as stable
+    k_max_rewarding_share: float = 0.5  # largest share of active investors a stable rewarding cluster holds
+    stability_delta: float = 0.5     # δ: largest centroid move before membership is judged by distance
     seed: int = 0                    # random seed for k-means and the detectors
-    significance: float = 0.05       # chi-squared test level
+    significance: float = 0.05       # level of the Fisher tests of the rewarding cluster
     baseline_top_n: int = 50         # top-n for baseline overlaps
     autoencoder_hidden: int = 16     # hidden units of the reconstruction detector
 

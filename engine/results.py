@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.triage.episodes import EpisodesResult, episodes_section
-from engine.kmeans.stage import KMeansResult, kmeans_section
+from engine.kmeans.section import kmeans_section
+from engine.kmeans.stage import KMeansResult
 from engine.options.stage import OptionsResult, options_section
 from engine.params import AnalysisParams
 from engine.svn.stage import SvnResult, svn_section

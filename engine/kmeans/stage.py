@@ -1,30 +1,31 @@
 """Stage entry point of METHOD §1 (dynamic k-means discontinuity) for pipeline, CLI and GUI.
 
-``run_kmeans`` chains calendar -> panel -> features -> elbow -> dynamic clustering ->
-suspects -> baselines and returns a ``KMeansResult`` (serialisable, no DataFrames);
-``kmeans_section`` turns it into the CASE_FORMAT §4 ``kmeans`` JSON section. Cluster ids
-are the relabelled k-means labels 0 .. K−1.
+``run_kmeans`` chains calendar -> panel -> features -> K scan (a dynamic clustering per K) ->
+choice of K by the stability of the rewarding cluster -> centroid stability check ->
+suspects and significance -> sensitivity (K − 2 … K + 2) -> baselines, and returns a
+``KMeansResult`` (serialisable, no DataFrames). ``suspects_at_k`` is the same analysis at a
+given K without the scan, the sensitivity table or the baselines: the pseudo-event test
+(METHOD §5) calls it once per pseudo-date. Cluster ids are the relabelled labels 0 .. K−1.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from engine.errors import UsageError
 from engine.kmeans.baselines import Baselines, run_baselines
+from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows, prepare_windows
+from engine.kmeans.features import WindowFeatures, window_features
+from engine.kmeans.kscan import KSelection, fixed_k, scan_chains, select_k
+from engine.kmeans.sensitivity import SensitivityRow, sensitivity_ks, sensitivity_row
+from engine.kmeans.suspects import ClusterStats, Suspect, cluster_stats, rank_suspects
 from engine.market.calendar import Windows, build_windows
-from engine.kmeans.features import window_features
 from engine.market.investor_metrics import directionality, expected_profit, valuation_price
-from engine.kmeans.dynamic import Elbow, choose_k, cluster_windows
 from engine.market.panel import TargetPanel
 from engine.params import KMeansParams
 from engine.progress import Reporter
-from engine.kmeans.suspects import ClusterStats, Suspect, cluster_stats, rank_suspects
 from engine.tables import CaseTables, Event
-
-K_RULE = "W_K (inertia), not E_K = W_K/K; see METHOD"
 
 
 class _Span(Reporter):
@@ -55,10 +56,9 @@ class KMeansResult:
     labels: np.ndarray              # int16 (n_windows, n_investors); −1 inactive
     centroids: np.ndarray           # float64 (n_windows, K, 3)
     k: int
-    k_fixed: bool                   # True when K was set, not chosen by the elbow
-    elbow_k_values: np.ndarray      # int64 (n_K,); empty when K is fixed
-    elbow_inertia: np.ndarray       # float64 (n_windows, n_K) W_K
-    elbow_k_per_window: np.ndarray  # int64 (n_windows,)
+    selection: KSelection           # how K was chosen, and the 5% elbow diagnostic
+    sensitivity: tuple[SensitivityRow, ...]  # K − 2 … K + 2
+    restarts: int                   # k-means++ restarts of the first window, every K
     inertia: np.ndarray             # float64 (n_windows,) of the chosen K
     jaccard: np.ndarray             # float64 (n_windows, K); NaN in the first window
     drift: np.ndarray               # float64 (n_windows, K); NaN in the first window
@@ -78,15 +78,10 @@ class KMeansResult:
     def rewarding_cluster(self) -> int:
         return self.clusters.rewarding_cluster
 
-
-def _elbow(features: np.ndarray, active: np.ndarray, params: KMeansParams, rep: Reporter) -> Elbow:
-    """The elbow scan, or an empty one when the investigator fixed K."""
-    if params.k is not None:
-        n_w = features.shape[0]
-        return Elbow(k_values=np.zeros(0, np.int64), inertia=np.zeros((n_w, 0)),
-                     k_per_window=np.zeros(n_w, np.int64), k=int(params.k))
-    return choose_k(features, active, params.k_min, params.k_max, params.elbow_tolerance,
-                    params.elbow_restarts, params.seed, rep)
+    @property
+    def k_fixed(self) -> bool:
+        """True when the investigator set K (kmeans.k), not the stability rule."""
+        return self.selection.rule == "fixed"
 
 
 def event_windows(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel) -> Windows:
@@ -103,33 +98,136 @@ def orientation(event: Event) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class SuspectFindings:
-    """Last-window findings: cluster statistics, masks, suspects and the valuation price."""
+class EventInputs:
+    """Windows, features and the oriented distinct points of one event: everything K-independent."""
 
+    windows: Windows
+    features: WindowFeatures
+    orient: np.ndarray
+    oriented: np.ndarray            # (d·A, a, d·E) per window and investor
+    prepared: list[WindowPoints]
+
+    @property
+    def earlier(self) -> np.ndarray:
+        """Windows that do not overlap the last one."""
+        return self.windows.ends < self.windows.starts[-1]
+
+
+def event_inputs(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel) -> EventInputs:
+    """The K-independent part of the analysis."""
+    windows = event_windows(tables, event, params, panel)
+    feats = window_features(panel, windows)
+    orient = orientation(event)
+    oriented = feats.values * orient
+    return EventInputs(windows=windows, features=feats, orient=orient, oriented=oriented,
+                       prepared=prepare_windows(oriented, feats.active))
+
+
+@dataclass(frozen=True)
+class KFit:
+    """One K's dynamic clustering analysed on the last window (before the ranking)."""
+
+    k: int
+    chain: DynamicClustering
+    centroids: np.ndarray           # float64 (n_windows, K, 3), raw frame
     clusters: ClusterStats
-    discontinuous: np.ndarray
+    discontinuous: np.ndarray       # bool (n_investors,)
+    suspects: np.ndarray            # bool (n_investors,): discontinuous members of the rewarding cluster
+
+
+def analyse_chain(inputs: EventInputs, chain: DynamicClustering, sign: int, params: KMeansParams) -> KFit:
+    """Rewarding cluster, stability rule, discontinuity and significance of one K's chain."""
+    centroids = chain.centroids * inputs.orient
+    stats, disc = cluster_stats(inputs.features.values, chain.labels, centroids, inputs.earlier, sign,
+                                params.significance, params.stability_delta)
+    return KFit(k=int(centroids.shape[1]), chain=chain, centroids=centroids, clusters=stats, discontinuous=disc,
+                suspects=disc & (chain.labels[-1] == stats.rewarding_cluster))
+
+
+@dataclass(frozen=True)
+class SuspectFindings:
+    """Last-window findings at one K: the analysed fit, hard mask, ranked suspects, valuation."""
+
+    fit: KFit
     hard: np.ndarray
     suspects: list[Suspect]
     profit: np.ndarray
     price: float | None
 
 
-def find_suspects(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel,
-                  windows: Windows, last_points: np.ndarray, labels: np.ndarray,
-                  centroids_last: np.ndarray) -> SuspectFindings:
-    """Rewarding cluster, discontinuity, chi-squared tests and the ranked suspects."""
-    earlier = windows.ends < windows.starts[-1]
-    stats, disc = cluster_stats(labels, centroids_last, earlier, event.sign, params.significance)
+def rank_fit(tables: CaseTables, event: Event, panel: TargetPanel, windows: Windows, features: WindowFeatures,
+             fit: KFit, placebo_p: np.ndarray | None = None) -> SuspectFindings:
+    """The ranked suspects of an analysed fit (``placebo_p``: per-investor-row p, METHOD §5)."""
     hard = panel.first_day() >= windows.starts[-1]
     lo, hi = windows.ref_lo, windows.ref_hi
     price = valuation_price(tables, event, panel.dates)
     profit = expected_profit(panel, lo, hi, price)
-    members = np.flatnonzero(disc & (labels[-1] == stats.rewarding_cluster))
-    suspects = rank_suspects(panel.investor_ids, members, last_points, hard, event.sign,
-                             panel.sum_over(panel.vb, lo, hi), panel.sum_over(panel.vs, lo, hi),
-                             directionality(panel, lo, hi), profit)
-    return SuspectFindings(clusters=stats, discontinuous=disc, hard=hard, suspects=suspects,
-                           profit=profit, price=price)
+    suspects = rank_suspects(panel.investor_ids, np.flatnonzero(fit.suspects), features.values[-1], hard,
+                             event.sign, panel.sum_over(panel.vb, lo, hi), panel.sum_over(panel.vs, lo, hi),
+                             directionality(panel, lo, hi), profit, placebo_p)
+    return SuspectFindings(fit=fit, hard=hard, suspects=suspects, profit=profit, price=price)
+
+
+def suspects_at_k(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel, k: int,
+                  placebo_p: np.ndarray | None = None) -> SuspectFindings:
+    """METHOD §1 at a given K (no K scan, no sensitivity table, no baselines).
+
+    For the pseudo-event test (METHOD §5): pass an ``Event`` whose ``event_date`` is the
+    pseudo-date, ``reference_start`` the same number of trading days before it as the real
+    event's, the real direction and ``offer_price=None`` (valued at the close), with
+    ``params.n_windows`` = W and the real event's K. Single-threaded, deterministic for a
+    given ``params.seed``; raises UsageError when a window cannot hold K clusters."""
+    inputs = event_inputs(tables, event, params, panel)
+    chain = cluster_windows(inputs.oriented, inputs.features.active, k, params.first_window_restarts,
+                            params.seed, prepared=inputs.prepared)
+    return rank_fit(tables, event, panel, inputs.windows, inputs.features, analyse_chain(inputs, chain, event.sign, params))
+
+
+def _scan(inputs: EventInputs, params: KMeansParams, rep: Reporter) -> tuple[KSelection, dict[int, DynamicClustering]]:
+    """The K choice and the chains it fitted (at least K − 2 … K + 2 where each window allows)."""
+    active = inputs.features.active
+    n_w = active.shape[0]
+    if params.k is not None:
+        ks = sensitivity_ks(params.k)
+        chains = scan_chains(inputs.oriented, active, inputs.prepared, ks, params.first_window_restarts,
+                             params.seed, rep)
+        if params.k not in chains:   # the clustering itself says which window is too small
+            chains[params.k] = cluster_windows(inputs.oriented, active, params.k, params.first_window_restarts,
+                                               params.seed, prepared=inputs.prepared)
+        return fixed_k(params.k, n_w), chains
+    if not 2 <= params.k_min <= params.k_max:
+        raise UsageError(f"the K scan needs 2 <= kmeans.k_min <= kmeans.k_max (got {params.k_min}, {params.k_max})")
+    chains = scan_chains(inputs.oriented, active, inputs.prepared, range(params.k_min, params.k_max + 3),
+                         params.first_window_restarts, params.seed, rep)
+    if not any(params.k_min <= k <= params.k_max for k in chains):
+        raise UsageError("no window has enough distinct investor feature points for K = "
+                         f"{params.k_min}: K cannot be chosen")
+    return select_k(chains, int(np.count_nonzero(active[-1])), params.k_min, params.k_max,
+                    params.k_stability_jaccard, params.k_max_rewarding_share, params.elbow_tolerance), chains
+
+
+@dataclass(frozen=True)
+class KScan:
+    """The K-independent inputs, the K choice and the analysed fits at K − 2 … K + 2."""
+
+    inputs: EventInputs
+    selection: KSelection
+    fits: dict[int, KFit]
+
+    @property
+    def chosen(self) -> KFit:
+        return self.fits[self.selection.k]
+
+
+def scan_and_fit(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel,
+                 reporter: Reporter | None = None) -> KScan:
+    """Windows and features, the K scan (or the fixed K) and the analysed fits around K."""
+    rep = reporter or Reporter()
+    inputs = event_inputs(tables, event, params, panel)
+    selection, chains = _scan(inputs, params, rep)
+    fits = {kk: analyse_chain(inputs, chains[kk], event.sign, params)
+            for kk in sensitivity_ks(selection.k) if kk in chains}
+    return KScan(inputs=inputs, selection=selection, fits=fits)
 
 
 def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter: Reporter | None = None,
@@ -138,16 +236,12 @@ def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter:
     rep = reporter or Reporter()
     rep.check()
     panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
-    windows = event_windows(tables, event, params, panel)
-    feats = window_features(panel, windows)
-    rep.advance(0.05)
-    orient = orientation(event)
-    oriented = feats.values * orient
-    elbow = _elbow(oriented, feats.active, params, _Span(rep, 0.05, 0.6))
-    dyn = cluster_windows(oriented, feats.active, elbow.k, params.first_window_restarts,
-                          params.seed, _Span(rep, 0.6, 0.8))
-    centroids = dyn.centroids * orient
-    found = find_suspects(tables, event, params, panel, windows, feats.values[-1], dyn.labels, centroids[-1])
+    rep.advance(0.02)
+    scan = scan_and_fit(tables, event, params, panel, _Span(rep, 0.05, 0.8))
+    windows, chosen, k = scan.inputs.windows, scan.chosen, scan.selection.k
+    found = rank_fit(tables, event, panel, windows, scan.inputs.features, chosen)
+    sensitivity = tuple(sensitivity_row(kk, f.clusters, f.centroids[-1, f.clusters.rewarding_cluster],
+                                        f.suspects, chosen.suspects) for kk, f in scan.fits.items())
     rep.advance(0.85)
     rep.check()
     base = run_baselines(panel, windows.ref_lo, windows.ref_hi, (int(windows.starts[0]), int(windows.ends[-1])),
@@ -156,62 +250,12 @@ def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter:
     rep.advance(1.0)
     price = found.price
     source = "unavailable" if price is None else ("offer_price" if event.offer_price is not None else "close")
+    dyn = chosen.chain
     return KMeansResult(
         event_id=event.event_id, direction=event.direction, investor_ids=panel.investor_ids,
         window_start=windows.dates[windows.starts], window_end=windows.dates[windows.ends],
-        reference_days=(windows.ref_lo, windows.ref_hi), features=feats.values.astype(np.float32),
-        labels=dyn.labels, centroids=centroids, k=elbow.k, k_fixed=params.k is not None,
-        elbow_k_values=elbow.k_values, elbow_inertia=elbow.inertia,
-        elbow_k_per_window=elbow.k_per_window, inertia=dyn.inertia, jaccard=dyn.jaccard,
-        drift=dyn.drift, clusters=found.clusters, discontinuous=found.discontinuous, hard=found.hard,
+        reference_days=(windows.ref_lo, windows.ref_hi), features=scan.inputs.features.values.astype(np.float32),
+        labels=dyn.labels, centroids=chosen.centroids, k=k, selection=scan.selection, sensitivity=sensitivity,
+        restarts=params.first_window_restarts, inertia=dyn.inertia, jaccard=dyn.jaccard, drift=dyn.drift,
+        clusters=chosen.clusters, discontinuous=chosen.discontinuous, hard=found.hard,
         suspects=found.suspects, baselines=base, valuation_price=price, valuation_source=source)
-
-
-def _num(value: float | None) -> float | None:
-    """JSON-safe float: NaN becomes null."""
-    return None if value is None or math.isnan(value) else float(value)
-
-
-def _suspect_json(s: Suspect) -> dict[str, Any]:
-    return {"investor_id": s.investor_id, "rank": s.rank, "score": s.score,
-            "discontinuity": s.discontinuity, "shares": s.shares, "directionality": s.directionality,
-            "expected_profit": s.expected_profit, "shares_bought": s.shares_bought,
-            "shares_sold": s.shares_sold, "point": list(s.point)}
-
-
-def kmeans_section(result: KMeansResult) -> dict[str, Any]:
-    """The CASE_FORMAT §4 ``kmeans`` section (required keys first, diagnostics after)."""
-    c = result.clusters
-    last = result.n_windows - 1
-    return {
-        "k": result.k, "n_windows": result.n_windows, "rewarding_cluster": c.rewarding_cluster,
-        "suspects": [_suspect_json(s) for s in result.suspects],
-        "k_rule": K_RULE, "k_chosen_by": "fixed" if result.k_fixed else "elbow",
-        "elbow": {"k_values": result.elbow_k_values.tolist(),
-                  "k_per_window": result.elbow_k_per_window.tolist(),
-                  # windows where no K up to k_max met the 5% rule (they count as k_max)
-                  "windows_without_elbow": int(np.sum(result.elbow_k_per_window == result.elbow_k_values[-1]))
-                  if result.elbow_k_values.size else 0,
-                  "inertia": [[_num(v) for v in row] for row in result.elbow_inertia.tolist()]},
-        "windows": [{"start": str(s), "end": str(e)} for s, e in zip(result.window_start, result.window_end)],
-        "rewarding_corner": list(c.corner),
-        "anomalous": c.anomalous,
-        "clusters": [{"cluster_id": k, "size": int(c.sizes[k]), "discontinuous": int(c.discontinuous[k]),
-                      "discontinuous_share": _num(c.shares[k]),
-                      "centroid": result.centroids[last, k].tolist(),
-                      "distance_to_corner": float(c.corner_distance[k])} for k in range(result.k)],
-        "chi2": [{"cluster_id": t.cluster, "statistic": t.statistic, "p_value": t.p_value,
-                  "share_rewarding": _num(t.share_rewarding), "share_other": _num(t.share_other),
-                  "reject_5pct": t.reject_5pct, "reject_1pct": t.reject_1pct} for t in c.tests],
-        "n_hard": sum(s.discontinuity == "hard" for s in result.suspects),
-        "n_soft": sum(s.discontinuity == "soft" for s in result.suspects),
-        "jaccard_per_window": [_num(float(np.nanmean(r))) if not np.isnan(r).all() else None
-                               for r in result.jaccard],
-        "rewarding_drift_per_window": [_num(v) for v in result.drift[:, c.rewarding_cluster].tolist()],
-        "valuation_price": result.valuation_price, "valuation_source": result.valuation_source,
-        "baselines": {"top_n": result.baselines.top_n, "population": result.baselines.population,
-                      "rankings": [{"name": r.name, "available": r.available, "reason": r.reason,
-                                    "jaccard_top_n": r.jaccard_top_n,
-                                    "suspects_in_top_n": r.suspects_in_top_n, "top_ids": r.top_ids}
-                                   for r in result.baselines.rankings]},
-    }

@@ -1,11 +1,13 @@
-"""Rewarding cluster, discontinuous investors, chi-squared tests and the suspect ranking (METHOD §1).
+"""Rewarding cluster, discontinuous investors, their significance and the suspect ranking (METHOD §1).
 
 All of it refers to the last window (the one ending on the trading day before the PSE).
-An investor of cluster C there is *discontinuous* when its label was never C in any earlier
-window that does not overlap the last one; *hard* when it has no active record of the stock
+An investor of cluster C there is *discontinuous* when it was never in C in any earlier
+window that does not overlap the last one (by label, or by distance where C's centroid
+wandered: engine/kmeans/stability.py); *hard* when it has no active record of the stock
 before the last window's first day, *soft* otherwise. The suspects are the discontinuous
-members of the rewarding cluster, ranked by s_i = exp(−||x_i − corner||), ties by the net
-shares traded in the rewarding direction over Δ̄ (d·Σ(Vb − Vs)), then investor_id.
+members of the rewarding cluster, ranked by the placebo p-value when given, then by
+s_i = exp(−||x_i − corner||), ties by the net shares traded in the rewarding direction over
+Δ̄ (d·Σ(Vb − Vs)), then investor_id.
 """
 from __future__ import annotations
 
@@ -13,25 +15,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2_contingency
 
-LEVELS: tuple[float, float] = (0.05, 0.01)
-
-
-@dataclass(frozen=True)
-class ChiSquareTest:
-    """Rewarding cluster vs one other cluster: 2x2 homogeneity of discontinuous shares."""
-
-    cluster: int                 # the other cluster's id
-    statistic: float | None      # None when the table has an empty row or column
-    p_value: float | None
-    share_rewarding: float       # discontinuous share in the rewarding cluster
-    share_other: float           # discontinuous share in the other cluster
-    size_rewarding: int
-    size_other: int
-    reject_5pct: bool
-    reject_1pct: bool
-
+from engine.kmeans.significance import Significance, significance
+from engine.kmeans.stability import discontinuous_with_rule, sizes_per_window
 
 @dataclass(frozen=True)
 class Suspect:
@@ -50,8 +36,20 @@ class Suspect:
 
 
 @dataclass(frozen=True)
+class StabilityCheck:
+    """The centroid stability rule: where ids wandered, and the verdict without the rule."""
+
+    delta: float
+    wandered: np.ndarray                 # bool (n_windows, K): membership judged by distance
+    rewarding_windows: tuple[int, ...]   # 0-based windows where the rewarding id wandered
+    anomalous_without_rule: bool
+    anomalous_all_pairs_without_rule: bool
+    suspects_without_rule: int
+
+
+@dataclass(frozen=True)
 class ClusterStats:
-    """Last-window clusters: rewarding id, discontinuous counts per cluster and the tests."""
+    """Last-window clusters: rewarding id, discontinuous counts per cluster, tests and stability."""
 
     rewarding_cluster: int
     corner: tuple[float, float, float]
@@ -59,8 +57,13 @@ class ClusterStats:
     sizes: np.ndarray                # int64 (K,)
     discontinuous: np.ndarray        # int64 (K,)
     shares: np.ndarray               # float64 (K,): discontinuous / size (NaN when empty)
-    tests: list[ChiSquareTest]
-    anomalous: bool
+    significance: Significance
+    stability: StabilityCheck
+
+    @property
+    def anomalous(self) -> bool:
+        """The primary verdict: pooled one-sided Fisher test."""
+        return self.significance.anomalous
 
 
 def rewarding_corner(sign: int) -> np.ndarray:
@@ -81,47 +84,33 @@ def discontinuous(labels: np.ndarray, earlier: np.ndarray) -> np.ndarray:
     return (last >= 0) & ~seen
 
 
-def chi_square_tests(sizes: np.ndarray, disc: np.ndarray, rewarding: int,
-                     significance: float) -> tuple[list[ChiSquareTest], bool]:
-    """Pearson 2x2 tests (no continuity correction) of the rewarding cluster vs each other one.
-
-    Anomalous: every comparison rejects at ``significance`` with the rewarding share larger.
-    """
-    shares = np.divide(disc, sizes, out=np.full(sizes.size, np.nan), where=sizes > 0)
-    tests, anomalous = [], True
-    for k in range(sizes.size):
-        if k == rewarding:
-            continue
-        table = np.array([[disc[rewarding], sizes[rewarding] - disc[rewarding]],
-                          [disc[k], sizes[k] - disc[k]]], dtype=np.float64)
-        if (table.sum(axis=0) > 0).all() and (table.sum(axis=1) > 0).all():
-            stat, p, _, _ = chi2_contingency(table, correction=False)
-            stat, p = float(stat), float(p)
-        else:
-            stat = p = None
-        tests.append(ChiSquareTest(
-            cluster=k, statistic=stat, p_value=p, share_rewarding=float(shares[rewarding]),
-            share_other=float(shares[k]), size_rewarding=int(sizes[rewarding]), size_other=int(sizes[k]),
-            reject_5pct=p is not None and p < LEVELS[0], reject_1pct=p is not None and p < LEVELS[1]))
-        anomalous &= p is not None and p < significance and shares[rewarding] > shares[k]
-    return tests, bool(anomalous and tests)
+def _counts(labels_last: np.ndarray, disc: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sizes and discontinuous members per last-window cluster."""
+    sizes = np.bincount(labels_last[labels_last >= 0], minlength=k).astype(np.int64)
+    return sizes, np.bincount(labels_last[disc], minlength=k).astype(np.int64)
 
 
-def cluster_stats(labels: np.ndarray, centroids: np.ndarray, earlier: np.ndarray, sign: int,
-                  significance: float) -> tuple[ClusterStats, np.ndarray]:
-    """Rewarding cluster, per-cluster discontinuous shares and tests; also the discontinuity mask."""
-    k = centroids.shape[0]
-    rew, dist = rewarding_cluster(centroids, sign)
-    disc = discontinuous(labels, earlier)
-    last = labels[-1]
-    sizes = np.bincount(last[last >= 0], minlength=k).astype(np.int64)
-    n_disc = np.bincount(last[disc], minlength=k).astype(np.int64)
-    tests, anomalous = chi_square_tests(sizes, n_disc, rew, significance)
+def cluster_stats(features: np.ndarray, labels: np.ndarray, centroids: np.ndarray, earlier: np.ndarray,
+                  sign: int, level: float, delta: float) -> tuple[ClusterStats, np.ndarray]:
+    """Rewarding cluster, per-cluster discontinuous shares under the stability rule, tests, and
+    the discontinuity mask. ``features`` and ``centroids`` cover every window (same frame)."""
+    k = centroids.shape[1]
+    rew, dist = rewarding_cluster(centroids[-1], sign)
+    last = labels[-1].astype(np.int64)
+    disc, wander = discontinuous_with_rule(features, labels, centroids, sizes_per_window(labels, k), earlier, delta)
+    sizes, n_disc = _counts(last, disc, k)
+    plain = discontinuous(labels, earlier)
+    plain_sig = significance(sizes, _counts(last, plain, k)[1], rew, level)
+    check = StabilityCheck(delta=delta, wandered=wander, rewarding_windows=tuple(np.flatnonzero(wander[:, rew]).tolist()),
+                           anomalous_without_rule=plain_sig.anomalous,
+                           anomalous_all_pairs_without_rule=plain_sig.anomalous_all_pairs,
+                           suspects_without_rule=int(np.count_nonzero(plain & (last == rew))))
     shares = np.divide(n_disc, sizes, out=np.full(k, np.nan), where=sizes > 0)
     cx, cy, cz = (float(v) for v in rewarding_corner(sign))
     corner = (cx, cy, cz)
     return ClusterStats(rewarding_cluster=rew, corner=corner, corner_distance=dist, sizes=sizes,
-                        discontinuous=n_disc, shares=shares, tests=tests, anomalous=anomalous), disc
+                        discontinuous=n_disc, shares=shares, significance=significance(sizes, n_disc, rew, level),
+                        stability=check), disc
 
 
 def _optional(value: float) -> float | None:
@@ -130,16 +119,21 @@ def _optional(value: float) -> float | None:
 
 def rank_suspects(investor_ids: np.ndarray, members: np.ndarray, points: np.ndarray, hard: np.ndarray,
                   sign: int, bought: np.ndarray, sold: np.ndarray, directionality: np.ndarray,
-                  profit: np.ndarray) -> list[Suspect]:
-    """Suspects (rows ``members`` of the text-ordered index) ranked by score, shares, then id.
+                  profit: np.ndarray, placebo_p: np.ndarray | None = None) -> list[Suspect]:
+    """Suspects (rows ``members`` of the text-ordered index) ranked by placebo p (when given,
+    smaller first), then score, shares in the rewarding direction, then id.
 
-    Per-investor arrays are indexed by row; ``points`` holds last-window (A, a, E) per row.
+    Per-investor arrays are indexed by row; ``points`` holds last-window (A, a, E) per row;
+    ``placebo_p`` the per-investor empirical p-value of the pseudo-event test (METHOD §5).
     """
     rows = np.asarray(members, dtype=np.int64)
     corner = rewarding_corner(sign)
     score = np.exp(-np.linalg.norm(points[rows] - corner, axis=1))
     net = sign * (bought[rows] - sold[rows])
-    order = np.lexsort((rows, -net, -score))  # rows follow investor_id text order
+    keys = (rows, -net, -score)  # rows follow investor_id text order
+    if placebo_p is not None:
+        keys = keys + (placebo_p[rows],)
+    order = np.lexsort(keys)
     out = []
     for rank, j in enumerate(order.tolist(), start=1):
         i = int(rows[j])

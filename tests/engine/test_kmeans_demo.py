@@ -1,5 +1,5 @@
 """The k-means stage on the demo market: planted insiders found, decoys continuous, mirror
-symmetry of sell events, determinism, JSON section and cancellation."""
+symmetry of sell events, determinism, JSON section, sensitivity rows and cancellation."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,14 +9,17 @@ import time
 
 import numpy as np
 import pytest
-from scipy.stats import chi2_contingency
+from scipy.stats import fisher_exact
 
 from engine.errors import Cancelled
-from engine.kmeans.stage import KMeansResult, kmeans_section, run_kmeans
+from engine.kmeans.section import kmeans_section
+from engine.kmeans.stage import KMeansResult, run_kmeans, scan_and_fit, suspects_at_k
+from engine.market.panel import TargetPanel
 from engine.params import KMeansParams
 from engine.progress import Reporter
 from engine.serialize import dumps, loads
 from engine.tables import CaseTables
+from tests.engine.kmeans_markets import mirrored
 
 
 @pytest.fixture(scope="module")
@@ -40,41 +43,37 @@ def test_decoys_are_continuous(demo_result: KMeansResult, demo_truth: dict) -> N
 
 
 def test_rewarding_cluster_is_anomalous(demo_result: KMeansResult) -> None:
-    """Nearest (1,1,1), and anomalous as METHOD defines it (paper Table 3: 86% vs 50%): its
-    discontinuous share is larger than every other cluster's and every chi-squared comparison
-    rejects at 5% (checked against scipy on the 2x2 tables)."""
+    """Nearest (1,1,1), and anomalous as METHOD defines it (paper Table 3: 86% vs 50%): the
+    pooled one-sided Fisher test rejects, and so does every pairwise one (checked against scipy
+    on the 2x2 tables)."""
     c = demo_result.clusters
     rew = c.rewarding_cluster
     assert rew == int(np.argmin(np.linalg.norm(demo_result.centroids[-1] - [1, 1, 1], axis=1)))
-    assert c.anomalous
-    assert len(c.tests) == demo_result.k - 1
-    for t in c.tests:
+    rest = np.arange(demo_result.k) != rew
+    pooled = [[c.discontinuous[rew], c.sizes[rew] - c.discontinuous[rew]],
+              [c.discontinuous[rest].sum(), (c.sizes[rest] - c.discontinuous[rest]).sum()]]
+    p = fisher_exact(np.array(pooled), alternative="greater")[1]
+    assert c.significance.pooled.p_value == pytest.approx(p) and p < 1e-6 and c.anomalous
+    assert c.significance.anomalous_all_pairs
+    for t in c.significance.pairwise:
         table = [[c.discontinuous[rew], c.sizes[rew] - c.discontinuous[rew]],
                  [c.discontinuous[t.cluster], c.sizes[t.cluster] - c.discontinuous[t.cluster]]]
-        p = chi2_contingency(np.array(table, dtype=float), correction=False)[1]
-        assert t.p_value == pytest.approx(p) and p < 0.05 and c.shares[rew] > c.shares[t.cluster], t
+        assert t.p_value == pytest.approx(fisher_exact(np.array(table), alternative="greater")[1]), t
     assert c.shares[rew] > np.delete(c.shares, rew).mean() + 0.25
     assert len(demo_result.suspects) == c.discontinuous[rew]
-
-
-def _mirror(tables: CaseTables) -> CaseTables:
-    trades = tables.trades.rename(columns={"buy_shares": "sell_shares", "sell_shares": "buy_shares",
-                                           "buy_value": "sell_value", "sell_value": "buy_value"})
-    events = tables.events.copy()
-    events["direction"] = "sell"
-    return dataclasses.replace(tables, trades=trades, events=events)
 
 
 @pytest.mark.slow
 def test_sell_event_on_mirrored_market_gives_the_same_suspects(demo_tables: CaseTables,
                                                                demo_result: KMeansResult) -> None:
-    mirrored = run_kmeans(_mirror(demo_tables), _mirror(demo_tables).event(None), KMeansParams())
-    assert mirrored.clusters.corner == (-1.0, 1.0, -1.0)
-    assert mirrored.k == demo_result.k
-    np.testing.assert_allclose(mirrored.centroids[-1], demo_result.centroids[-1] * [-1, 1, -1])
+    sell = mirrored(demo_tables)
+    mirror = run_kmeans(sell, sell.event(None), KMeansParams())
+    assert mirror.clusters.corner == (-1.0, 1.0, -1.0)
+    assert mirror.k == demo_result.k
+    np.testing.assert_allclose(mirror.centroids[-1], demo_result.centroids[-1] * [-1, 1, -1])
     key = lambda s: (s.investor_id, s.rank, s.score, s.discontinuity, s.shares)  # noqa: E731
-    assert [key(s) for s in mirrored.suspects] == [key(s) for s in demo_result.suspects]
-    for m, s in zip(mirrored.suspects, demo_result.suspects):
+    assert [key(s) for s in mirror.suspects] == [key(s) for s in demo_result.suspects]
+    for m, s in zip(mirror.suspects, demo_result.suspects):
         assert m.directionality == (None if s.directionality is None else -s.directionality)
         assert m.expected_profit == pytest.approx(-s.expected_profit)  # same offer price, mirrored flows
 
@@ -98,7 +97,14 @@ def test_json_section(demo_result: KMeansResult) -> None:
     first = section["suspects"][0]
     assert set(first) >= {"investor_id", "rank", "score", "discontinuity", "shares", "directionality",
                           "expected_profit"}
-    assert section["k_rule"].startswith("W_K")
+    sel = section["k_selection"]
+    assert sel["rule"] == "stability" and sel["stable"] is True and sel["reason"].startswith("longest stable run")
+    assert [c["k"] for c in sel["candidates"]] == list(range(2, 18))
+    assert section["anomalous"] is True and section["significance"]["pooled"]["test"] == "fisher_one_sided"
+    assert [r["k"] for r in section["sensitivity"]] == list(range(section["k"] - 2, section["k"] + 3))
+    assert len(section["elbow"]["per_window"]) == 27
+    assert section["elbow"]["windows_without_elbow"] == section["elbow"]["per_window"].count(None)
+    assert section["stability"]["delta"] == 0.5
     assert section["n_hard"] + section["n_soft"] == len(section["suspects"])
 
 
@@ -120,3 +126,27 @@ def test_progress_and_cancellation(demo_tables: CaseTables) -> None:
         run_kmeans(demo_tables, demo_tables.event(None), KMeansParams(), rep)
     assert time.perf_counter() - stamp[0] < 1.0
     assert seen == sorted(seen) and 0.3 < seen[-1] < 1.0
+
+
+def test_sensitivity_rows_equal_separate_fixed_k_runs(demo_tables: CaseTables, demo_result: KMeansResult) -> None:
+    """Each row of the K − 2 … K + 2 table is what a run with that K fixed reports; the
+    pseudo-event entry point (suspects_at_k) at the chosen K gives the main run's suspects."""
+    event = demo_tables.event(None)
+    panel = TargetPanel.build(demo_tables, event.stock)
+    chosen = {s.investor_id for s in demo_result.suspects}
+    assert [r.k for r in demo_result.sensitivity] == list(range(demo_result.k - 2, demo_result.k + 3))
+    for row in demo_result.sensitivity:
+        fixed = scan_and_fit(demo_tables, event, dataclasses.replace(KMeansParams(), k=row.k), panel)
+        assert fixed.selection.rule == "fixed" and fixed.selection.k == row.k
+        c = fixed.chosen.clusters
+        rew = c.rewarding_cluster
+        ids = set(panel.investor_ids[fixed.chosen.suspects].tolist())
+        assert (row.rewarding_cluster, row.rewarding_size, row.n_suspects) == (rew, c.sizes[rew], len(ids))
+        assert row.centroid == tuple(fixed.chosen.centroids[-1, rew].tolist())
+        assert row.discontinuous_share == c.shares[rew]
+        assert (row.p_pooled, row.p_pairwise_max) == (c.significance.pooled.p_value,
+                                                      c.significance.largest_pairwise_p)
+        assert (row.anomalous, row.anomalous_all_pairs) == (c.anomalous, c.significance.anomalous_all_pairs)
+        assert row.suspects_jaccard == pytest.approx(len(ids & chosen) / len(ids | chosen))
+    again = suspects_at_k(demo_tables, event, KMeansParams(), panel, demo_result.k)
+    assert [s.investor_id for s in again.suspects] == [s.investor_id for s in demo_result.suspects]

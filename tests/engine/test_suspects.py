@@ -1,4 +1,5 @@
-"""Rewarding cluster, discontinuity, chi-squared tests, ranking and valuation: hand-made oracles."""
+"""Rewarding cluster, discontinuity, ranking and valuation: hand-made oracles. The Fisher tests
+and the stability rule have their own modules (test_significance, test_stability)."""
 from __future__ import annotations
 
 import math
@@ -9,8 +10,7 @@ import pytest
 
 from engine.kmeans.stage import run_kmeans
 from engine.params import KMeansParams
-from engine.kmeans.suspects import (chi_square_tests, cluster_stats, discontinuous, rank_suspects,
-                             rewarding_cluster)
+from engine.kmeans.suspects import cluster_stats, discontinuous, rank_suspects, rewarding_cluster
 from engine.tables import CaseTables
 from tests.engine.test_panel import random_market
 
@@ -41,43 +41,16 @@ def test_rewarding_cluster_is_nearest_the_corner() -> None:
     assert rewarding_cluster(tie, +1)[0] == 0  # equal distance: smaller id
 
 
-def _pearson(a: int, b: int, c: int, d: int) -> tuple[float, float]:
-    """Hand formula of the 2x2 chi-squared statistic and its 1-dof p-value."""
-    n = a + b + c + d
-    stat = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
-    return stat, math.erfc(math.sqrt(stat / 2))
-
-
-def test_chi_square_against_hand_computation() -> None:
-    sizes = np.array([100, 40, 60, 10])
-    disc = np.array([86, 20, 50, 0])
-    tests, anomalous = chi_square_tests(sizes, disc, 0, 0.05)
-    assert [t.cluster for t in tests] == [1, 2, 3]
-    for t, (dk, nk) in zip(tests, [(20, 40), (50, 60), (0, 10)]):
-        stat, p = _pearson(86, 14, dk, nk - dk)
-        assert t.statistic == pytest.approx(stat, rel=1e-12) and t.p_value == pytest.approx(p, rel=1e-9)
-        assert t.share_rewarding == 0.86 and t.share_other == dk / nk
-        assert t.reject_5pct == (p < 0.05) and t.reject_1pct == (p < 0.01)
-    # 86% vs 83%: not rejected, so not anomalous
-    assert not tests[1].reject_5pct and not anomalous
-    _, anomalous = chi_square_tests(np.array([100, 40, 10]), np.array([86, 20, 0]), 0, 0.05)
-    assert anomalous
-    # rejecting but with the other share larger is not anomalous
-    _, anomalous = chi_square_tests(np.array([100, 40]), np.array([20, 38]), 0, 0.05)
-    assert not anomalous
-    # an empty column (everyone discontinuous) cannot be tested
-    tests, anomalous = chi_square_tests(np.array([5, 7]), np.array([5, 7]), 0, 0.05)
-    assert tests[0].statistic is None and tests[0].p_value is None and not anomalous
-
-
 def test_cluster_stats_counts_per_cluster() -> None:
     labels = np.array([[0, 0, 1, 1, -1, 1], [0, 1, 1, 0, 1, 1]], dtype=np.int16)
-    centroids = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
-    stats, disc = cluster_stats(labels, centroids, np.array([True, False]), +1, 0.05)
+    centroids = np.array([[[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]] * 2)  # nothing wanders
+    feats = np.where(labels[:, :, None] == 1, 1.0, 0.0)
+    stats, disc = cluster_stats(feats, labels, centroids, np.array([True, False]), +1, 0.05, 0.5)
     assert stats.rewarding_cluster == 1
     assert disc.tolist() == [False, True, False, True, True, False]
     assert stats.sizes.tolist() == [2, 4] and stats.discontinuous.tolist() == [1, 2]
     assert stats.shares.tolist() == [0.5, 0.5]
+    assert stats.stability.rewarding_windows == () and not stats.stability.wandered.any()
 
 
 def test_score_and_ranking_ties() -> None:
@@ -98,6 +71,20 @@ def test_score_and_ranking_ties() -> None:
     # sell direction: the corner mirrors and shares count on the selling side
     sell = rank_suspects(ids, np.array([0, 1]), points * [-1, 1, -1], np.zeros(5, bool), -1, sold, bought, nan, nan)
     assert [s.investor_id for s in sell] == ["a", "b"] and sell[0].score == 1.0 and sell[0].shares == 10.0
+
+
+def test_a_placebo_p_ranks_first_then_score_shares_and_id() -> None:
+    """With the pseudo-event test's per-investor p (METHOD §1 "Score and ranking"), the smaller
+    p ranks first whatever the score; equal p falls back to score, shares, then id."""
+    ids = np.array(["a", "b", "c", "d"], dtype=object)
+    points = np.array([[1, 1, 1], [1, 1, 1], [0.5, 1, 1], [1, 1, 1]], float)
+    bought, sold, nan = np.array([5.0, 9, 1, 5]), np.zeros(4), np.full(4, np.nan)
+    rows = np.arange(4)
+    plain = rank_suspects(ids, rows, points, np.ones(4, bool), +1, bought, sold, nan, nan)
+    assert [s.investor_id for s in plain] == ["b", "a", "d", "c"]
+    p = np.array([0.2, 0.2, 0.05, 0.2])
+    ranked = rank_suspects(ids, rows, points, np.ones(4, bool), +1, bought, sold, nan, nan, placebo_p=p)
+    assert [s.investor_id for s in ranked] == ["c", "b", "a", "d"]
 
 
 def _small_case(offer: float | None, with_prices: bool) -> tuple[CaseTables, object]:
@@ -131,7 +118,8 @@ SMALL = KMeansParams(window_length=5, window_step=5, n_windows=6, k=3, first_win
 def test_expected_profit_and_valuation_price(offer, with_prices, price, source) -> None:
     tables, event = _small_case(offer, with_prices)
     result = run_kmeans(tables, event, SMALL)
-    assert result.k == 3 and result.k_fixed and result.elbow_inertia.shape == (6, 0)
+    assert result.k == 3 and result.k_fixed and result.selection.elbow_inertia.shape == (6, 0)
+    assert [r.k for r in result.sensitivity] == [2, 3, 4, 5]  # K − 2 … K + 2 from K = 2
     assert result.valuation_price == price and result.valuation_source == source
     by_id = {s.investor_id: s for s in result.suspects}
     assert by_id["ZZ-insider"].discontinuity == "hard"
