@@ -8,6 +8,8 @@ with the same interactions.
 """
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -104,7 +106,8 @@ class CubeView(HoverOnChange, BaseView):
             + (f"<b>{k}★</b>" if k == data.rewarding_cluster else str(k))
             for k in range(data.n_clusters))
         corner = ", ".join(f"{v:+.0f}" for v in data.corner)
-        return (f"Clusters: {swatches}<br>rewarding cluster {data.rewarding_cluster} (nearest ({corner})); "
+        note = f"{html.escape(data.k_note)}<br>" if data.k_note else ""
+        return (f"{note}Clusters: {swatches}<br>rewarding cluster {data.rewarding_cluster} (nearest ({corner})); "
                 f"{int(data.suspect.sum())} suspects. Click a point to select its investor.")
 
     def clear(self) -> None:

@@ -10,14 +10,16 @@ from typing import Any, Mapping
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from engine.viewdata.kmeans_evidence import KEvidence
 from engine.viewdata.suspects import SuspectRows
 from views import _style
 from views._layout import stack
 from views._table import ColumnTableModel, table_view
 from views.base import BaseView
 from views.selection_types import Selection
+from views.sensitivity_dialog import SensitivityDialog
 
 UNAVAILABLE = "unavailable"
 RESIZE_PRECISION_ROWS = 40   # rows measured when fitting column widths
@@ -26,7 +28,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 # (header, column attribute or "decision", tooltip); wording follows METHOD.md §1
 COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Rank", "rank", "Rank by score (1 = highest); ties by shares in the rewarding direction, then investor id"),
+    ("Rank", "rank", "Rank by the placebo p-value when the pseudo-event test has run, else by score "
+     "(1 = best); ties by shares in the rewarding direction, then investor id"),
     ("Investor", "investor_id", "Anonymised investor id"),
     ("Discontinuity", "discontinuity",
      "hard: never active in the stock before the last window (since the first date of the data); "
@@ -165,7 +168,17 @@ class SuspectsTable(BaseView):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION_ROWS)
         self.summary = QLabel("No analysis yet.", self)
-        stack(self, self.summary, self.table)
+        self.summary.setWordWrap(True)
+        self.sensitivity_button = QPushButton("Sensitivity to K…", self)
+        self.sensitivity_button.setToolTip("The verdict and the suspects with K fixed from K − 2 to K + 2")
+        self.sensitivity_button.setEnabled(False)
+        self.sensitivity_button.clicked.connect(self.show_sensitivity)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.sensitivity_button)
+        self._evidence: KEvidence | None = None
+        self.sensitivity_dialog: SensitivityDialog | None = None
+        stack(self, top, self.table)
         self._applying = False
         self.table.selectionModel().selectionChanged.connect(self._on_view_selection)
         self.table.doubleClicked.connect(self._on_double_click)
@@ -176,9 +189,21 @@ class SuspectsTable(BaseView):
         self.model.set_rows(viewdata)
         n = len(viewdata)
         hard = int(np.count_nonzero(viewdata.discontinuity == "hard")) if n else 0
-        self.summary.setText(f"{n} suspects ({hard} hard, {n - hard} soft)" if n
-                             else "No discontinuous investor in the rewarding cluster.")
+        text = (f"{n} suspects ({hard} hard, {n - hard} soft)" if n
+                else "No discontinuous investor in the rewarding cluster.")
+        self._evidence = viewdata.evidence
+        if viewdata.evidence is not None:
+            text = f"{viewdata.evidence.headline}\n{text}"
+        self.summary.setText(text)
+        self.summary.setToolTip(viewdata.evidence.details if viewdata.evidence is not None else "")
+        self.sensitivity_button.setEnabled(viewdata.evidence is not None)
         self.table.resizeColumnsToContents()
+
+    def show_sensitivity(self) -> None:
+        """Open the K − 2 … K + 2 table (one click from the suspects)."""
+        if self._evidence is not None:
+            self.sensitivity_dialog = SensitivityDialog(self._evidence, self)
+            self.sensitivity_dialog.open()
 
     def apply_decisions(self, decisions: Mapping[str, str]) -> None:
         """Show the investigator's decisions (case work, not analysis)."""
@@ -187,6 +212,9 @@ class SuspectsTable(BaseView):
     def clear(self) -> None:
         self.model.set_rows(SuspectRows.empty())
         self.summary.setText("No analysis yet.")
+        self.summary.setToolTip("")
+        self._evidence = None
+        self.sensitivity_button.setEnabled(False)
 
     def apply_selection(self, selection: Selection) -> None:
         self._selection = selection

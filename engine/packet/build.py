@@ -18,6 +18,7 @@ from engine.packet.figures import ReportFigure
 from engine.narrative.template import explain_ring, explain_suspect
 from engine.packet.case_state import CaseState, escape
 from engine.packet.doc import Heading, PacketTemplate, Styles, make_styles
+from engine.packet.kmeans_evidence import significance_story
 from engine.packet.method import method_section, appendix_section
 from engine.packet.options_section import options_section
 from engine.packet.tables import data_table, figure, fmt, key_values
@@ -152,19 +153,7 @@ class _Builder:
         self.h("Dynamic k-means: single suspects", 0)
         self.fig("cube", "The feature cube figure was not rendered for this packet.")
         self.h("Significance of the rewarding cluster", 1)
-        tests = km["chi2"]
-        verdict = "is" if km["anomalous"] else "is not"
-        self.p(f"Pearson χ² homogeneity tests (2×2, 1 degree of freedom, no continuity correction) of the "
-               f"rewarding cluster {km['rewarding_cluster']} against every other cluster of the last window: "
-               f"the rewarding cluster {verdict} anomalous (every test rejects at 5% and its share of "
-               f"discontinuous members is the larger).")
-        if tests:
-            rows: list[tuple[Any, ...]] = [(t["cluster_id"], t["statistic"], t["p_value"], t["share_rewarding"], t["share_other"],
-                     t["reject_5pct"], t["reject_1pct"]) for t in tests]
-            self.story.append(data_table(self.s, ("vs cluster", "χ²", "p-value", "discontinuous share (rewarding)",
-                                                  "discontinuous share (other)", "rejects at 5%", "at 1%"), rows))
-        else:
-            self.p("No other cluster to compare with.")
+        self.story.extend(significance_story(self.s, km))
         self.h("Baselines", 1)
         base = km["baselines"]
         rows = [(b["name"], b["jaccard_top_n"] if b["available"] else b["reason"], b["suspects_in_top_n"])

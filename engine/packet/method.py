@@ -7,6 +7,7 @@ from reportlab.platypus import PageBreak, Paragraph
 
 from engine.packet.case_state import escape
 from engine.packet.doc import Styles
+from engine.packet.kmeans_evidence import k_choice_text
 from engine.packet.tables import data_table, fmt
 from engine.param_docs import param_rows
 
@@ -46,15 +47,8 @@ def method_section(s: Styles, result: Any, doc: dict, heading: HeadingFactory) -
     p("Method: Mazzarisi, Ravagnani, Deriu, Lillo, Medda, Russo, \"A machine learning approach to support "
       "decision in insider trading detection\", EPJ Data Science (2024), as specified in the workbench's "
       "METHOD.md.")
-    if params.kmeans.k is None:
-        p(f"K = {km['k']} was chosen by the elbow rule: in each window, the first K (from "
-          f"{params.kmeans.k_min} to {params.kmeans.k_max}) for which one more cluster lowers the within-cluster "
-          f"sum of squares W_K by less than {params.kmeans.elbow_tolerance:.0%}; the rounded mean over the "
-          f"windows. The rule is applied to W_K itself (the k-means inertia), not to W_K/K as printed in the "
-          f"paper: with the 1/K factor every step lowers the criterion by more than 5% up to K = 19, so the rule "
-          f"would never stop.")
-    else:
-        p(f"K = {km['k']} was fixed by the investigator (the elbow rule was not used).")
+    for text in k_choice_text(km):
+        p(text)
     p(f"Windows: {km['n_windows']} windows of {params.kmeans.window_length} trading days shifted by "
       f"{params.kmeans.window_step}; the last ends on the trading day before the PSE.")
     p(f"Validated network: correction {svn['correction']}, p-value threshold {fmt(svn['threshold'])} "

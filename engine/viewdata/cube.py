@@ -27,6 +27,7 @@ class CubeData:
     rewarding_cluster: int       # label of the rewarding cluster (last window)
     corner: np.ndarray           # float64 (3,) best rewarding position (+-1, 1, +-1)
     suspect: np.ndarray          # bool (n,) k-means suspects
+    k_note: str = ""             # which K, why, how stable, and the verdict (one line)
 
     @property
     def n_windows(self) -> int:
@@ -45,7 +46,8 @@ def rewarding_corner(direction_sign: int) -> np.ndarray:
 
 def build_cube(ids: np.ndarray, window_start: np.ndarray, window_end: np.ndarray,
                features: np.ndarray, labels: np.ndarray, rewarding_cluster: int,
-               suspect_ids: np.ndarray, direction_sign: int, n_clusters: int | None = None) -> CubeData:
+               suspect_ids: np.ndarray, direction_sign: int, n_clusters: int | None = None,
+               k_note: str = "") -> CubeData:
     """Cube arrays from k-means output; ``suspect_ids`` may name ids outside ``ids`` (ignored).
 
     ``n_clusters`` is K; by default the largest label + 1.
@@ -63,4 +65,4 @@ def build_cube(ids: np.ndarray, window_start: np.ndarray, window_end: np.ndarray
                     window_end=np.asarray(window_end, dtype="datetime64[D]"),
                     coords=np.asarray(features, dtype=np.float32), labels=lab,
                     n_clusters=max(int(k), 0), rewarding_cluster=int(rewarding_cluster),
-                    corner=rewarding_corner(direction_sign), suspect=suspect)
+                    corner=rewarding_corner(direction_sign), suspect=suspect, k_note=k_note)

@@ -16,6 +16,7 @@ from engine.results import AnalysisResult
 from engine.svn.neighbourhood import Exploration, Networks
 from engine.tables import CaseTables
 from engine.market.panel import TargetPanel
+from engine.viewdata.kmeans_evidence import k_evidence
 from engine.viewdata.cube import CubeData, build_cube
 from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data
 from engine.viewdata.options import OptionsSeries, options_series
@@ -76,7 +77,7 @@ def for_cube(result: AnalysisResult) -> CubeData:
     km = result.kmeans
     return build_cube(km.investor_ids, km.window_start, km.window_end, km.features, km.labels,
                       km.rewarding_cluster, np.array([s.investor_id for s in km.suspects], dtype=object),
-                      result.event.sign, n_clusters=km.k)
+                      result.event.sign, n_clusters=km.k, k_note=k_evidence(km).headline)
 
 
 def for_options(result: AnalysisResult) -> OptionsSeries | None:

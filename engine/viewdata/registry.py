@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 
 from engine.progress import Reporter
 from engine.viewdata.inputs import ViewInputs
+from engine.viewdata.kmeans_evidence import k_evidence
 from engine.viewdata.prepare import for_cube, for_network, for_options, for_raster, for_rings, for_triage
 from engine.viewdata.suspects import SuspectRows, suspect_rows
 
@@ -22,7 +23,7 @@ def for_suspects(inputs: ViewInputs) -> SuspectRows:
     result = inputs.result
     flagged = frozenset(acc.investor_id for alert in result.options.alerts for acc in alert.top_accounts)
     return suspect_rows(list(result.kmeans.suspects), ring_members=frozenset(result.svn.suspicious_members()),
-                        options_flagged=flagged)
+                        options_flagged=flagged, evidence=k_evidence(result.kmeans))
 
 
 VIEW_DATA: dict[str, Preparer] = {

@@ -2,12 +2,14 @@
 options flags (METHOD.md §1 columns), as numpy columns."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from engine.kmeans.suspects import Suspect
+from engine.viewdata.kmeans_evidence import KEvidence
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class SuspectRows:
     expected_profit: np.ndarray  # float, NaN = unavailable
     in_ring: np.ndarray         # bool: member of a suspicious SVN cluster
     options_flag: np.ndarray    # bool: linked to an options alert
+    evidence: KEvidence | None = None  # which K, why, how stable; the sensitivity rows
 
     def __len__(self) -> int:
         return int(self.rank.shape[0])
@@ -36,10 +39,10 @@ class SuspectRows:
 
 
 def suspect_rows(suspects: Sequence[Suspect], ring_members: frozenset[str] = frozenset(),
-                 options_flagged: frozenset[str] = frozenset()) -> SuspectRows:
+                 options_flagged: frozenset[str] = frozenset(), evidence: KEvidence | None = None) -> SuspectRows:
     """Columns from a list of ``engine`` ``Suspect`` records and two membership sets."""
     if not suspects:
-        return SuspectRows.empty()
+        return dataclasses.replace(SuspectRows.empty(), evidence=evidence)
     ids = np.array([s.investor_id for s in suspects], dtype=object)
     profit = np.array([np.nan if s.expected_profit is None else float(s.expected_profit)
                        for s in suspects], dtype=float)
@@ -53,4 +56,5 @@ def suspect_rows(suspects: Sequence[Suspect], ring_members: frozenset[str] = fro
         expected_profit=profit,
         in_ring=np.array([i in ring_members for i in ids], dtype=bool),
         options_flag=np.array([i in options_flagged for i in ids], dtype=bool),
+        evidence=evidence,
     )

@@ -75,3 +75,22 @@ def test_view_released_cleanly(qapp, name, prepared, linked_id):
     gc.collect()
     qapp.processEvents()
     assert ref() is None
+
+
+def test_suspects_and_cube_say_which_k_and_the_sensitivity_is_one_click_away(qtbot, prepared, demo_result):
+    km = demo_result.kmeans
+    table = shown(qtbot, VIEW_REGISTRY["suspects"](), (900, 650))
+    table.set_data(prepared["suspects"])
+    assert table.summary.text().startswith(f"K = {km.k} (stable across K)")
+    assert "pooled Fisher p" in table.summary.text() and km.selection.reason in table.summary.toolTip()
+    assert table.sensitivity_button.isEnabled()
+    table.sensitivity_button.click()
+    dialog = table.sensitivity_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.table.rowCount() == len(km.sensitivity) == 5
+    assert [dialog.table.item(r, 0).text() for r in range(5)] == [str(r.k) for r in km.sensitivity]
+    assert dialog.table.item(2, 0).font().bold() and not dialog.table.item(0, 0).font().bold()
+    dialog.close()
+    cube = shown(qtbot, VIEW_REGISTRY["cube"](), (900, 650))
+    cube.set_data(prepared["cube"])
+    assert f"K = {km.k} (stable across K)" in cube.legend.text()
