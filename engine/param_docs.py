@@ -31,7 +31,7 @@ PARAM_DOCS: dict[str, str] = {
     "svn.period_end": "Last day of the network period; empty = last trading day of the stock.",
     "svn.infomap_trials": "Infomap trials (the best partition is kept).",
     "svn.infomap_seed": "Infomap random seed (repeatable clusters).",
-    "svn.suspicious_directionality": "A cluster is suspicious when d·R_C reaches this value.",
+    "svn.suspicious_directionality": "A cluster is suspicious when d·R_C reaches this value and at least two of its members are active in the reference period.",
     "svn.neighbourhood_cap": "Largest neighbourhood shown before asking to narrow it.",
     "svn.sweep_low": "Smallest validation threshold of the threshold sweep.",
     "svn.sweep_high": "Largest validation threshold of the threshold sweep (tails are kept up to it).",

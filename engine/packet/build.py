@@ -240,10 +240,13 @@ class _Builder:
             self.fig(f"ring:{g.cluster_id}:network", "Ring graph not rendered.", 70)
             expr = [(e.attribute, e.value, f"{e.observed} of {e.cluster_total}",
                      f"{e.network_with_value} of {e.network_total}", f"1e{e.log10_p_over:.2f}",
-                     f"1e{e.log10_p_under:.2f}") for e in g.expression]
+                     f"1e{e.log10_p_under:.2f}", f"1e{e.log10_threshold:.2f}",
+                     "over" if e.over_expressed else ("under" if e.under_expressed else "neither"))
+                    for e in g.expression]
             if expr:
                 self.story.append(data_table(self.s, ("attribute", "value", "in cluster", "in network",
-                                                      "p over-expressed", "p under-expressed"), expr))
+                                                      "p over-expressed", "p under-expressed",
+                                                      "Bonferroni threshold", "verdict"), expr))
         self.story.append(PageBreak())
 
     def options(self) -> None:

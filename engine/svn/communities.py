@@ -3,9 +3,12 @@
 R_C pools the daily r(i,t) of every (member, active day) pair in Δ̄; π_C is the mean
 expected profit of the members. Clusters rank by d·R_C (descending), ties by π_C
 (descending), then cluster id; a cluster without activity in Δ̄ (or without π_C) sorts
-last on that key. Characterisation: for each cluster, hypergeometric over- and
-under-expression p-values of every investor type (nodes of the network as population)
-and of every link type (validated links among network nodes as population).
+last on that key. A cluster is suspicious when d·R_C reaches the setting and at least two of
+its members are active in Δ̄ (a single active member makes a "ring" of one). Characterisation:
+for each cluster, hypergeometric over- and under-expression p-values of every investor type
+(nodes of the network as population) and of every link type (validated links among network
+nodes as population), each judged against a Bonferroni threshold α / m over the m
+(cluster, value) tests of that attribute: raw p-values alone are not evidence.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from engine.svn.infomap_wrap import infomap_clusters
 from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES
 
 INVESTOR_TYPES: tuple[str, ...] = ("H", "IF", "L")
+MIN_ACTIVE_MEMBERS = 2
 LOG10_E = float(np.log10(np.e))
 
 
@@ -33,6 +37,9 @@ class Expression:
     network_total: int
     log10_p_over: float       # log10 P(X >= observed)
     log10_p_under: float      # log10 P(X <= observed)
+    log10_threshold: float    # log10(α / m), m = (cluster, value) tests of this attribute
+    over_expressed: bool      # log10_p_over < log10_threshold
+    under_expressed: bool     # log10_p_under < log10_threshold
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ class Ring:
     mean_directionality: float | None # R_C (raw, not multiplied by d)
     mean_expected_profit: float | None  # π_C
     active_pairs: int                 # (member, active day) pairs in Δ̄
-    suspicious: bool                  # d·R_C >= the setting
+    active_members: int               # members active in Δ̄
+    suspicious: bool                  # d·R_C >= the setting and >= 2 members active in Δ̄
     internal_links: int               # validated diagonal edges inside the cluster
     composition: dict[str, int]       # investor type -> members ("" = unknown)
     expression: list[Expression]
@@ -82,8 +90,9 @@ def _none_if_nan(value: float) -> float | None:
 
 def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, ref_days: np.ndarray,
                profit: np.ndarray, types: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray],
-               sign: int, suspicious_at: float) -> list[Ring]:
-    """Every cluster with R_C, π_C, rank, suspicious flag and characterisation, best first."""
+               sign: int, suspicious_at: float, alpha: float) -> list[Ring]:
+    """Every cluster with R_C, π_C, rank, suspicious flag and characterisation (Bonferroni at
+    ``alpha``), best first."""
     n_clusters = int(membership.max(initial=0))
     if n_clusters == 0:
         return []
@@ -92,6 +101,7 @@ def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, r
     in_net = m > 0
     r_sum = np.bincount(m[in_net], weights=ref_r_sum[in_net], minlength=n_clusters + 1)[1:]
     days = np.bincount(m[in_net], weights=ref_days[in_net], minlength=n_clusters + 1)[1:]
+    active = np.bincount(m[in_net & (ref_days > 0)], minlength=n_clusters + 1)[1:]
     r_c = np.full(n_clusters, np.nan)
     np.divide(r_sum, days, out=r_c, where=days > 0)
     finite = in_net & np.isfinite(profit)
@@ -104,8 +114,8 @@ def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, r
     order = np.lexsort((cid, key_p, key_r))
     rank = np.empty(n_clusters, dtype=np.int64)
     rank[order] = np.arange(1, n_clusters + 1)
-    type_counts, type_expr = _type_expression(m, types, n_clusters)
-    internal, link_expr = _link_expression(m, links, n_clusters)
+    type_counts, type_expr = _type_expression(m, types, n_clusters, alpha)
+    internal, link_expr = _link_expression(m, links, n_clusters, alpha)
     members_sorted = np.argsort(m, kind="stable")
     bounds = np.searchsorted(m[members_sorted], np.arange(1, n_clusters + 2))
     rings = []
@@ -115,8 +125,9 @@ def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, r
         rings.append(Ring(
             cluster_id=int(c + 1), rank=int(rank[c]), member_ids=ids[rows],
             mean_directionality=_none_if_nan(value), mean_expected_profit=_none_if_nan(pi_c[c]),
-            active_pairs=int(days[c]),
-            suspicious=bool(np.isfinite(value) and sign * value >= suspicious_at),
+            active_pairs=int(days[c]), active_members=int(active[c]),
+            suspicious=bool(np.isfinite(value) and sign * value >= suspicious_at
+                            and active[c] >= MIN_ACTIVE_MEMBERS),
             internal_links=int(internal[c]),
             composition={t: int(type_counts[c, j]) for j, t in enumerate(INVESTOR_TYPES + ("",))
                          if type_counts[c, j]},
@@ -125,8 +136,9 @@ def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, r
 
 
 def _expression_table(attribute: str, values: tuple[str, ...], observed: np.ndarray,
-                      with_value: np.ndarray) -> list[list[Expression]]:
-    """Hypergeometric over/under p-values of an (n_clusters, n_values) count table.
+                      with_value: np.ndarray, alpha: float) -> list[list[Expression]]:
+    """Hypergeometric over/under p-values of an (n_clusters, n_values) count table, judged
+    against α / m with m the number of (cluster, value) tests made.
 
     The population holds ``with_value.sum()`` items, ``with_value[v]`` of them with value v;
     cluster c draws ``observed[c].sum()`` of them.
@@ -140,14 +152,17 @@ def _expression_table(attribute: str, values: tuple[str, ...], observed: np.ndar
     over = log_sf(population, succ, draws, obs) * LOG10_E
     under = log_cdf(population, succ, draws, obs) * LOG10_E
     out: list[list[Expression]] = [[] for _ in range(n_c)]
-    for flat in np.flatnonzero(np.repeat(totals > 0, n_v) & (succ > 0)):
+    tested = np.flatnonzero(np.repeat(totals > 0, n_v) & (succ > 0))
+    cut = float(np.log10(alpha / tested.size)) if tested.size else 0.0
+    for flat in tested:
         c, v = divmod(int(flat), n_v)
-        out[c].append(Expression(attribute, values[v], int(obs[flat]), int(totals[c]),
-                                 int(succ[flat]), population, float(over[flat]), float(under[flat])))
+        o, u = float(over[flat]), float(under[flat])
+        out[c].append(Expression(attribute, values[v], int(obs[flat]), int(totals[c]), int(succ[flat]),
+                                 population, o, u, cut, o < cut, u < cut))
     return out
 
 
-def _type_expression(m: np.ndarray, types: np.ndarray, n_clusters: int):
+def _type_expression(m: np.ndarray, types: np.ndarray, n_clusters: int, alpha: float):
     """Members per investor type (last column: unknown type) and their expression tests."""
     codes = np.full(types.shape, len(INVESTOR_TYPES), dtype=np.int64)
     for j, t in enumerate(INVESTOR_TYPES):
@@ -157,10 +172,11 @@ def _type_expression(m: np.ndarray, types: np.ndarray, n_clusters: int):
     flat = np.bincount((m[in_net] - 1) * width + codes[in_net], minlength=n_clusters * width)
     counts = flat.reshape(n_clusters, width)
     known = counts[:, :len(INVESTOR_TYPES)]
-    return counts, _expression_table("investor_type", INVESTOR_TYPES, known, known.sum(axis=0))
+    return counts, _expression_table("investor_type", INVESTOR_TYPES, known, known.sum(axis=0), alpha)
 
 
-def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray], n_clusters: int):
+def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray], n_clusters: int,
+                     alpha: float):
     """Internal diagonal edges per cluster and expression tests of the nine link types."""
     a, b, t = links
     ca, cb = m[a], m[b]
@@ -171,4 +187,4 @@ def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndar
     network = np.bincount(t[both_net], minlength=len(LINK_TYPES))
     ea, eb = diagonal_edges(a[inside], b[inside], t[inside], m.size)
     internal = np.bincount(m[ea] - 1, minlength=n_clusters) if ea.size else np.zeros(n_clusters, np.int64)
-    return internal, _expression_table("link_type", LINK_TYPES, counts, network)
+    return internal, _expression_table("link_type", LINK_TYPES, counts, network, alpha)

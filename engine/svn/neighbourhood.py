@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import ks_2samp
 
 from engine.svn.communities import diagonal_edges
 from engine.errors import UsageError
@@ -100,8 +99,10 @@ class SeedView:
     directionality: dict[str, float | None]  # neighbour -> R_i over the reference period
     histogram: tuple[int, ...]            # neighbours' R_i over HIST_EDGES
     random_histogram: tuple[int, ...]     # the same for a seeded random draw of other eligible
-                                          # investors active in the reference period
-    ks_p_value: float | None              # two-sample KS test of the two samples
+                                          # investors active in the reference period; shown
+                                          # descriptively: neighbours are chosen for trading with
+                                          # the seed, so a test p-value against random investors
+                                          # would be invalid (METHOD §2)
     message: str = ""                     # set when the neighbourhood was capped
 
 
@@ -180,14 +181,12 @@ def seed_view(networks: Networks, investor_id: str, correction: str, cap: int = 
     rng = np.random.default_rng(random_seed)
     draw = rng.choice(pool, size=min(max(n_random, 10 * nbrs.size), pool.size), replace=False) \
         if pool.size else pool
-    mine, theirs = r[nbrs][np.isfinite(r[nbrs])], r[draw]
-    ks = float(ks_2samp(mine, theirs).pvalue) if mine.size and theirs.size else None
     return SeedView(
         seed=investor_id, correction=correction, threshold=net.threshold,
         neighbours=tuple(str(ids[j]) for j in nbrs), evidence=_evidence(result, net, seed, nbrs),
         is_clique=_is_clique(net, nbrs),
         directionality={str(ids[j]): (None if not np.isfinite(r[j]) else float(r[j])) for j in nbrs},
-        histogram=_histogram(r[nbrs]), random_histogram=_histogram(theirs), ks_p_value=ks,
+        histogram=_histogram(r[nbrs]), random_histogram=_histogram(r[draw]),
         message=message)
 
 

@@ -146,7 +146,7 @@ def revalidate(result: SvnResult, correction: str, threshold: float | None = Non
         reporter.check()
     rings = rank_rings(membership, result.investor_ids, result.ref_r_sum, result.ref_active_days,
                        result.expected_profit, result.investor_types, (a, b, t), result.sign,
-                       result.suspicious_at)
+                       result.suspicious_at, result.alpha)
     return dataclasses.replace(
         result, correction=check.correction, threshold=check.threshold,
         log10_threshold=check.log10_threshold, validated=check.mask,
@@ -159,7 +159,8 @@ def _ring_json(ring: Ring) -> dict[str, Any]:
     return {"cluster_id": ring.cluster_id, "rank": ring.rank, "members": [str(i) for i in ring.member_ids],
             "size": ring.size, "mean_directionality": ring.mean_directionality,
             "mean_expected_profit": ring.mean_expected_profit, "suspicious": ring.suspicious,
-            "active_pairs": ring.active_pairs, "internal_links": ring.internal_links,
+            "active_pairs": ring.active_pairs, "active_members": ring.active_members,
+            "internal_links": ring.internal_links,
             "composition": dict(ring.composition),
             "expression": [dataclasses.asdict(e) for e in ring.expression]}
 

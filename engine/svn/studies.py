@@ -17,7 +17,7 @@ from engine.params import SvnParams
 from engine.progress import Reporter
 from engine.svn.stage import SvnResult
 from engine.svn.validate import bonferroni, fdr
-from engine.svn.sweep import SweepResult, sweep, threshold_grid
+from engine.svn.sweep import EXPLORATORY_NOTE, SweepResult, sweep, threshold_grid
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,9 @@ def sweep_section(study: SweepStudy) -> dict[str, Any]:
     result, marks = study.sweep, study.marks
     return {"points": [asdict(p) for p in result.points], "best_threshold": result.best_threshold,
             "bonferroni_threshold": marks.bonferroni, "fdr_threshold": marks.fdr,
-            "suspicious_investors_counted": "members of clusters with d*R_C at or above the setting"}
+            "suspicious_investors_counted": "members of clusters with d*R_C at or above the setting "
+                                            "and at least two members active in the reference period",
+            "exploratory": True, "note": EXPLORATORY_NOTE}
 
 
 def bicm_section(cmp: BicmComparison, alpha: float) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Each point re-validates the kept candidate tests at a typed threshold (no tail is
 recomputed), re-runs Infomap and the ring ranking, and counts the investors in clusters
-with d·R_C at or above the setting. The best threshold is case specific; the sweep shows it.
+with d·R_C at or above the setting (and at least two members active in Δ̄). The curve is
+exploratory: a threshold chosen because it maximises the suspects must never be presented as
+evidence (``EXPLORATORY_NOTE`` travels with it to the JSON and the dialog).
 """
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ import numpy as np
 from engine.errors import UsageError
 from engine.progress import Reporter
 from engine.svn.stage import SvnResult, revalidate
+
+
+EXPLORATORY_NOTE = ("Exploratory: the curve shows how the suspects depend on the threshold; a threshold "
+                    "chosen because it maximises the suspects must never be presented as evidence.")
 
 
 @dataclass(frozen=True)

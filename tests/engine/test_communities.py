@@ -53,7 +53,7 @@ def test_rank_rings_by_hand() -> None:
     profit = np.array([10.0, 30.0, 5.0, 5.0, np.nan, 7.0, 0.0])
     types = np.array(["H", "IF", "H", "", "L", "L", "H"], dtype=object)
     links = (np.array([0, 2, 4, 0]), np.array([1, 3, 5, 2]), np.array([0, 0, 2, 3]))
-    rings = rank_rings(membership, ids, r_sum, days, profit, types, links, sign=1, suspicious_at=0.9)
+    rings = rank_rings(membership, ids, r_sum, days, profit, types, links, sign=1, suspicious_at=0.9, alpha=0.01)
     # clusters 1 and 2 both have R_C = 1; tie broken by π_C (20 > 5); cluster 3 inactive -> last
     assert [r.cluster_id for r in rings] == [1, 2, 3] and [r.rank for r in rings] == [1, 2, 3]
     assert rings[0].mean_directionality == 1.0 and rings[0].mean_expected_profit == 20.0
@@ -61,7 +61,8 @@ def test_rank_rings_by_hand() -> None:
     assert [r.suspicious for r in rings] == [True, True, False]
     assert rings[1].composition == {"H": 1, "": 1} and list(rings[0].member_ids) == ["a", "b"]
     assert [r.internal_links for r in rings] == [1, 1, 1]
-    sell = rank_rings(membership, ids, -r_sum, days, profit, types, links, sign=-1, suspicious_at=0.9)
+    sell = rank_rings(membership, ids, -r_sum, days, profit, types, links, sign=-1, suspicious_at=0.9,
+                      alpha=0.01)
     assert [r.cluster_id for r in sell] == [1, 2, 3] and sell[0].mean_directionality == -1.0
     assert sell[0].suspicious
 
@@ -73,7 +74,7 @@ def test_expression_p_values_match_scipy() -> None:
     types = np.array(["H"] * 9 + ["L"] + ["IF"] * 5 + ["H"] * 5 + ["L"] * 10, dtype=object)
     a, b = _cliques((10, 10, 10))
     t = np.where(a < 10, 0, np.where(a < 20, 1, 2)).astype(np.int8)
-    rings = rank_rings(membership, ids, np.zeros(n), np.ones(n), np.zeros(n), types, (a, b, t), 1, 0.9)
+    rings = rank_rings(membership, ids, np.zeros(n), np.ones(n), np.zeros(n), types, (a, b, t), 1, 0.9, 0.01)
     first = next(r for r in rings if r.cluster_id == 1)
     h = next(e for e in first.expression if e.attribute == "investor_type" and e.value == "H")
     assert (h.observed, h.cluster_total, h.network_with_value, h.network_total) == (9, 10, 14, 30)
@@ -82,6 +83,32 @@ def test_expression_p_values_match_scipy() -> None:
     bb = next(e for e in first.expression if e.attribute == "link_type" and e.value == "bb")
     assert (bb.observed, bb.cluster_total, bb.network_with_value, bb.network_total) == (45, 45, 45, 135)
     assert 10 ** bb.log10_p_over == pytest.approx(hypergeom.sf(44, 135, 45, 45), rel=1e-9)
+    # Bonferroni over the (cluster, value) tests of each attribute: 3 clusters x 3 types, 3 x 3 links
+    # (only values present in the network are tested)
+    for ring in rings:
+        for e in ring.expression:
+            m = 9 if e.attribute == "investor_type" else 3 * 3
+            assert e.log10_threshold == pytest.approx(np.log10(0.01 / m))
+            assert e.over_expressed == (e.log10_p_over < e.log10_threshold)
+            assert e.under_expressed == (e.log10_p_under < e.log10_threshold)
+    assert bb.over_expressed                      # 45 of 45 links vs 1/3 in the network: p ~ 1e-36
+    assert h.over_expressed                       # 9 of 10 vs 14 of 30: p = 7e-4 < 0.01 / 9
+    il = next(e for e in first.expression if e.attribute == "investor_type" and e.value == "L")
+    assert not il.over_expressed and not il.under_expressed   # 1 of 10 vs 11 of 30: neither
+
+
+def test_a_ring_needs_two_members_active_in_the_reference_period() -> None:
+    """d·R_C = 1 from a single active member is a 'ring' of one: not suspicious (METHOD §2)."""
+    ids = np.array(["a", "b", "c", "d"], dtype=object)
+    membership = np.array([1, 1, 2, 2], dtype=np.int32)
+    r_sum = np.array([4.0, 0.0, 2.0, 3.0])
+    days = np.array([4, 0, 2, 3])                 # b never active in the reference period
+    links = (np.array([0, 2]), np.array([1, 3]), np.array([0, 0]))
+    rings = rank_rings(membership, ids, r_sum, days, np.zeros(4), np.array([""] * 4, dtype=object), links,
+                       sign=1, suspicious_at=0.9, alpha=0.01)
+    by_id = {r.cluster_id: r for r in rings}
+    assert by_id[1].mean_directionality == 1.0 and by_id[1].active_members == 1 and not by_id[1].suspicious
+    assert by_id[2].active_members == 2 and by_id[2].suspicious
 
 
 def test_sell_ring_ranks_first_and_result_round_trips() -> None:

@@ -69,7 +69,7 @@ def test_directionality_histogram_and_seeded_draw(setup) -> None:
     assert sum(v1.histogram) == sum(1 for r in v1.directionality.values() if r is not None)
     assert all(r is None or r == 1.0 for name, r in v1.directionality.items() if name in rings[0])
     assert v1.histogram[-1] >= len(rings[0]) - 1     # buy ring members sit in the top bin
-    assert sum(v1.random_histogram) > 0 and v1.ks_p_value is not None
+    assert sum(v1.random_histogram) > 0 and not hasattr(v1, "ks_p_value")  # descriptive only
 
 
 def test_cap_keeps_strongest_neighbours_with_a_message(setup) -> None:

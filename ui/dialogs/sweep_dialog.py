@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from engine.params import SvnParams
 from engine.svn.stage import SvnResult
 from engine.svn.studies import SweepStudy, sweep_study
+from engine.svn.sweep import EXPLORATORY_NOTE
 from ui.dialogs.study_dialog import StudyDialog, fill_table
 from ui.threshold_panel import MARK_COLOURS
 from ui.workers import Job
@@ -69,4 +70,4 @@ class SweepDialog(StudyDialog):
         fdr_text = "none" if marks.fdr is None else f"{marks.fdr:.3g}"
         self.state.setText(f"{len(points)} thresholds; most suspicious investors at "
                            f"{'—' if best is None else f'{best:.3g}'}; Bonferroni {marks.bonferroni:.3g}, "
-                           f"FDR {fdr_text}. The best threshold is case specific.")
+                           f"FDR {fdr_text}. {EXPLORATORY_NOTE}")
