@@ -61,13 +61,13 @@ def lloyd(x: np.ndarray, w: np.ndarray, init: np.ndarray) -> Fit:
     sq_x = (x * x).sum(axis=1)
     wx = x * w[:, None]
     centres = np.array(init, dtype=np.float64)
-    labels = None
+    labels = _assign(x, sq_x, centres)
     for _ in range(MAX_ITER):
+        centres = _means(wx, w, labels, k)
         new = _assign(x, sq_x, centres)
-        if labels is not None and np.array_equal(new, labels):
+        if np.array_equal(new, labels):
             break
         labels = new
-        centres = _means(wx, w, labels, k)
     centres, inertia = weighted_means(x, w, labels, k)
     return Fit(labels=labels, centres=centres, inertia=inertia)
 

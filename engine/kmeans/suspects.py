@@ -130,7 +130,7 @@ def rank_suspects(investor_ids: np.ndarray, members: np.ndarray, points: np.ndar
     corner = rewarding_corner(sign)
     score = np.exp(-np.linalg.norm(points[rows] - corner, axis=1))
     net = sign * (bought[rows] - sold[rows])
-    keys = (rows, -net, -score)  # rows follow investor_id text order
+    keys: tuple[np.ndarray, ...] = (rows, -net, -score)  # rows follow investor_id text order
     if placebo_p is not None:
         keys = keys + (placebo_p[rows],)
     order = np.lexsort(keys)

@@ -156,8 +156,8 @@ class _Builder:
         self.story.extend(significance_story(self.s, km))
         self.h("Baselines", 1)
         base = km["baselines"]
-        rows = [(b["name"], b["jaccard_top_n"] if b["available"] else b["reason"], b["suspects_in_top_n"])
-                for b in base["rankings"]]
+        rows: list[tuple[Any, ...]] = [(b["name"], b["jaccard_top_n"] if b["available"] else b["reason"],
+                                        b["suspects_in_top_n"]) for b in base["rankings"]]
         self.p(f"Overlap of the top {base['top_n']} of other rankings with the k-means suspects (Jaccard).", "small")
         self.story.append(data_table(self.s, ("ranking", "Jaccard top-n", "suspects in top-n"), rows))
         self.h("Ranked suspects", 1)

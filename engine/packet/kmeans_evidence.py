@@ -79,8 +79,8 @@ def significance_story(styles: Styles, km: dict[str, Any]) -> list[Any]:
                                        "discontinuous share (other)", "one-sided Fisher p"), rows))
     p(_stability_text(km))
     p("Sensitivity to K: the same analysis with K fixed two below to two above the chosen K.")
-    rows = [(r["k"], r["rewarding_size"], r["discontinuous_share"], r["n_suspects"], r["p_pooled"],
+    by_k = [(r["k"], r["rewarding_size"], r["discontinuous_share"], r["n_suspects"], r["p_pooled"],
              r["p_pairwise_max"], r["suspects_jaccard"]) for r in km["sensitivity"]]
     out.append(data_table(styles, ("K", "rewarding size", "discontinuous share", "suspects", "pooled p",
-                                   "largest pairwise p", "suspects overlap with chosen K"), rows))
+                                   "largest pairwise p", "suspects overlap with chosen K"), by_k))
     return out
