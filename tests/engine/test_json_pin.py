@@ -11,7 +11,7 @@ from pathlib import Path
 
 from main import main as run
 
-DEMO_ANALYZE_JSON_SHA256 = "7841adc9847a7384592e353b8ebc247d92560139b0286374b432369113fd1743"
+DEMO_ANALYZE_JSON_SHA256 = "609ff314b9e174fe98266c05a528b8fd5a58a3813aff12a716582642ebcb7643"
 
 
 def test_demo_analyze_json_bytes_are_pinned(analysed_case: Path, tmp_path: Path) -> None:
