@@ -21,7 +21,7 @@ def add_event_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--event", metavar="ID", help="event id (optional when the case has one event)")
     parser.add_argument("--correction", metavar="bonferroni|fdr|P", default="bonferroni",
                         help="multiple-testing correction of the validated network, or a p-value threshold")
-    parser.add_argument("--k", type=int, metavar="K", help="fix the number of k-means clusters (default: elbow)")
+    parser.add_argument("--k", type=int, metavar="K", help="fix the number of k-means clusters (default: chosen by the stability of the rewarding cluster)")
     parser.add_argument("--window-length", type=int, metavar="D", help="k-means window length in trading days (default 20)")
     parser.add_argument("--window-step", type=int, metavar="S", help="shift between windows in trading days (default 5)")
     parser.add_argument("--n-windows", type=int, metavar="N", help="number of k-means windows (default 27)")
