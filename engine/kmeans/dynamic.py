@@ -60,10 +60,6 @@ def matching(jm: np.ndarray) -> np.ndarray:
     return perm
 
 
-def match_clusters(prev: np.ndarray, new: np.ndarray, k: int) -> np.ndarray:
-    """``perm[n]`` = previous id given to new cluster n, maximising the total Jaccard overlap."""
-    return matching(jaccard_matrix(prev, new, k))
-
 
 @dataclass(frozen=True)
 class WindowPoints:

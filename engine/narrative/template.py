@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Iterable
 
 from engine.params import OptionsParams, SvnParams
+from engine.svn.communities import MIN_ACTIVE_MEMBERS
 from engine.tables import Event
 
 if TYPE_CHECKING:
@@ -106,8 +107,10 @@ def explain_suspect(*, investor_id: str, rank: int, score: float, discontinuity:
 
 def explain_ring(*, cluster_id: int, rank: int, members: Iterable[str],
                  mean_directionality: float | None, mean_expected_profit: float | None,
-                 event: Event, suspects: Iterable[str] = (), params: SvnParams | None = None) -> str:
-    """Plain-language account of one validated-network cluster (METHOD §2)."""
+                 event: Event, suspects: Iterable[str] = (), params: SvnParams | None = None,
+                 active_members: int | None = None) -> str:
+    """Plain-language account of one validated-network cluster (METHOD §2); ``active_members``
+    (members active in the reference period) applies the two-active-members rule when given."""
     p = params or SvnParams()
     ids = sorted(members)
     flagged = sorted(set(ids) & set(suspects))
@@ -117,6 +120,8 @@ def explain_ring(*, cluster_id: int, rank: int, members: Iterable[str],
     else:
         r_text = f"its members' mean daily directionality R_C over the reference period is {mean_directionality:+.2f}"
         suspicious = event.sign * mean_directionality >= p.suspicious_directionality
+        if active_members is not None:
+            suspicious = suspicious and active_members >= MIN_ACTIVE_MEMBERS
     profit = ("" if mean_expected_profit is None
               else f" and their mean expected profit is {mean_expected_profit:,.0f}")
     shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
@@ -126,7 +131,8 @@ def explain_ring(*, cluster_id: int, rank: int, members: Iterable[str],
         f"validation at {p.alpha:g}).",
         f"Observed: {r_text}{profit}.",
         f"Baseline: a cluster is suspicious when its directionality in the rewarding direction "
-        f"is at least {p.suspicious_directionality:g}; this one is "
+        f"is at least {p.suspicious_directionality:g} and at least {MIN_ACTIVE_MEMBERS} members traded in "
+        f"the reference period; this one is "
         f"{'suspicious' if suspicious else 'not suspicious'}.",
         "Why it matters: investors who trade in lockstep and all on the rewarding side before a "
         "PSE may share a source of information.",
@@ -147,4 +153,5 @@ def explain_object(obj: "Suspect | Ring", event: Event, **extra: Any) -> str:
                                expected_profit=obj.expected_profit, event=event, **extra)
     return explain_ring(cluster_id=obj.cluster_id, rank=obj.rank, members=[str(m) for m in obj.member_ids],
                         mean_directionality=obj.mean_directionality,
-                        mean_expected_profit=obj.mean_expected_profit, event=event, **extra)
+                        mean_expected_profit=obj.mean_expected_profit, event=event,
+                        active_members=obj.active_members, **extra)

@@ -145,7 +145,7 @@ class _Builder:
                                 mean_directionality=g.mean_directionality,
                                 mean_expected_profit=g.mean_expected_profit, event=self.r.event,
                                 suspects=[s.investor_id for s in self.r.kmeans.suspects],
-                                params=self.r.params.svn))
+                                params=self.r.params.svn, active_members=g.active_members))
         self.story.append(PageBreak())
 
     def kmeans(self) -> None:
@@ -234,7 +234,8 @@ class _Builder:
             self.p(explain_ring(cluster_id=g.cluster_id, rank=g.rank, members=list(g.member_ids),
                                 mean_directionality=g.mean_directionality,
                                 mean_expected_profit=g.mean_expected_profit, event=self.r.event,
-                                suspects=[s.investor_id for s in self.r.kmeans.suspects], params=self.r.params.svn))
+                                suspects=[s.investor_id for s in self.r.kmeans.suspects], params=self.r.params.svn,
+                                active_members=g.active_members))
             self.p("Members: " + ", ".join(map(str, g.member_ids)), "small")
             self.fig(f"ring:{g.cluster_id}:raster", "Member raster not rendered.", 60)
             self.fig(f"ring:{g.cluster_id}:network", "Ring graph not rendered.", 70)

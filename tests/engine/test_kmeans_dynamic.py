@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 
-from engine.kmeans.dynamic import cluster_windows, jaccard_matrix, match_clusters, merge_rows
+from engine.kmeans.dynamic import cluster_windows, jaccard_matrix, matching, merge_rows
 from engine.kmeans.kscan import elbow_per_window
 from engine.kmeans.lloyd import best_of, initial_centres, lloyd, weighted_means
 
@@ -29,7 +29,7 @@ def test_relabelling_equals_brute_force_over_permutations(seed: int) -> None:
     for p in range(k):
         for q in range(k):
             assert jm[p, q] == pytest.approx(_brute_jaccard(prev, new, p, q))
-    perm = match_clusters(prev, new, k)
+    perm = matching(jm)
     assert sorted(perm.tolist()) == list(range(k))
     got = sum(jm[perm[q], q] for q in range(k))
     best = max(sum(jm[pi[q], q] for q in range(k)) for pi in itertools.permutations(range(k)))

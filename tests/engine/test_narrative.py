@@ -92,7 +92,15 @@ def test_suspects_and_rings_are_explained_by_their_fields() -> None:
         investor_id="S1", rank=4, score=0.8, discontinuity="hard", shares=10.0, directionality=0.5,
         expected_profit=2.0, event=BUY)
     ring = Ring(cluster_id=1, rank=1, member_ids=np.array(["B", "A"], dtype=object),
-                mean_directionality=0.99, mean_expected_profit=5.0, active_pairs=4, suspicious=True,
+                mean_directionality=0.99, mean_expected_profit=5.0, active_pairs=4, active_members=2, suspicious=True,
                 internal_links=1, composition={"H": 2}, expression=[])
     text = explain_object(ring, BUY, suspects=("A",))
     assert text.startswith("Ring 1 (rank #1) groups 2 investors (A, B)") and "this one is suspicious" in text
+
+
+def test_a_ring_with_one_active_member_is_explained_as_not_suspicious() -> None:
+    one = explain_ring(cluster_id=6, rank=1, members=["A", "B"], mean_directionality=1.0,
+                       mean_expected_profit=None, event=BUY, active_members=1)
+    two = explain_ring(cluster_id=6, rank=1, members=["A", "B"], mean_directionality=1.0,
+                       mean_expected_profit=None, event=BUY, active_members=2)
+    assert "this one is not suspicious" in one and "this one is suspicious" in two
