@@ -11,7 +11,7 @@ from pathlib import Path
 
 from main import main as run
 
-DEMO_ANALYZE_JSON_SHA256 = "609ff314b9e174fe98266c05a528b8fd5a58a3813aff12a716582642ebcb7643"
+DEMO_ANALYZE_JSON_SHA256 = "9bbc9b2d4bf036a921951b8d95163f37dde117506296e5eef36cdd7065a61a87"
 
 
 def test_demo_analyze_json_bytes_are_pinned(analysed_case: Path, tmp_path: Path) -> None:
