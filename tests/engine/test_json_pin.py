@@ -11,7 +11,7 @@ from pathlib import Path
 
 from main import main as run
 
-DEMO_ANALYZE_JSON_SHA256 = "9bbc9b2d4bf036a921951b8d95163f37dde117506296e5eef36cdd7065a61a87"
+DEMO_ANALYZE_JSON_SHA256 = "87935d4b3d09d30f9b39c87b70830770fa0929477f4527f422804fa5e7d5c108"
 
 
 def test_demo_analyze_json_bytes_are_pinned(analysed_case: Path, tmp_path: Path) -> None:
