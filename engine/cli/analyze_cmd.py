@@ -57,7 +57,9 @@ def summary_text(document: dict) -> str:
     lines.append(f"validated network ({svn['correction']}, threshold {svn['threshold']:.3g}): "
                  f"{svn['n_investors']} eligible investors, {len(svn['clusters'])} clusters")
     if opt.get("available"):
-        lines.append(f"options: {len(opt['alerts'])} alerts")
+        lines.append(f"options: {len(opt['alerts'])} alerts ({opt['n_high']} HIGH), risk calibrated against "
+                     f"{opt['n_calibration']} days before the reference period"
+                     + (f"; {opt['high_unavailable_reason']}" if opt["high_unavailable_reason"] else ""))
     else:
         lines.append(f"options: not available ({opt.get('reason', '')})")
     lines.append(f"data hash {document['case']['sha256']}")

@@ -1,5 +1,5 @@
-"""The packet's options section on its own: flagged contracts, calibrated p, accounts, and the
-context on separate lines."""
+"""Options in the reports: the packet's section on its own (flagged contracts, calibrated p,
+accounts, context on separate lines) and the analyze summary line."""
 from __future__ import annotations
 
 import io
@@ -45,3 +45,19 @@ def test_unavailable_options_say_why() -> None:
     none = run_options(tables.__class__(trades=tables.trades, events=tables.events), tables.event(None),
                        OptionsParams())
     assert "Not analysed: the case has no options table." in _pdf_text(none, {})
+
+
+def test_analyze_summary_line_gives_high_count_and_calibration() -> None:
+    from engine.cli.analyze_cmd import summary_text
+    from engine.options.stage import options_section as options_json
+    days = DAYS[:100]
+    tables = planted(days=days, plants=(90,), ref=80, event_at=94)
+    opt = options_json(run_options(tables, tables.event(None), OptionsParams()))
+    doc = {"event": {"event_id": "E1", "stock": "ACME", "direction": "buy", "event_date": "d",
+                     "reference_start": "r"},
+           "kmeans": {"k": 2, "n_windows": 27, "rewarding_cluster": 0, "suspects": []},
+           "svn": {"correction": "bonferroni", "threshold": 1e-9, "n_investors": 0, "clusters": []},
+           "options": opt, "case": {"sha256": "x"}}
+    line = next(ln for ln in summary_text(doc).splitlines() if ln.startswith("options:"))
+    assert line.startswith(f"options: {opt['n_alerts']} alerts (0 HIGH), risk calibrated against 70 days")
+    assert line.endswith(opt["high_unavailable_reason"])
