@@ -6,13 +6,15 @@ the GUI thread for the interpreter lock.
 
 Work several consumers need is done once per result here: the target-stock panel (the
 stages and the raster), both validated networks (the network view and expansion) and the
-threshold marks (the threshold control; a re-validation keeps its base's cuts).
+threshold marks (the threshold control). A re-validation keeps its base's networks and cuts:
+both depend on the kept p-values only, which a re-validation does not change.
 
 Importing this module imports the whole engine pipeline; ``ui.workers.prewarm`` uses that to
 have a child process ready before the analysis starts.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -47,7 +49,9 @@ class PreparedResult:
     marks: ThresholdMarks | None = None
 
 
-def _networks(result: AnalysisResult) -> Networks | None:
+def _networks(result: AnalysisResult, base: Networks | None) -> Networks | None:
+    if base is not None:     # re-validated: same kept p-values, so the same two networks
+        return dataclasses.replace(base, result=result.svn)
     try:
         return Networks.build(result.svn)
     except Exception:  # no network to explore (e.g. nobody eligible): expansion is off
@@ -67,10 +71,12 @@ def _marks(result: AnalysisResult, base: ThresholdMarks | None) -> ThresholdMark
 
 def prepare_all(result: AnalysisResult, tables: CaseTables, view_names: Sequence[str],
                 exploration: Exploration | None = None, reporter: Reporter | None = None,
-                panel: TargetPanel | None = None, base_marks: ThresholdMarks | None = None) -> PreparedResult:
-    """Every view's data, the networks for expansion and the threshold marks; a view whose
-    preparation fails is reported, the others shown."""
-    networks = _networks(result)
+                panel: TargetPanel | None = None, base_marks: ThresholdMarks | None = None,
+                base_networks: Networks | None = None) -> PreparedResult:
+    """Every view's data, the networks for expansion and the threshold marks (carried over
+    from the ``base_*`` of a re-validated result); a view whose preparation fails is
+    reported, the others shown."""
+    networks = _networks(result, base_networks)
     inputs = ViewInputs(result=result, tables=tables, exploration=exploration, networks=networks,
                         panel=panel if panel is not None else TargetPanel.build(tables, result.event.stock))
     data, errors = prepare_views(inputs, view_names, reporter)
@@ -91,13 +97,15 @@ def analysis_job(case_path: str, tables: CaseTables, event: Event, params: Analy
 
 def revalidation_job(case_path: str, result: AnalysisResult, tables: CaseTables, correction: str,
                      threshold: float | None, view_names: Sequence[str], exploration: Exploration,
-                     base_marks: ThresholdMarks | None, reporter: Reporter) -> PreparedResult:
+                     base_marks: ThresholdMarks | None, base_networks: Networks | None,
+                     reporter: Reporter) -> PreparedResult:
     """Re-validate and re-cluster ``result`` under another correction or threshold, cache it
     in the case (logged there as an analysis with its parameters), then prepare the views;
-    the Bonferroni/FDR cuts do not depend on the threshold, so ``base_marks`` are kept."""
+    the Bonferroni/FDR networks and cuts do not depend on the threshold, so the base's are kept."""
     with CaseStore.open(case_path) as store:
         new = revalidate_result(result, tables, correction, threshold, reporter, store=store)
-    return prepare_all(new, tables, view_names, exploration, reporter, base_marks=base_marks)
+    return prepare_all(new, tables, view_names, exploration, reporter, base_marks=base_marks,
+                       base_networks=base_networks)
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,8 @@ class Session(QObject):
             self._save_params()
         self.exploration = self._load_exploration()
         job = Job(fn=revalidation_job, args=(str(self.info.path), base, self.tables, correction, typed,
-                                             self.view_names, self.exploration, self.prepared.marks),
+                                             self.view_names, self.exploration, self.prepared.marks,
+                                             self.prepared.networks),
                   in_process=self._in_process, name="revalidation")
         generation = self._start("analysis", job)
         self.analysis_started.emit()

@@ -1,7 +1,9 @@
 """The analysis job does the work several consumers share once per result: the target panel,
-both validated networks and the threshold marks (a re-validation keeps its base's cuts)."""
+both validated networks and the threshold marks (a re-validation keeps its base's networks
+and cuts, which must equal fresh ones)."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from engine.case.store import CaseStore
@@ -40,7 +42,16 @@ def test_panel_networks_and_marks_once_per_result(analysed_case, monkeypatch):
     assert prepared.view_errors == {} and set(prepared.view_data) == set(VIEW_REGISTRY)
     assert prepared.view_data["network"].context.networks is prepared.networks
     again = analysis_job.revalidation_job(str(analysed_case), prepared.result, tables, "fdr", None,
-                                          list(VIEW_REGISTRY), Exploration(), prepared.marks, reporter=Reporter())
-    assert len(marks) == 1 and len(networks) == 2                   # marks carried over, not recomputed
+                                          list(VIEW_REGISTRY), Exploration(), prepared.marks, prepared.networks,
+                                          reporter=Reporter())
+    assert len(marks) == 1 and len(networks) == 1                   # carried over, not recomputed
     fresh = threshold_marks(again.result.svn, again.result.params.svn)
     assert again.marks == fresh and again.marks.correction == "fdr"   # the carried marks are exact
+    rebuilt = nbh.Networks.build(again.result.svn)
+    assert again.networks is not None and again.networks.result is again.result.svn
+    for corr, net in rebuilt.by_correction.items():                  # so are the carried networks
+        kept = again.networks.by_correction[corr]
+        assert kept.threshold == net.threshold
+        for name in ("links", "indptr", "neighbours"):
+            np.testing.assert_array_equal(getattr(kept, name), getattr(net, name))
+    assert again.view_data["network"].context.networks is again.networks
