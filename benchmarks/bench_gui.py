@@ -111,6 +111,30 @@ def _case_at_scale(scale: str) -> Path:
     return out
 
 
+def _selection_times(app, window, ids: list[str], what: str) -> None:
+    """Replace the selection with each id in turn; time until every view has drawn it."""
+    times = []
+    for inv in ids:
+        t0 = time.perf_counter()
+        window.selection.replace({inv}, inv, source="bench")
+        app.processEvents()
+        times.append(time.perf_counter() - t0)
+    visible = sum(view.isVisible() for view in window.views.values())
+    print(f"selection propagation to {len(window.views)} views ({visible} visible, {what}) + notes: median "
+          f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
+          f"over {len(times)} selections")
+
+
+def _split_off(window, names: tuple[str, ...]) -> None:
+    """Make the named docks visible beside the suspects table (tabbed docks do not draw)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    for name in names:
+        window.splitDockWidget(window.docks["suspects"], window.docks[name], Qt.Orientation.Horizontal)
+        window.docks[name].show()
+    QApplication.processEvents()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-process", action="store_true", help="do not measure the child-process mode")
@@ -150,15 +174,9 @@ def main() -> int:
 
     suspects = window.views["suspects"]
     ids = [suspects.model.investor_at(r) for r in range(min(50, suspects.model.rowCount()))]
-    times = []
-    for inv in ids:
-        t0 = time.perf_counter()
-        window.selection.replace({inv}, inv, source="bench")
-        app.processEvents()
-        times.append(time.perf_counter() - t0)
-    print(f"selection propagation to {len(window.views)} views + notes: median "
-          f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
-          f"over {len(times)} selections")
+    _selection_times(app, window, ids, "default layout")
+    _split_off(window, ("profile", "timeline"))
+    _selection_times(app, window, ids, "profile and timeline docks shown too")
 
     for in_process in ((False,) if args.skip_process else (False, True)):
         worst, p99, wall = stall_during_analysis(app, window, in_process)

@@ -23,6 +23,7 @@ from ui.dock_layout import build_docks, layout_version
 from ui.export_menu import install_exports
 from ui.hub import Hub
 from ui.icons import app_icon
+from ui.investigation import install_investigation
 from ui.notes_panel import NotesPanel
 from ui.selection import SelectionModel
 from ui.session import CaseInfo, PreparedResult, Session
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
                             docks=self.docks)
         self.exports = install_exports(parts)
         self.threshold_tools = install_threshold_tools(parts)
+        self.investigation = install_investigation(parts)
         self._connect()
         self._update_enabled()
         self._restore_layout()

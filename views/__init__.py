@@ -14,6 +14,9 @@ from views.network_view import NetworkView
 from views.rings_view import RingsView
 from views.options_view import OptionsView
 from views.triage_view import TriageView
+from views.profile_view import ProfileView
+from views.timeline_view import TimelineView
+from views.worklist_view import WorklistView
 
 VIEW_REGISTRY: dict[str, type[BaseView]] = {
     SuspectsTable.view_name: SuspectsTable,
@@ -23,4 +26,7 @@ VIEW_REGISTRY: dict[str, type[BaseView]] = {
     RingsView.view_name: RingsView,
     OptionsView.view_name: OptionsView,
     TriageView.view_name: TriageView,
+    ProfileView.view_name: ProfileView,
+    TimelineView.view_name: TimelineView,
+    WorklistView.view_name: WorklistView,
 }

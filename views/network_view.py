@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 
@@ -31,6 +31,7 @@ from views._hover import HoverOnChange
 from views._layout import stack
 from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
+from views.link_chart import LinkChartMixin
 from views.network_graph import DraggableGraph, nearest_segment
 
 NETWORK_CHOICES: tuple[tuple[str, int], ...] = (("Bonferroni", 1), ("FDR", 2), ("Both", 3))
@@ -44,12 +45,14 @@ TIDY_ITERATIONS = 60
 MANY_EDGES = 5_000        # above this, edges are drawn thin and without antialiasing
 
 
-class NetworkView(HoverOnChange, BaseView):
+class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
     """GraphItem of the explored neighbourhood, with network switch, pinning and lock."""
 
     view_name = "network"
     title = "Neighbourhood network"
     default_area = "right"
+    #: (document key, value, audit action, audit details): annotations to save in the case
+    document_changed = Signal(str, object, str, dict)
     _data: NetworkData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -102,7 +105,10 @@ class NetworkView(HoverOnChange, BaseView):
         for w in (QLabel("Network"), self.network_box, self.pin_button, self.lock_box, self.tidy_button):
             bar.addWidget(w)
         bar.addStretch(1)
-        stack(self, bar, self.message, (self.plot, 1), self.status)
+        self._period = None                              # brushed (first, last) day, or None
+        self._period_mask = np.zeros(0, dtype=bool)      # drawn edges with a co-occurrence in it
+        chart_bar = self._init_link_chart()
+        stack(self, bar, chart_bar, self.legend, self.message, (self.plot, 1), self.status)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         self.clear()
 
@@ -127,6 +133,7 @@ class NetworkView(HoverOnChange, BaseView):
         self._layout = empty_layout()
         self._pinned = set()
         self._preview = None
+        self._reset_link_chart()
         correction = viewdata.context.svn.correction
         self.network_box.blockSignals(True)
         self.network_box.setCurrentIndex(1 if correction == "fdr" else 0)
@@ -145,6 +152,7 @@ class NetworkView(HoverOnChange, BaseView):
         self._show(network_data(self._context, self._exploration))
 
     def _show(self, data: NetworkData) -> None:
+        data = self._chart_data(data)
         self._data = data
         self._index = pd.Index(data.node_ids, dtype=object)
         parents = {str(n): str(p) for n, p in zip(data.node_ids, data.node_parent) if p}
@@ -191,22 +199,25 @@ class NetworkView(HoverOnChange, BaseView):
         bits = self.network_bits()
         self._visible = np.flatnonzero(data.node_networks & bits)
         self._edges = np.flatnonzero(data.edge_networks & bits)
+        if self._period is not None:
+            self._edges = self._edges[self._period_mask[self._edges]]
         self.graph.setData(pos=self._positions(self._visible), adj=None, size=self._sizes(self._visible),
                            symbol=["s" if data.node_ids[k] in self._pinned else "o" for k in self._visible],
                            symbolBrush=self._brushes(self._visible), symbolPen=self._node_pens(self._visible),
                            data=self._visible, pxMode=True)
         self._draw_edges(bits)
-        for k in self._visible[data.node_role[self._visible] != ROLE_NEIGHBOUR]:
+        for k in self._label_indices():
             label = pg.TextItem(str(data.node_ids[k]), color=_style.theme().foreground, anchor=(0.5, 1.6),
                                 fill=_style.brush(_style.theme().background, 190))  # readable over edges
             label.setPos(*self._positions(np.array([k]))[0])
             label.setZValue(_style.Z_FOCUS)
             self.plot.addItem(label)
             self._labels.append(label)
+        self._draw_annotations()
         self._draw_preview()
 
     def _draw_edges(self, bits: int) -> None:
-        """One line item per (link type, faint) group: tens of thousands of edges stay fast.
+        """One line item per (link type, faint, width) group: tens of thousands of edges stay fast.
 
         In "Both", edges validated only by FDR are faint.
         """
@@ -215,22 +226,24 @@ class NetworkView(HoverOnChange, BaseView):
         b = self._positions(data.edge_b[self._edges])
         faint = (bits == 3) & ((data.edge_networks[self._edges] & NETWORK_BITS["bonferroni"]) == 0)
         types = data.edge_type[self._edges].astype(str)
-        for link_type in np.unique(types) if types.size else ():
-            for is_faint in (False, True):
-                sel = (types == link_type) & (faint == is_faint)
-                if not sel.any():
-                    continue
-                xy = np.empty((2 * int(sel.sum()), 2))
-                xy[0::2], xy[1::2] = a[sel], b[sel]
-                colour = _style.LINK_COLOURS.get(str(link_type), "#808080")
-                width = 1.5 if self._edges.size <= MANY_EDGES else 1.0
-                item = pg.PlotCurveItem(xy[:, 0], xy[:, 1], connect="pairs",
-                                        pen=_style.pen(colour, width, 90 if is_faint else 220),
-                                        antialias=self._edges.size <= MANY_EDGES)
-                item.setSegmentedLineMode("on")  # drawLines: far faster than a path for pairs
-                item.setZValue(_style.Z_BASE - 1)
-                self.plot.addItem(item)
-                self._edge_items.append(item)
+        widths = self._edge_widths(self._edges, 1.5 if self._edges.size <= MANY_EDGES else 1.0)
+        names, type_code = np.unique(types, return_inverse=True)
+        levels, width_code = np.unique(widths, return_inverse=True)
+        n_levels = max(levels.size, 1)
+        group = (type_code * 2 + faint) * n_levels + width_code
+        for key in np.unique(group):
+            sel = group == key
+            link_type, is_faint = names[key // n_levels // 2], bool(key // n_levels % 2)
+            xy = np.empty((2 * int(sel.sum()), 2))
+            xy[0::2], xy[1::2] = a[sel], b[sel]
+            colour = _style.LINK_COLOURS.get(str(link_type), "#808080")
+            item = pg.PlotCurveItem(xy[:, 0], xy[:, 1], connect="pairs",
+                                    pen=_style.pen(colour, float(levels[key % n_levels]), 90 if is_faint else 220),
+                                    antialias=self._edges.size <= MANY_EDGES)
+            item.setSegmentedLineMode("on")  # drawLines: far faster than a path for pairs
+            item.setZValue(_style.Z_BASE - 1)
+            self.plot.addItem(item)
+            self._edge_items.append(item)
 
     def _sizes(self, idx: np.ndarray) -> np.ndarray:
         return np.array([ROLE_SIZE.get(int(r), 10.0) for r in self._data.node_role[idx]])
@@ -266,6 +279,8 @@ class NetworkView(HoverOnChange, BaseView):
         self._selection = selection
         if selection.focus != previous_focus:
             self._preview_timer.start()
+        if self.labels_follow_selection():
+            self._redraw()
         self._draw_marks()
 
     def _drawn_ids(self) -> frozenset[str]:
@@ -392,13 +407,12 @@ class NetworkView(HoverOnChange, BaseView):
         """A click on a mark or a previewed node: select (and expand) that investor."""
         if len(points):
             ev.accept()
-            self._request_click(str(points[0].data()), ev.modifiers(), expand=True)
+            self._ask_for(str(points[0].data()), ev.modifiers())
 
     def _on_node_clicked(self, k: int, modifiers) -> None:
         if self._data is None:
             return
-        investor = str(self._data.node_ids[k])
-        self._request_click(investor, modifiers, expand=True)
+        self._ask_for(str(self._data.node_ids[k]), modifiers)
 
     def _on_node_moved(self, k: int, x: float, y: float) -> None:
         investor = str(self._data.node_ids[k])
@@ -435,7 +449,10 @@ class NetworkView(HoverOnChange, BaseView):
         if e < 0:
             return ""
         k = self._edges[e]
-        return edge_text(self._context, str(data.node_ids[data.edge_a[k]]), str(data.node_ids[data.edge_b[k]]))
+        a_id, b_id = str(data.node_ids[data.edge_a[k]]), str(data.node_ids[data.edge_b[k]])
+        if self.members_of(a_id) != (a_id,) or self.members_of(b_id) != (b_id,):
+            return f"{a_id} – {b_id}: links of a collapsed ring (expand it to see their evidence)"
+        return edge_text(self._context, a_id, b_id)
 
     def snapshot(self) -> ReportFigure:
         n = self._visible.size

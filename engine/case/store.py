@@ -28,6 +28,7 @@ from typing import Any
 from engine.case import audit
 from engine.case.audit import AuditEntry
 from engine.case.create import write_case
+from engine.case.documents import CaseDocuments
 from engine.case.schema import SCHEMA_VERSION, connect_existing, migrate, schema_version
 from engine.case.work import AlertState, CaseWork, Decision, Note
 from engine.case.datahash import data_hash
@@ -51,7 +52,7 @@ class VerifyReport:
     recorded_data_hash: str = ""  # the data hash recorded at import
 
 
-class CaseStore(CaseWork):
+class CaseStore(CaseWork, CaseDocuments):
     """An open case file. Every change is one transaction with its audit entry."""
 
     SCHEMA_VERSION: int = SCHEMA_VERSION

@@ -11,7 +11,10 @@ from engine.progress import Reporter
 from engine.viewdata.inputs import ViewInputs
 from engine.viewdata.kmeans_evidence import k_evidence
 from engine.viewdata.prepare import for_cube, for_network, for_options, for_raster, for_rings, for_triage
+from engine.viewdata.profile import profile_source
 from engine.viewdata.suspects import SuspectRows, suspect_rows
+from engine.viewdata.timeline import timeline_source
+from engine.viewdata.worklist import worklist_rows
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,9 @@ VIEW_DATA: dict[str, Preparer] = {
     "rings": lambda inputs: for_rings(inputs.result),
     "options": lambda inputs: for_options(inputs.result),
     "triage": lambda inputs: for_triage(inputs.result),
+    "profile": lambda inputs: profile_source(inputs.result, inputs.tables, inputs.panel),
+    "timeline": lambda inputs: timeline_source(inputs.result, inputs.tables, inputs.panel),
+    "worklist": lambda inputs: worklist_rows(inputs.result, inputs.tables),
 }
 
 

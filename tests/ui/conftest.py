@@ -37,3 +37,11 @@ def window(qtbot):
     yield w
     w.close()
 
+
+
+@pytest.fixture(scope="session")
+def demo_result(demo_tables):
+    """The default analysis of the demo market, run once for the view tests."""
+    from engine.params import AnalysisParams
+    from engine.pipeline import run_stages
+    return run_stages(demo_tables, demo_tables.event_list()[0], AnalysisParams(), "views")

@@ -19,12 +19,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_result(demo_tables):
-    from engine.pipeline import run_stages
-    return run_stages(demo_tables, demo_tables.event_list()[0], AnalysisParams(), "smoke")
-
-
-@pytest.fixture(scope="module")
 def linked_id(demo_result) -> str:
     suspects = {s.investor_id for s in demo_result.kmeans.suspects}
     rings = set(demo_result.svn.suspicious_members())

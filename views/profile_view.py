@@ -1,0 +1,238 @@
+"""Investor profile: everything about the focus investor in one place.
+
+Left, on one date axis around the PSE: the target stock's close with the investor's buys
+(up triangles) and sells (down triangles), the share position under it, the k-means path
+(cluster per window, the rewarding cluster marked) and a trade blotter. Right, the text
+sections: links with their evidence, ring, options accounts, alerts, filings, notes and the
+decision history. Investor ids in the text are links: clicking one selects that investor.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser,
+                               QWidget)
+
+from engine.case.review import EMPTY_WORK, CaseWorkSnapshot
+from engine.packet.figures import ReportFigure
+from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
+from views import _style
+from views._layout import stack
+from views._plots import tame
+from views.base import BaseView, Selection, widget_png
+from views.profile_text import LINK_SCHEME, details, headline
+from views.time_axis import days_to_x, event_guides
+
+BUY, SELL, POSITION = "#009E73", "#D55E00", "#0072B2"
+DAYS_BEFORE, DAYS_AFTER = 60, 30     # calendar days shown around the reference period and PSE
+BLOTTER_COLUMNS = ("Date", "Bought", "Sold", "Value bought", "Value sold", "Position")
+EMPTY_TEXT = "Select an investor (a row, a node, a point) to see its profile."
+
+
+class ProfileView(BaseView):
+    """Charts, blotter and text of the focus investor."""
+
+    view_name = "profile"
+    title = "Investor profile"
+    default_area = "bottom"
+    _data: ProfileSource | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._work: CaseWorkSnapshot = EMPTY_WORK
+        self.profile: InvestorProfile | None = None
+        self.header = QLabel(EMPTY_TEXT)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.price = self._plot(0, "Close and trades")
+        self.position = self._plot(1, "Position (shares)")
+        self.position.setXLink(self.price)
+        self.path = self._plot(2, "k-means cluster per window")
+        for row, stretch in enumerate((3, 2, 2)):
+            self.canvas.ci.layout.setRowStretchFactor(row, stretch)
+        self.blotter = QTableWidget(0, len(BLOTTER_COLUMNS))
+        self.blotter.setHorizontalHeaderLabels(BLOTTER_COLUMNS)
+        self.blotter.verticalHeader().setVisible(False)
+        self.blotter.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.blotter.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._on_link)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.canvas)
+        left.addWidget(self.blotter)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(self.text)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        stack(self, self.header, (body, 1))
+        self._guides: dict[pg.PlotItem, list] = {}
+        self._target: str | None = None
+        self._span = (0.0, 1.0)
+        self._build_items()
+        self.clear()
+
+    def _plot(self, row: int, title: str) -> pg.PlotItem:
+        plot = tame(self.canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()}), grid=True)
+        plot.setTitle(title, size="9pt")
+        plot.getAxis("left").setWidth(56)
+        return plot
+
+    # -- data ---------------------------------------------------------------------------
+    def set_data(self, viewdata: ProfileSource) -> None:
+        self._data = viewdata
+        self.profile = None
+        self._set_guides(viewdata)
+        self._show(None)
+
+    def set_case_work(self, work: CaseWorkSnapshot) -> None:
+        """The investigator's decisions, tags, notes and history changed."""
+        self._work = work
+        if self.profile is not None:
+            self._show_text(self.profile)
+
+    def clear(self) -> None:
+        self._data = None
+        self.profile = None
+        self._target = None
+        self._forget_ids()
+        self._set_guides(None)
+        self._show(None)
+
+    def apply_selection(self, selection: Selection) -> None:
+        if not self._take_selection(selection):
+            return
+        target = selection.focus or (next(iter(selection.ids)) if len(selection.ids) == 1 else None)
+        self._highlighted = frozenset() if target is None else frozenset({target})
+        self._target = target
+        if self.isVisible():
+            self._follow()
+
+    def _follow(self) -> None:
+        """Draw the profile of the target, if it is not the one shown (hidden docks wait)."""
+        target = self._target
+        if self._data is None or (self.profile.investor_id if self.profile is not None else None) == target:
+            return
+        self._show(None if target is None else investor_profile(self._data, target))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self._follow()
+
+    # -- drawing ------------------------------------------------------------------------
+    def _build_items(self) -> None:
+        """The plot items, made once and refilled with ``setData`` (fast selection changes)."""
+        fg = _style.theme().foreground
+        self.close_curve = self.price.plot(pen=_style.pen(fg, 1.2))
+        self.buys = pg.ScatterPlotItem(symbol="t1", size=10, brush=_style.brush(BUY), pen=_style.pen(BUY))
+        self.sells = pg.ScatterPlotItem(symbol="t", size=10, brush=_style.brush(SELL), pen=_style.pen(SELL))
+        self.price.addItem(self.buys)
+        self.price.addItem(self.sells)
+        self.position_curve = self.position.plot(pen=_style.pen(POSITION, 1.5), symbol="o", symbolSize=4,
+                                                 symbolBrush=_style.brush(POSITION))
+        self.path_curve = self.path.plot(pen=_style.pen(_style.theme().base_point, 1.2), connect="finite")
+        self.path_points = pg.ScatterPlotItem(size=7, pen=None)
+        self.path.addItem(self.path_points)
+        self.rewarding_line = pg.InfiniteLine(0, angle=0, pen=_style.pen(_style.HARD, 1, 120), label="rewarding",
+                                              labelOpts={"position": 0.05})
+        self.path.addItem(self.rewarding_line)
+
+    def _set_guides(self, source: ProfileSource | None) -> None:
+        """Price curve, reference period and PSE: the same for every investor of a result."""
+        for plot, items in self._guides.items():
+            for item in items:
+                plot.removeItem(item)
+        self._guides = {}
+        if source is None:
+            self.close_curve.setData([], [])
+            return
+        event = source.event
+        for plot in (self.price, self.position, self.path):
+            self._guides[plot] = event_guides(plot, event.reference_start, event.event_date)
+        self.close_curve.setData(days_to_x(source.price_dates), source.price_close)
+        first = min(event.reference_start, event.event_date) - dt.timedelta(days=DAYS_BEFORE)
+        self._span = tuple(days_to_x(np.array([first, event.event_date + dt.timedelta(days=DAYS_AFTER)],
+                                              dtype="datetime64[D]")))
+
+    def _show(self, profile: InvestorProfile | None) -> None:
+        self.profile = profile
+        if profile is None:
+            for item in (self.buys, self.sells, self.path_points):
+                item.setData([], [])
+            for curve in (self.position_curve, self.path_curve):
+                curve.setData([], [])
+            self.blotter.setRowCount(0)
+            self.header.setText(EMPTY_TEXT if self._data is not None else "No analysis result.")
+            self.text.clear()
+            return
+        self._draw_price(profile)
+        self._draw_path(profile)
+        self._fill_blotter(profile)
+        self._show_text(profile)
+
+    def _show_text(self, profile: InvestorProfile) -> None:
+        self.header.setText(headline(profile, self._work))
+        self.text.setHtml(details(profile, self._work))
+
+    def _draw_price(self, p: InvestorProfile) -> None:
+        x = days_to_x(p.trade_dates)
+        close = np.interp(x, days_to_x(p.price_dates), p.price_close) \
+            if p.price_dates.size and x.size else np.zeros(x.size)
+        for item, mask in ((self.buys, p.buy_shares > 0), (self.sells, p.sell_shares > 0)):
+            item.setData(x[mask], close[mask])
+        self.position_curve.setData(x, p.position)
+        lo, hi = self._span
+        self.price.setXRange(lo, hi, padding=0.02)
+        inside = (x >= lo) & (x <= hi)
+        if inside.any():
+            self.position.setYRange(min(0.0, p.position[inside].min()), max(0.0, p.position[inside].max()))
+
+    def _draw_path(self, p: InvestorProfile) -> None:
+        if p.clusters.size == 0:
+            self.path_curve.setData([], [])
+            self.path_points.setData([], [])
+            return
+        x = days_to_x(p.window_start)
+        active = p.clusters >= 0
+        y = np.where(active, p.clusters, np.nan).astype(float)
+        self.path_curve.setData(x, y)
+        colours = [_style.brush(_style.HARD if c == p.rewarding_cluster else _style.theme().base_point)
+                   for c in p.clusters[active]]
+        self.path_points.setData(x[active], y[active], brush=colours)
+        self.rewarding_line.setValue(p.rewarding_cluster)
+
+    def _fill_blotter(self, p: InvestorProfile) -> None:
+        start = np.datetime64(p.event.reference_start, "D") - np.timedelta64(DAYS_BEFORE, "D")
+        rows = np.flatnonzero(p.trade_dates >= start)   # the chart's span; older days stay on the chart
+        self.blotter.setRowCount(rows.size)
+        for r, k in enumerate(rows[::-1]):     # latest first
+            values = (str(p.trade_dates[k]), f"{p.buy_shares[k]:,.0f}", f"{p.sell_shares[k]:,.0f}",
+                      f"{p.buy_value[k]:,.0f}", f"{p.sell_value[k]:,.0f}", f"{p.position[k]:,.0f}")
+            for c, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.blotter.setItem(r, c, item)
+
+    # -- interaction --------------------------------------------------------------------
+    def _on_link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith(LINK_SCHEME):
+            investor = text[len(LINK_SCHEME):]
+            self._request({investor}, focus=investor)
+
+    def snapshot(self) -> ReportFigure:
+        who = self.profile.investor_id if self.profile is not None else "no investor"
+        return ReportFigure(title=f"Investor profile: {who}", png=widget_png(self),
+                            caption="Close of the target stock with the investor's buys (green) and sells "
+                                    "(red), share position, k-means cluster per window (rewarding cluster "
+                                    "in red), trade blotter; links with evidence, ring, options, alerts, "
+                                    "filings, notes and decisions. Shaded: reference period; red line: PSE.")
