@@ -184,6 +184,9 @@ class LinkChartMixin:
         """Lay the drawn nodes out: "Force", "Circular" or "Grouped by ring" (pinned stay)."""
         if self._data is None or self.lock_box.isChecked():
             return
+        self.layout_box.blockSignals(True)
+        self.layout_box.setCurrentText(name)
+        self.layout_box.blockSignals(False)
         if name == "Force":
             self.tidy()
             return
