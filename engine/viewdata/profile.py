@@ -129,9 +129,11 @@ def _types(tables: CaseTables) -> dict[str, str]:
     return dict(zip(inv["investor_id"].astype(str), inv["investor_type"].fillna("").astype(str)))
 
 
-def profile_source(result, tables: CaseTables, panel: TargetPanel | None = None) -> ProfileSource:
+def profile_source(result, tables: CaseTables | None, panel: TargetPanel | None = None) -> ProfileSource:
     """Group everything per investor once per result (Qt-free; may run in the analysis child)."""
     event, km, svn = result.event, result.kmeans, result.svn
+    if tables is None:
+        raise ValueError("the investor profile needs the case tables")
     panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
     dates, close = _prices(tables, event.stock)
     indptr, index = _node_links(svn)

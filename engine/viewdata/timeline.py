@@ -43,9 +43,11 @@ class TimelineTrades:
     net_shares: np.ndarray        # float64 bought − sold that day
 
 
-def timeline_source(result, tables: CaseTables, panel: TargetPanel | None = None) -> TimelineSource:
+def timeline_source(result, tables: CaseTables | None, panel: TargetPanel | None = None) -> TimelineSource:
     """Build once per analysis result (Qt-free)."""
     event, svn = result.event, result.svn
+    if tables is None:
+        raise ValueError("the timeline needs the case tables")
     panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
     filings = stock_rows(tables.filings, event.stock, ["date", "form", "transaction"])
     everyone = filings.of_many(np.unique(filings.keys))
