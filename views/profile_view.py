@@ -138,6 +138,8 @@ class ProfileView(BaseView):
         self.price.addItem(self.sells)
         self.position_curve = self.position.plot(pen=_style.pen(POSITION, 1.5), symbol="o", symbolSize=4,
                                                  symbolBrush=_style.brush(POSITION))
+        self.path.disableAutoRange()
+        self.price.disableAutoRange(axis="x")
         self.path_curve = self.path.plot(pen=_style.pen(_style.theme().base_point, 1.2), connect="finite")
         self.path_points = pg.ScatterPlotItem(size=7, pen=None)
         self.path.addItem(self.path_points)
@@ -161,6 +163,9 @@ class ProfileView(BaseView):
         first = min(event.reference_start, event.event_date) - dt.timedelta(days=DAYS_BEFORE)
         self._span = tuple(days_to_x(np.array([first, event.event_date + dt.timedelta(days=DAYS_AFTER)],
                                               dtype="datetime64[D]")))
+        self.price.setXRange(*self._span, padding=0.02)      # fixed per result: axes repaint less
+        self.path.setXRange(*days_to_x(source.window_start[[0, -1]]), padding=0.03)
+        self.path.setYRange(-0.5, float(source.km_labels.max()) + 0.5, padding=0)
 
     def _show(self, profile: InvestorProfile | None) -> None:
         self.profile = profile
@@ -190,7 +195,6 @@ class ProfileView(BaseView):
             item.setData(x[mask], close[mask])
         self.position_curve.setData(x, p.position)
         lo, hi = self._span
-        self.price.setXRange(lo, hi, padding=0.02)
         inside = (x >= lo) & (x <= hi)
         if inside.any():
             self.position.setYRange(min(0.0, p.position[inside].min()), max(0.0, p.position[inside].max()))
