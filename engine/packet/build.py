@@ -263,6 +263,10 @@ class _Builder:
             who = "Case note" if n.investor_id is None else f"Investor {n.investor_id}"
             self.p(f"{who}, saved {n.updated_at}:", "small")
             self.p(n.text)
+        if self.state.annotations:
+            self.h("Link-chart annotations", 1)
+            for a in self.state.annotations:
+                self.p(f"{'Investor' if a.kind == 'node' else 'Link'} {a.target}: {a.text}")
         self.h("Audit trail", 0)
         self.p("Every action that changed the case, oldest first (export entries are not printed). Each entry "
                "carries the hash of the previous one, so any edit, deletion or reordering is detected.", "small")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from engine.case.annotations import Annotation, annotations_from_document, annotations_key
+
 EXPORT_ACTIONS = frozenset({"export"})
 
 
@@ -51,6 +53,7 @@ class CaseState:
     investigator: str
     state_time: str                               # time of the last non-export entry
     chain_hash: str                               # hash of the last non-export entry
+    annotations: tuple[Annotation, ...] = ()      # link-chart annotations of the event
 
 
 class _TextExtractor(HTMLParser):
@@ -114,7 +117,8 @@ def case_state(store: Any, case_name: str, event_id: str) -> CaseState:
         alert_states=alerts,
         audit=[AuditLine(e.seq, e.time, e.user, e.action, _details_text(e.details), e.hash) for e in entries],
         investigator=last.user if last else "", state_time=last.time if last else "",
-        chain_hash=last.hash if last else "")
+        chain_hash=last.hash if last else "",
+        annotations=annotations_from_document(store.document(annotations_key(event_id))))
 
 
 def escape(text: Any) -> str:

@@ -136,3 +136,16 @@ def test_verify_command_with_packet(case: Path, tmp_path: Path, capsys: pytest.C
     assert "differs from the case's" in capsys.readouterr().out
     (tmp_path / "not.pdf").write_text("hello")
     assert main(["verify", str(case), "--packet", str(tmp_path / "not.pdf")]) == 2
+
+
+def test_link_chart_annotations_are_printed(case: Path, tmp_path: Path) -> None:
+    from engine.case.annotations import Annotation, annotations_document, annotations_key
+    with CaseStore.open(case) as store:
+        result = _result(store)
+        a, b = sorted(s.investor_id for s in result.kmeans.suspects[:2])
+        notes = (Annotation("node", (a,), "called the broker"), Annotation("edge", (a, b), "same office"))
+        store.put_document(annotations_key(result.event.event_id), annotations_document(notes), "annotation", {})
+        text = _text(export_packet(store, result, tmp_path / "p.pdf", {}, PacketRequest(suspects=(), rings=())))
+    flat = " ".join(text.split())
+    assert "Link-chart annotations" in flat
+    assert f"Investor {a}: called the broker" in flat and f"Link {a} – {b}: same office" in flat
