@@ -21,6 +21,7 @@ from engine.exports.tables import export_audit_csv, export_graphml, export_rings
 from engine.packet.figures import ReportFigure
 from engine.exports.notes import export_notes_html, export_notes_markdown
 from engine.packet.build import PacketRequest
+from engine.packet.case_state import INVESTIGATOR_SETTING
 from engine.packet.export import export_packet
 from engine.progress import Reporter
 from ui.dialogs.error_dialog import show_error
@@ -55,6 +56,7 @@ class CaseSnapshot:
         self._tags = store.tags()
         self._alerts = store.alert_states(event_id)
         self._hashes, self._names = store.file_hashes(), store.file_names()
+        self._investor = store.get_setting(INVESTIGATOR_SETTING)
         self._event_id = event_id
 
     def audit_entries(self) -> list[Any]:
@@ -77,6 +79,11 @@ class CaseSnapshot:
     def file_hashes(self) -> dict[str, str]:
         return dict(self._hashes)
 
+    def get_setting(self, key: str) -> str | None:
+        if key != INVESTIGATOR_SETTING:
+            raise KeyError(f"the snapshot holds the {INVESTIGATOR_SETTING} setting only")
+        return self._investor
+
     def file_names(self) -> dict[str, str]:
         return dict(self._names)
 
@@ -85,11 +92,11 @@ class CaseSnapshot:
 
 
 def write_packet_job(case: CaseSnapshot, result: Any, path: Path, figures: dict[str, ReportFigure],
-                     request: PacketRequest, case_name: str, *, reporter: Reporter) -> Path:
+                     request: PacketRequest, case_name: str, tables: Any = None, *, reporter: Reporter) -> Path:
     """Worker body: build the PDF, write it atomically, log the export (``export_packet``)."""
     reporter.plan([("Building the packet", 1.0)])
     reporter.stage("Building the packet")
-    export_packet(case, result, path, figures, request, case_name)
+    export_packet(case, result, path, figures, request, case_name, tables)
     reporter.advance(1.0)
     return path
 
@@ -170,7 +177,7 @@ class ExportController(QObject):
         self._figures = iter_figures(session.result, session.tables, request)
         self._figure_total = figure_count(session.result, request)
         done: dict = {}
-        job_args = (case, session.result, Path(path), done, request, session.info.name)
+        job_args = (case, session.result, Path(path), done, request, session.info.name, session.tables)
         self._show_progress("Rendering the figures…")
         QTimer.singleShot(0, lambda: self._next_figure(done, job_args))
         return True

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QAction, QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QWidget
 
 from engine.errors import UsageError
 from engine.exports.tables import write_export
 from ui.dialogs.error_dialog import show_error
+from views._print import svg_bytes
 from views.base import BaseView
 
 FORMATS: dict[str, str] = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
@@ -33,23 +33,7 @@ def figure_png(view: BaseView) -> bytes:
 
 def figure_svg(view: QWidget) -> bytes:
     """The view drawn into an SVG document (vector where the widgets paint vectors)."""
-    size = view.size() if view.width() > 0 and view.height() > 0 else QSize(800, 600)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(size)
-    generator.setViewBox(QRect(QPoint(0, 0), size))
-    generator.setTitle(getattr(view, "title", "") or view.objectName())
-    generator.setDescription("Insider-trading workbench figure")
-    painter = QPainter(generator)
-    try:
-        view.render(painter, QPoint(0, 0))
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(data.data())
+    return svg_bytes(view, getattr(view, "title", "") or view.objectName())
 
 
 def save_figure(view: BaseView, path: Path, fmt: str, store: Any) -> bytes:

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(["workbench-report"])
     with analysed_case(args) as (store, tables, event, result):
         figures = render_figures(result, tables, request)
-        pdf = export_packet(store, result, Path(args.pdf), figures, request)
+        pdf = export_packet(store, result, Path(args.pdf), figures, request, tables=tables)
     app.processEvents()
     if not args.quiet:
         print(f"wrote {args.pdf} ({len(pdf):,} bytes) for event {event.event_id}; data hash {result.data_hash}",

@@ -10,7 +10,9 @@ Life cycle, driven by the hub (``ui.hub``):
 2. ``view.set_data(data)`` on the GUI thread, then ``apply_selection`` / ``apply_hover``
    whenever the selection model changes, ``apply_exploration`` and ``apply_decisions`` when
    those change; ``clear()`` when the case closes;
-3. ``snapshot()`` for the case packet.
+3. ``snapshot()`` for a screen grab; ``print_figure(data, subject)`` for the case packet: a
+   clean figure drawn for paper (no controls or hints) about an overview, one suspect or one
+   ring, for each scope the view lists in ``print_scopes``.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.inputs import ViewInputs
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionMode, SelectionRequest, mode_for_modifiers
 
@@ -83,7 +85,11 @@ class ViewContract(Protocol):
         """The ids this view draws as selected now (queried by the linking tests)."""
 
     def snapshot(self) -> ReportFigure:
-        """The view as a packet figure."""
+        """The view as it is on screen."""
+
+    def print_figure(self, prepared: Any, subject: PrintSubject) -> ReportFigure | None:
+        """A figure for paper about ``subject`` drawn from ``prepared`` (``prepare``'s output);
+        None when the view has nothing to print about it."""
 
 
 #: Methods of the contract that each view class must define itself (BaseView has no default).
@@ -115,6 +121,10 @@ class BaseView(QWidget):
     view_name: ClassVar[str] = ""
     title: ClassVar[str] = ""
     default_area: ClassVar[str] = "right"
+    #: scopes (``engine.packet.figures.PRINT_SCOPES``) this view draws a print figure for
+    print_scopes: ClassVar[tuple[str, ...]] = ()
+    #: the packet section that shows the view's overview figure ("kmeans", "network", "options", ...)
+    print_section: ClassVar[str] = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,8 +166,12 @@ class BaseView(QWidget):
         self._highlighted = frozenset()
 
     def snapshot(self) -> ReportFigure:
-        """The view as a packet figure; override for a better title or caption."""
+        """The view as on screen; override for a better title or caption."""
         return ReportFigure(title=self.title or self.view_name, png=widget_png(self), caption="")
+
+    def print_figure(self, prepared: Any, subject: PrintSubject) -> ReportFigure | None:
+        """A figure for paper about ``subject``; default: none (tables print as packet tables)."""
+        return None
 
     @property
     def selection(self) -> Selection:

@@ -16,9 +16,10 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
+from views.cube_print import print_cube
 from views._layout import stack
 from views._weak import weak_callable
 from views._hover import HoverOnChange
@@ -41,6 +42,8 @@ class CubeView(HoverOnChange, BaseView):
     view_name = "cube"
     title = "Feature cube"
     default_area = "center"
+    print_scopes = ("overview", "suspect")
+    print_section = "kmeans"
     _data: CubeData | None
 
     def __init__(self, parent: QWidget | None = None, force_2d: bool = False) -> None:
@@ -174,6 +177,10 @@ class CubeView(HoverOnChange, BaseView):
     def _on_hovered(self, position: int) -> None:
         if self._data is not None and position >= 0:
             self.emit_hover(str(self._data.ids[position]))
+
+    def print_figure(self, prepared: CubeData | None, subject: PrintSubject) -> ReportFigure | None:
+        """The last window's projections (overview) or the suspect's feature path, for paper."""
+        return print_cube(prepared, subject)
 
     def snapshot(self) -> ReportFigure:
         data = self._data

@@ -21,12 +21,13 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
 
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
 from engine.viewdata.prepare import NetworkPrepared
 from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkContext, NetworkData,
                                      NetworkPreview, edge_text, network_data, preview)
 from views import _style
+from views.network_print import print_network
 from views._hover import HoverOnChange
 from views._layout import stack
 from views._plots import new_plot
@@ -53,6 +54,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
     default_area = "right"
     #: (document key, value, audit action, audit details): annotations to save in the case
     document_changed = Signal(str, object, str, dict)
+    print_scopes = ("suspect", "ring")
     _data: NetworkData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -453,6 +455,10 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         if self.members_of(a_id) != (a_id,) or self.members_of(b_id) != (b_id,):
             return f"{a_id} – {b_id}: links of a collapsed ring (expand it to see their evidence)"
         return edge_text(self._context, a_id, b_id)
+
+    def print_figure(self, prepared: NetworkPrepared | None, subject: PrintSubject) -> ReportFigure | None:
+        """A suspect's validated neighbourhood or a ring's members' links, for paper (None without links)."""
+        return print_network(prepared, subject)
 
     def snapshot(self) -> ReportFigure:
         n = self._visible.size

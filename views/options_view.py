@@ -21,12 +21,13 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy,
                                QTableWidget, QTableWidgetItem, QWidget)
 
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.options import CONTRACT_COLUMNS, SERIES, OptionsSeries
 from views import _style
 from views._axes import SparseAxis
 from views._layout import stack
 from views._plots import tame
+from views._print import vector_figure
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
 
@@ -45,6 +46,9 @@ TICK_POINT_SIZE = 8
 ROW_STRETCH = {"risk": 2}  # other panels 1
 DETAIL_MAX_HEIGHT = 110
 PANEL_MIN_HEIGHT = 30
+_CAPTION = ("{summary}; dashed lines: normal/suspicious levels and alert thresholds; filled triangles: alerts, "
+            "the evidence (red HIGH, orange MEDIUM); hollow grey diamonds: context (PSE ahead, filings), never "
+            "part of the risk.")
 
 
 class OptionsView(BaseView):
@@ -53,6 +57,8 @@ class OptionsView(BaseView):
     view_name = "options"
     title = "Options flow"
     default_area = "bottom"
+    print_scopes = ("overview",)
+    print_section = "options"
     _data: OptionsSeries | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -293,9 +299,14 @@ class OptionsView(BaseView):
         if accounts:
             self._request(set(accounts), focus=accounts[0], mode="replace")
 
+    def print_figure(self, prepared: OptionsSeries | None, subject: PrintSubject) -> ReportFigure | None:
+        """The stacked daily panels without buttons or hints, for paper."""
+        if prepared is None or subject.scope != "overview":
+            return None
+        self.set_data(prepared)
+        return vector_figure(self.canvas, f"Options flow on {subject.inputs.result.event.stock} before the event",
+                             _CAPTION.format(summary=self.summary.text()), height=700)
+
     def snapshot(self) -> ReportFigure:
         return ReportFigure(title="Options flow before the event", png=widget_png(self),
-                            caption=(self.summary.text() + "; dashed lines: normal/suspicious levels and "
-                                     "alert thresholds; filled triangles: alerts, the evidence (red HIGH, orange "
-                                     "MEDIUM); hollow grey diamonds: context (PSE ahead, filings), never part "
-                                     "of the risk."))
+                            caption=_CAPTION.format(summary=self.summary.text()))

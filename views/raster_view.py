@@ -14,9 +14,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QWidget
 
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.raster import CODE_NAMES, NO_CLUSTER, RasterData
 from views import _style
+from views.raster_print import print_raster
 from views._axes import LabelAxis
 from views._hover import HoverOnChange
 from views._layout import stack
@@ -41,6 +42,7 @@ class RasterView(HoverOnChange, BaseView):
     view_name = "raster"
     title = "Trading states"
     default_area = "center"
+    print_scopes = ("suspect", "ring")
     _data: RasterData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -208,6 +210,10 @@ class RasterView(HoverOnChange, BaseView):
     def status_text(self) -> str:
         """The hover line as shown (used by tests and screen readers)."""
         return self.status.text()
+
+    def print_figure(self, prepared: RasterData | None, subject: PrintSubject) -> ReportFigure | None:
+        """A ring's members' states, or a suspect's daily net trading, for paper."""
+        return print_raster(prepared, subject)
 
     def snapshot(self) -> ReportFigure:
         n_rows, n_days = self._data.shape if self._data is not None else (0, 0)

@@ -1,29 +1,32 @@
-"""The PDF case packet: evidence, method, parameters and provenance of one analysis.
+"""The PDF case packet: evidence, method, parameters, provenance and sign-off of one analysis.
 
-Qt-free: figures arrive as PNG bytes (``ReportFigure``) rendered by the views, so the
-packet shows what the investigator saw. Same result + case state + figures -> same bytes
+Qt-free: figures arrive as SVG or PNG bytes (``ReportFigure``) drawn for paper by the views'
+print path, in the colours the investigator sees on screen. Same result + case state + figures -> same bytes
 (ReportLab invariant mode; no clock reading; every time printed is a stored time).
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-import numpy as np
-from reportlab.platypus import PageBreak, Paragraph, Spacer
+from reportlab.platypus import Paragraph, Spacer
 from reportlab.lib.units import mm
 
+from engine.packet.builder import Builder
+from engine.packet.case_pages import audit_pages, notes_pages, signoff_page
 from engine.packet.figures import ReportFigure
 from engine.narrative.template import explain_ring, explain_suspect
-from engine.packet.case_state import CaseState, escape
-from engine.packet.doc import Heading, PacketTemplate, Styles, make_styles
+from engine.packet.case_state import CaseState
+from engine.packet.doc import ExhibitList, PacketTemplate, contents_styles
 from engine.packet.kmeans_evidence import significance_story
 from engine.packet.method import method_section, appendix_section
+from engine.packet.numbers import Locale, date, money, number, p_value, timestamp
+from engine.packet.subject_pages import ring_page, suspect_page
 from engine.packet.options_section import options_section
-from engine.packet.tables import data_table, figure, fmt, key_values
+from engine.packet.tables import data_table, figure, key_values
 from engine.results import AnalysisResult, result_json
-from engine.svn.counts import LINK_TYPES
+from reportlab.platypus.tableofcontents import TableOfContents
 
 DEFAULT_TOP_SUSPECTS = 20
 DEFAULT_TOP_RINGS = 5
@@ -31,11 +34,13 @@ DEFAULT_TOP_RINGS = 5
 
 @dataclass(frozen=True)
 class PacketRequest:
-    """What to include: suspect ids and ring ids (None = the top ones), and the paper size."""
+    """What to include: suspect ids and ring ids (None = the top ones), the paper size and the
+    packet's locale (date format, currency of the stock)."""
 
     suspects: tuple[str, ...] | None = None
     rings: tuple[int, ...] | None = None
     page_size: str = "A4"
+    locale: Locale = field(default_factory=Locale)
 
 
 def packet_keywords(data_hash: str, chain_hash: str) -> str:
@@ -61,42 +66,37 @@ def chosen_rings(result: AnalysisResult, request: PacketRequest) -> list[Any]:
     return [r for r in rings if r.cluster_id in wanted]
 
 
-class _Builder:
-    """Accumulates the flowables of the packet, section by section."""
+class _Packet(Builder):
+    """The packet's sections in order (cover, contents, summary, method, evidence, case work, sign-off)."""
 
     def __init__(self, result: AnalysisResult, state: CaseState, figures: Mapping[str, ReportFigure],
-                 request: PacketRequest, width: float) -> None:
-        self.r, self.state, self.figs, self.req = result, state, figures, request
+                 request: PacketRequest, width: float, tables: Any) -> None:
+        super().__init__(result, state, figures, request.locale, width)
+        self.req, self.tables = request, tables
         self.doc = result_json(result, state.file_hashes, state.file_names)
-        self.s: Styles = make_styles()
-        self.width = width
-        self.story: list[Any] = []
-        self._keys = 0
         self.in_ring = result.svn.suspicious_members()
 
-    # -- primitives ------------------------------------------------------------------
-    def h(self, text: str, level: int) -> None:
-        self._keys += 1
-        style = self.s.h1 if level == 0 else self.s.h2
-        self.story.append(Heading(escape(text), style, level, f"k{self._keys}"))
-
-    def p(self, text: str, style: str = "body") -> None:
-        self.story.append(Paragraph(escape(text), getattr(self.s, style)))
-
-    def fig(self, key: str, missing: str, height: float = 95) -> None:
-        self.story.extend(figure(self.s, self.figs.get(key), self.width, height * mm, missing))
+    def overview_figures(self, section: str, missing: str, height: float = 95) -> list[str]:
+        """Place the overview figures the views drew for ``section`` (keys ``overview:<section>:<view>``)."""
+        keys = [k for k in self.figs if k.startswith(f"overview:{section}:")]
+        if not keys:
+            self.p(missing, "small")
+        return [self.fig(k, missing, height) for k in keys]
 
     # -- sections --------------------------------------------------------------------
     def cover(self) -> None:
-        ev, st, case = self.r.event, self.state, self.doc["case"]
+        ev, st, case, loc = self.r.event, self.state, self.doc["case"], self.locale
         self.story.append(Paragraph("Case packet", self.s.title))
         self.p(f"{st.case_name}: event {ev.event_id} on {ev.stock}")
+        investigator = (f"{st.investigator}{', ' + st.role if st.role else ''}" if st.investigator
+                        else "not recorded in the case settings")
         pairs = [("Case", st.case_name), ("Event", f"{ev.event_id} ({ev.description})" if ev.description else ev.event_id),
-                 ("Stock", ev.stock), ("PSE date", ev.event_date.isoformat()),
-                 ("Reference period", f"{ev.reference_start.isoformat()} to the day before {ev.event_date.isoformat()}"),
-                 ("Rewarding direction", ev.direction), ("Offer price", ev.offer_price),
-                 ("Investigator", st.investigator or "unknown"),
-                 ("Case state as of", st.state_time or "no recorded action"),
+                 ("Stock", ev.stock), ("PSE date", date(ev.event_date, loc)),
+                 ("Reference period", f"{date(ev.reference_start, loc)} to the day before {date(ev.event_date, loc)}"),
+                 ("Rewarding direction", ev.direction),
+                 ("Offer price", money(ev.offer_price, loc) if ev.offer_price is not None else "none"),
+                 ("Investigator", investigator),
+                 ("Case state as of", timestamp(st.state_time, loc) if st.state_time else "no recorded action"),
                  ("Software version", self.r.software_version), ("Data hash (SHA-256)", self.r.data_hash),
                  ("Parameters hash", case["parameters_hash"]), ("Audit chain hash", st.chain_hash or "none")]
         self.story.append(key_values(self.s, pairs))
@@ -106,7 +106,17 @@ class _Builder:
         self.story.append(data_table(self.s, ("table", "file", "SHA-256"), rows, (22, 45, 107)))
         self.p("The data hash is recomputed from the stored tables by `verify`; the chain hash identifies "
                "the last audit entry before this export (`verify CASE --packet THIS.pdf`).", "small")
-        self.story.append(PageBreak())
+        self.page_break()
+
+    def contents(self) -> None:
+        """Sections with their pages, then the numbered exhibits with theirs (filled on the second pass)."""
+        self.story.append(Paragraph("Contents", self.s.h1))
+        toc = TableOfContents(levelStyles=contents_styles(self.s.body), dotsMinLevel=0)
+        self.story.append(toc)
+        self.story.append(Paragraph("Exhibits", self.s.h1))
+        exhibits = ExhibitList(levelStyles=contents_styles(self.s.body), dotsMinLevel=0)
+        self.story.append(exhibits)
+        self.page_break()
 
     def summary(self) -> None:
         km, svn, opt = self.doc["kmeans"], self.doc["svn"], self.doc["options"]
@@ -119,13 +129,13 @@ class _Builder:
             self.p("Dynamic k-means: no discontinuous investors found in the rewarding cluster of the last "
                    "window before the PSE.")
         else:
-            self.p(f"Dynamic k-means: {n_susp} discontinuous investors in the rewarding cluster "
-                   f"({hard} hard, {n_susp - hard} soft) among the investors active in the last window; "
-                   f"K = {km['k']}.")
-        self.p(f"Validated network ({svn['correction']}, threshold {fmt(svn['threshold'])}): "
-               f"{svn['n_investors']} eligible investors, {len(rings)} clusters, {len(suspicious)} suspicious "
-               f"(directionality in the rewarding direction at least "
-               f"{fmt(self.r.params.svn.suspicious_directionality)}).")
+            self.p(f"Dynamic k-means: {number(n_susp)} discontinuous investors in the rewarding cluster "
+                   f"({number(hard)} hard, {number(n_susp - hard)} soft) among the investors active in the last "
+                   f"window; K = {km['k']}.")
+        self.p(f"Validated network ({svn['correction']}, p-value threshold {p_value(svn['threshold'])}): "
+               f"{number(svn['n_investors'])} eligible investors, {number(len(rings))} clusters, "
+               f"{number(len(suspicious))} suspicious (directionality in the rewarding direction at least "
+               f"{number(self.r.params.svn.suspicious_directionality)}).")
         both = sorted({s.investor_id for s in self.r.kmeans.suspects} & self.in_ring)
         if both:
             self.p(f"Both methods agree on {len(both)} investor(s): {', '.join(both[:30])}"
@@ -146,18 +156,18 @@ class _Builder:
                                 mean_expected_profit=g.mean_expected_profit, event=self.r.event,
                                 suspects=[s.investor_id for s in self.r.kmeans.suspects],
                                 params=self.r.params.svn, active_members=g.active_members))
-        self.story.append(PageBreak())
+        self.page_break()
 
     def kmeans(self) -> None:
         km = self.doc["kmeans"]
         self.h("Dynamic k-means: single suspects", 0)
-        self.fig("cube", "The feature cube figure was not rendered for this packet.")
+        self.overview_figures("kmeans", "The feature cube figure was not rendered for this packet.")
         self.h("Significance of the rewarding cluster", 1)
         self.story.extend(significance_story(self.s, km))
         self.h("Baselines", 1)
         base = km["baselines"]
-        rows: list[tuple[Any, ...]] = [(b["name"], b["jaccard_top_n"] if b["available"] else b["reason"],
-                                        b["suspects_in_top_n"]) for b in base["rankings"]]
+        rows = [(b["name"], b["jaccard_top_n"] if b["available"] else b["reason"], b["suspects_in_top_n"])
+                for b in base["rankings"]]
         self.p(f"Overlap of the top {base['top_n']} of other rankings with the k-means suspects (Jaccard).", "small")
         self.story.append(data_table(self.s, ("ranking", "Jaccard top-n", "suspects in top-n"), rows))
         self.h("Ranked suspects", 1)
@@ -165,147 +175,67 @@ class _Builder:
             self.p("No discontinuous investors found in the rewarding cluster.")
         else:
             rows = [(s["rank"], s["investor_id"], s["discontinuity"], f"{s['score']:.4f}", s["shares"],
-                     s["directionality"], s["expected_profit"], "yes" if s["investor_id"] in self.in_ring else "")
+                     s["directionality"], money(s["expected_profit"], self.locale),
+                     "yes" if s["investor_id"] in self.in_ring else "")
                     for s in km["suspects"]]
-            self.story.append(data_table(self.s, ("rank", "investor", "type", "score", "shares (net)",
-                                                  "directionality", "expected profit", "in ring"), rows))
-        self.story.append(PageBreak())
-
-    def suspect(self, s: Any) -> None:
-        inv = s.investor_id
-        self.h(f"Suspect {inv} (rank {s.rank})", 1)
-        decision = self.state.decisions.get(inv)
-        pairs = [("Discontinuity", s.discontinuity), ("Score", f"{s.score:.4f}"), ("Shares (net, reference period)", s.shares),
-                 ("Directionality", s.directionality), ("Expected profit", s.expected_profit),
-                 ("Member of a suspicious ring", inv in self.in_ring),
-                 ("Tags", ", ".join(self.state.tags.get(inv, [])) or "none"),
-                 ("Decision", f"{decision[0]}: {decision[1]} ({decision[2]})" if decision else "none recorded")]
-        self.story.append(key_values(self.s, pairs))
-        self.p(explain_suspect(investor_id=inv, rank=s.rank, score=s.score, discontinuity=s.discontinuity,
-                               shares=s.shares, directionality=s.directionality,
-                               expected_profit=s.expected_profit, event=self.r.event,
-                               in_ring=inv in self.in_ring))
-        self.fig(f"suspect:{inv}:path", "Feature path not rendered.", 70)
-        self.fig(f"suspect:{inv}:activity", "Activity strip not rendered.", 35)
-        self.fig(f"suspect:{inv}:network", "Neighbourhood graph not rendered.", 70)
-        self.link_evidence(inv)
-        self.options_involvement(inv)
-        notes = [n for n in self.state.notes if n.investor_id == inv]
-        for n in notes:
-            self.p(f"Note (saved {n.updated_at}): {n.text}", "small")
-
-    def link_evidence(self, inv: str) -> None:
-        svn = self.r.svn
-        i = svn.index_of(inv)
-        if i < 0:
-            self.p(f"{inv} is not eligible for the validated network (fewer than "
-                   f"{self.r.params.svn.min_active_days} active days).", "small")
-            return
-        links = svn.links()
-        mask = (links.a == i) | (links.b == i)
-        if not mask.any():
-            self.p(f"No validated co-trading link ({svn.correction}).", "small")
-            return
-        other = np.where(links.a[mask] == i, links.b[mask], links.a[mask])
-        rows = sorted(zip(svn.investor_ids[other], (LINK_TYPES[t] for t in links.link_type[mask]),
-                          links.cooccurrences[mask].tolist(), (f"1e{v:.2f}" for v in links.log10_p[mask])))
-        self.p(f"Validated links ({svn.correction}, p-value threshold {fmt(svn.threshold)}):", "small")
-        self.story.append(data_table(self.s, ("neighbour", "link type", "co-occurring days", "p-value"), rows[:60]))
-        if len(rows) > 60:
-            self.p(f"… and {len(rows) - 60} more links (see the links CSV export).", "small")
-
-    def options_involvement(self, inv: str) -> None:
-        hits = [a for a in self.r.options.alerts if any(t.investor_id == inv for t in a.top_accounts)]
-        if hits:
-            self.p(f"Options: traded the flagged contracts on alert days {', '.join(a.date.isoformat() for a in hits)}.", "small")
+            self.table_exhibit(self.next_exhibit(), "Ranked k-means suspects",
+                               ("rank", "investor", "type", "score", "shares (net)", "directionality",
+                                "expected profit", "in ring"), rows)
+        self.page_break()
 
     def rings(self) -> None:
         self.h("Validated network: insider rings", 0)
         rings = self.r.svn.rings
         if not rings:
             self.p("No cluster: the validated network has no link under this correction.")
-            self.story.append(PageBreak())
+            self.page_break()
             return
-        rows = [(g.rank, g.cluster_id, g.size, g.mean_directionality, g.mean_expected_profit,
+        rows = [(g.rank, g.cluster_id, g.size, g.mean_directionality, money(g.mean_expected_profit, self.locale),
                  "yes" if g.suspicious else "") for g in rings[:40]]
         self.story.append(data_table(self.s, ("rank", "cluster", "size", "R_C", "π_C", "suspicious"), rows))
         for g in chosen_rings(self.r, self.req):
-            self.h(f"Ring {g.cluster_id} (rank {g.rank})", 1)
-            self.p(explain_ring(cluster_id=g.cluster_id, rank=g.rank, members=list(g.member_ids),
-                                mean_directionality=g.mean_directionality,
-                                mean_expected_profit=g.mean_expected_profit, event=self.r.event,
-                                suspects=[s.investor_id for s in self.r.kmeans.suspects], params=self.r.params.svn,
-                                active_members=g.active_members))
-            self.p("Members: " + ", ".join(map(str, g.member_ids)), "small")
-            self.fig(f"ring:{g.cluster_id}:raster", "Member raster not rendered.", 60)
-            self.fig(f"ring:{g.cluster_id}:network", "Ring graph not rendered.", 70)
-            expr = [(e.attribute, e.value, f"{e.observed} of {e.cluster_total}",
-                     f"{e.network_with_value} of {e.network_total}", f"1e{e.log10_p_over:.2f}",
-                     f"1e{e.log10_p_under:.2f}", f"1e{e.log10_threshold:.2f}",
-                     "over" if e.over_expressed else ("under" if e.under_expressed else "neither"))
-                    for e in g.expression]
-            if expr:
-                self.story.append(data_table(self.s, ("attribute", "value", "in cluster", "in network",
-                                                      "p over-expressed", "p under-expressed",
-                                                      "Bonferroni threshold", "verdict"), expr))
-        self.story.append(PageBreak())
+            ring_page(self, g, self.tables)
+        self.page_break()
 
     def options(self) -> None:
-        fig = figure(self.s, self.figs.get("options"), self.width, 120 * mm,
-                     "The options-flow figure was not rendered.")
-        self.story.extend(options_section(self.s, self.r.options, self.state.alert_states, fig, self._heading))
-
-    def notes_and_audit(self) -> None:
-        self.h("Notes", 0)
-        if not self.state.notes:
-            self.p("No notes were recorded.")
-        for n in self.state.notes:
-            who = "Case note" if n.investor_id is None else f"Investor {n.investor_id}"
-            self.p(f"{who}, saved {n.updated_at}:", "small")
-            self.p(n.text)
-        if self.state.annotations:
-            self.h("Link-chart annotations", 1)
-            for a in self.state.annotations:
-                self.p(f"{'Investor' if a.kind == 'node' else 'Link'} {a.target}: {a.text}")
-        self.h("Audit trail", 0)
-        self.p("Every action that changed the case, oldest first (export entries are not printed). Each entry "
-               "carries the hash of the previous one, so any edit, deletion or reordering is detected.", "small")
-        rows = [(a.seq, a.time, a.user, a.action, a.details[:300], a.hash[:16]) for a in self.state.audit]
-        self.story.append(data_table(self.s, ("#", "time (UTC)", "user", "action", "details", "hash"), rows,
-                                     (8, 30, 20, 20, 72, 24)))
-        self.story.append(PageBreak())
+        keys = [k for k in self.figs if k.startswith("overview:options:")]
+        number = self.figure_ref(keys[0]) if keys else ""
+        shown = figure(self.s, self.figs.get(keys[0]) if keys else None, self.width, 120 * mm,
+                       "The options-flow figure was not rendered.", number)
+        self.story.extend(options_section(self.s, self.r.options, self.state.alert_states, shown, self.heading))
 
     def build(self) -> list[Any]:
         self.cover()
+        self.contents()
         self.summary()
-        self.story.extend(method_section(self.s, self.r, self.doc, self._heading))
+        self.story.extend(method_section(self.s, self.r, self.doc, self.heading))
         self.kmeans()
         chosen = chosen_suspects(self.r, self.req)
         if chosen:
             self.h("Suspects in detail", 0)
             for s in chosen:
-                self.suspect(s)
-            self.story.append(PageBreak())
+                suspect_page(self, s, self.in_ring)
+            self.page_break()
         self.rings()
         self.options()
-        self.notes_and_audit()
-        self.story.extend(appendix_section(self.s, self._heading))
+        notes_pages(self)
+        audit_pages(self)
+        self.story.extend(appendix_section(self.s, self.heading))
+        self.page_break()
+        signoff_page(self)
         return self.story
-
-    def _heading(self, text: str, level: int) -> Heading:
-        self._keys += 1
-        return Heading(escape(text), self.s.h1 if level == 0 else self.s.h2, level, f"k{self._keys}")
 
 
 def build_packet(result: AnalysisResult, state: CaseState, figures: Mapping[str, ReportFigure],
-                 request: PacketRequest = PacketRequest()) -> bytes:
-    """The PDF bytes of the case packet."""
+                 request: PacketRequest = PacketRequest(), tables: Any = None) -> bytes:
+    """The PDF bytes of the case packet (``tables``, when given, adds the ring members' trades)."""
     buffer = io.BytesIO()
     ev = result.event
     doc = PacketTemplate(buffer, request.page_size, title=f"Case packet: {state.case_name} / {ev.event_id}",
                          subject=f"Insider-trading case packet, event {ev.event_id} on {ev.stock}",
                          keywords=packet_keywords(result.data_hash, state.chain_hash),
-                         header=f"{state.case_name} · event {ev.event_id} · data {result.data_hash[:16]}…")
-    builder = _Builder(result, state, figures, request, doc.width)
-    doc.build(builder.build())
+                         header=f"{state.case_name} · event {ev.event_id} · data {result.data_hash[:16]}…",
+                         author=state.investigator or "Investigation workbench", created=state.state_time)
+    packet = _Packet(result, state, figures, request, doc.width, tables)
+    doc.multiBuild(packet.build())
     return buffer.getvalue()

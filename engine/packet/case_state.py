@@ -7,6 +7,7 @@ twice from the same state gives the same bytes.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -15,6 +16,9 @@ from typing import Any
 from engine.case.annotations import Annotation, annotations_from_document, annotations_key
 
 EXPORT_ACTIONS = frozenset({"export"})
+
+#: case setting holding the investigator who signs the packet: {"name": ..., "role": ...}
+INVESTIGATOR_SETTING = "investigator"
 
 
 @dataclass(frozen=True)
@@ -28,13 +32,14 @@ class NoteText:
 
 @dataclass(frozen=True)
 class AuditLine:
-    """One audit entry as printed."""
+    """One audit entry as the packet reads it (the details as stored, turned into words by
+    ``engine.packet.audit_text``)."""
 
     seq: int
     time: str
     user: str
     action: str
-    details: str
+    details: dict[str, Any]
     hash: str
 
 
@@ -50,7 +55,8 @@ class CaseState:
     tags: dict[str, list[str]]
     alert_states: dict[str, tuple[str, str, str]]  # date -> (status, owner, reason)
     audit: list[AuditLine]                        # non-export entries, chronological
-    investigator: str
+    investigator: str                             # name from the case settings ("" when not set)
+    role: str                                     # role from the case settings ("" when not set)
     state_time: str                               # time of the last non-export entry
     chain_hash: str                               # hash of the last non-export entry
     annotations: tuple[Annotation, ...] = ()      # link-chart annotations of the event
@@ -95,11 +101,22 @@ def note_plain_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _details_text(details: Any) -> str:
-    if not isinstance(details, dict):
-        return str(details)
-    shown = {k: v for k, v in details.items() if k != "parameters"}
-    return ", ".join(f"{k}={v}" for k, v in sorted(shown.items()))
+def investigator_of(store: Any) -> tuple[str, str]:
+    """(name, role) of the investigator recorded in the case settings; ("", "") when not set."""
+    raw = store.get_setting(INVESTIGATOR_SETTING)
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        value = {}
+    if not isinstance(value, dict):
+        return "", ""
+    return str(value.get("name") or "").strip(), str(value.get("role") or "").strip()
+
+
+def set_investigator(store: Any, name: str, role: str) -> None:
+    """Record who signs the case's packets (case settings, so every export of the case agrees)."""
+    store.set_setting(INVESTIGATOR_SETTING, json.dumps({"name": name.strip(), "role": role.strip()},
+                                                       sort_keys=True))
 
 
 def case_state(store: Any, case_name: str, event_id: str) -> CaseState:
@@ -111,12 +128,14 @@ def case_state(store: Any, case_name: str, event_id: str) -> CaseState:
     notes.sort(key=lambda n: (n.investor_id is not None, n.investor_id or "", n.updated_at))
     decisions = {inv: (d.decision, d.reason, d.decided_at) for inv, d in sorted(store.decisions().items())}
     alerts = {a.date: (a.status, a.owner, a.reason) for a in store.alert_states(event_id)}
+    name, role = investigator_of(store)
     return CaseState(
         case_name=case_name, file_hashes=dict(store.file_hashes()), file_names=dict(store.file_names()),
         notes=notes, decisions=decisions, tags={k: sorted(v) for k, v in sorted(store.tags().items())},
         alert_states=alerts,
-        audit=[AuditLine(e.seq, e.time, e.user, e.action, _details_text(e.details), e.hash) for e in entries],
-        investigator=last.user if last else "", state_time=last.time if last else "",
+        audit=[AuditLine(e.seq, e.time, e.user, e.action, e.details if isinstance(e.details, dict) else {}, e.hash)
+               for e in entries],
+        investigator=name, role=role, state_time=last.time if last else "",
         chain_hash=last.hash if last else "",
         annotations=annotations_from_document(store.document(annotations_key(event_id))))
 

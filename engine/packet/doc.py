@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Frame, Paragraph, PageTemplate
+from reportlab.platypus.tableofcontents import TableOfContents
 
 FONT, FONT_BOLD, FONT_ITALIC, FONT_MONO = "WBSans", "WBSans-Bold", "WBSans-Oblique", "WBMono"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
@@ -75,16 +76,47 @@ class Heading(Paragraph):
         self.outline_key = key
 
 
+class ExhibitCaption(Paragraph):
+    """The caption line of a numbered exhibit: a link target and an entry of the exhibit list."""
+
+    def __init__(self, text: str, style: ParagraphStyle, number: str, title: str) -> None:
+        super().__init__(text, style)
+        self.exhibit = number
+        self.exhibit_title = title
+
+
+class ExhibitList(TableOfContents):
+    """The list of exhibits on the contents page (filled from ``ExhibitCaption`` entries)."""
+
+    def notify(self, kind: str, stuff: Any) -> None:
+        if kind == "ExhibitEntry":
+            self.addEntry(*stuff)
+
+
+def contents_styles(body: ParagraphStyle) -> list[ParagraphStyle]:
+    """Styles of the contents' levels (sections, then suspects/rings)."""
+    return [ParagraphStyle("toc0", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, leftIndent=0),
+            ParagraphStyle("toc1", parent=body, fontSize=8.5, leading=11, leftIndent=12, spaceAfter=0)]
+
+
+def pdf_date(timestamp: str) -> str:
+    """A stored ISO UTC time as a PDF date string ``D:YYYYMMDDHHmmSS+00'00'`` (2000-01-01 when none)."""
+    digits = "".join(ch for ch in timestamp[:19] if ch.isdigit()) if timestamp else ""
+    return f"D:{(digits or '20000101000000').ljust(14, '0')}+00'00'"
+
+
 class PacketTemplate(BaseDocTemplate):
-    """A4/Letter pages with a header line, page numbers and outline entries for headings."""
+    """A4/Letter pages with a header line, page numbers, outline entries for headings, a
+    contents page and exhibit list (two passes), and the case state's time as creation date."""
 
     def __init__(self, buffer: io.BytesIO, page_size: str, title: str, subject: str,
-                 keywords: str, header: str) -> None:
+                 keywords: str, header: str, author: str = "Investigation workbench", created: str = "") -> None:
         size = PAGE_SIZES[page_size]
-        super().__init__(buffer, pagesize=size, invariant=1, title=title, author="Investigation workbench",
+        super().__init__(buffer, pagesize=size, invariant=1, title=title, author=author,
                          subject=subject, keywords=keywords, creator="itworkbench",
                          leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=18 * mm)
         self._header = header
+        self._created = pdf_date(created)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
 
@@ -99,8 +131,19 @@ class PacketTemplate(BaseDocTemplate):
         canvas.line(self.leftMargin, height - 13.5 * mm, width - self.rightMargin, height - 13.5 * mm)
         canvas.restoreState()
 
+    def beforeDocument(self) -> None:
+        created = self._created
+        self.canv.setDateFormatter(lambda *_ymdhms: created)
+
     def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Heading):
             self.canv.bookmarkPage(flowable.outline_key)
             self.canv.addOutlineEntry(flowable.getPlainText(), flowable.outline_key,
                                       level=flowable.outline_level, closed=flowable.outline_level > 0)
+            if flowable.outline_level <= 1:
+                self.notify("TOCEntry", (flowable.outline_level, flowable.getPlainText(), self.page,
+                                         flowable.outline_key))
+        elif isinstance(flowable, ExhibitCaption):
+            self.canv.bookmarkPage(flowable.exhibit)
+            self.notify("ExhibitEntry", (1, f"{flowable.exhibit}  {flowable.exhibit_title}", self.page,
+                                         flowable.exhibit))

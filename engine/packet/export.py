@@ -18,11 +18,12 @@ from engine.results import AnalysisResult
 
 
 def export_packet(store: Any, result: AnalysisResult, pdf_path: Path, figures: Mapping[str, ReportFigure],
-                  request: PacketRequest = PacketRequest(), case_name: str | None = None) -> bytes:
+                  request: PacketRequest = PacketRequest(), case_name: str | None = None,
+                  tables: Any = None) -> bytes:
     """Build the packet of ``result`` for the case in ``store``, write it atomically, log the export."""
     name = case_name or Path(store.path).stem
     state = case_state(store, name, result.event.event_id)
-    pdf = build_packet(result, state, figures, request)
+    pdf = build_packet(result, state, figures, request, tables)
     write_bytes_atomic(Path(pdf_path), pdf)
     store.append_audit("export", {"kind": "packet", "event_id": result.event.event_id,
                                   "file": Path(pdf_path).name,

@@ -1,18 +1,37 @@
-"""A rendered figure handed from a view to the Qt-free packet builder."""
+"""A figure drawn by a view's print path and handed to the Qt-free packet builder, and what
+the figure is about."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+#: scopes of print figures: the whole event, one suspect, one ring
+PRINT_SCOPES: tuple[str, ...] = ("overview", "suspect", "ring")
+
+
+@dataclass(frozen=True)
+class PrintSubject:
+    """What a print figure shows: ``scope`` (one of ``PRINT_SCOPES``), the investors concerned
+    (the suspect; the ring's members; the top suspects for an overview), a label for titles
+    ("investor 0123", "ring 4") and the ``ViewInputs`` (result, tables) it may read."""
+
+    scope: str
+    ids: tuple[str, ...]
+    label: str
+    inputs: Any
 
 
 @dataclass(frozen=True, slots=True)
 class ReportFigure:
-    """One figure of the case packet: a title, PNG bytes and a caption (what it shows)."""
+    """One figure of the case packet: a title, PNG bytes, a caption (what it shows) and, where
+    the figure allows, the same drawing as SVG (printed as vector graphics)."""
 
     title: str
     png: bytes
     caption: str = ""
+    svg: bytes = b""
 
     @property
     def is_empty(self) -> bool:
         """True when nothing was rendered (e.g. a view without data)."""
-        return not self.png
+        return not self.png and not self.svg

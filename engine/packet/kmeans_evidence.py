@@ -9,6 +9,7 @@ from reportlab.platypus import Paragraph
 
 from engine.packet.case_state import escape
 from engine.packet.doc import Styles
+from engine.packet.numbers import p_value
 from engine.packet.tables import data_table, fmt
 
 
@@ -65,7 +66,7 @@ def significance_story(styles: Styles, km: dict[str, Any]) -> list[Any]:
     verdict = "is" if km["anomalous"] else "is not"
     p(f"Primary test: is the share of discontinuous members larger in the rewarding cluster "
       f"{km['rewarding_cluster']} ({fmt(pooled['share_rewarding'])}) than in all other clusters together "
-      f"({fmt(pooled['share_rest'])})? One-sided Fisher exact test: p = {fmt(pooled['p_value'])}; the rewarding "
+      f"({fmt(pooled['share_rest'])})? One-sided Fisher exact test: p = {p_value(pooled['p_value'])}; the rewarding "
       f"cluster {verdict} anomalous at {fmt(sig['level'])}.")
     both = "also rejects" if km["anomalous_all_pairs"] else "does not reject"
     p(f"Secondary (the paper's reading): the same test against each other cluster of at least two members; "
@@ -73,14 +74,14 @@ def significance_story(styles: Styles, km: dict[str, Any]) -> list[Any]:
       "why it is secondary.")
     p(sig["note"])
     rows = [(c["cluster_id"], c["size"], c["share_rewarding"], c["share_other"],
-             c["p_value"] if c["test"] else "not tested (fewer than 2 members)") for c in sig["pairwise"]]
+             p_value(c["p_value"]) if c["test"] else "not tested (fewer than 2 members)") for c in sig["pairwise"]]
     if rows:
         out.append(data_table(styles, ("vs cluster", "members", "discontinuous share (rewarding)",
                                        "discontinuous share (other)", "one-sided Fisher p"), rows))
     p(_stability_text(km))
     p("Sensitivity to K: the same analysis with K fixed two below to two above the chosen K.")
-    by_k = [(r["k"], r["rewarding_size"], r["discontinuous_share"], r["n_suspects"], r["p_pooled"],
-             r["p_pairwise_max"], r["suspects_jaccard"]) for r in km["sensitivity"]]
+    by_k = [(r["k"], r["rewarding_size"], r["discontinuous_share"], r["n_suspects"], p_value(r["p_pooled"]),
+             p_value(r["p_pairwise_max"]), r["suspects_jaccard"]) for r in km["sensitivity"]]
     out.append(data_table(styles, ("K", "rewarding size", "discontinuous share", "suspects", "pooled p",
                                    "largest pairwise p", "suspects overlap with chosen K"), by_k))
     return out

@@ -10,7 +10,8 @@ from engine.options.alerts import Alert
 from engine.options.stage import OptionsResult
 from engine.packet.case_state import escape
 from engine.packet.doc import Styles
-from engine.packet.tables import data_table, fmt
+from engine.packet.numbers import p_value
+from engine.packet.tables import data_table
 
 HeadingFactory = Callable[[str, int], Any]
 CONTRACT_HEADER = ("type", "strike", "expiry", "volume", "open interest", "V/OI", "IV", "IV change")
@@ -60,14 +61,15 @@ def options_section(s: Styles, result: OptionsResult, alert_states: Mapping[str,
         status = alert_states.get(a.date.isoformat())
         label = f"{status[0]} ({status[1]}{': ' + status[2] if status[2] else ''})" if status else "NEW"
         out.append(heading(f"Alert {a.date.isoformat()}: {a.priority}, risk {a.risk_score:.2f}, "
-                           f"p = {fmt(a.p_value)} (n = {a.n_calibration}), status {label}", 1))
+                           f"p = {p_value(a.p_value)} (n = {a.n_calibration}), status {label}", 1))
         if a.calibration_note:
             p(a.calibration_note + ".", "small")
         if a.contracts:
             out.append(data_table(s, CONTRACT_HEADER, contract_rows(a)))
-        p("Evidence:", "small")
-        for reason in a.reasons:
-            p(f"• {reason}", "small")
+        if not a.explanation:     # the explanation below states the evidence: print it once
+            p("Evidence:", "small")
+            for reason in a.reasons:
+                p(f"• {reason}", "small")
         if a.top_accounts:
             p("Accounts trading the flagged contracts (the options table has no buy/sell side):", "small")
             out.append(data_table(s, ACCOUNT_HEADER, account_rows(a)))

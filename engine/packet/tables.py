@@ -11,27 +11,11 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, Table, TableStyle
 
 from engine.packet.figures import ReportFigure
 from engine.packet.case_state import escape
-from engine.packet.doc import FONT_BOLD, Styles
+from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles
+from engine.packet.numbers import number as fmt
 
 _HEADER_BG = colors.HexColor("#dfe6ef")
 _GRID = colors.HexColor("#b8c2cc")
-
-
-def fmt(value: Any, digits: int = 3) -> str:
-    """A value as printed: None as 'unavailable', floats with fixed significant digits."""
-    if value is None:
-        return "unavailable"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value != value:
-            return "unavailable"
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:.{digits}g}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def data_table(styles: Styles, header: Sequence[str], rows: Sequence[Sequence[Any]],
@@ -63,17 +47,44 @@ def key_values(styles: Styles, pairs: Sequence[tuple[str, Any]], key_width: floa
     return table
 
 
-def figure(styles: Styles, fig: ReportFigure | None, max_width: float, max_height: float,
-           missing: str) -> list[Any]:
-    """A figure scaled to fit, with its title and caption; an honest note when it is missing."""
-    if fig is None or fig.is_empty:
-        return [Paragraph(f"<i>{escape(missing)}</i>", styles.small)]
+def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> Any:
+    """The figure scaled to fit: its vector drawing when it has SVG, else its PNG image."""
+    if fig.svg:
+        drawing = svg_drawing(fig.svg)
+        if drawing is not None:
+            scale = min(max_width / drawing.width, max_height / drawing.height)
+            drawing.scale(scale, scale)
+            drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+            drawing.hAlign = "LEFT"
+            return drawing
     reader = ImageReader(io.BytesIO(fig.png))
     w, h = reader.getSize()
     scale = min(max_width / w, max_height / h)
     image = Image(io.BytesIO(fig.png), width=w * scale, height=h * scale)
     image.hAlign = "LEFT"
-    parts: list[Any] = [Paragraph(f"<b>{escape(fig.title)}</b>", styles.small), image]
+    return image
+
+
+def svg_drawing(svg: bytes) -> Any:
+    """A ReportLab drawing of SVG bytes (svglib), None when it cannot be read."""
+    from svglib.svglib import svg2rlg
+    return svg2rlg(io.BytesIO(svg))
+
+
+def exhibit_caption(styles: Styles, number: str, title: str) -> ExhibitCaption:
+    """The "Exhibit E3. Title" line that names an exhibit (a link target, listed on the contents page)."""
+    return ExhibitCaption(f'<a name="{number}"/><b>Exhibit {number}.</b> {escape(title)}', styles.small,
+                          number, title)
+
+
+def figure(styles: Styles, fig: ReportFigure | None, max_width: float, max_height: float,
+           missing: str, number: str = "") -> list[Any]:
+    """A figure scaled to fit, with its exhibit number, title and caption; an honest note when missing."""
+    if fig is None or fig.is_empty:
+        return [Paragraph(f"<i>{escape(missing)}</i>", styles.small)]
+    head = exhibit_caption(styles, number, fig.title) if number else Paragraph(f"<b>{escape(fig.title)}</b>",
+                                                                                styles.small)
+    parts: list[Any] = [head, figure_flowable(fig, max_width, max_height)]
     if fig.caption:
         parts.append(Paragraph(escape(fig.caption), styles.small))
     return [KeepTogether(parts)]

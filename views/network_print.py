@@ -1,0 +1,93 @@
+"""The validated network drawn for paper: a suspect's neighbourhood, or a ring's members only."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from engine.packet.figures import PrintSubject, ReportFigure
+from engine.svn.neighbourhood import Exploration, expand
+from engine.viewdata.network import ROLE_NEIGHBOUR, NetworkData, network_data
+from engine.viewdata.prepare import NetworkPrepared
+from views import _style
+from views._print import legend_entry, paper_plot, vector_figure
+from views.graph_layout import empty_layout, extend_layout, relax_layout
+
+MAX_LABELS = 60
+RELAX_ITERATIONS = 80
+BUYING, MIXED, SELLING = "#009E73", "#D9D9D9", "#D55E00"   # the network view's directionality map
+
+
+def _node_colour(r: float) -> str:
+    if not np.isfinite(r):
+        return "#9A9A9A"
+    colour = pg.ColorMap([0.0, 0.5, 1.0], [_style.qcolor(SELLING), _style.qcolor(MIXED),
+                                           _style.qcolor(BUYING)]).map((r + 1) / 2, "qcolor")
+    return colour.name()
+
+
+def _draw(data: NetworkData, bits: int, title: str, label_all: bool) -> tuple[pg.PlotWidget, int, int]:
+    plot = paper_plot(title, "", "")
+    item = plot.getPlotItem()
+    item.hideAxis("left")
+    item.hideAxis("bottom")
+    item.showGrid(x=False, y=False)
+    item.setAspectLocked(True)
+    shown = np.flatnonzero(data.node_networks & bits)
+    edges = np.flatnonzero(data.edge_networks & bits)
+    ids = data.node_ids[shown].astype(str)
+    parents = {str(n): str(p) for n, p in zip(data.node_ids, data.node_parent) if p}
+    pairs = np.column_stack((data.node_ids[data.edge_a[edges]], data.node_ids[data.edge_b[edges]])).astype(object)
+    layout = relax_layout(extend_layout(empty_layout(), ids, parents, seed=0), pairs, (), RELAX_ITERATIONS, 0)
+    where = layout.position_map()
+    types = data.edge_type[edges].astype(str)
+    for link_type in sorted(set(types.tolist())):
+        sel = edges[types == link_type]
+        xy = np.empty((2 * sel.size, 2))
+        xy[0::2] = [where[str(data.node_ids[a])] for a in data.edge_a[sel]]
+        xy[1::2] = [where[str(data.node_ids[b])] for b in data.edge_b[sel]]
+        colour = _style.LINK_COLOURS.get(link_type, "#808080")
+        plot.addItem(pg.PlotCurveItem(xy[:, 0], xy[:, 1], connect="pairs", pen=pg.mkPen(colour, width=1.6)))
+        legend_entry(plot, f"validated {link_type} link", colour, line=True)
+    xy = np.array([where[i] for i in ids]) if ids.size else np.zeros((0, 2))
+    suspect = data.node_suspect[shown]
+    plot.addItem(pg.ScatterPlotItem(xy[:, 0], xy[:, 1], size=[16 if r != ROLE_NEIGHBOUR else 11
+                                                              for r in data.node_role[shown]],
+                                    brush=[pg.mkBrush(_node_colour(r)) for r in data.node_direction[shown]],
+                                    pen=[pg.mkPen(_style.HARD, width=2.5) if s else pg.mkPen("#202020", width=0.8)
+                                         for s in suspect]))
+    legend_entry(plot, "mostly buying in the reference period", BUYING)
+    legend_entry(plot, "mostly selling", SELLING)
+    legend_entry(plot, "k-means suspect (red outline)", "#FFFFFF")
+    for k, inv in enumerate(ids):
+        if label_all or data.node_role[shown[k]] != ROLE_NEIGHBOUR:
+            text = pg.TextItem(inv, color="#202020", anchor=(0.5, 1.4))
+            text.setPos(*xy[k])
+            plot.addItem(text)
+    return plot, int(shown.size), int(edges.size)
+
+
+def print_network(prepared: NetworkPrepared | None, subject: PrintSubject) -> ReportFigure | None:
+    """A suspect's validated neighbourhood, or the graph of a ring's members; None without links."""
+    if prepared is None or not subject.ids:
+        return None
+    context = prepared.context
+    correction = context.svn.correction
+    bits = 2 if correction == "fdr" else 1
+    if subject.scope == "suspect":
+        inv = subject.ids[0]
+        if context.svn.index_of(inv) < 0:
+            return None
+        data = network_data(context, expand(Exploration(), inv, context.networks, context.cap))
+        title = f"Validated neighbourhood of investor {inv}"
+    elif subject.scope == "ring":
+        members = tuple(sorted(subject.ids))
+        data = network_data(context, Exploration(seeds=members, nodes={correction: members}))
+        title = f"Validated links among the members of {subject.label}"
+    else:
+        return None
+    if not (data.edge_networks & bits).any():
+        return None
+    plot, n_nodes, n_edges = _draw(data, bits, title, label_all=subject.scope == "ring" or data.n_nodes <= MAX_LABELS)
+    return vector_figure(plot, title, f"{n_nodes} investors and {n_edges} validated pairs ({correction} network); "
+                                      f"edge colour: the pair's strongest diagonal link type; node colour: "
+                                      f"directionality over the reference period.")

@@ -1,0 +1,97 @@
+"""The raster drawn for paper: a ring's members only (one row each), and one investor's daily
+net trading in the target stock."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from engine.packet.figures import PrintSubject, ReportFigure
+from engine.viewdata.raster import CODE_NAMES, RasterData
+from views import _style
+from views._print import STRIP_HEIGHT, legend_entry, paper_plot, raster_figure, vector_figure
+
+_STATE_WORDS = {"no trade": "no trade", "b": "b: mostly buying", "s": "s: mostly selling", "bs": "bs: mixed"}
+ROW_PX = 14            # height of one member's row in the printed raster (screen pixels)
+MIN_HEIGHT = 260
+MAX_HEIGHT = 1100
+
+
+def _tick_labels(dates: np.ndarray, n: int = 8) -> list[tuple[float, str]]:
+    if dates.size == 0:
+        return []
+    at = np.unique(np.linspace(0, dates.size - 1, min(n, dates.size)).astype(int))
+    return [(float(k) + 0.5, str(dates[k])) for k in at]
+
+
+def ring_raster(data: RasterData, subject: PrintSubject) -> ReportFigure | None:
+    """Daily states of the ring's members (only them), with the reference start and the PSE."""
+    index = pd.Index(data.row_ids, dtype=object)
+    rows = index.get_indexer(pd.Index(sorted(subject.ids), dtype=object))
+    rows = rows[rows >= 0]
+    if rows.size == 0:
+        return None
+    ids = data.row_ids[rows].astype(str)
+    rgba = _style.rgba_table(_style.RASTER_COLOURS)[data.codes[rows]]
+    n_rows, n_days = rgba.shape[0], rgba.shape[1]
+    plot = paper_plot(f"Daily trading states of the members of {subject.label}", "trading day", "member")
+    image = pg.ImageItem(rgba, axisOrder="row-major", autoLevels=False, levels=(0, 255))
+    image.setRect(QRectF(0, 0, n_days, n_rows))
+    plot.addItem(image)
+    plot.getPlotItem().invertY(True)
+    for day, colour, name in ((data.reference_day, _style.CATEGORICAL[4], "reference start"),
+                              (data.event_day, _style.FOCUS, "PSE")):
+        if day >= 0:
+            plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=2)))
+            legend_entry(plot, name, colour, line=True)
+    for code, name in enumerate(CODE_NAMES):
+        legend_entry(plot, _STATE_WORDS[name], _style.RASTER_COLOURS[code], symbol="s")
+    item = plot.getPlotItem()
+    item.getAxis("left").setTicks([[(k + 0.5, inv) for k, inv in enumerate(ids)]])
+    item.getAxis("bottom").setTicks([_tick_labels(data.dates)])
+    item.setRange(xRange=(0, n_days), yRange=(0, n_rows), padding=0)
+    height = int(np.clip(n_rows * ROW_PX + 140, MIN_HEIGHT, MAX_HEIGHT))
+    return raster_figure(plot, f"Trading states of the members of {subject.label}",
+                         f"One row per member ({n_rows}), one column per trading day of the stock: red b (bought "
+                         f"more than θ of its volume), green s (sold), white bs (mixed), black no trade.",
+                         height=height)
+
+
+def activity(tables: object, stock: str, dates: np.ndarray, reference_day: int, event_day: int,
+             investor_id: str) -> ReportFigure | None:
+    """Daily net shares bought (+) or sold (−) by the investor on the target stock."""
+    trades = getattr(tables, "trades", None)
+    if trades is None:
+        return None
+    mine = trades[(trades["investor_id"] == investor_id) & (trades["stock"] == stock)]
+    net = (mine["buy_shares"] - mine["sell_shares"]).to_numpy(float)
+    days = np.searchsorted(dates, pd.to_datetime(mine["date"]).to_numpy("datetime64[D]")).astype(float)
+    plot = paper_plot(f"Daily net trading of investor {investor_id} in {stock}", "trading day", "net shares")
+    buy, sell = _style.RASTER_COLOURS[1], _style.RASTER_COLOURS[2]
+    for sign, colour, name in ((net > 0, buy, "net buying"), (net < 0, sell, "net selling")):
+        if sign.any():
+            plot.addItem(pg.BarGraphItem(x=days[sign], height=net[sign], width=0.9, brush=pg.mkBrush(colour),
+                                         pen=pg.mkPen(colour)))
+            legend_entry(plot, name, colour, symbol="s")
+    for day, colour, name in ((reference_day, _style.CATEGORICAL[4], "reference start"), (event_day, _style.FOCUS, "PSE")):
+        if day >= 0:
+            plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=1.5)))
+            legend_entry(plot, name, colour, line=True)
+    plot.getPlotItem().getAxis("bottom").setTicks([_tick_labels(dates)])
+    return vector_figure(plot, f"Activity of investor {investor_id} in {stock}",
+                         "Bars: shares bought minus shares sold each trading day (red buying, green selling); "
+                         "lines: the start of the reference period and the PSE.", height=STRIP_HEIGHT)
+
+
+def print_raster(data: RasterData | None, subject: PrintSubject) -> ReportFigure | None:
+    """The raster's print figure for a ring or a suspect."""
+    if data is None:
+        return None
+    if subject.scope == "ring":
+        return ring_raster(data, subject)
+    if subject.scope == "suspect" and subject.ids:
+        inputs = subject.inputs
+        return activity(inputs.tables, inputs.result.event.stock, data.dates, data.reference_day, data.event_day,
+                        subject.ids[0])
+    return None
