@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from engine.cli.case_args import add_event_arguments
+from engine.packet.numbers import DATE_FORMATS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rings", metavar="N", nargs="*", type=int,
                         help="ring ids to include in detail (default: the top 5)")
     parser.add_argument("--page-size", choices=("A4", "Letter"), default="A4")
+    parser.add_argument("--date-format", choices=tuple(DATE_FORMATS), default="iso",
+                        help="how dates are printed (default iso: 2019-10-10)")
+    parser.add_argument("--currency", metavar="CODE", help="currency of the stock's prices and values, e.g. EUR")
+    parser.add_argument("--investigator", metavar="NAME",
+                        help="record the investigator who signs off the case's packets (kept in the case settings)")
+    parser.add_argument("--role", metavar="ROLE", help="the investigator's role (kept in the case settings)")
+    parser.add_argument("--sign", metavar="KEY.p12", help="sign the packet (PAdES) with this PKCS#12 key and certificate")
+    parser.add_argument("--sign-pass-file", metavar="F", help="file holding the key's passphrase (first line)")
     parser.set_defaults(run=run)
 
 
@@ -32,19 +41,31 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from engine.cli.case_args import analysed_case
+    from engine.errors import UsageError
     from engine.packet.build import PacketRequest
+    from engine.packet.case_state import investigator_of, set_investigator
     from engine.packet.export import export_packet
+    from engine.packet.numbers import Locale
+    from engine.packet.sign import load_signer
     from ui.report_figures import render_figures
 
+    if args.sign_pass_file and not args.sign:
+        raise UsageError("--sign-pass-file needs --sign KEY.p12")
+    signer = load_signer(Path(args.sign), Path(args.sign_pass_file) if args.sign_pass_file else None) \
+        if args.sign else None   # a bad key stops here, before any work and with no file written
     request = PacketRequest(suspects=tuple(args.suspects) if args.suspects is not None else None,
                             rings=tuple(args.rings) if args.rings is not None else None,
-                            page_size=args.page_size)
+                            page_size=args.page_size, locale=Locale(args.date_format, args.currency))
     app = QApplication.instance() or QApplication(["workbench-report"])
     with analysed_case(args) as (store, tables, event, result):
+        if args.investigator is not None or args.role is not None:
+            name, role = investigator_of(store)
+            set_investigator(store, args.investigator if args.investigator is not None else name,
+                             args.role if args.role is not None else role)
         figures = render_figures(result, tables, request)
-        pdf = export_packet(store, result, Path(args.pdf), figures, request, tables=tables)
+        pdf = export_packet(store, result, Path(args.pdf), figures, request, tables=tables, signer=signer)
     app.processEvents()
     if not args.quiet:
-        print(f"wrote {args.pdf} ({len(pdf):,} bytes) for event {event.event_id}; data hash {result.data_hash}",
-              file=sys.stdout)
+        print(f"wrote {args.pdf} ({len(pdf):,} bytes) for event {event.event_id}; data hash {result.data_hash}"
+              + (f"; signed by {signer.subject}" if signer is not None else ""), file=sys.stdout)
     return 0

@@ -4,6 +4,7 @@ raster figures (images) to PNG at 300 dpi for the width they are printed at.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyqtgraph as pg
@@ -22,6 +23,7 @@ FIGURE_HEIGHT = 620
 STRIP_HEIGHT = 300
 PRINT_DPI = 300
 _PNG_SCALE = PRINT_DPI / 150.0   # the PNG is drawn at this multiple of the widget size
+_EMPTY_GROUP = re.compile(rb"<g [^>]*>\s*</g>\s*")   # Qt writes one per state change: weight only
 
 #: widgets of figures being drawn; a parentless pyqtgraph widget collected by Python while
 #: another one paints crashes Qt, so print figures are released together (``release``)
@@ -43,6 +45,7 @@ def release() -> None:
 def paper_plot(title: str, x_label: str, y_label: str, legend: bool = True) -> pg.PlotWidget:
     """A white plot with a title, axis labels in words and (optionally) a legend."""
     plot = keep(pg.PlotWidget(background="w"))
+    plot.setCacheMode(pg.QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)  # no bitmap under the vectors
     item = plot.getPlotItem()
     item.setMenuEnabled(False)
     item.hideButtons()
@@ -93,13 +96,25 @@ def svg_bytes(widget: QWidget, title: str) -> bytes:
     generator.setViewBox(QRect(QPoint(0, 0), size))
     generator.setTitle(title)
     generator.setDescription("Insider-trading workbench figure")
+    items = _export_items(widget)
+    for item in items:      # pyqtgraph draws symbols as vectors (not cached pixmaps) in export mode
+        item.setExportMode(True, {"antialias": True})
     painter = QPainter(generator)
     try:
         QWidget.render(widget, painter, QPoint(0, 0))
     finally:
         painter.end()
+        for item in items:
+            item.setExportMode(False)
     buffer.close()
-    return bytes(data.data())
+    return _EMPTY_GROUP.sub(b"", bytes(data.data()))
+
+
+def _export_items(widget: QWidget) -> list[Any]:
+    """The pyqtgraph items drawn by ``widget`` (and its child graphics views)."""
+    views = [widget] if isinstance(widget, pg.GraphicsView) else []
+    views += widget.findChildren(pg.GraphicsView)
+    return [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
 
 
 def png_300dpi(widget: QWidget) -> bytes:

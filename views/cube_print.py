@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
-from views._print import STRIP_HEIGHT, keep, paper_plot, vector_figure
+from views._print import STRIP_HEIGHT, keep, paper_plot, raster_figure, vector_figure
 
 AXIS_WORDS = {"A": "signed turnover A", "a": "magnitudo a", "E": "maximum exposure E"}
 PROJECTIONS = ((0, 1), (0, 2), (1, 2))
@@ -61,7 +61,7 @@ def overview(data: CubeData, subject: PrintSubject) -> ReportFigure | None:
     caption = (f"Each point is an investor active in the window, in the rescaled features (A, a, E) of the "
                f"k-means; blue: the rewarding cluster; red, outlined: the {n_suspects} k-means suspects; "
                f"grey: the other clusters; star: the rewarding corner.")
-    return vector_figure(canvas, title, caption, height=400)
+    return raster_figure(canvas, title, caption, height=400)   # thousands of points: an image
 
 
 def feature_path(data: CubeData, investor_id: str) -> ReportFigure | None:

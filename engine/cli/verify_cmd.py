@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from engine.case.store import CaseStore
+from engine.packet.sign import check_signature
 from engine.packet.verify import check_packet
 
 EXIT_INTACT, EXIT_TAMPERED = 0, 1
@@ -22,7 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                           "audit log. Exit 0 when intact, 1 when changed or damaged, 2 when not a case.")
     parser.add_argument("case", metavar="CASE.itcase", help="the case file to check")
     parser.add_argument("--packet", metavar="P.pdf",
-                        help="also check a case packet: same data hash, chain hash an entry of the intact chain")
+                        help="also check a case packet: same data hash, chain hash an entry of the intact chain, "
+                             "and its signature when it is signed")
     parser.set_defaults(run=run)
 
 
@@ -31,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     with CaseStore.open(path, read_only=True) as store:
         report = store.verify()
         packet = check_packet(store, Path(args.packet), report.ok) if args.packet else None
+    signature = check_signature(Path(args.packet)) if packet is not None else None
     print(f"case: {path}")
     print(f"data hash: {report.data_hash or '(stored tables unreadable)'}")
     print(f"audit entries: {report.audit_entries}")
@@ -53,4 +56,15 @@ def run(args: argparse.Namespace) -> int:
             print("FAILED: the packet does not match this case")
             for problem in packet.problems:
                 print(f"  - {problem}")
-    return EXIT_INTACT if report.ok and (packet is None or packet.ok) else EXIT_TAMPERED
+    if signature is not None:
+        if not signature.signed:
+            print("packet signature: none (the packet is not signed)")
+        elif signature.ok:
+            print(f"OK: the packet's signature by {signature.signer} is intact and covers the whole file"
+                  + (f" (signed {signature.signed_at})" if signature.signed_at else ""))
+        else:
+            print(f"FAILED: the packet's signature by {signature.signer} does not hold")
+            for problem in signature.problems:
+                print(f"  - {problem}")
+    packet_ok = packet is None or (packet.ok and signature is not None and signature.ok)
+    return EXIT_INTACT if report.ok and packet_ok else EXIT_TAMPERED

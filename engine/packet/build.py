@@ -237,5 +237,5 @@ def build_packet(result: AnalysisResult, state: CaseState, figures: Mapping[str,
                          header=f"{state.case_name} · event {ev.event_id} · data {result.data_hash[:16]}…",
                          author=state.investigator or "Investigation workbench", created=state.state_time)
     packet = _Packet(result, state, figures, request, doc.width, tables)
-    doc.multiBuild(packet.build())
+    doc.build_with_contents(packet.build(), buffer)
     return buffer.getvalue()

@@ -117,8 +117,43 @@ class PacketTemplate(BaseDocTemplate):
                          leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=18 * mm)
         self._header = header
         self._created = pdf_date(created)
+        self.draft = False          # True while the contents are laid out: figures draw nothing
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+
+    def build_with_contents(self, story: list[Any], out: io.BytesIO, max_passes: int = 10) -> None:
+        """Lay out the story until the contents page and exhibit list are settled (draft passes
+        into a scratch buffer, figures not drawn), then write the final document once to ``out``.
+
+        ReportLab's ``multiBuild`` cannot tell its last pass in advance, so every pass would draw
+        every figure; here only the final one does.
+        """
+        indexing = [f for f in story if f.isIndexing()]
+        self._indexingFlowables = indexing
+        edits: list[Any] = []
+        self._multiBuildEdits = edits.append     # ReportLab's hook to undo per-pass marks
+
+        def one_pass(target: io.BytesIO) -> None:
+            for flowable in indexing:
+                flowable.beforeBuild()
+            self.build(story[:], filename=target)
+            for flowable in indexing:
+                flowable.afterBuild()
+            while edits:
+                edit = edits.pop(0)
+                edit[0](*edit[1:])
+
+        try:
+            self.draft = True
+            for _ in range(max_passes):
+                one_pass(io.BytesIO())
+                if self._allSatisfied():
+                    break
+            self.draft = False
+            one_pass(out)
+        finally:
+            self.draft = False
+            del self._multiBuildEdits
 
     def _furniture(self, canvas: Any, doc: Any) -> None:
         width, height = self.pagesize

@@ -7,28 +7,38 @@ from typing import Any, Sequence
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Image, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Table, TableStyle
 
 from engine.packet.figures import ReportFigure
 from engine.packet.case_state import escape
-from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles
+from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles, make_styles
 from engine.packet.numbers import number as fmt
 
 _HEADER_BG = colors.HexColor("#dfe6ef")
 _GRID = colors.HexColor("#b8c2cc")
 
 
+#: cells up to this many characters are plain strings (no wrapping needed, far cheaper to lay out)
+SHORT_CELL = 14
+
+
+def _cell(text: str, style: Any) -> Any:
+    """A table cell: short text as a plain string, longer text as a wrapping paragraph."""
+    return text if len(text) <= SHORT_CELL and "\n" not in text else Paragraph(escape(text), style)
+
+
 def data_table(styles: Styles, header: Sequence[str], rows: Sequence[Sequence[Any]],
                widths: Sequence[float] | None = None, repeat: bool = True) -> Table:
     """A grid table with a shaded header row; cells wrap."""
     cell = styles.cell
-    data = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in header]]
-    data += [[Paragraph(escape(fmt(v)), cell) for v in row] for row in rows]
+    data: list[list[Any]] = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in header]]
+    data += [[_cell(fmt(v), cell) for v in row] for row in rows]
     table = Table(data, colWidths=[w * mm for w in widths] if widths else None,
                   repeatRows=1 if repeat else 0, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
         ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+        ("FONT", (0, 1), (-1, -1), cell.fontName, cell.fontSize, cell.leading),
         ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -47,28 +57,46 @@ def key_values(styles: Styles, pairs: Sequence[tuple[str, Any]], key_width: floa
     return table
 
 
+class PaperFigure(Flowable):
+    """A figure of fixed size that is drawn only on the final pass: the passes that lay out the
+    contents page (``PacketTemplate.draft``) need its size, not its ink."""
+
+    def __init__(self, inner: Any, width: float, height: float) -> None:
+        super().__init__()
+        self.inner, self.width, self.height = inner, width, height
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if not getattr(getattr(self.canv, "_doctemplate", None), "draft", False):
+            self.inner.drawOn(self.canv, 0, 0)
+
+
 def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> Any:
     """The figure scaled to fit: its vector drawing when it has SVG, else its PNG image."""
-    if fig.svg:
-        drawing = svg_drawing(fig.svg)
-        if drawing is not None:
-            scale = min(max_width / drawing.width, max_height / drawing.height)
-            drawing.scale(scale, scale)
-            drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
-            drawing.hAlign = "LEFT"
-            return drawing
+    drawing = svg_drawing(fig.svg) if fig.svg else None
+    if drawing is not None and drawing.width > 0 and drawing.height > 0:
+        scale = min(max_width / drawing.width, max_height / drawing.height)
+        drawing.scale(scale, scale)
+        drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+        return PaperFigure(drawing, drawing.width, drawing.height)
+    if not fig.png:
+        return Paragraph("<i>The figure could not be drawn.</i>", make_styles().small)
     reader = ImageReader(io.BytesIO(fig.png))
     w, h = reader.getSize()
     scale = min(max_width / w, max_height / h)
-    image = Image(io.BytesIO(fig.png), width=w * scale, height=h * scale)
-    image.hAlign = "LEFT"
-    return image
+    return PaperFigure(Image(io.BytesIO(fig.png), width=w * scale, height=h * scale), w * scale, h * scale)
 
 
 def svg_drawing(svg: bytes) -> Any:
     """A ReportLab drawing of SVG bytes (svglib), None when it cannot be read."""
     from svglib.svglib import svg2rlg
-    return svg2rlg(io.BytesIO(svg))
+    try:
+        return svg2rlg(io.BytesIO(svg))
+    except (ValueError, SyntaxError, OSError):
+        return None
 
 
 def exhibit_caption(styles: Styles, number: str, title: str) -> ExhibitCaption:
