@@ -183,9 +183,10 @@ class CaseWork:
     # -- network exploration -------------------------------------------------------------
     def save_exploration(self, event_id: str, correction: str, state_json: str) -> None:
         """Store the exploration of the network for (event, correction); logs its SHA-256."""
-        json.loads(state_json)  # refuse text that is not JSON before it reaches the case
+        state = json.loads(state_json)  # refuse text that is not JSON before it reaches the case
+        before = json.loads(self.load_exploration(event_id, correction) or "{}")
         self._change("exploration", {"event_id": event_id, "correction": correction,
-                                     "sha256": _sha256(state_json)},
+                                     "sha256": _sha256(state_json), **_exploration_change(before, state)},
                      "INSERT OR REPLACE INTO explorations (event_id, correction, state_json, updated_at)"
                      " VALUES (?, ?, ?, ?)", (event_id, correction, state_json, audit.utc_now()))
 
@@ -250,6 +251,16 @@ class CaseWork:
         rows = self._conn.execute("SELECT event_id, date, status, owner, reason, updated_at FROM alerts"
                                   + where + " ORDER BY event_id, date", params)
         return [AlertState(*row) for row in rows]
+
+
+def _exploration_change(before: Any, after: Any) -> dict[str, Any]:
+    """What an exploration save did, for the audit trail: the investors newly expanded, or a reset."""
+    old = list(before.get("expanded", ())) if isinstance(before, dict) else []
+    new = list(after.get("expanded", ())) if isinstance(after, dict) else []
+    added = [n for n in new if n not in old]
+    if added:
+        return {"expanded": added}
+    return {"reset": True} if old and not new else {}
 
 
 def _note(row: tuple[str, str, str, str]) -> Note:

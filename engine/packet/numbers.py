@@ -73,7 +73,7 @@ def number(value: Any, digits: int = 3) -> str:
             return f"{value:,.0f}"
         if value != 0.0 and abs(value) < 1e-3:
             exponent = math.floor(math.log10(abs(value)))
-            return f"{value / 10.0 ** exponent:.{max(digits - 1, 1)}g} × {power_of_ten(exponent)}"
+            return f"{value / 10.0 ** exponent:.{digits}g} × {power_of_ten(exponent)}"
         return f"{value:.{digits}g}"
     if isinstance(value, int):
         return f"{value:,}"

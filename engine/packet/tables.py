@@ -27,13 +27,30 @@ def _cell(text: str, style: Any) -> Any:
     return text if len(text) <= SHORT_CELL and "\n" not in text else Paragraph(escape(text), style)
 
 
+#: printable width of the narrower paper (A4 less the margins), millimetres
+TABLE_WIDTH = 174.0
+_WIDEST_TEXT = 40
+
+
+def _widths(header: Sequence[str], data: list[list[Any]]) -> list[float]:
+    """Column widths sharing the page in proportion to each column's text (capped), so that no
+    cell, however long (a 300-character id), can squeeze the others to a negative width."""
+    lengths: list[int] = []
+    for col, head in enumerate(header):
+        cells = [row[col] for row in data[1:]]
+        longest = max([len(head)] + [len(c if isinstance(c, str) else c.getPlainText()) for c in cells])
+        lengths.append(min(max(longest, 4), _WIDEST_TEXT))
+    total = float(sum(lengths))
+    return [TABLE_WIDTH * n / total for n in lengths]
+
+
 def data_table(styles: Styles, header: Sequence[str], rows: Sequence[Sequence[Any]],
                widths: Sequence[float] | None = None, repeat: bool = True) -> Table:
     """A grid table with a shaded header row; cells wrap."""
     cell = styles.cell
     data: list[list[Any]] = [[Paragraph(f"<b>{escape(h)}</b>", cell) for h in header]]
     data += [[_cell(fmt(v), cell) for v in row] for row in rows]
-    table = Table(data, colWidths=[w * mm for w in widths] if widths else None,
+    table = Table(data, colWidths=[w * mm for w in (widths or _widths(header, data))],
                   repeatRows=1 if repeat else 0, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), _HEADER_BG),
