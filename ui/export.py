@@ -21,7 +21,8 @@ from engine.exports.tables import export_audit_csv, export_graphml, export_rings
 from engine.packet.figures import ReportFigure
 from engine.exports.notes import export_notes_html, export_notes_markdown
 from engine.packet.build import PacketRequest
-from engine.packet.case_state import INVESTIGATOR_SETTING
+from engine.packet.case_state import INVESTIGATOR_SETTING, investigator_of, set_investigator
+from engine.packet.sign import PacketSigner, load_signer
 from engine.packet.export import export_packet
 from engine.progress import Reporter
 from ui.dialogs.error_dialog import show_error
@@ -92,11 +93,12 @@ class CaseSnapshot:
 
 
 def write_packet_job(case: CaseSnapshot, result: Any, path: Path, figures: dict[str, ReportFigure],
-                     request: PacketRequest, case_name: str, tables: Any = None, *, reporter: Reporter) -> Path:
-    """Worker body: build the PDF, write it atomically, log the export (``export_packet``)."""
+                     request: PacketRequest, case_name: str, tables: Any = None, signer: PacketSigner | None = None,
+                     *, reporter: Reporter) -> Path:
+    """Worker body: build (and sign) the PDF, write it atomically, log the export (``export_packet``)."""
     reporter.plan([("Building the packet", 1.0)])
     reporter.stage("Building the packet")
-    export_packet(case, result, path, figures, request, case_name, tables)
+    export_packet(case, result, path, figures, request, case_name, tables, signer)
     reporter.advance(1.0)
     return path
 
@@ -154,21 +156,32 @@ class ExportController(QObject):
         from ui.dialogs.packet_dialog import PacketDialog
         if not self.has_result() or self.busy():
             return
-        dialog = PacketDialog(self.session.result, self.default_path("packet.pdf"), self.parent_widget)
+        dialog = PacketDialog(self.session.result, self.default_path("packet.pdf"), self.parent_widget,
+                              investigator_of(self.session.store))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.accepted.connect(lambda: self.start_packet(dialog.request(), dialog.path()))
+        dialog.accepted.connect(lambda: self.start_packet(dialog.request(), dialog.path(), dialog.investigator(),
+                                                          dialog.sign_key()))
         self.dialog = dialog
         dialog.open()
 
-    def start_packet(self, request: PacketRequest, path: Path) -> bool:
-        """Start an export: snapshot the case now, render the figures one per event-loop turn
-        (the window keeps painting), then build and write the PDF in the worker."""
+    def start_packet(self, request: PacketRequest, path: Path, investigator: tuple[str, str] | None = None,
+                     sign_key: tuple[Path, bytes | None] | None = None) -> bool:
+        """Start an export: record the investigator, load the signing key (a bad key stops here),
+        snapshot the case now, render the figures one per event-loop turn (the window keeps
+        painting), then build, sign and write the PDF in the worker."""
         from ui.report_figures import figure_count, iter_figures
         if not self.has_result() or self.busy():
             return False
         self.before_export()
         session = self.session
         try:
+            signer = load_signer(sign_key[0], passphrase=sign_key[1]) if sign_key is not None else None
+        except Exception as exc:
+            self._failed("The packet cannot be signed with this key", exc)
+            return False
+        try:
+            if investigator is not None and investigator != investigator_of(session.store):
+                set_investigator(session.store, *investigator)
             case = CaseSnapshot(session.store, session.result.event.event_id)
         except Exception as exc:
             self._failed("The case could not be read for the packet", exc)
@@ -177,7 +190,7 @@ class ExportController(QObject):
         self._figures = iter_figures(session.result, session.tables, request)
         self._figure_total = figure_count(session.result, request)
         done: dict = {}
-        job_args = (case, session.result, Path(path), done, request, session.info.name, session.tables)
+        job_args = (case, session.result, Path(path), done, request, session.info.name, session.tables, signer)
         self._show_progress("Rendering the figures…")
         QTimer.singleShot(0, lambda: self._next_figure(done, job_args))
         return True

@@ -174,13 +174,12 @@ class _Packet(Builder):
         if not km["suspects"]:
             self.p("No discontinuous investors found in the rewarding cluster.")
         else:
-            rows = [(s["rank"], s["investor_id"], s["discontinuity"], f"{s['score']:.4f}", s["shares"],
-                     s["directionality"], money(s["expected_profit"], self.locale),
-                     "yes" if s["investor_id"] in self.in_ring else "")
-                    for s in km["suspects"]]
+            ranked = [(s["rank"], s["investor_id"], s["discontinuity"], f"{s['score']:.4f}", s["shares"],
+                       s["directionality"], money(s["expected_profit"], self.locale),
+                       "yes" if s["investor_id"] in self.in_ring else "") for s in km["suspects"]]
             self.table_exhibit(self.next_exhibit(), "Ranked k-means suspects",
                                ("rank", "investor", "type", "score", "shares (net)", "directionality",
-                                "expected profit", "in ring"), rows)
+                                "expected profit", "in ring"), ranked)
         self.page_break()
 
     def rings(self) -> None:

@@ -94,10 +94,12 @@ def date(value: dt.date | str | None, locale: Locale) -> str:
         return "none"
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            day = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return value.strftime(DATE_FORMATS[locale.date_format])
+    else:
+        day = value
+    return day.strftime(DATE_FORMATS[locale.date_format])
 
 
 def timestamp(value: str, locale: Locale) -> str:

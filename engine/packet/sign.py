@@ -38,8 +38,10 @@ def _passphrase(pass_file: Path | None) -> bytes | None:
     return text.rstrip(b"\r\n")
 
 
-def load_signer(key_file: Path, pass_file: Path | None = None, now: dt.datetime | None = None) -> PacketSigner:
-    """The signing key of ``key_file`` (PKCS#12), checked: readable, passphrase right, certificate valid now."""
+def load_signer(key_file: Path, pass_file: Path | None = None, now: dt.datetime | None = None,
+                passphrase: bytes | None = None) -> PacketSigner:
+    """The signing key of ``key_file`` (PKCS#12), checked: readable, passphrase right (read from
+    ``pass_file``, else ``passphrase`` as typed), certificate valid now."""
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign.signers import SimpleSigner
 
@@ -48,7 +50,8 @@ def load_signer(key_file: Path, pass_file: Path | None = None, now: dt.datetime 
         data = key_file.read_bytes()
     except OSError as exc:
         raise UsageError(f"{key_file}: the signing key file cannot be read ({exc.strerror or exc})") from None
-    passphrase = _passphrase(pass_file)
+    if pass_file is not None:
+        passphrase = _passphrase(pass_file)
     try:
         key, cert, _others = pkcs12.load_key_and_certificates(data, passphrase)
     except ValueError:

@@ -95,7 +95,7 @@ def suspect_page(b: Builder, s: Any, in_ring: frozenset[str]) -> None:
 def member_trades(tables: Any, stock: str, members: Sequence[str], start: Any, end: Any) -> list[tuple[Any, ...]]:
     """Per member, trading in ``stock`` from ``start`` up to the day before ``end``: active days,
     shares bought, sold, net, first and last active day."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     trades = tables.trades if tables is not None else None
     if trades is None:
         return rows

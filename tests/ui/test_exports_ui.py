@@ -326,3 +326,32 @@ def test_packet_shows_the_case_as_it_was_when_the_export_began(session, host, qt
     entries = store.audit_entries()
     assert entries[-1].details["kind"] == "packet"
     assert not [h for h in _headings(out) if h.startswith(("Suspect ", "Ring "))]
+
+
+def test_gui_export_records_the_investigator_and_signs_with_a_chosen_key(session, host, qtbot, tmp_path: Path) -> None:
+    from engine.packet.build import PacketRequest
+    from engine.packet.case_state import investigator_of
+    from engine.packet.sign import check_signature
+    from tests.engine.test_packet_sign import PASSPHRASE, make_key
+    from ui.dialogs.packet_dialog import PacketDialog
+    key = make_key(tmp_path / "key.p12")
+    controller = ExportController(session, host)
+    dialog = PacketDialog(session.result, tmp_path / "x.pdf", host, ("Ana Ruiz", "analyst"))
+    qtbot.addWidget(dialog)
+    assert dialog.investigator() == ("Ana Ruiz", "analyst") and dialog.sign_key() is None
+    dialog.key_edit.setText(str(key))
+    dialog.passphrase_edit.setText("wrong")
+    bad = tmp_path / "bad.pdf"
+    with qtbot.waitSignal(controller.export_failed, timeout=10000):
+        assert not controller.start_packet(PacketRequest(suspects=(), rings=()), bad, dialog.investigator(),
+                                           dialog.sign_key())
+    assert not bad.exists()
+    for d in _error_dialogs():
+        d.close()
+    dialog.passphrase_edit.setText(PASSPHRASE.decode())
+    out = tmp_path / "signed.pdf"
+    with qtbot.waitSignal(controller.packet_written, timeout=120000):
+        assert controller.start_packet(PacketRequest(suspects=(), rings=()), out, ("Ana Ruiz", "analyst"),
+                                       dialog.sign_key())
+    assert investigator_of(session.store) == ("Ana Ruiz", "analyst")
+    assert check_signature(out).ok and "Ana Ruiz" in _pdf_text(out)

@@ -1,31 +1,87 @@
-"""Packet figures: keyed as the packet expects, on white paper, the screen theme left as it was."""
+"""Packet figures: drawn for paper by every registered view's print path, keyed as the packet
+expects, on white paper, vector where the figure allows, the screen theme left as it was."""
 from __future__ import annotations
 
+import io
+
 from PySide6.QtGui import QImage
+from pypdf import PdfReader
 
 from engine.case.store import CaseStore
-from engine.packet.build import PacketRequest
+from engine.packet.build import PacketRequest, build_packet
+from engine.packet.case_state import case_state
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
 from ui.report_figures import figure_count, iter_figures
-from views import _style
+from views import VIEW_REGISTRY, _style
+from views._print import paper_plot, vector_figure
+from views.base import BaseView, ViewInputs
 
 
-def test_figures_are_light_keyed_and_counted_and_keep_the_screen_theme(qapp, analysed_case) -> None:
-    with CaseStore.open(analysed_case) as store:
+def _analysed(path):
+    with CaseStore.open(path) as store:
         tables = store.tables()
-        result = analyze(tables, tables.event(None), AnalysisParams(), store=store)
-    suspect = result.kmeans.suspects[0].investor_id
-    request = PacketRequest(suspects=(suspect,), rings=(result.svn.rings[0].cluster_id,))
+        return tables, analyze(tables, tables.event(None), AnalysisParams(), store=store)
+
+
+def test_figures_are_light_keyed_vector_and_keep_the_screen_theme(qapp, analysed_case) -> None:
+    tables, result = _analysed(analysed_case)
+    suspect = next(s.investor_id for s in result.kmeans.suspects if result.svn.index_of(s.investor_id) >= 0)
+    ring = result.svn.rings[0]
+    request = PacketRequest(suspects=(suspect,), rings=(ring.cluster_id,))
     _style.set_dark(True)
     try:
         figures = dict(iter_figures(result, tables, request))
         assert _style.theme() is _style.DARK
     finally:
         _style.set_dark(False)
-    assert len(figures) == figure_count(result, request)
-    assert {"cube", f"suspect:{suspect}:path", f"suspect:{suspect}:activity"} <= set(figures)
-    for key in ("cube", f"suspect:{suspect}:network"):
-        image = QImage.fromData(figures[key].png)
-        corner = image.pixelColor(image.width() - 3, image.height() // 2)
-        assert corner.lightness() > 200, (key, corner.name())
+    assert len(figures) <= figure_count(result, request)
+    assert {"overview:kmeans:cube", f"suspect:{suspect}:cube", f"suspect:{suspect}:raster",
+            f"suspect:{suspect}:network", f"ring:{ring.cluster_id}:raster", f"ring:{ring.cluster_id}:network"} <= set(figures)
+    image = QImage.fromData(figures["overview:kmeans:cube"].png)
+    assert image.width() >= 2000 and abs(image.dotsPerMeterX() - 300 / 0.0254) < 2   # 300 dpi at print width
+    assert image.pixelColor(image.width() - 3, image.height() // 2).lightness() > 200
+    network = figures[f"suspect:{suspect}:network"]
+    assert network.svg.startswith(b"<?xml") and b"<image" not in network.svg and not network.png   # vector
+    assert b"Pin selected" not in network.svg and b"Lock layout" not in network.svg          # no controls
+    assert suspect.encode() in network.svg
+
+
+class _MarginView(BaseView):
+    """A view added to the registry for the test only: one print figure per ring."""
+
+    view_name = "margin_test"
+    title = "Margin"
+    print_scopes = ("ring",)
+
+    @staticmethod
+    def prepare(inputs: ViewInputs) -> int:
+        return 1
+
+    def set_data(self, viewdata) -> None:
+        self._data = viewdata
+
+    def apply_selection(self, selection) -> None:
+        self._selection = selection
+
+    def clear(self) -> None:
+        self._data = None
+
+    def print_figure(self, prepared, subject: PrintSubject) -> ReportFigure | None:
+        plot = paper_plot(f"Margin of {subject.label}", "day", "value")
+        plot.plot([0, 1], [0, len(subject.ids)], name="members")
+        return vector_figure(plot, f"Margin figure of {subject.label}", "A test figure.")
+
+
+def test_a_new_registered_view_reaches_the_ring_pages_without_editing_a_list(qapp, analysed_case, monkeypatch) -> None:
+    tables, result = _analysed(analysed_case)
+    ring = result.svn.rings[0]
+    monkeypatch.setitem(VIEW_REGISTRY, _MarginView.view_name, _MarginView)
+    request = PacketRequest(suspects=(), rings=(ring.cluster_id,))
+    figures = dict(iter_figures(result, tables, request))
+    assert f"ring:{ring.cluster_id}:margin_test" in figures
+    with CaseStore.open(analysed_case) as store:
+        pdf = build_packet(result, case_state(store, "case", result.event.event_id), figures, request, tables)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Margin figure of ring {ring.cluster_id}" in text

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from engine.packet.build import DEFAULT_TOP_RINGS, DEFAULT_TOP_SUSPECTS, PacketRequest
 from engine.packet.doc import PAGE_SIZES as DOC_PAGE_SIZES
+from engine.packet.numbers import DATE_FORMATS, Locale
 from engine.packet.tables import fmt
 
 PAGE_SIZES = tuple(DOC_PAGE_SIZES)
@@ -59,7 +60,8 @@ def _list_box(title: str, list_widget: QListWidget, parent: QWidget) -> QGroupBo
 class PacketDialog(QDialog):
     """Checkable suspects (top 20 checked) and rings (top 5 checked), page size, output path."""
 
-    def __init__(self, result: Any, default_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, result: Any, default_path: Path, parent: QWidget | None = None,
+                 investigator: tuple[str, str] = ("", "")) -> None:
         super().__init__(parent)
         self.setObjectName("packet_dialog")
         self.setWindowTitle("Export case packet")
@@ -83,8 +85,35 @@ class PacketDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
+        self.investigator_edit = QLineEdit(investigator[0], self)
+        self.investigator_edit.setObjectName("packet_investigator")
+        self.investigator_edit.setPlaceholderText("name printed on the sign-off page (kept in the case)")
+        self.role_edit = QLineEdit(investigator[1], self)
+        self.role_edit.setObjectName("packet_role")
+        self.role_edit.setPlaceholderText("e.g. senior investigator, market surveillance")
+        self.date_format = QComboBox(self)
+        self.date_format.addItems(tuple(DATE_FORMATS))
+        self.currency_edit = QLineEdit("", self)
+        self.currency_edit.setPlaceholderText("currency of the stock, e.g. EUR (optional)")
+        self.key_edit = QLineEdit("", self)
+        self.key_edit.setObjectName("packet_sign_key")
+        self.key_edit.setPlaceholderText("PKCS#12 key file (.p12); empty: not signed")
+        key_browse = QPushButton("Browse…", self)
+        key_browse.clicked.connect(self._browse_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(key_browse)
+        self.passphrase_edit = QLineEdit("", self)
+        self.passphrase_edit.setObjectName("packet_sign_passphrase")
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
         form.addRow("Paper size", self.page_size)
+        form.addRow("Dates", self.date_format)
+        form.addRow("Currency", self.currency_edit)
+        form.addRow("Investigator", self.investigator_edit)
+        form.addRow("Role", self.role_edit)
+        form.addRow("Sign with", key_row)
+        form.addRow("Key passphrase", self.passphrase_edit)
         form.addRow("Save as", path_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -107,6 +136,22 @@ class PacketDialog(QDialog):
         if path:
             self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
 
+    def _browse_key(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Signing key", self.key_edit.text(), "PKCS#12 (*.p12 *.pfx)")
+        if path:
+            self.key_edit.setText(path)
+
+    def investigator(self) -> tuple[str, str]:
+        """(name, role) as typed."""
+        return self.investigator_edit.text().strip(), self.role_edit.text().strip()
+
+    def sign_key(self) -> tuple[Path, bytes | None] | None:
+        """(key file, passphrase) when the packet is to be signed, else None."""
+        key = self.key_edit.text().strip()
+        if not key:
+            return None
+        return Path(key), self.passphrase_edit.text().encode() or None
+
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.path_edit.text().strip()))
 
@@ -121,7 +166,8 @@ class PacketDialog(QDialog):
         """The packet described by the dialog's choices."""
         return PacketRequest(suspects=tuple(str(s) for s in _checked(self.suspects)),
                              rings=tuple(int(r) for r in _checked(self.rings)),
-                             page_size=self.page_size.currentText())
+                             page_size=self.page_size.currentText(),
+                             locale=Locale(self.date_format.currentText(), self.currency_edit.text().strip() or None))
 
     def path(self) -> Path:
         return Path(self.path_edit.text().strip())
