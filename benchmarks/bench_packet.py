@@ -1,10 +1,12 @@
-"""Packet export at the reference scale: ``report`` with the top 20 suspects and top 5 rings.
+"""Packet export at the reference scale: ``report`` with the top 20 suspects and top 5 rings,
+unsigned and signed.
 
 Usage: python benchmarks/bench_packet.py [--dir DIR]
 Uses the reference case of bench_analyze (generated and imported once), makes sure its
-analysis is cached, then times ``main.py report`` in a child process (figures rendered
-offscreen by the views, PDF built by the engine) and prints pages, size and peak memory.
-Target (issue 7): <= 20 s on 2 cores.
+analysis is cached, then times ``main.py report`` in a child process (figures drawn for paper
+by the views' print path, PDF built by the engine), then the same with ``--sign`` (a throwaway
+self-signed key made here), and prints pages, size and peak memory.
+Target (issues 7 and 17): <= 20 s on 2 cores, signed or not.
 """
 from __future__ import annotations
 
@@ -26,14 +28,21 @@ def main() -> int:
     main_py = str(ROOT / "main.py")
     subprocess.run([sys.executable, main_py, "analyze", str(case), "--quiet"], check=True)
     print(f"load before: {load()}")
-    pdf = directory / "packet.pdf"
-    start = time.perf_counter()
-    subprocess.run([sys.executable, main_py, "report", str(case), "--pdf", str(pdf), "--quiet"], check=True)
-    wall = time.perf_counter() - start
     from pypdf import PdfReader
-    pages = len(PdfReader(str(pdf)).pages)
-    print(f"report (cached analysis, top 20 suspects, top 5 rings): {wall:.2f} s, {pages} pages, "
-          f"{pdf.stat().st_size / 1e6:.1f} MB, peak RSS {children_peak_mb():.0f} MB")
+    sys.path.insert(0, str(ROOT))
+    from tests.engine.test_packet_sign import PASSPHRASE, make_key
+    key = make_key(directory / "bench-key.p12")
+    (directory / "bench-pass.txt").write_bytes(PASSPHRASE)
+    for label, extra in (("unsigned", []), ("signed", ["--sign", str(key), "--sign-pass-file",
+                                                        str(directory / "bench-pass.txt")])):
+        pdf = directory / f"packet-{label}.pdf"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, main_py, "report", str(case), "--pdf", str(pdf), "--quiet", *extra],
+                       check=True)
+        wall = time.perf_counter() - start
+        pages = len(PdfReader(str(pdf)).pages)
+        print(f"report {label} (cached analysis, top 20 suspects, top 5 rings): {wall:.2f} s, {pages} pages, "
+              f"{pdf.stat().st_size / 1e6:.1f} MB, peak RSS {children_peak_mb():.0f} MB", flush=True)
     print(f"load after: {load()}")
     return 0
 

@@ -1,6 +1,6 @@
 """Figures drawn for paper (the views' print path): white page, words on every axis, a legend,
-the screen's colours, no controls. Vector figures are rendered to SVG (``QSvgGenerator``);
-raster figures (images) to PNG at 300 dpi for the width they are printed at.
+the screen's colours, no controls, drawn as PNG at 300 dpi for the width they are printed at.
+``svg_bytes`` draws a widget as SVG (the figure-export menu's "Save figure as SVG").
 """
 from __future__ import annotations
 
@@ -134,14 +134,8 @@ def png_300dpi(widget: QWidget) -> bytes:
     return png_bytes(image)
 
 
-def vector_figure(widget: QWidget, title: str, caption: str, height: int = FIGURE_HEIGHT) -> ReportFigure:
-    """A figure printed as vector graphics (SVG)."""
-    _sized(widget, height)
-    return ReportFigure(title=title, png=b"", caption=caption, svg=svg_bytes(widget, title))
-
-
 def raster_figure(widget: QWidget, title: str, caption: str, height: int = FIGURE_HEIGHT) -> ReportFigure:
-    """A figure printed as a 300 dpi image (for image-like content such as the raster)."""
+    """A figure printed as a 300 dpi image."""
     _sized(widget, height)
     return ReportFigure(title=title, png=png_300dpi(widget), caption=caption)
 

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
-from views._print import STRIP_HEIGHT, keep, paper_plot, raster_figure, vector_figure
+from views._print import STRIP_HEIGHT, keep, paper_plot, raster_figure
 
 AXIS_WORDS = {"A": "signed turnover A", "a": "magnitudo a", "E": "maximum exposure E"}
 PROJECTIONS = ((0, 1), (0, 2), (1, 2))
@@ -84,7 +84,7 @@ def feature_path(data: CubeData, investor_id: str) -> ReportFigure | None:
                   symbolBrush=_style.HARD, name="in the rewarding cluster")
     plot.setYRange(-1.1, 1.1)
     history = ", ".join(f"w{w + 1}: {'inactive' if c < 0 else int(c)}" for w, c in enumerate(labels))
-    return vector_figure(plot, f"Feature path of investor {investor_id}",
+    return raster_figure(plot, f"Feature path of investor {investor_id}",
                          f"Rescaled features per window (gaps where inactive); squares at −1 mark the windows in "
                          f"the rewarding cluster {data.rewarding_cluster}. Cluster per window: {history}.",
                          height=STRIP_HEIGHT)

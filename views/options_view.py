@@ -27,7 +27,7 @@ from views import _style
 from views._axes import SparseAxis
 from views._layout import stack
 from views._plots import tame
-from views._print import vector_figure
+from views._print import raster_figure
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
 
@@ -304,8 +304,8 @@ class OptionsView(BaseView):
         if prepared is None or subject.scope != "overview":
             return None
         self.set_data(prepared)
-        return vector_figure(self.canvas, f"Options flow on {subject.inputs.result.event.stock} before the event",
-                             _CAPTION.format(summary=self.summary.text()), height=700)
+        return raster_figure(self.canvas, f"Options flow on {subject.inputs.result.event.stock} before the event",
+                             _CAPTION.format(summary=self.summary.text()), height=700)   # dates as epoch seconds: an image
 
     def snapshot(self) -> ReportFigure:
         return ReportFigure(title="Options flow before the event", png=widget_png(self),

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.raster import CODE_NAMES, RasterData
 from views import _style
-from views._print import STRIP_HEIGHT, legend_entry, paper_plot, raster_figure, vector_figure
+from views._print import STRIP_HEIGHT, legend_entry, paper_plot, raster_figure
 
 _STATE_WORDS = {"no trade": "no trade", "b": "b: mostly buying", "s": "s: mostly selling", "bs": "bs: mixed"}
 ROW_PX = 14            # height of one member's row in the printed raster (screen pixels)
@@ -79,7 +79,7 @@ def activity(tables: object, stock: str, dates: np.ndarray, reference_day: int, 
             plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=1.5)))
             legend_entry(plot, name, colour, line=True)
     plot.getPlotItem().getAxis("bottom").setTicks([_tick_labels(dates)])
-    return vector_figure(plot, f"Activity of investor {investor_id} in {stock}",
+    return raster_figure(plot, f"Activity of investor {investor_id} in {stock}",
                          "Bars: shares bought minus shares sold each trading day (red buying, green selling); "
                          "lines: the start of the reference period and the PSE.", height=STRIP_HEIGHT)
 

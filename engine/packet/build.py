@@ -1,6 +1,6 @@
 """The PDF case packet: evidence, method, parameters, provenance and sign-off of one analysis.
 
-Qt-free: figures arrive as SVG or PNG bytes (``ReportFigure``) drawn for paper by the views'
+Qt-free: figures arrive as 300 dpi PNG bytes (``ReportFigure``) drawn for paper by the views'
 print path, in the colours the investigator sees on screen. Same result + case state + figures -> same bytes
 (ReportLab invariant mode; no clock reading; every time printed is a stored time).
 """

@@ -23,15 +23,14 @@ class PrintSubject:
 
 @dataclass(frozen=True, slots=True)
 class ReportFigure:
-    """One figure of the case packet: a title, PNG bytes, a caption (what it shows) and, where
-    the figure allows, the same drawing as SVG (printed as vector graphics)."""
+    """One figure of the case packet: a title, PNG bytes (300 dpi at print size for print
+    figures) and a caption (what it shows)."""
 
     title: str
     png: bytes
     caption: str = ""
-    svg: bytes = b""
 
     @property
     def is_empty(self) -> bool:
         """True when nothing was rendered (e.g. a view without data)."""
-        return not self.png and not self.svg
+        return not self.png

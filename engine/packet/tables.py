@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Table, 
 
 from engine.packet.figures import ReportFigure
 from engine.packet.case_state import escape
-from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles, make_styles
+from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles
 from engine.packet.numbers import number as fmt
 
 _HEADER_BG = colors.HexColor("#dfe6ef")
@@ -91,29 +91,12 @@ class PaperFigure(Flowable):
             self.inner.drawOn(self.canv, 0, 0)
 
 
-def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> Any:
-    """The figure scaled to fit: its vector drawing when it has SVG, else its PNG image."""
-    drawing = svg_drawing(fig.svg) if fig.svg else None
-    if drawing is not None and drawing.width > 0 and drawing.height > 0:
-        scale = min(max_width / drawing.width, max_height / drawing.height)
-        drawing.scale(scale, scale)
-        drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
-        return PaperFigure(drawing, drawing.width, drawing.height)
-    if not fig.png:
-        return Paragraph("<i>The figure could not be drawn.</i>", make_styles().small)
+def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> PaperFigure:
+    """The figure's image scaled to fit."""
     reader = ImageReader(io.BytesIO(fig.png))
     w, h = reader.getSize()
     scale = min(max_width / w, max_height / h)
     return PaperFigure(Image(io.BytesIO(fig.png), width=w * scale, height=h * scale), w * scale, h * scale)
-
-
-def svg_drawing(svg: bytes) -> Any:
-    """A ReportLab drawing of SVG bytes (svglib), None when it cannot be read."""
-    from svglib.svglib import svg2rlg
-    try:
-        return svg2rlg(io.BytesIO(svg))
-    except (ValueError, SyntaxError, OSError):
-        return None
 
 
 def exhibit_caption(styles: Styles, number: str, title: str) -> ExhibitCaption:
