@@ -27,7 +27,7 @@ from views import _style
 from views._axes import SparseAxis
 from views._layout import stack
 from views._plots import tame
-from views._print import raster_figure
+from views._print import PAGE_WIDTH, raster_figure
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
 
@@ -303,6 +303,9 @@ class OptionsView(BaseView):
         """The stacked daily panels without buttons or hints, for paper."""
         if prepared is None or subject.scope != "overview":
             return None
+        self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        self.show()                  # a hidden widget's layout defers resizes: the canvas would stay narrow
+        self.resize(PAGE_WIDTH, 760)
         self.set_data(prepared)
         return raster_figure(self.canvas, f"Options flow on {subject.inputs.result.event.stock} before the event",
                              _CAPTION.format(summary=self.summary.text()), height=700)   # dates as epoch seconds: an image

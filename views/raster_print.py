@@ -8,11 +8,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from engine.packet.figures import PrintSubject, ReportFigure
-from engine.viewdata.raster import CODE_NAMES, RasterData
+from engine.viewdata.raster import RasterData
 from views import _style
 from views._print import STRIP_HEIGHT, legend_entry, paper_plot, raster_figure
 
-_STATE_WORDS = {"no trade": "no trade", "b": "b: mostly buying", "s": "s: mostly selling", "bs": "bs: mixed"}
+ID_AXIS_WIDTH = 80     # room for the members' ids
 ROW_PX = 14            # height of one member's row in the printed raster (screen pixels)
 MIN_HEIGHT = 260
 MAX_HEIGHT = 1100
@@ -35,26 +35,25 @@ def ring_raster(data: RasterData, subject: PrintSubject) -> ReportFigure | None:
     ids = data.row_ids[rows].astype(str)
     rgba = _style.rgba_table(_style.RASTER_COLOURS)[data.codes[rows]]
     n_rows, n_days = rgba.shape[0], rgba.shape[1]
-    plot = paper_plot(f"Daily trading states of the members of {subject.label}", "trading day", "member")
+    plot = paper_plot(f"Daily trading states of the members of {subject.label}", "trading day", "member",
+                      legend=False)   # the caption names the colours: a legend would hide members' rows
     image = pg.ImageItem(rgba, axisOrder="row-major", autoLevels=False, levels=(0, 255))
     image.setRect(QRectF(0, 0, n_days, n_rows))
     plot.addItem(image)
     plot.getPlotItem().invertY(True)
-    for day, colour, name in ((data.reference_day, _style.CATEGORICAL[4], "reference start"),
-                              (data.event_day, _style.FOCUS, "PSE")):
+    for day, colour in ((data.reference_day, _style.CATEGORICAL[4]), (data.event_day, _style.FOCUS)):
         if day >= 0:
             plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=2)))
-            legend_entry(plot, name, colour, line=True)
-    for code, name in enumerate(CODE_NAMES):
-        legend_entry(plot, _STATE_WORDS[name], _style.RASTER_COLOURS[code], symbol="s")
     item = plot.getPlotItem()
     item.getAxis("left").setTicks([[(k + 0.5, inv) for k, inv in enumerate(ids)]])
+    item.getAxis("left").setWidth(ID_AXIS_WIDTH)
     item.getAxis("bottom").setTicks([_tick_labels(data.dates)])
     item.setRange(xRange=(0, n_days), yRange=(0, n_rows), padding=0)
     height = int(np.clip(n_rows * ROW_PX + 140, MIN_HEIGHT, MAX_HEIGHT))
     return raster_figure(plot, f"Trading states of the members of {subject.label}",
                          f"One row per member ({n_rows}), one column per trading day of the stock: red b (bought "
-                         f"more than θ of its volume), green s (sold), white bs (mixed), black no trade.",
+                         f"more than θ of its volume), green s (sold), white bs (mixed), black no trade; blue "
+                         f"line: the start of the reference period, red line: the PSE.",
                          height=height)
 
 

@@ -94,7 +94,7 @@ class _Packet(Builder):
                  ("Stock", ev.stock), ("PSE date", date(ev.event_date, loc)),
                  ("Reference period", f"{date(ev.reference_start, loc)} to the day before {date(ev.event_date, loc)}"),
                  ("Rewarding direction", ev.direction),
-                 ("Offer price", money(ev.offer_price, loc) if ev.offer_price is not None else "none"),
+                 ("Offer price", money(ev.offer_price, loc, 2) if ev.offer_price is not None else "none"),
                  ("Investigator", investigator),
                  ("Case state as of", timestamp(st.state_time, loc) if st.state_time else "no recorded action"),
                  ("Software version", self.r.software_version), ("Data hash (SHA-256)", self.r.data_hash),

@@ -80,11 +80,12 @@ def number(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def money(value: float | None, locale: Locale) -> str:
-    """An amount with thousands separators and the currency code when the packet has one."""
+def money(value: float | None, locale: Locale, decimals: int = 0) -> str:
+    """An amount with thousands separators (``decimals`` places: 2 for a price) and the currency
+    code when the packet has one."""
     if value is None or value != value:
         return "unavailable"
-    amount = f"{value:,.0f}"
+    amount = f"{value:,.{decimals}f}"
     return f"{locale.currency} {amount}" if locale.currency else amount
 
 

@@ -30,6 +30,7 @@ def _cell(text: str, style: Any) -> Any:
 #: printable width of the narrower paper (A4 less the margins), millimetres
 TABLE_WIDTH = 174.0
 _WIDEST_TEXT = 40
+_NARROWEST_TEXT = 7
 
 
 def _widths(header: Sequence[str], data: list[list[Any]]) -> list[float]:
@@ -39,7 +40,7 @@ def _widths(header: Sequence[str], data: list[list[Any]]) -> list[float]:
     for col, head in enumerate(header):
         cells = [row[col] for row in data[1:]]
         longest = max([len(head)] + [len(c if isinstance(c, str) else c.getPlainText()) for c in cells])
-        lengths.append(min(max(longest, 4), _WIDEST_TEXT))
+        lengths.append(min(max(longest, _NARROWEST_TEXT), _WIDEST_TEXT))
     total = float(sum(lengths))
     return [TABLE_WIDTH * n / total for n in lengths]
 

@@ -30,6 +30,7 @@ def test_numbers_read_as_a_person_writes_them() -> None:
     assert p_value(log10=-9.9999) == "1.0 × 10⁻¹⁰"           # the mantissa never rounds up to 10
     assert number(1234567) == "1,234,567" and number(443947.0) == "443,947" and number(9.47e-11) == "9.47 × 10⁻¹¹"
     assert money(443947.4, Locale(currency="EUR")) == "EUR 443,947" and money(5.0, Locale()) == "5"
+    assert money(64.391, Locale(currency="EUR"), 2) == "EUR 64.39"
     assert date("2019-10-10", Locale("dmy")) == "10/10/2019" and date("2019-10-10T08:00:00Z", Locale()) == "2019-10-10"
     with pytest.raises(ValueError, match="unknown date format"):
         Locale("xyz")
