@@ -16,7 +16,7 @@ from engine.pipeline import analyze
 from ui.report_figures import figure_count, iter_figures
 from views import VIEW_REGISTRY, _style
 from views._print import paper_plot, raster_figure
-from views.base import BaseView, ViewInputs
+from views.base import BaseView
 
 
 def _analysed(path):
@@ -51,10 +51,6 @@ class _MarginView(BaseView):
     view_name = "margin_test"
     title = "Margin"
     print_scopes = ("ring",)
-
-    @staticmethod
-    def prepare(inputs: ViewInputs) -> int:
-        return 1
 
     def set_data(self, viewdata) -> None:
         self._data = viewdata
