@@ -66,15 +66,15 @@ def options_section(s: Styles, result: OptionsResult, alert_states: Mapping[str,
             p(a.calibration_note + ".", "small")
         if a.contracts:
             out.append(data_table(s, CONTRACT_HEADER, contract_rows(a)))
-        if not a.explanation:     # the explanation below states the evidence: print it once
-            p("Evidence:", "small")
-            for reason in a.reasons:
-                p(f"• {reason}", "small")
+        p("Evidence:", "small")
+        for reason in a.reasons:
+            p(f"• {reason}", "small")
         if a.top_accounts:
             p("Accounts trading the flagged contracts (the options table has no buy/sell side):", "small")
             out.append(data_table(s, ACCOUNT_HEADER, account_rows(a)))
         for line in a.context:
             p(f"◦ {line}", "small")
-        if a.explanation:
-            p(a.explanation, "small")
+        if a.explanation:     # its "Observed" sentence repeats the evidence above: print the evidence once
+            p(a.explanation.replace(f"Observed: {'; '.join(a.reasons)}.", "Observed: the evidence listed above."),
+              "small")
     return out + [PageBreak()]
