@@ -21,6 +21,7 @@ from engine.exports.tables import export_audit_csv, export_graphml, export_rings
 from engine.packet.figures import ReportFigure
 from engine.exports.notes import export_notes_html, export_notes_markdown
 from engine.packet.build import PacketRequest
+from engine.case.annotations import annotations_key
 from engine.packet.case_state import INVESTIGATOR_SETTING, investigator_of, set_investigator
 from engine.packet.sign import PacketSigner, load_signer
 from engine.packet.export import export_packet
@@ -58,6 +59,8 @@ class CaseSnapshot:
         self._alerts = store.alert_states(event_id)
         self._hashes, self._names = store.file_hashes(), store.file_names()
         self._investor = store.get_setting(INVESTIGATOR_SETTING)
+        self._annotations_key = annotations_key(event_id)
+        self._annotations = store.document(self._annotations_key)
         self._event_id = event_id
 
     def audit_entries(self) -> list[Any]:
@@ -79,6 +82,11 @@ class CaseSnapshot:
 
     def file_hashes(self) -> dict[str, str]:
         return dict(self._hashes)
+
+    def document(self, key: str, default: Any = None) -> Any:
+        if key != self._annotations_key:
+            raise KeyError(f"the snapshot holds the document {self._annotations_key} only")
+        return default if self._annotations is None else self._annotations
 
     def get_setting(self, key: str) -> str | None:
         if key != INVESTIGATOR_SETTING:
