@@ -8,7 +8,7 @@ import sys
 
 from engine.applog import configure_logging, log_file
 from engine.cli import COMMANDS, Command
-from engine.errors import CaseFileError, InputError, UsageError
+from engine.errors import CaseFileError, InputError, SchedulerError, UsageError
 from engine.version import SOFTWARE_VERSION
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CaseFileError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except SchedulerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE

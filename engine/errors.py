@@ -45,3 +45,7 @@ class Cancelled(Exception):
 
 class UsageError(Exception):
     """A request that cannot be met as asked (unknown event id, empty reference period)."""
+
+
+class SchedulerError(Exception):
+    """The Dask scheduler given cannot be used (unreachable, no workers, another version)."""

@@ -72,6 +72,10 @@ PARAM_DOCS: dict[str, str] = {
     "episodes.weight_timing": "Weight of the timing component.",
     "episodes.timing_decay_days": "Trading days over which the timing component decays before the reference period.",
     "episodes.high_risk_score": "Episode score from which an episode counts as high risk.",
+    "placebo.n": "Pseudo-events (ordinary days of the stock) the event is compared with; 0 = no placebo test.",
+    "placebo.windows": "W: k-means windows of the event's comparison run and of every pseudo-event (at least 8).",
+    "placebo.min_distance": "Trading days a pseudo-event keeps from any price-sensitive event of the stock.",
+    "placebo.spacing": "Trading days at least between two pseudo-events.",
 }
 
 

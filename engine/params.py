@@ -102,6 +102,16 @@ class EpisodeParams:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceboParams:
+    """METHOD.md §5: the pseudo-event (placebo) test."""
+
+    n: int = 0                       # pseudo-events requested; 0 = off (``screen`` asks for 40)
+    windows: int = 12                # W: k-means windows of the event and of every pseudo-event
+    min_distance: int = 60           # trading days between a pseudo-event and any PSE of the stock
+    spacing: int = 5                 # trading days at least between two pseudo-events
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisParams:
     """All settings of one analysis run."""
 
@@ -109,6 +119,7 @@ class AnalysisParams:
     svn: SvnParams = field(default_factory=SvnParams)
     options: OptionsParams = field(default_factory=OptionsParams)
     episodes: EpisodeParams = field(default_factory=EpisodeParams)
+    placebo: PlaceboParams = field(default_factory=PlaceboParams)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return dataclasses.asdict(self)
@@ -127,7 +138,8 @@ class AnalysisParams:
         parts = {}
         for f in fields(cls):
             sub_cls = {"kmeans": KMeansParams, "svn": SvnParams,
-                       "options": OptionsParams, "episodes": EpisodeParams}[f.name]
+                       "options": OptionsParams, "episodes": EpisodeParams,
+                       "placebo": PlaceboParams}[f.name]
             given = dict(data.get(f.name, {}))
             known = {sf.name for sf in fields(sub_cls)}
             unknown = set(given) - known

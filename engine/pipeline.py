@@ -16,7 +16,7 @@ from engine.errors import CaseFileError
 from engine.kmeans.stage import run_kmeans
 from engine.options.stage import run_options
 from engine.market.panel import TargetPanel
-from engine.params import AnalysisParams
+from engine.params import AnalysisParams, PlaceboParams
 from engine.progress import Reporter
 from engine.results import AnalysisResult
 from engine.svn.stage import revalidate, run_svn
@@ -32,6 +32,12 @@ STAGES: tuple[tuple[str, float], ...] = (
     ("Options flow", 1.0),
     ("Triage episodes", 1.0),
 )
+
+
+def plain_params(params: AnalysisParams) -> AnalysisParams:
+    """The settings of the plain analysis: the placebo section at its defaults, so an analysis
+    is computed and cached once whatever placebo test is asked for on top of it."""
+    return dataclasses.replace(params, placebo=PlaceboParams())
 
 
 def cache_key(data_hash: str, event: Event, params: AnalysisParams) -> str:
@@ -88,7 +94,7 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
                           options=options, episodes=episodes)
 
 
-def _cache(store, result: AnalysisResult) -> None:
+def cache_result(store, result: AnalysisResult) -> None:
     """Store a fresh result; the case file logs it as "analysis" in the same transaction."""
     params, event = result.params, result.event
     summary = {"event_id": event.event_id, "parameters_hash": params.hash(),
@@ -104,8 +110,9 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
 
     A fresh result is written to the case file, which records the run in its audit log in
     the same transaction. The GUI worker passes a tables snapshot taken on the GUI thread; the store is only
-    touched here for the cache, in this thread.
+    touched here for the cache, in this thread. The placebo settings play no part (``plain_params``).
     """
+    params = plain_params(params)
     data_hash = checked_data_hash(store) if store is not None else ""
     if store is not None and use_cache:
         hit = cached_result(store, event, params, data_hash)
@@ -113,7 +120,7 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
             return hit
     result = run_stages(tables, event, params, data_hash, reporter, panel)
     if store is not None:
-        _cache(store, result)
+        cache_result(store, result)
     return result
 
 
@@ -136,5 +143,5 @@ def revalidate_result(result: AnalysisResult, tables: CaseTables, correction: st
     rep.advance(1.0)
     new = dataclasses.replace(result, params=params, svn=svn, options=options)
     if store is not None:
-        _cache(store, new)
+        cache_result(store, new)
     return new

@@ -20,6 +20,7 @@ class Command(NamedTuple):
 COMMANDS: dict[str, Command] = {
     "import": Command("engine.cli.import_cmd", "import CSV or Parquet tables into a new case file"),
     "analyze": Command("engine.cli.analyze_cmd", "run the detection engine on a case"),
+    "screen": Command("engine.cli.screen_cmd", "analyse every event with its placebo test and rank the events"),
     "verify": Command("engine.cli.verify_cmd", "check a case file: database integrity, data hash, audit chain"),
     "alerts": Command("engine.cli.alerts_cmd", "list options alerts with their workflow status"),
     "backtest": Command("engine.cli.backtest_cmd", "confusion matrix of alerts or suspects against labels"),

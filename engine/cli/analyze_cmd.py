@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from engine.atomic import write_bytes_atomic
-from engine.cli.case_args import add_event_arguments, analysed_case
+from engine.cli.case_args import add_event_arguments, analysed_case, params_from_args
+from engine.cli.task_args import add_task_arguments, runner_spec, stderr_listener, with_placebo
 from engine.exports.network import write_graphml, write_links_csv
 from engine.results import result_json
 from engine.svn.studies import studies_sections
@@ -25,13 +26,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="add svn.sweep: suspicious investors over the validation-threshold sweep")
     parser.add_argument("--bicm", action="store_true",
                         help="add svn.bicm: the BiCM-validated network and its agreement with the clusters")
+    add_task_arguments(parser, placebo_default=0)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    params = with_placebo(params_from_args(args), args, default=0)
+    spec = runner_spec(args)
     with analysed_case(args) as (store, tables, event, result):
         document = result_json(result, store.file_hashes(), store.file_names())
         document["svn"].update(studies_sections(result.svn, result.params.svn, args.sweep, args.bicm))
+        if params.placebo.n > 0:
+            from engine.placebo.run import attach_placebo, placebo_for
+            placebo = placebo_for(tables, result, params, store, spec,
+                                  listener=stderr_listener(args.quiet, "placebo"), use_cache=not args.no_cache)
+            attach_placebo(document, params, placebo)
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.json:
         write_bytes_atomic(Path(args.json), text.encode("utf-8"))
@@ -62,5 +71,17 @@ def summary_text(document: dict) -> str:
                      + (f"; {opt['high_unavailable_reason']}" if opt["high_unavailable_reason"] else ""))
     else:
         lines.append(f"options: not available ({opt.get('reason', '')})")
+    if "placebo" in document:
+        lines.append(placebo_line(document["placebo"]))
     lines.append(f"data hash {document['case']['sha256']}")
     return "\n".join(lines)
+
+
+def placebo_line(section: dict) -> str:
+    """The event-level placebo verdict in one line."""
+    if not section["available"]:
+        return f"placebo: not available ({section['reason']})"
+    excess = section["event"]["excess_discontinuous_share"]
+    seen = excess["observed"]
+    return (f"placebo: excess discontinuous share {seen if seen is None else round(seen, 3)}, "
+            f"p = {excess['p_value']:.3g} against {section['n_used']} pseudo-events ({section['windows']} windows)")
