@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from typing import TypeVar
 
 from engine import serialize
 from engine.triage.episodes import run_episodes
@@ -24,6 +25,7 @@ from engine.tables import CaseTables, Event
 from engine.version import SOFTWARE_VERSION
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STAGES: tuple[tuple[str, float], ...] = (
     ("Building the investor panel", 1.0),
@@ -60,13 +62,18 @@ def cached_result(store, event: Event, params: AnalysisParams,
                   data_hash: str | None = None) -> AnalysisResult | None:
     """The stored result for this event and settings (on data with ``data_hash``), or None."""
     key_hash = data_hash if data_hash is not None else checked_data_hash(store)
-    payload = store.get_result(cache_key(key_hash, event, params))
+    return load_cached(store, cache_key(key_hash, event, params), AnalysisResult)
+
+
+def load_cached(store, key: str, cls: type[T]) -> T | None:
+    """The cached entry ``key`` decoded as ``cls``, or None (absent or unreadable)."""
+    payload = store.get_result(key)
     if payload is None:
         return None
     try:
-        return serialize.loads(AnalysisResult, payload)
+        return serialize.loads(cls, payload)
     except Exception:  # an unreadable cache entry is recomputed, never trusted
-        log.warning("ignoring an unreadable cached result", exc_info=True)
+        log.warning("ignoring an unreadable cached %s", cls.__name__, exc_info=True)
         return None
 
 

@@ -6,11 +6,13 @@ then the Qt-free packet builder lays them out (ARCHITECTURE.md, layers).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
 
 from engine.cli.case_args import add_event_arguments
+from engine.cli.task_args import add_task_arguments
 from engine.packet.numbers import DATE_FORMATS
 
 
@@ -33,6 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", metavar="ROLE", help="the investigator's role (kept in the case settings)")
     parser.add_argument("--sign", metavar="KEY.p12", help="sign the packet (PAdES) with this PKCS#12 key and certificate")
     parser.add_argument("--sign-pass-file", metavar="F", help="file holding the key's passphrase (first line)")
+    add_task_arguments(parser, placebo_default=0)
     parser.set_defaults(run=run)
 
 
@@ -40,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a packet never depends on the screen
     from PySide6.QtWidgets import QApplication
 
-    from engine.cli.case_args import analysed_case
+    from engine.cli.case_args import analysed_case, params_from_args
+    from engine.cli.task_args import runner_spec, stderr_listener, with_placebo
     from engine.errors import UsageError
     from engine.packet.build import PacketRequest
     from engine.packet.case_state import investigator_of, set_investigator
@@ -56,12 +60,18 @@ def run(args: argparse.Namespace) -> int:
     request = PacketRequest(suspects=tuple(args.suspects) if args.suspects is not None else None,
                             rings=tuple(args.rings) if args.rings is not None else None,
                             page_size=args.page_size, locale=Locale(args.date_format, args.currency))
+    params = with_placebo(params_from_args(args), args, default=0)
+    spec = runner_spec(args)
     app = QApplication.instance() or QApplication(["workbench-report"])
     with analysed_case(args) as (store, tables, event, result):
         if args.investigator is not None or args.role is not None:
             name, role = investigator_of(store)
             set_investigator(store, args.investigator if args.investigator is not None else name,
                              args.role if args.role is not None else role)
+        if params.placebo.n > 0:   # the placebo pages: the cached test, or run now
+            from engine.placebo.run import placebo_for
+            request = dataclasses.replace(request, placebo=placebo_for(
+                tables, result, params, store, spec, listener=stderr_listener(args.quiet, "placebo")))
         figures = render_figures(result, tables, request)
         pdf = export_packet(store, result, Path(args.pdf), figures, request, tables=tables, signer=signer)
     app.processEvents()

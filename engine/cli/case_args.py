@@ -19,6 +19,11 @@ def add_event_arguments(parser: argparse.ArgumentParser) -> None:
     """CASE, --event and the settings most often changed from the command line."""
     parser.add_argument("case", metavar="CASE.itcase", help="the case file")
     parser.add_argument("--event", metavar="ID", help="event id (optional when the case has one event)")
+    add_setting_arguments(parser)
+
+
+def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
+    """The settings most often changed from the command line, the cache and the progress bar."""
     parser.add_argument("--correction", metavar="bonferroni|fdr|P", default="bonferroni",
                         help="multiple-testing correction of the validated network, or a p-value threshold")
     parser.add_argument("--k", type=int, metavar="K", help="fix the number of k-means clusters (default: chosen by the stability of the rewarding cluster)")

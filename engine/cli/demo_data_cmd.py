@@ -20,6 +20,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "(~27,000 investors, 541 days, ~210,000 target-stock records)")
     parser.add_argument("--dense-block", type=int, default=0, metavar="N",
                         help="add N synchronised managed accounts (2,000 give ~2 M validated links)")
+    parser.add_argument("--investors", type=int, metavar="N",
+                        help="number of investors instead of the scale's (cost-growth benchmarks)")
     parser.set_defaults(run=run)
 
 
@@ -30,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder")
-    paths = write_demo_market(out, seed=args.seed, scale=args.scale, dense_block=args.dense_block)
+    paths = write_demo_market(out, seed=args.seed, scale=args.scale, dense_block=args.dense_block,
+                               investors=args.investors)
     for name, path in paths.items():
         print(f"{name:10s} {path}", file=sys.stdout)
     return 0

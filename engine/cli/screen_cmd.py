@@ -7,7 +7,7 @@ from pathlib import Path
 
 from engine.atomic import write_bytes_atomic
 from engine.case.store import CaseStore
-from engine.cli.case_args import params_from_args
+from engine.cli.case_args import add_setting_arguments, params_from_args
 from engine.cli.task_args import add_task_arguments, runner_spec, stderr_listener, with_placebo
 
 PLACEBO_DEFAULT = 40
@@ -21,14 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--events", nargs="+", metavar="ID", help="event ids (default, or 'all': every event)")
     parser.add_argument("--json", metavar="OUT.json", help="write the ranked events as JSON")
     parser.add_argument("--csv", metavar="OUT.csv", help="write the ranked events as CSV")
-    parser.add_argument("--correction", metavar="bonferroni|fdr|P", default="bonferroni",
-                        help="multiple-testing correction of the validated network, or a p-value threshold")
-    parser.add_argument("--k", type=int, metavar="K", help="fix the number of k-means clusters")
-    parser.add_argument("--window-length", type=int, metavar="D", help="k-means window length (default 20)")
-    parser.add_argument("--window-step", type=int, metavar="S", help="shift between windows (default 5)")
-    parser.add_argument("--n-windows", type=int, metavar="N", help="number of k-means windows (default 27)")
-    parser.add_argument("--no-cache", action="store_true", help="recompute even when the case holds results")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_setting_arguments(parser)
     add_task_arguments(parser, placebo_default=PLACEBO_DEFAULT)
     parser.set_defaults(run=run)
 

@@ -51,6 +51,7 @@ fixed number formats, "\\n" line ends). ``truth.json`` is for tests and benchmar
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +84,17 @@ class DemoMarket:
         return {name: getattr(self, name) for name in TABLE_NAMES}
 
 
-def generate_demo_market(seed: int = 7, scale: str = "default", dense_block: int = 0) -> DemoMarket:
-    """Build the market in memory (no I/O)."""
+def generate_demo_market(seed: int = 7, scale: str = "default", dense_block: int = 0,
+                         investors: int | None = None) -> DemoMarket:
+    """Build the market in memory (no I/O); ``investors`` (opt-in) changes the scale's count."""
     if dense_block < 0:
         raise UsageError("--dense-block must be 0 or more")
-    tables, truth = assemble_market(np.random.default_rng(seed), scale_spec(scale), dense_block)
+    spec = scale_spec(scale)
+    if investors is not None:
+        if investors < spec.n_investors // 2:
+            raise UsageError(f"--investors must be at least {spec.n_investors // 2} at the {scale} scale")
+        spec = dataclasses.replace(spec, n_investors=investors)
+    tables, truth = assemble_market(np.random.default_rng(seed), spec, dense_block)
     truth = {"seed": int(seed), "scale": scale, **truth}
     return DemoMarket(truth=truth, **tables)
 
@@ -109,11 +116,11 @@ def _fixed(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
 
 
 def write_demo_market(out_dir: Path, seed: int = 7, scale: str = "default",
-                      dense_block: int = 0) -> dict[str, Path]:
+                      dense_block: int = 0, investors: int | None = None) -> dict[str, Path]:
     """Write the six CSV files and truth.json into ``out_dir``; table name -> path (+ "truth")."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    market = generate_demo_market(seed, scale, dense_block)
+    market = generate_demo_market(seed, scale, dense_block, investors)
     paths: dict[str, Path] = {}
     for name, frame in market.tables().items():
         path = out_dir / f"{name}.csv"

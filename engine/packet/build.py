@@ -24,6 +24,7 @@ from engine.packet.method import method_section, appendix_section
 from engine.packet.numbers import Locale, date, money, number, p_value, timestamp
 from engine.packet.subject_pages import ring_page, suspect_page
 from engine.packet.options_section import options_section
+from engine.packet.placebo_section import placebo_pages
 from engine.packet.tables import data_table, figure, key_values
 from engine.results import AnalysisResult, result_json
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -41,6 +42,7 @@ class PacketRequest:
     rings: tuple[int, ...] | None = None
     page_size: str = "A4"
     locale: Locale = field(default_factory=Locale)
+    placebo: Any = None              # a PlaceboResult to print (engine.packet.placebo_section), or None
 
 
 def packet_keywords(data_hash: str, chain_hash: str) -> str:
@@ -217,6 +219,9 @@ class _Packet(Builder):
             self.page_break()
         self.rings()
         self.options()
+        self.story.extend(placebo_pages(self.s, self.req.placebo, [s.investor_id for s in chosen],
+                                        [r.cluster_id for r in chosen_rings(self.r, self.req)], self.width,
+                                        self.heading))
         notes_pages(self)
         audit_pages(self)
         self.story.extend(appendix_section(self.s, self.heading))

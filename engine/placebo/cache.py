@@ -6,15 +6,12 @@ the software version, prefixed so it can never be taken for a plain analysis.
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from engine import serialize
 from engine.params import AnalysisParams
-from engine.pipeline import cache_key
+from engine.pipeline import cache_key, load_cached
 from engine.placebo.stage import PlaceboResult
 from engine.tables import Event
-
-log = logging.getLogger(__name__)
 
 
 def placebo_key(data_hash: str, event: Event, params: AnalysisParams) -> str:
@@ -24,14 +21,7 @@ def placebo_key(data_hash: str, event: Event, params: AnalysisParams) -> str:
 
 def cached_placebo(store, data_hash: str, event: Event, params: AnalysisParams) -> PlaceboResult | None:
     """The stored placebo result for this data, event and settings, or None."""
-    payload = store.get_result(placebo_key(data_hash, event, params))
-    if payload is None:
-        return None
-    try:
-        return serialize.loads(PlaceboResult, payload)
-    except Exception:  # an unreadable cache entry is recomputed, never trusted
-        log.warning("ignoring an unreadable cached placebo result", exc_info=True)
-        return None
+    return load_cached(store, placebo_key(data_hash, event, params), PlaceboResult)
 
 
 def store_placebo(store, data_hash: str, event: Event, params: AnalysisParams, result: PlaceboResult) -> None:

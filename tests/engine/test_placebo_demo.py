@@ -8,10 +8,8 @@ give the same bytes as the local run, on the cluster's workers.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from engine.case.store import CaseStore
@@ -21,7 +19,6 @@ from engine.placebo.cache import placebo_key
 from engine.placebo.run import placebo_for
 from engine.placebo.stage import placebo_section
 from engine.tasks.runner import RunnerSpec
-from main import main
 
 SEED = 7
 N = 40

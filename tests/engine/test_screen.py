@@ -68,11 +68,26 @@ def test_the_real_event_ranks_first(local_run):
     assert events[0]["event_id"].startswith("TKO-")
 
 
-def test_every_screened_event_is_cached_in_the_case(screen_case, local_run, tmp_path, capsys):
-    code = main(["screen", str(screen_case), "--placebo", PLACEBO, "--events", "DECOY-ACR", "DECOY-BLV",
+def test_every_screened_event_is_cached_in_the_case(screen_case, local_run):
+    from engine.case.store import CaseStore
+    from engine.params import AnalysisParams
+    from engine.pipeline import cached_result
+    from engine.placebo.cache import cached_placebo
+    params = AnalysisParams().replace("placebo", n=int(PLACEBO))
+    with CaseStore.open(screen_case, read_only=True) as store:
+        tables = store.tables()
+        data_hash = store.stored_data_hash()
+        for event in tables.event_list():
+            cached = cached_result(store, event, params, data_hash) is not None
+            assert cached == (event.event_id != BAD_EVENT)
+            assert (cached_placebo(store, data_hash, event, params) is not None) == cached
+
+
+def test_an_unreachable_scheduler_exits_1_before_any_work(screen_case, local_run, tmp_path, capsys):
+    code = main(["screen", str(screen_case), "--placebo", PLACEBO, "--events", "DECOY-ACR",
                  "--scheduler", "tcp://127.0.0.1:9", "--json", str(tmp_path / "again.json")])
-    # an unreachable scheduler is refused before any work, even when everything is cached
     assert code == 1 and "cannot reach the Dask scheduler" in capsys.readouterr().err
+    assert not (tmp_path / "again.json").exists()
 
 
 @pytest.fixture(scope="module")
