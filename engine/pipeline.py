@@ -60,9 +60,10 @@ def checked_data_hash(store) -> str:
 
 def cached_result(store, event: Event, params: AnalysisParams,
                   data_hash: str | None = None) -> AnalysisResult | None:
-    """The stored result for this event and settings (on data with ``data_hash``), or None."""
+    """The stored result for this event and settings (on data with ``data_hash``), or None;
+    the placebo settings play no part (``plain_params``)."""
     key_hash = data_hash if data_hash is not None else checked_data_hash(store)
-    return load_cached(store, cache_key(key_hash, event, params), AnalysisResult)
+    return load_cached(store, cache_key(key_hash, event, plain_params(params)), AnalysisResult)
 
 
 def load_cached(store, key: str, cls: type[T]) -> T | None:
