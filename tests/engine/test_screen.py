@@ -73,6 +73,8 @@ def test_every_screened_event_is_cached_in_the_case(screen_case, local_run):
     from engine.params import AnalysisParams
     from engine.pipeline import cached_result
     from engine.placebo.cache import cached_placebo
+    from engine.screen.run import screen
+    from engine.tasks.runner import RunnerSpec
     params = AnalysisParams().replace("placebo", n=int(PLACEBO))
     with CaseStore.open(screen_case, read_only=True) as store:
         tables = store.tables()
@@ -81,6 +83,9 @@ def test_every_screened_event_is_cached_in_the_case(screen_case, local_run):
             cached = cached_result(store, event, params, data_hash) is not None
             assert cached == (event.event_id != BAD_EVENT)
             assert (cached_placebo(store, data_hash, event, params) is not None) == cached
+        # a second screen of a cached event runs no task at all (the scheduler given is unreachable)
+        again = screen(store, tables, params, ["DECOY-ACR"], RunnerSpec(scheduler="tcp://127.0.0.1:9"))
+    assert again.outcomes == [] and again.entries[0].rank == 1 and again.entries[0].n_used == int(PLACEBO)
 
 
 def test_an_unreachable_scheduler_exits_1_before_any_work(screen_case, local_run, tmp_path, capsys):
