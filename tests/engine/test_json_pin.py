@@ -11,7 +11,7 @@ from pathlib import Path
 
 from main import main as run
 
-DEMO_ANALYZE_JSON_SHA256 = "87935d4b3d09d30f9b39c87b70830770fa0929477f4527f422804fa5e7d5c108"
+DEMO_ANALYZE_JSON_SHA256 = "52926f7a5bbf1efcda11c4f3f20fb18470fc1df5aaf2f37a533075551a796058"
 
 
 def test_demo_analyze_json_bytes_are_pinned(analysed_case: Path, tmp_path: Path) -> None:
