@@ -96,8 +96,8 @@ def analyse_day(ctx: PlaceboContext, day: int) -> DayStats:
     dyn = cluster_windows(feats.values * orient, feats.active, ctx.k, ctx.kmeans.first_window_restarts,
                           day_seed(ctx.kmeans.seed, date))
     earlier = windows.ends < windows.starts[-1]
-    stats, disc = cluster_stats(dyn.labels, dyn.centroids[-1] * orient, earlier, ctx.sign,
-                                ctx.kmeans.significance)
+    stats, disc = cluster_stats(feats.values, dyn.labels, dyn.centroids * orient, earlier, ctx.sign,
+                                ctx.kmeans.significance, ctx.kmeans.stability_delta)
     rew = stats.rewarding_cluster
     members = np.flatnonzero(dyn.labels[-1] == rew)
     points = feats.values[-1, members]

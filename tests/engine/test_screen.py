@@ -60,8 +60,6 @@ def test_a_failed_event_is_reported_and_the_others_complete(local_run):
     assert csv["event_id"].tolist() == [e["event_id"] for e in events]
 
 
-@pytest.mark.xfail(strict=True, reason="ranked by the excess-share p (METHOD §6), which does not separate the "
-                   "planted event from ordinary days on the 'long' demo market (p 0.3); DECOY-BLV gets 0.12")
 def test_the_real_event_ranks_first(local_run):
     _, out = local_run
     events = json.loads((out / "s.json").read_text())["events"]
