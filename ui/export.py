@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
+from engine.case.annotations import annotations_key
 from engine.errors import UsageError
 from engine.exports.tables import export_audit_csv, export_graphml, export_rings_csv, export_suspects_csv
 from engine.packet.figures import ReportFigure
@@ -62,6 +63,8 @@ class CaseSnapshot:
         self._annotations_key = annotations_key(event_id)
         self._annotations = store.document(self._annotations_key)
         self._event_id = event_id
+        self._annotations_key = annotations_key(event_id)
+        self._annotations = store.document(self._annotations_key)
 
     def audit_entries(self) -> list[Any]:
         return list(self._entries)
@@ -79,6 +82,11 @@ class CaseSnapshot:
         if event_id not in (None, self._event_id):
             raise ValueError(f"the snapshot holds the alerts of event {self._event_id} only")
         return list(self._alerts)
+
+    def document(self, key: str, default: Any = None) -> Any:
+        if key != self._annotations_key:
+            raise ValueError(f"the snapshot holds the annotations of event {self._event_id} only")
+        return default if self._annotations is None else self._annotations
 
     def file_hashes(self) -> dict[str, str]:
         return dict(self._hashes)
