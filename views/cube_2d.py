@@ -56,7 +56,7 @@ class Cube2DCanvas(QWidget):
             sel = self._overlay(_style.Z_SELECTED, _style.SIZE_SELECTED, pg.mkPen(None), _style.selected_brush())
             foc = self._overlay(_style.Z_FOCUS, _style.SIZE_FOCUS, _style.focus_pen(), pg.mkBrush(None))
             hov = self._overlay(_style.Z_HOVER, _style.SIZE_FOCUS, _style.hover_pen(), pg.mkBrush(None))
-            corner = self._overlay(_style.Z_FOCUS, 22, _style.pen(_style.FOCUS, 1.5), pg.mkBrush(None), "star")
+            corner = self._overlay(_style.Z_FOCUS, 22, _style.pen(_style.REWARDING, 2.0), pg.mkBrush(None), "star")
             for item in (cloud, sel, foc, hov, corner):
                 plot.addItem(item)
             plot.scene().sigMouseClicked.connect(lambda ev, p=p: self._on_click(p, ev))
@@ -81,7 +81,8 @@ class Cube2DCanvas(QWidget):
         order = [c for c in range(k) if c != points.rewarding] + ([points.rewarding] if points.rewarding < k else [])
         draw_group = np.empty(max(k, 1), dtype=np.int64)
         draw_group[order] = np.arange(len(order))
-        colours = [_style.qcolor(_style.category_colour(c), 200) for c in order]
+        palette = _style.cluster_colours(k, points.rewarding)
+        colours = [_style.qcolor(palette[c], 200) for c in order]
         for p, (i, j) in enumerate(PAIRS):
             self._clouds[p].set_points(points.xyz[:, i], points.xyz[:, j],
                                        draw_group[points.labels.astype(np.int64)], colours)

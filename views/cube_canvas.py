@@ -44,11 +44,13 @@ class CanvasSignals(QObject):
     hovered = Signal(int)
 
 
-def cluster_rgba(labels: np.ndarray, alpha: float = 0.75) -> np.ndarray:
-    """(m, 4) float RGBA per point from the categorical cluster palette."""
+def cluster_rgba(labels: np.ndarray, n_clusters: int, rewarding: int, alpha: float = 0.75) -> np.ndarray:
+    """(m, 4) float RGBA per point from the cluster palette (``_style.cluster_colours``)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    n = max(n_clusters, int(labels.max()) + 1 if labels.size else 0, 1)
     palette = np.array([[int(c[i:i + 2], 16) / 255.0 for i in (1, 3, 5)] + [alpha]
-                        for c in _style.CATEGORICAL], dtype=np.float32)
-    return palette[np.asarray(labels, dtype=np.int64) % len(palette)]
+                        for c in _style.cluster_colours(n, rewarding)], dtype=np.float32)
+    return palette[labels]
 
 
 def cluster_name(label: int, rewarding: int) -> str:

@@ -79,8 +79,8 @@ class CubeGLCanvas(QWidget):
                                           color=_rgba(_style.FOCUS, 1.0))
         self.hover = gl.GLScatterPlotItem(glOptions=on_top, size=_style.SIZE_FOCUS,
                                           color=_rgba(_style.HOVER, 1.0))
-        self.corner = gl.GLScatterPlotItem(glOptions=on_top, size=18, color=_rgba(_style.FOCUS, 0.6))
-        self.corner_label = gl.GLTextItem(text="rewarding corner", color=QColor(_style.FOCUS))
+        self.corner = gl.GLScatterPlotItem(glOptions=on_top, size=18, color=_rgba(_style.REWARDING, 0.6))
+        self.corner_label = gl.GLTextItem(text="rewarding corner", color=QColor(_style.REWARDING))
         box = gl.GLLinePlotItem(pos=_cube_edges(), mode="lines", color=_rgba(_style.theme().foreground, 0.5),
                                 glOptions="translucent")
         labels = [gl.GLTextItem(pos=p, text=t, color=QColor(_style.theme().foreground))
@@ -97,7 +97,7 @@ class CubeGLCanvas(QWidget):
 
     def set_points(self, points: WindowPoints) -> None:
         self._points = points
-        self.base.setData(pos=points.xyz, color=cluster_rgba(points.labels, 0.8))
+        self.base.setData(pos=points.xyz, color=cluster_rgba(points.labels, points.n_clusters, points.rewarding, 0.8))
         self.corner.setData(pos=points.corner.reshape(1, 3))
         self.corner_label.setData(pos=points.corner)
 

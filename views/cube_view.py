@@ -104,8 +104,9 @@ class CubeView(HoverOnChange, BaseView):
     @staticmethod
     def _legend_text(data: CubeData) -> str:
         """Rich text: one coloured swatch per cluster (rewarding one bold), then the counts."""
+        palette = _style.cluster_colours(data.n_clusters, data.rewarding_cluster)
         swatches = " ".join(
-            f'<span style="color:{_style.category_colour(k)}">&#9632;</span>'
+            f'<span style="color:{palette[k]}">&#9632;</span>'
             + (f"<b>{k}★</b>" if k == data.rewarding_cluster else str(k))
             for k in range(data.n_clusters))
         corner = ", ".join(f"{v:+.0f}" for v in data.corner)

@@ -37,8 +37,6 @@ from views.network_graph import DraggableGraph, nearest_segment
 
 NETWORK_CHOICES: tuple[tuple[str, int], ...] = (("Bonferroni", 1), ("FDR", 2), ("Both", 3))
 ROLE_SIZE = {ROLE_SEED: 18.0, 2: 14.0, ROLE_NEIGHBOUR: 10.0}
-DIRECTION_MAP = pg.ColorMap([0.0, 0.5, 1.0], [_style.qcolor("#D55E00"), _style.qcolor("#D9D9D9"),
-                                               _style.qcolor("#009E73")])  # sell - mixed - buy
 NO_DIRECTION = "#9A9A9A"
 EDGE_HOVER_PX = 5.0
 LAYOUT_SEED = 0
@@ -100,7 +98,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self.tidy_button.clicked.connect(self.tidy)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {_style.FOCUS}")
+        self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
         self.status = QLabel(" ")
         self.status.setWordWrap(True)
         bar = QHBoxLayout()
@@ -252,11 +250,11 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
 
     def _brushes(self, idx: np.ndarray) -> list:
         r = self._data.node_direction[idx]
-        return [_style.brush(NO_DIRECTION) if not np.isfinite(v) else pg.mkBrush(DIRECTION_MAP.map((v + 1) / 2, "qcolor"))
+        return [_style.brush(NO_DIRECTION) if not np.isfinite(v) else pg.mkBrush(_style.direction_colour(v))
                 for v in r]
 
     def _node_pens(self, idx: np.ndarray) -> list:
-        return [_style.pen(_style.HARD, 2.5) if s else _style.pen(_style.theme().foreground, 0.8, 160)
+        return [_style.pen(_style.theme().suspect, 2.5) if s else _style.pen(_style.theme().foreground, 0.8, 160)
                 for s in self._data.node_suspect[idx]]
 
     def clear(self) -> None:
@@ -466,4 +464,4 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         return ReportFigure(title="Neighbourhood in the validated network", png=widget_png(self),
                             caption=(f"{n} investors shown ({name} network); edges coloured by strongest "
                                      "diagonal link type; node colour = directionality over the reference "
-                                     "period (green buy, red sell); red outline = k-means suspect."))
+                                     "period (red buy, green sell); thick dark outline = k-means suspect."))

@@ -1,8 +1,8 @@
 """Trading-state raster: investors x trading days, rows grouped by validated-network ring.
 
-Each cell is the investor's state on the target stock that day (paper convention: b red,
-s green, bs white, no trade black), so a ring trading in lockstep shows as a coloured band
-just before the PSE. Selected rows get translucent bands, the focus row an outline, and the
+Each cell is the investor's state on the target stock that day in the workbench's colour
+language, which is the paper's (b red, s green, bs white, no trade black), so a ring trading
+in lockstep shows as a coloured band just before the PSE. Selected rows get translucent bands, the focus row an outline, and the
 focus is scrolled into view. Hover names the investor, day and volumes; a click on a row
 asks for that investor.
 """
@@ -25,10 +25,7 @@ from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
 
 STATE_RGBA = _style.rgba_table(_style.RASTER_COLOURS)   # indexed by state code
-BAND_RGBA = (255, 215, 0, 80)     # selected rows: translucent gold, visible over all states
-FOCUS_OUTLINE = "#00E5FF"         # cyan: readable on black, red, green and white
-HOVER_OUTLINE = "#B0B0B0"
-SEPARATOR = "#4A90D9"
+BAND_RGBA = _style.qcolor(_style.SELECTED, 90).getRgb()   # selected rows: translucent amber
 REFERENCE_LINE = "#56B4E9"
 PSE_LINE = "#F0E442"
 AXIS_TEXT = "#C8C8C8"
@@ -61,13 +58,13 @@ class RasterView(HoverOnChange, BaseView):
         self.image.setZValue(_style.Z_BASE)
         self.bands = pg.ImageItem(axisOrder="row-major")
         self.bands.setZValue(_style.Z_SELECTED)
-        self.separators = pg.PlotCurveItem(pen=_style.pen(SEPARATOR, 1.0), connect="pairs")
+        self.separators = pg.PlotCurveItem(pen=_style.pen(_style.RING, 1.0), connect="pairs")
         self.separators.setZValue(_style.Z_SELECTED - 1)
         self.focus_box = QGraphicsRectItem()
-        self.focus_box.setPen(_style.pen(FOCUS_OUTLINE, 2.0))
+        self.focus_box.setPen(_style.pen(_style.FOCUS, 2.0))
         self.focus_box.setZValue(_style.Z_FOCUS)
         self.hover_box = QGraphicsRectItem()
-        self.hover_box.setPen(_style.pen(HOVER_OUTLINE, 1.0))
+        self.hover_box.setPen(_style.pen(_style.HOVER, 1.0))
         self.hover_box.setZValue(_style.Z_HOVER)
         # labels at the bottom (the rings' rows at the top stay clear), outside the period so
         # the two never overlap: reference start left of its line, PSE right of its line

@@ -80,7 +80,7 @@ class RingsTableModel(ColumnTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and src in self.shaded:
             return _style.qcolor(_style.theme().selected_row)
         if role == Qt.ItemDataRole.ForegroundRole and attr == "suspicious" and rings.suspicious[src]:
-            return _style.qcolor(_style.HARD)
+            return _style.qcolor(_style.theme().warning_text)
         return None
 
     def sort_key(self, attr: str) -> np.ndarray | None:

@@ -134,7 +134,7 @@ class SuspectsTableModel(ColumnTableModel):
             align = Qt.AlignmentFlag.AlignRight if attr in NUMERIC else Qt.AlignmentFlag.AlignLeft
             return int(align | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and attr == "discontinuity":
-            colour = _style.HARD if self._rows.discontinuity[src] == "hard" else _style.SOFT
+            colour = _style.theme().warning_text if self._rows.discontinuity[src] == "hard" else _style.SOFT
             return _style.qcolor(colour)
         if role == Qt.ItemDataRole.FontRole and self._focus == str(self._rows.investor_id[src]):
             font = QFont()

@@ -70,4 +70,4 @@ class Scorecard(QWidget):
                                            brushes=[pg.mkBrush(*c) for c in colours], pen=pg.mkPen(None)))
         position = np.cumsum(data.ep_net[sl])
         self.chart.plot(np.r_[x0[0], x1], np.r_[0.0, position], stepMode="right",
-                        pen=_style.pen(_style.FOCUS, 2.0))
+                        pen=_style.pen(_style.theme().foreground, 2.0))

@@ -87,7 +87,7 @@ def test_selected_point_drawn_on_top(view):
     base = pixel(plot, point)
     from views import _style
     label = int(view._data.labels[view._window, view._data.ids == loner][0])
-    want = _style.qcolor(_style.category_colour(label))
+    want = _style.qcolor(_style.cluster_colours(view._data.n_clusters, view._data.rewarding_cluster)[label])
     # the base sprite sits at the point's position, in its cluster's colour (drawn with alpha 200)
     assert abs(base.red() - want.red()) < 60 and abs(base.green() - want.green()) < 60 \
         and abs(base.blue() - want.blue()) < 60
@@ -96,7 +96,8 @@ def test_selected_point_drawn_on_top(view):
     view.apply_selection(Selection(ids=frozenset({loner}), focus=None))
     assert view.highlighted_ids() == frozenset({loner}) and got == []
     c = pixel(plot, point)
-    assert (c.red(), c.green(), c.blue()) == pytest.approx((0xD5, 0x5E, 0x00), abs=40)  # selected colour
+    sel = _style.qcolor(_style.SELECTED)
+    assert (c.red(), c.green(), c.blue()) == pytest.approx((sel.red(), sel.green(), sel.blue()), abs=40)
     assert (c.red(), c.green(), c.blue()) != (base.red(), base.green(), base.blue())
 
 
