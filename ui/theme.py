@@ -42,21 +42,28 @@ def apply_theme(theme: str) -> bool:
     app.setPalette(dark_palette() if dark else app.style().standardPalette())
     _style.set_dark(dark)
     _restyle_plots(app)
+    from views.base import BaseView
+    for widget in app.allWidgets():
+        if isinstance(widget, BaseView):
+            widget.restyle()
     return dark
 
 
 def _restyle_plots(app: QApplication) -> None:
-    """Recolour existing pyqtgraph backgrounds and axes for the current theme."""
+    """Recolour existing pyqtgraph backgrounds, axes and titles for the current theme (plots
+    marked ``FIXED_COLOURS``, like the always-black raster, keep theirs)."""
     import pyqtgraph as pg
     from views import _style
     colours = _style.theme()
     gl = sys.modules.get("pyqtgraph.opengl")   # only when a GL view was built
     for widget in app.allWidgets():
-        if isinstance(widget, pg.GraphicsView):
+        if isinstance(widget, pg.GraphicsView) and not widget.property(_style.FIXED_COLOURS):
             widget.setBackground(colours.background)
             for item in widget.scene().items():
                 if isinstance(item, pg.AxisItem):
                     item.setPen(colours.foreground)
                     item.setTextPen(colours.foreground)
+                elif isinstance(item, pg.LabelItem) and item.opts.get("color") is None:
+                    item.setText(item.text)   # titles take the new default foreground
         elif gl is not None and isinstance(widget, gl.GLViewWidget):
             widget.setBackgroundColor(colours.background)

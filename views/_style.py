@@ -94,6 +94,9 @@ DARK = Theme(background="#1E1F22", foreground="#E6E6E6", base_point="#8FA3B5",
 
 _theme: Theme = LIGHT
 
+#: Qt property set on a plot widget that keeps its own colours whatever the theme (the raster)
+FIXED_COLOURS = "itwb_fixed_colours"
+
 
 def set_dark(dark: bool) -> None:
     """Switch the views' theme (pyqtgraph defaults too); views built later pick it up and

@@ -142,6 +142,10 @@ class BaseView(QWidget):
 
     def apply_decisions(self, decisions: Mapping[str, str]) -> None:
         """The investigator's decisions changed; default: nothing (views that show them override)."""
+    def restyle(self) -> None:
+        """The theme changed (``views._style.theme()``): redraw what was drawn in the old one.
+        Plot backgrounds, axes and titles are recoloured by the ui layer; default: repaint."""
+        self.update()
 
     def highlighted_ids(self) -> frozenset[str]:
         """The ids this view draws as selected now (kept in ``self._highlighted``)."""

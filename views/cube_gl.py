@@ -81,19 +81,27 @@ class CubeGLCanvas(QWidget):
                                           color=_rgba(_style.HOVER, 1.0))
         self.corner = gl.GLScatterPlotItem(glOptions=on_top, size=18, color=_rgba(_style.REWARDING, 0.6))
         self.corner_label = gl.GLTextItem(text="rewarding corner", color=QColor(_style.REWARDING))
-        box = gl.GLLinePlotItem(pos=_cube_edges(), mode="lines", color=_rgba(_style.theme().foreground, 0.5),
-                                glOptions="translucent")
-        labels = [gl.GLTextItem(pos=p, text=t, color=QColor(_style.theme().foreground))
-                  for p, t in zip(([1.1, 0, -1], [-1, 1.1, -1], [-1, 0, 1.1]), AXIS_NAMES)]
+        self.box = box = gl.GLLinePlotItem(pos=_cube_edges(), mode="lines", color=_rgba(_style.theme().foreground, 0.5),
+                                           glOptions="translucent")
+        self.axis_labels = [gl.GLTextItem(pos=p, text=t, color=QColor(_style.theme().foreground))
+                            for p, t in zip(([1.1, 0, -1], [-1, 1.1, -1], [-1, 0, 1.1]), AXIS_NAMES)]
         for depth, item in enumerate((box, self.base, self.corner, self.selected, self.focus, self.hover)):
             item.setDepthValue(depth)
             self.gl.addItem(item)
-        for item in (self.corner_label, *labels):  # QPainter text last: it resets GL state
+        for item in (self.corner_label, *self.axis_labels):  # QPainter text last: it resets GL state
             item.setDepthValue(100)
             self.gl.addItem(item)
         self.gl.released_at.connect(self._on_click)
         self.gl.moved_to.connect(self._on_move)
         stack(self, self.gl)
+
+    def restyle(self) -> None:
+        """Background, box and axis names in the current theme (they vanished on a dark switch)."""
+        foreground = _style.theme().foreground
+        self.gl.setBackgroundColor(_style.theme().background)
+        self.box.setData(color=_rgba(foreground, 0.5))
+        for label in self.axis_labels:
+            label.setData(color=QColor(foreground))
 
     def set_points(self, points: WindowPoints) -> None:
         self._points = points

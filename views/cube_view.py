@@ -68,6 +68,11 @@ class CubeView(HoverOnChange, BaseView):
         top.addWidget(self.slider, 1)
         stack(self, top, self.window_label, (self.canvas, 1), self.legend)
 
+    def restyle(self) -> None:
+        restyle = getattr(self.canvas, "restyle", None)
+        if restyle is not None:
+            restyle()
+
     @property
     def is_3d(self) -> bool:
         return bool(getattr(self.canvas, "is_gl", False))

@@ -141,6 +141,10 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._show(viewdata.data)
         self.vb.autoRange(padding=0.1)
 
+    def restyle(self) -> None:
+        self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
+        self._redraw()
+
     def apply_exploration(self, exploration) -> None:
         """The investigator expanded (or reset) the exploration: redraw, old nodes stay put."""
         if self._context is None:

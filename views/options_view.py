@@ -140,6 +140,15 @@ class OptionsView(BaseView):
         stack(self, bar, (self.canvas, 1), self.detail, self.day_label, self.contracts_table, spacing=2)
         self.clear()
 
+    def restyle(self) -> None:
+        colours = _style.theme()
+        for title in self.panel_names.values():
+            title.setColor(colours.foreground)
+            title.fill = pg.mkBrush(_style.qcolor(colours.background, 190))
+            title.update()
+        if self._data is not None:
+            self.set_data(self._data)   # "not supplied" notes and guides in the new colours
+
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: OptionsSeries | None) -> None:
         self.clear()

@@ -48,6 +48,7 @@ class RasterView(HoverOnChange, BaseView):
         self._left = LabelAxis("left", offset=0.5, max_labels=60)
         self.plot = new_plot(axis_items={"bottom": self._bottom, "left": self._left})
         self.plot.setBackground("k")
+        self.plot.setProperty(_style.FIXED_COLOURS, True)
         for axis in (self._bottom, self._left):  # the raster is black whatever the theme
             axis.setTextPen(AXIS_TEXT)
             axis.setPen(AXIS_TEXT)

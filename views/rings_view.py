@@ -125,6 +125,9 @@ class RingsView(BaseView):
         self._member_ring = np.zeros(0, dtype=np.int64)
         self.summary.setText("No analysis yet.")
 
+    def restyle(self) -> None:
+        self.model.set_shaded(self.model.shaded)   # shading and warning text in the new theme
+
     def apply_selection(self, selection: Selection) -> None:
         self._selection = selection
         pos = self._id_positions(selection.ids)

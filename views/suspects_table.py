@@ -205,6 +205,9 @@ class SuspectsTable(BaseView):
             self.sensitivity_dialog = SensitivityDialog(self._evidence, self)
             self.sensitivity_dialog.open()
 
+    def restyle(self) -> None:
+        self.table.viewport().update()   # the model reads the theme's warning text when painted
+
     def apply_decisions(self, decisions: Mapping[str, str]) -> None:
         """Show the investigator's decisions (case work, not analysis)."""
         self.model.set_decisions(decisions)

@@ -113,6 +113,9 @@ class TriageView(BaseView):
         main.setCollapsible(0, False)
         stack(self, bar, (main, 1))
 
+    def restyle(self) -> None:
+        self._update_outliers()   # base points and the scorecard in the new theme's colours
+
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: TriageData) -> None:
         self._data = viewdata

@@ -1,0 +1,86 @@
+"""Switching to the dark theme while views show data recolours them (no stale light colours).
+
+Sequence: views get data and a selection in the light theme, then the theme switches to
+dark; oracle: the dark theme's colours in ``views._style.DARK`` and the WCAG contrast ratio.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from tests.ui.view_probe import shown
+from tests.ui.view_samples import sample_network, sample_options, sample_raster, sample_rings, sample_triage
+from views import _style
+from views.network_view import NetworkView
+from views.options_view import OptionsView
+from views.raster_view import RasterView
+from views.rings_view import RingsView
+from views.selection_types import Selection
+from views.triage_view import TriageView
+
+
+def _luminance(c: QColor) -> float:
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 .. 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.fixture
+def light_then_restore(qapp):
+    from ui.theme import apply_theme
+    apply_theme("light")
+    yield apply_theme
+    apply_theme("light")
+
+
+def test_dark_switch_recolours_titles_labels_tables_and_lines(qtbot, light_then_restore):
+    apply_theme = light_then_restore
+    network = shown(qtbot, NetworkView(), (600, 500), sample_network("R00"))
+    triage = shown(qtbot, TriageView(), (900, 500), sample_triage())
+    options = shown(qtbot, OptionsView(), (700, 500), sample_options())
+    ring_data = sample_rings()
+    rings = shown(qtbot, RingsView(), (500, 300),
+                  dataclasses.replace(ring_data, suspicious=np.ones_like(ring_data.suspicious)))
+    raster = shown(qtbot, RasterView(), (500, 300), sample_raster())
+    members = frozenset(str(m) for m in rings.model.rings.members[0])
+    for view in (network, triage, options, rings, raster):
+        view.apply_selection(Selection(ids=members | {"T000"}, focus="T000"))
+    apply_theme("dark")
+    dark = _style.DARK
+    title = triage.heatmap.getPlotItem().titleLabel
+    assert dark.foreground.lower()[1:] in title.item.toHtml().lower()       # title readable on dark
+    assert network._labels, "the seed's label"
+    for label in network._labels:
+        assert label.color.name().upper() == dark.foreground.upper()
+        assert label.fill.color().name().upper() == dark.background.upper()
+    for name in options.panel_names.values():
+        assert name.color.name().upper() == dark.foreground.upper()
+    card_line = triage.scorecard.chart.getPlotItem().listDataItems()[-1]
+    assert card_line.opts["pen"].color().name().upper() == dark.foreground.upper()
+    # the suspicious mark on a shaded ring row stays readable
+    model = rings.model
+    row = model.view_row(0)
+    assert 0 in model.shaded                     # ring 1 (marked suspicious) holds the selection
+    col = [c[1] for c in model.columns].index("suspicious")
+    fg = model.data(model.index(row, col), Qt.ItemDataRole.ForegroundRole)
+    bg = model.data(model.index(row, col), Qt.ItemDataRole.BackgroundRole)
+    assert contrast(fg, bg) >= 3.0
+    assert raster.plot.backgroundBrush().color().name() == "#000000"       # the raster stays black
+    apply_theme("light")
+    assert QColor(_style.LIGHT.foreground).name()[1:] in title.item.toHtml().lower()
+
+
+@pytest.mark.parametrize("theme", [_style.LIGHT, _style.DARK])
+def test_warning_text_readable_on_shaded_rows(theme):
+    assert contrast(QColor(theme.warning_text), QColor(theme.selected_row)) >= 3.0
+    assert contrast(QColor(theme.warning_text), QColor(theme.background)) >= 3.0
