@@ -22,6 +22,7 @@ DEBOUNCE_MS = 400
 MODES: tuple[tuple[str, str], ...] = (("Bonferroni", "bonferroni"), ("FDR", "fdr"), ("Typed threshold", "threshold"))
 MARK_COLOURS = {"bonferroni": _style.HARD, "fdr": "#0072B2"}   # red B, blue F (also in the sweep plot)
 MARK_LETTERS = {"bonferroni": "B", "fdr": "F"}
+INFO_WIDEST = "type a p-value in (0, 0.01]"   # the longest text the info label shows
 
 
 def nice(value: float) -> float:
@@ -83,6 +84,8 @@ class ThresholdPanel(QWidget):
         self.value_edit.setMaximumWidth(90)
         self.value_edit.setToolTip("Type a p-value threshold and press Enter")
         self.info = QLabel("", self)
+        # a fixed width: a longer message must not shorten the slider and move the B/F marks
+        self.info.setFixedWidth(self.info.fontMetrics().horizontalAdvance(INFO_WIDEST) + 8)
         column = QVBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)

@@ -20,7 +20,7 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
 from views.cube_print import print_cube
-from views._layout import stack
+from views._layout import stack, status_line
 from views._weak import weak_callable
 from views._hover import HoverOnChange
 from views.base import BaseView, Selection, png_bytes, widget_png
@@ -59,7 +59,7 @@ class CubeView(HoverOnChange, BaseView):
         self.slider.setMaximum(0)
         self.slider.setMinimumWidth(120)
         self.slider.valueChanged.connect(self.show_window)
-        self.window_label = QLabel(" ")
+        self.window_label = status_line()
         self.legend = QLabel(" ")
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)

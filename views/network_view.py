@@ -29,7 +29,7 @@ from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, Ne
 from views import _style
 from views.network_print import print_network
 from views._hover import HoverOnChange
-from views._layout import stack
+from views._layout import one_line, stack, status_line
 from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
 from views.link_chart import LinkChartMixin
@@ -99,8 +99,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
-        self.status = QLabel(" ")
-        self.status.setWordWrap(True)
+        self.status = status_line()
         bar = QHBoxLayout()
         for w in (QLabel("Network"), self.network_box, self.pin_button, self.lock_box, self.tidy_button):
             bar.addWidget(w)
@@ -426,7 +425,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
 
     def _on_move(self, scene_pos) -> None:
         text = self.describe_at(scene_pos)
-        self.status.setText(text or " ")
+        self.status.setText(one_line(text) or " ")
         if text:
             QToolTip.showText(QCursor.pos(), text, self.plot)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QWidget
 
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.raster import CODE_NAMES, NO_CLUSTER, RasterData
@@ -20,7 +20,7 @@ from views import _style
 from views.raster_print import print_raster
 from views._axes import LabelAxis
 from views._hover import HoverOnChange
-from views._layout import stack
+from views._layout import stack, status_line
 from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
 
@@ -30,6 +30,7 @@ REFERENCE_LINE = "#56B4E9"
 PSE_LINE = "#F0E442"
 AXIS_TEXT = "#C8C8C8"
 LABEL_FILL = (0, 0, 0, 170)       # guide-line labels stay readable over coloured cells
+LEFT_AXIS_PX = 72                 # room for an investor id or "isolated"; fixed so zooming never resizes
 MIN_GROUP_LABEL_SHARE = 1 / 40    # label a ring on the axis only if it fills this share of rows
 
 
@@ -46,6 +47,7 @@ class RasterView(HoverOnChange, BaseView):
         super().__init__(parent)
         self._bottom = LabelAxis("bottom", offset=0.5)
         self._left = LabelAxis("left", offset=0.5, max_labels=60)
+        self._left.setWidth(LEFT_AXIS_PX)   # pyqtgraph widens an axis for long labels, never narrows it
         self.plot = new_plot(axis_items={"bottom": self._bottom, "left": self._left})
         self.plot.setBackground("k")
         self.plot.setProperty(_style.FIXED_COLOURS, True)
@@ -78,7 +80,7 @@ class RasterView(HoverOnChange, BaseView):
         for it in (self.image, self.bands, self.separators, self.focus_box, self.hover_box,
                    self.ref_line, self.pse_line):
             self.vb.addItem(it)
-        self.status = QLabel(" ")
+        self.status = status_line()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         stack(self, (self.plot, 1), self.status)
         self.plot.scene().sigMouseClicked.connect(self._on_click)

@@ -1,0 +1,58 @@
+"""Hovering never moves the layout: status lines stay one line and never widen their dock,
+the threshold slider's B/F marks stay put whatever its info label says.
+
+Sequence: show data, hover a node / a cell (long status text), type a bad threshold, ask for a
+re-validation; oracle: widget geometry and size hints before and after.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF
+
+from engine.svn.studies import ThresholdMarks
+from tests.ui.view_probe import shown
+from tests.ui.view_samples import sample_network, sample_raster
+from ui.threshold_panel import ThresholdPanel
+from views.network_view import NetworkView
+from views.raster_view import RasterView
+
+
+def test_network_status_line_never_shrinks_the_plot(qtbot):
+    view = shown(qtbot, NetworkView(), (320, 400), sample_network("R00"))
+    qtbot.wait(1)
+    before = view.plot.height()
+    data = view._data
+    k = view._edges[0]                             # an edge's text runs over several lines
+    a, b = (view.positions()[str(data.node_ids[e[k]])] for e in (data.edge_a, data.edge_b))
+    view._on_move(view.vb.mapViewToScene(QPointF((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)))
+    assert "days, p =" in view.status.text()
+    qtbot.wait(1)
+    assert view.plot.height() == before
+    assert view.status.height() <= view.status.fontMetrics().height() + 4
+
+
+def test_raster_hover_text_never_widens_the_dock(qtbot):
+    view = shown(qtbot, RasterView(), (260, 300), sample_raster())
+    hint = view.minimumSizeHint().width()
+    vb = view.vb
+    view._on_move(vb.mapViewToScene(QPointF(view._data.shape[1] - 1.5, 3.5)))
+    assert "bought" in view.status.text()
+    assert view.minimumSizeHint().width() <= hint
+    view.vb.setRange(yRange=(0, 10), padding=0)     # zoom in: the left axis prints ids
+    qtbot.wait(1)
+    assert view.minimumSizeHint().width() <= hint
+
+
+def test_threshold_marks_stay_put_whatever_the_info_says(qtbot):
+    panel = ThresholdPanel()
+    shown(qtbot, panel, (700, 40))
+    panel.set_marks(ThresholdMarks(correction="bonferroni", threshold=5.75e-9, bonferroni=5.75e-9, fdr=3.1e-6,
+                                   low=1e-12, high=1e-2))
+    qtbot.wait(1)
+    before = {name: panel.marks_bar.x_of(v) for name, v in panel.mark_values().items()}
+    panel.value_edit.setText("7")
+    panel._on_typed()                              # "type a p-value in (0, 0.01]"
+    qtbot.wait(1)
+    assert {name: panel.marks_bar.x_of(v) for name, v in panel.mark_values().items()} == before
+    panel.request("fdr")                            # "re-validating…"
+    qtbot.wait(1)
+    assert {name: panel.marks_bar.x_of(v) for name, v in panel.mark_values().items()} == before
