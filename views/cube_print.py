@@ -53,7 +53,7 @@ def overview(data: CubeData, subject: PrintSubject) -> ReportFigure | None:
                                             pen=pg.mkPen("#202020", width=0.3) if size > 5 else None,
                                             name=name if col == 0 else None))
         plot.addItem(pg.ScatterPlotItem([data.corner[i]], [data.corner[j]], symbol="star", size=16,
-                                        brush=pg.mkBrush(_style.FOCUS), name="rewarding corner" if col == 0 else None))
+                                        brush=pg.mkBrush(_style.REWARDING), name="rewarding corner" if col == 0 else None))
         plot.setRange(xRange=(-1.05, 1.05), yRange=(-1.05, 1.05))
     n_suspects = int((data.suspect & (data.labels[window] >= 0)).sum())
     title = (f"Feature space of the last window before the PSE ({data.window_start[window]} to "

@@ -41,7 +41,7 @@ def ring_raster(data: RasterData, subject: PrintSubject) -> ReportFigure | None:
     image.setRect(QRectF(0, 0, n_days, n_rows))
     plot.addItem(image)
     plot.getPlotItem().invertY(True)
-    for day, colour in ((data.reference_day, _style.CATEGORICAL[4]), (data.event_day, _style.FOCUS)):
+    for day, colour in ((data.reference_day, _style.CATEGORICAL[4]), (data.event_day, _style.HARD)):
         if day >= 0:
             plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=2)))
     item = plot.getPlotItem()
@@ -73,7 +73,7 @@ def activity(tables: object, stock: str, dates: np.ndarray, reference_day: int, 
             plot.addItem(pg.BarGraphItem(x=days[sign], height=net[sign], width=0.9, brush=pg.mkBrush(colour),
                                          pen=pg.mkPen(colour)))
             legend_entry(plot, name, colour, symbol="s")
-    for day, colour, name in ((reference_day, _style.CATEGORICAL[4], "reference start"), (event_day, _style.FOCUS, "PSE")):
+    for day, colour, name in ((reference_day, _style.CATEGORICAL[4], "reference start"), (event_day, _style.HARD, "PSE")):
         if day >= 0:
             plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=1.5)))
             legend_entry(plot, name, colour, line=True)

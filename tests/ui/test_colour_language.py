@@ -7,14 +7,13 @@ meaning in the same colour and no two meanings share one.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
 
 from tests.ui.view_probe import pixel, shown, widget_point
-from tests.ui.view_samples import sample_cube, sample_network, sample_options, sample_panel, sample_raster, sample_triage
+from tests.ui.view_samples import sample_cube, sample_network, sample_options, sample_raster, sample_triage
 from views import _style
 from views.cube_view import CubeView
 from views.network_view import NetworkView
@@ -47,17 +46,22 @@ def test_buying_is_one_colour_in_network_raster_and_packet(qtbot):
     assert data.codes[row, day] == 1
     point = widget_point(raster.plot, raster.vb, day + 0.5, row + 0.5)
     assert _near(pixel(raster.plot.viewport(), point), _style.BUY)
-    from ui.report_figures import _release, activity_strip
+    import pandas as pd
+    from types import SimpleNamespace as Tables
+    from views._print import release
+    from views.raster_print import activity
+    dates = pd.bdate_range("2023-01-02", periods=40).to_numpy().astype("datetime64[D]")
+    trades = pd.DataFrame({"investor_id": "B1", "stock": "T", "date": pd.to_datetime(dates[20:35]),
+                           "buy_shares": 100.0, "sell_shares": 0.0})
     try:
-        figure = activity_strip(SimpleNamespace(kmeans=SimpleNamespace(reference_days=(60, 79))),
-                                sample_panel(), "R00")
+        figure = activity(Tables(trades=trades), "T", dates, 10, 36, "B1")    # 15 days of buying
     finally:
-        _release()
+        release()
     image = QImage.fromData(figure.png).convertToFormat(QImage.Format.Format_RGB888)
     rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3]
     rgb = rgb.reshape(image.height(), image.width(), 3).astype(int)
     buy = np.array(_rgb(_style.BUY))
-    assert (np.abs(rgb - buy).max(axis=2) <= 30).sum() > 100   # R00's 15 days of buying are drawn in BUY
+    assert (np.abs(rgb - buy).max(axis=2) <= 30).sum() > 100   # the 15 days of buying are drawn in BUY
 
 
 def test_selected_focus_and_hover_agree_across_views(qtbot):
