@@ -3,6 +3,8 @@
 CSV cells come back as text (so "00123" stays "00123" and a bad number can be named by
 row and column); Parquet columns keep their stored types. Column names are stripped and
 lower-cased. Row numbers follow the CSV convention, header = row 1, for both formats.
+A header with semicolons and no comma is the usual European spreadsheet export: the file
+is read with ';' and its number columns with a decimal comma ("1234,5").
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from engine.ingest.problems import ProblemLog
-from engine.ingest.schema import TableSpec
+from engine.ingest.schema import Kind, TableSpec
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
-_OTHER_SEPARATORS = (";", "\t", "|")
+_OTHER_SEPARATORS = ("\t", "|")
 _SEP_NAMES = {";": "';'", "\t": "tab", "|": "'|'"}
 _PANDAS_INDEX = re.compile(r"__index_level_\d+__")  # a DataFrame index pandas wrote as a column
 
@@ -61,6 +63,11 @@ def read_raw(spec: TableSpec, path: Path, data: bytes, log: ProblemLog) -> RawTa
 
 
 Where = tuple[int | None, str | None, str]
+
+
+def csv_separator(header_line: str) -> str:
+    """';' for a European spreadsheet export (semicolons and no comma in the header), else ','."""
+    return ";" if ";" in header_line and "," not in header_line else ","
 
 
 def _not_csv_reason(path: Path, data: bytes) -> Where | None:
@@ -139,25 +146,35 @@ def _read_csv(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | None:
     text_start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     line_end = data.find(b"\n", text_start)
     header_line = data[text_start:line_end if line_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
-    names = next(csv.reader([header_line]), [])
+    sep = csv_separator(header_line)
+    names = next(csv.reader([header_line], delimiter=sep), [])
     norm = _header_names(spec, names, log, header_line)
     if norm is None:
         return None
-    frame = _read_cells_fast(data, norm)
+    frame = _read_cells_fast(data, norm, sep)
     if frame is None:
         try:
             frame = pd.read_csv(io.BytesIO(data), header=0, names=norm, dtype=str, encoding="utf-8-sig",
                                 keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                                index_col=False)
+                                index_col=False, sep=sep)
         except (pd.errors.ParserError, ValueError) as exc:
-            _report_parse_error(data, len(norm), exc, log)
+            _report_parse_error(data, len(norm), exc, log, sep)
             return None
+    if sep == ";":
+        _decimal_commas(spec, frame)
     rows = _record_rows(data, len(frame))
     blank = frame.isna().all(axis=1).to_numpy()
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         rows = rows[~blank]
     return _non_empty(spec, RawTable(frame, rows), log)
+
+
+def _decimal_commas(spec: TableSpec, frame: pd.DataFrame) -> None:
+    """Read "1234,5" as 1234.5 in the number columns of a ';'-separated file (in place)."""
+    for col in spec.columns:
+        if col.kind is Kind.NUMBER and col.name in frame.columns:
+            frame[col.name] = frame[col.name].str.replace(",", ".", regex=False)
 
 
 def _record_rows(data: bytes, n_records: int) -> np.ndarray:
@@ -175,7 +192,7 @@ def _record_rows(data: bytes, n_records: int) -> np.ndarray:
     return np.asarray(starts[1:], dtype=np.int64) if len(starts) == n_records + 1 else plain
 
 
-def _read_cells_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
+def _read_cells_fast(data: bytes, names: list[str], sep: str = ",") -> pd.DataFrame | None:
     """Arrow's multithreaded CSV reader, for well-formed files only: ``None`` when the file
     has blank lines (Arrow skips them, which would shift row numbers) or does not parse, so
     that pandas' reader, which keeps every line and says what is wrong, takes over."""
@@ -187,6 +204,7 @@ def _read_cells_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=True, null_values=[""]))
     except pa.ArrowInvalid:
@@ -194,11 +212,11 @@ def _read_cells_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
     return table.to_pandas()
 
 
-def _report_parse_error(data: bytes, n_columns: int, exc: Exception, log: ProblemLog) -> None:
+def _report_parse_error(data: bytes, n_columns: int, exc: Exception, log: ProblemLog, sep: str = ",") -> None:
     """Name the rows with more fields than the header; else pass on the parser's words."""
     text = data.decode("utf-8-sig")
     found = False
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     start = 1
     for fields in reader:
         if len(fields) > n_columns:

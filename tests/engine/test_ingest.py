@@ -310,3 +310,31 @@ def test_rows_counted_as_lines_when_a_quoted_value_spans_lines(tmp_path: Path) -
     with pytest.raises(InputError) as err:
         read_table("events", write_case(tmp_path, {"events": events})["events"])
     assert [(p.row, p.column) for p in err.value.problems] == [(4, "direction")]
+
+
+def _european(text: str, blank_line: bool = False) -> str:
+    """The same table as a European spreadsheet saves it: ';' between cells, decimal commas."""
+    import re
+    lines = [";".join(re.sub(r"^(-?\d+)\.(\d+)$", r"\1,\2", cell) for cell in line.split(","))
+             for line in text.rstrip("\n").split("\n")]
+    if blank_line:
+        lines.insert(2, "")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("blank_line", [False, True])   # Arrow's reader, then pandas' line-keeping one
+def test_semicolon_csv_with_decimal_commas_reads_as_the_comma_file(tmp_path: Path, blank_line: bool) -> None:
+    plain = read_case_tables(write_case(tmp_path / "plain")).tables
+    europe = {name: _european(text, blank_line) for name, text in BASE.items()}
+    assert "10,5" in europe["prices"] and "12,5" in europe["events"]
+    got = read_case_tables(write_case(tmp_path / "europe", europe)).tables
+    for name in BASE:
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(plain, name), check_exact=True, obj=name)
+
+
+def test_semicolon_csv_problems_name_row_and_column(tmp_path: Path) -> None:
+    text = _european(BASE["prices"]).replace("3,0", "3,0,1", 1)     # a thousands separator too many
+    with pytest.raises(InputError) as err:
+        read_table("prices", write_case(tmp_path, {"prices": text})["prices"])
+    assert [(p.row, p.column) for p in err.value.problems] == [(4, "close")]
+    assert "not a number: '3.0.1'" in err.value.problems[0].message

@@ -82,3 +82,60 @@ def test_preview_shows_first_rows(wizard, demo_market_dir):
     wizard.set_paths({"options": str(Path(paths["trades"]).with_name("missing.csv"))})
     wizard.show_preview("options")
     assert "cannot read" in wizard.preview_title.text()
+
+
+def _european_csv(source: Path, target: Path) -> pd.DataFrame:
+    """``source`` saved as a European spreadsheet does: ';' separated, decimal commas."""
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    europe = frame.apply(lambda col: col.str.replace(r"^(-?\d+)\.(\d+)$", r"\1,\2", regex=True))
+    europe.to_csv(target, index=False, sep=";")
+    return frame
+
+
+def test_semicolon_decimal_comma_tables_preview_and_import(wizard, qtbot, demo_market_dir, tmp_path):
+    paths = dict(demo_paths(demo_market_dir))
+    for name in ("trades", "events"):
+        frame = _european_csv(paths[name], tmp_path / f"{name}.csv")
+        paths[name] = tmp_path / f"{name}.csv"
+    assert ";" in paths["trades"].read_text().split("\n")[0] and "," in paths["events"].read_text()
+    wizard.set_paths({"trades": paths["trades"]})
+    wizard.show_preview("trades")
+    headers = [wizard.preview.horizontalHeaderItem(c).text() for c in range(wizard.preview.columnCount())]
+    assert headers == list(pd.read_csv(demo_paths(demo_market_dir)["trades"], nrows=1).columns)
+    out = tmp_path / "europe.itcase"
+    wizard.set_paths(paths, out)
+    with qtbot.waitSignal(wizard.imported, timeout=60000):
+        wizard.start_import()
+    from engine.case.store import CaseStore
+    from engine.ingest.load import read_case_tables
+    with CaseStore.open(out) as store:
+        got = store.tables()
+    want = read_case_tables(dict(demo_paths(demo_market_dir))).tables
+    pd.testing.assert_frame_equal(got.events, want.events)
+    assert len(got.trades) == len(want.trades) and frame is not None
+
+
+def test_problem_count_matches_the_list_and_preview_keeps_its_height(wizard, qtbot, demo_market_dir, tmp_path):
+    paths = dict(demo_paths(demo_market_dir))
+    trades = pd.read_csv(paths["trades"], dtype=str, keep_default_na=False)
+    trades.loc[:199, "buy_shares"] = "-5"                 # 200 bad rows: 50 listed, 150 counted
+    paths["trades"] = tmp_path / "trades.csv"
+    trades.to_csv(paths["trades"], index=False)
+    wizard.resize(820, 600)
+    wizard.set_paths({"trades": paths["trades"]})
+    wizard.show_preview("trades")
+    qtbot.wait(10)
+    before = wizard.preview.height()
+    wizard.set_paths(paths, tmp_path / "bad.itcase")
+    with qtbot.waitSignal(wizard.runner.failed, timeout=60000):
+        wizard.start_import()
+    qtbot.wait(10)
+    table = wizard.problems
+    listed = [table.item(r, 3).text() for r in range(table.rowCount())]
+    more = next(int(t.split()[2]) for t in listed if t.startswith("... and"))
+    total = len(listed) - 1 + more
+    assert total == 200
+    assert f"The input has {total:,} problems" in wizard.message.text()
+    assert wizard.preview.height() >= min(before, wizard.preview.minimumHeight())
+    rows_visible = (wizard.preview.viewport().height()) // wizard.preview.verticalHeader().defaultSectionSize()
+    assert rows_visible >= 5

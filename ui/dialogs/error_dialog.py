@@ -6,6 +6,7 @@ shows a short message and where the details were written.
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
@@ -34,11 +35,24 @@ def problems_table(problems: list[Problem], parent: QWidget | None = None) -> QT
     return table
 
 
+_MORE = re.compile(r"\.\.\. and (\d+) more problems?$")
+
+
+def problem_count(problems: list[Problem]) -> int:
+    """How many problems the list stands for: each shown one plus the "... and N more" counts
+    (the engine keeps the first 50 per file and counts the rest)."""
+    total = 0
+    for p in problems:
+        more = _MORE.match(p.message) if p.row is None else None
+        total += int(more.group(1)) if more else 1
+    return total
+
+
 def user_message(exc: BaseException) -> str:
     """One or two sentences for the user; no traceback."""
     if isinstance(exc, InputError):
-        n = len(exc.problems)
-        return f"The input has {n} problem{'s' if n != 1 else ''}. Nothing was changed."
+        n = problem_count(exc.problems)
+        return f"The input has {n:,} problem{'s' if n != 1 else ''}. Nothing was changed."
     if isinstance(exc, (CaseFileError, UsageError)):
         return str(exc)
     return (f"Something went wrong: {exc.__class__.__name__}: {exc}\n"

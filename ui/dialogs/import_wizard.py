@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine.errors import InputError
+from engine.ingest.read import csv_separator
 from engine.progress import Reporter
 from engine.tables import TABLE_NAMES
 from ui.dialogs.error_dialog import problems_table, user_message
@@ -22,6 +23,8 @@ from ui.workers import Job, TaskRunner
 
 REQUIRED = ("trades", "events")
 PREVIEW_ROWS = 20
+PREVIEW_MIN_ROWS = 6       # the preview keeps this many rows visible when problems appear
+PROBLEMS_MIN_ROWS = 6
 FILE_FILTER = "Tables (*.csv *.parquet *.pq);;All files (*)"
 
 
@@ -33,7 +36,16 @@ def read_preview(path: str | Path, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
         batch = next(pq.ParquetFile(p).iter_batches(batch_size=rows), None)
         frame = batch.to_pandas() if batch is not None else pd.DataFrame()
         return frame.astype(str)
-    return pd.read_csv(p, nrows=rows, dtype=str, keep_default_na=False)
+    with p.open("r", encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline()
+    return pd.read_csv(p, nrows=rows, dtype=str, keep_default_na=False, sep=csv_separator(header),
+                       encoding="utf-8-sig")
+
+
+def _rows_height(table: QTableWidget, rows: int) -> int:
+    """Pixel height showing the header, ``rows`` rows and a horizontal scroll bar of ``table``."""
+    return (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+            + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
 
 
 def import_job(paths: dict[str, str], out: str, force: bool, reporter: Reporter) -> Path:
@@ -90,6 +102,7 @@ class ImportWizard(QDialog):
         self.preview = QTableWidget(0, 0, self)
         self.preview.setObjectName("preview_table")
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview.setMinimumHeight(_rows_height(self.preview, PREVIEW_MIN_ROWS))
         self.message = QLabel("", self)
         self.message.setObjectName("import_message")
         self.message.setWordWrap(True)
@@ -200,7 +213,9 @@ class ImportWizard(QDialog):
         self._show_message(user_message(exc))
         if isinstance(exc, InputError):
             self.problems = problems_table(exc.problems, self)
-            self.layout_.insertWidget(self.layout_.indexOf(self.message) + 1, self.problems)
+            self.problems.setMinimumHeight(_rows_height(self.problems, PROBLEMS_MIN_ROWS))
+            self.layout_.insertWidget(self.layout_.indexOf(self.message) + 1, self.problems, 1)
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))   # room for both
 
     def done(self, result: int) -> None:
         self.runner.shutdown(5.0)
