@@ -1,4 +1,8 @@
-"""Write output files atomically: a reader never sees half a file, a crash leaves the old one."""
+"""Write output files atomically: a reader never sees half a file, a crash leaves the old one.
+
+Only a regular file (or nothing) is ever replaced (engine/output_paths.py): a device, a FIFO or
+a socket at the output path is refused, a symbolic link is followed (its target is written).
+"""
 from __future__ import annotations
 
 import contextlib
@@ -7,19 +11,22 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
+from engine.output_paths import output_target
+
 
 @contextlib.contextmanager
 def atomic_open(path: Path, text: bool = False) -> Iterator[IO]:
     """A file written beside ``path`` (UTF-8, '\\n' newlines when ``text``), fsynced and
     renamed over ``path`` only when the block completes; removed when it fails."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
+    target = output_target(Path(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with (os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        output_target(target)  # still a regular file (or nothing) just before the switch
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     params = with_placebo(params_from_args(args), args, default=0)
     spec = runner_spec(args)
     app = QApplication.instance() or QApplication(["workbench-report"])
-    with analysed_case(args) as (store, tables, event, result):
+    with analysed_case(args, {"--pdf": args.pdf}) as (store, tables, event, result):
         if args.investigator is not None or args.role is not None:
             name, role = investigator_of(store)
             set_investigator(store, args.investigator if args.investigator is not None else name,

@@ -6,7 +6,6 @@ view's data off the GUI thread) and announces what changed with signals.
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +16,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from engine.case.store import CaseStore
 from engine.errors import UsageError
 from engine.svn.neighbourhood import Exploration, expand
+from engine.param_check import params_from_json_text, with_drafter
 from engine.params import AnalysisParams
 from engine.results import AnalysisResult
 from engine.tables import CaseTables, Event
 from ui.analysis_job import LoadedCase, PreparedResult, analysis_job, load_case_job, revalidation_job
+from ui.settings import Settings
 from ui.workers import Job, TaskRunner, prewarm
 
 __all__ = ["CaseInfo", "PreparedResult", "Session"]
@@ -178,13 +179,13 @@ class Session(QObject):
     def _saved_params(self) -> AnalysisParams:
         """The parameters last used on this case (defaults for a new case)."""
         text = self.store.get_setting(PARAMS_SETTING) if self.store is not None else None
-        if not text:
-            return AnalysisParams()
-        try:
-            return AnalysisParams.from_dict(json.loads(text))
-        except (ValueError, TypeError):   # written by another version: start from defaults
-            log.warning("ignoring saved parameters that no longer fit", exc_info=True)
-            return AnalysisParams()
+        params = AnalysisParams()
+        if text:
+            try:  # validated like --params; the drafter stays the user's own choice
+                params = params_from_json_text(text, f"the settings saved in {Path(self.store.path).name}")
+            except UsageError:   # another version's or a tampered setting: start from defaults
+                log.warning("ignoring saved parameters that do not validate", exc_info=True)
+        return with_drafter(params, Settings().drafter())
 
     def _save_params(self) -> None:
         if self.store is not None and not getattr(self.store, "read_only", False):

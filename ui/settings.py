@@ -1,17 +1,20 @@
 """Typed per-user UI preferences in an ini file, with a version key and migrations.
 
-Only UI preferences live here (geometry, dock layout, theme, recent cases, last folder);
-analysis defaults live in ``engine/params.py``. ``ITWB_SETTINGS_DIR`` points the file
+Only UI preferences live here (geometry, dock layout, theme, recent cases, last folder) and
+the user's own choice of the local-model drafter (never taken from a case file); analysis
+defaults live in ``engine/params.py``. ``ITWB_SETTINGS_DIR`` points the file
 elsewhere (tests use a fresh directory each).
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from engine.applog import APP_NAME
+from engine.param_check import DRAFTER_FIELDS, check_value
 
 SETTINGS_VERSION = 1
 RECENT_LIMIT = 8
@@ -99,3 +102,23 @@ class Settings:
 
     def set_last_folder(self, folder: str | Path) -> None:
         self._q.setValue("files/last_folder", str(folder))
+
+    # -- local-model drafter: the user's own choice, never a case's ----------------------------
+    def drafter(self) -> dict[str, object]:
+        """The drafter settings ("options.use_narrative_llm", ...) the user chose; invalid ones are skipped."""
+        out: dict[str, object] = {}
+        for key in DRAFTER_FIELDS:
+            text = self._q.value(f"drafter/{key}")
+            if text is None:
+                continue
+            section, name = key.split(".")
+            try:
+                out[key] = check_value(section, name, json.loads(str(text)))
+            except ValueError:
+                continue
+        return out
+
+    def set_drafter(self, values: dict[str, object]) -> None:
+        for key, value in values.items():
+            if key in DRAFTER_FIELDS:
+                self._q.setValue(f"drafter/{key}", json.dumps(value))

@@ -22,6 +22,7 @@ from engine.case import audit
 from engine.case.schema import create_schema
 from engine.case.datahash import data_hash
 from engine.errors import CaseFileError
+from engine.output_paths import output_target
 from engine.progress import NULL_REPORTER, Reporter
 from engine.case.table_codec import encode_table, normalise_frame
 from engine.tables import TABLE_NAMES, CaseTables
@@ -122,9 +123,7 @@ def _write_tables(conn: sqlite3.Connection, tables: CaseTables, reporter: Report
 def write_case(path: Path, tables: CaseTables, file_hashes: dict[str, str], file_names: dict[str, str],
                reporter: Reporter = NULL_REPORTER) -> str:
     """Write the case atomically to ``path`` (replacing what is there); returns the data hash."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise CaseFileError(f"folder {path.parent} does not exist")
+    path = output_target(Path(path))  # a regular file or nothing; a link's target
     if path.exists():
         _release_old_case(path)  # fail fast when the old case is open elsewhere; checked again below
     clean_stale_temps(path)

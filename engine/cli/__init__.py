@@ -24,5 +24,6 @@ COMMANDS: dict[str, Command] = {
     "verify": Command("engine.cli.verify_cmd", "check a case file: database integrity, data hash, audit chain"),
     "alerts": Command("engine.cli.alerts_cmd", "list options alerts with their workflow status"),
     "backtest": Command("engine.cli.backtest_cmd", "confusion matrix of alerts or suspects against labels"),
+    "params": Command("engine.cli.params_cmd", "print the analysis settings with their definitions, or write them"),
     "demo-data": Command("engine.cli.demo_data_cmd", "write a synthetic market with planted insiders as CSV"),
 }

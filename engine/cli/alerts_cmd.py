@@ -77,7 +77,7 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     date_from, date_to = _date(args.date_from, "--from"), _date(args.date_to, "--to")
-    with analysed_case(args) as (store, tables, event, result):
+    with analysed_case(args, {"--csv": args.csv, "--json": args.json}) as (store, tables, event, result):
         rows = alert_rows(result.options.alerts, store.alert_states(event.event_id), date_from, date_to)
     if args.csv:
         write_bytes_atomic(Path(args.csv), _csv_text(rows).encode("utf-8"))

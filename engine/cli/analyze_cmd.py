@@ -31,9 +31,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    outputs = {"--json": args.json, "--links": args.links, "--graphml": args.graphml}
     params = with_placebo(params_from_args(args), args, default=0)
     spec = runner_spec(args)
-    with analysed_case(args) as (store, tables, event, result):
+    with analysed_case(args, outputs) as (store, tables, event, result):
         document = result_json(result, store.file_hashes(), store.file_names())
         document["svn"].update(studies_sections(result.svn, result.params.svn, args.sweep, args.bicm))
         if params.placebo.n > 0:

@@ -4,10 +4,12 @@ from __future__ import annotations
 import argparse
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from engine.case.store import CaseStore
+from engine.output_paths import check_outputs
 from engine.cli.progress_bar import cli_reporter
+from engine.cli.settings_args import add_settings_arguments, settings_from_args
 from engine.errors import UsageError
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
@@ -16,31 +18,37 @@ from engine.tables import CaseTables, Event
 
 
 def add_event_arguments(parser: argparse.ArgumentParser) -> None:
-    """CASE, --event and the settings most often changed from the command line."""
+    """CASE, --event and the settings (``add_setting_arguments``)."""
     parser.add_argument("case", metavar="CASE.itcase", help="the case file")
     parser.add_argument("--event", metavar="ID", help="event id (optional when the case has one event)")
     add_setting_arguments(parser)
 
 
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
-    """The settings most often changed from the command line, the cache and the progress bar."""
-    parser.add_argument("--correction", metavar="bonferroni|fdr|P", default="bonferroni",
-                        help="multiple-testing correction of the validated network, or a p-value threshold")
+    """--set/--params, the settings most often changed from the command line, the cache and the progress bar."""
+    parser.add_argument("--correction", metavar="bonferroni|fdr|P",
+                        help="multiple-testing correction of the validated network, or a p-value threshold "
+                             "(default bonferroni)")
     parser.add_argument("--k", type=int, metavar="K", help="fix the number of k-means clusters (default: chosen by the stability of the rewarding cluster)")
     parser.add_argument("--window-length", type=int, metavar="D", help="k-means window length in trading days (default 20)")
     parser.add_argument("--window-step", type=int, metavar="S", help="shift between windows in trading days (default 5)")
     parser.add_argument("--n-windows", type=int, metavar="N", help="number of k-means windows (default 27)")
     parser.add_argument("--no-cache", action="store_true", help="recompute even when the case holds a result")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_settings_arguments(parser)
 
 
 def params_from_args(args: argparse.Namespace) -> AnalysisParams:
-    """AnalysisParams with the METHOD.md defaults, changed by the given options."""
-    params = AnalysisParams()
-    correction = str(args.correction).strip().lower()
+    """AnalysisParams: the METHOD.md defaults, the --params file, the shortcut options, --set."""
+    return settings_from_args(args, lambda params: _shortcuts(params, args))
+
+
+def _shortcuts(params: AnalysisParams, args: argparse.Namespace) -> AnalysisParams:
+    """``params`` changed by --correction, --k, --window-length, --window-step, --n-windows."""
+    correction = None if args.correction is None else str(args.correction).strip().lower()
     if correction in ("bonferroni", "fdr"):
-        params = params.replace("svn", correction=correction)
-    else:
+        params = params.replace("svn", correction=correction, threshold=None)
+    elif correction is not None:
         try:
             threshold = float(correction)
         except ValueError:
@@ -58,9 +66,12 @@ def params_from_args(args: argparse.Namespace) -> AnalysisParams:
 
 
 @contextmanager
-def analysed_case(args: argparse.Namespace) -> Iterator[tuple[CaseStore, CaseTables, Event, AnalysisResult]]:
-    """Open the case named by ``args``, pick the event and get its analysis (cached or fresh,
-    with a progress bar unless quiet); the store stays open inside the ``with`` block."""
+def analysed_case(args: argparse.Namespace, outputs: Mapping[str, str | None] | None = None,
+                  ) -> Iterator[tuple[CaseStore, CaseTables, Event, AnalysisResult]]:
+    """Check the ``outputs`` (option -> path) and the settings, open the case named by ``args``,
+    pick the event and get its analysis (cached or fresh, with a progress bar unless quiet);
+    the store stays open inside the ``with`` block."""
+    check_outputs(outputs or {}, inputs=[args.case, getattr(args, "params_file", None)])
     params = params_from_args(args)
     with CaseStore.open(Path(args.case)) as store:
         tables = store.tables()

@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     paths = {name: getattr(args, name) for name in TABLE_NAMES if getattr(args, name) is not None}
-    check_output(Path(args.output), args.force)  # before the progress bar appears
+    check_output(Path(args.output), args.force, paths.values())  # before the progress bar appears
     with cli_reporter(args.quiet) as reporter:
         out = import_case(paths, Path(args.output), force=args.force, reporter=reporter)
     with CaseStore.open(out) as store:

@@ -9,6 +9,7 @@ from engine.atomic import write_bytes_atomic
 from engine.case.store import CaseStore
 from engine.cli.case_args import add_setting_arguments, params_from_args
 from engine.cli.task_args import add_task_arguments, runner_spec, stderr_listener, with_placebo
+from engine.output_paths import check_outputs
 
 PLACEBO_DEFAULT = 40
 
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.screen.report import screen_csv, screen_json
     from engine.screen.run import screen
 
+    check_outputs({"--json": args.json, "--csv": args.csv}, inputs=[args.case, getattr(args, "params_file", None)])
     params = with_placebo(params_from_args(args), args, default=PLACEBO_DEFAULT)
     spec = runner_spec(args)
     ids = None if not args.events or args.events == ["all"] else list(args.events)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from engine.case.store import CaseStore
+from engine.output_paths import check_outputs
 from engine.errors import UsageError
 from engine.ingest.load import read_case_tables
 from engine.progress import Reporter
@@ -12,14 +13,14 @@ from engine.progress import Reporter
 _WRITE_WEIGHT = 10.0  # relative to 20 for reading trades (measured: writing takes about half as long)
 
 
-def check_output(out: Path, force: bool) -> None:
-    """Refuse early (before reading any table) an output that cannot or may not be written."""
+def check_output(out: Path, force: bool, inputs: Iterable[str | Path | None] = ()) -> None:
+    """Refuse early (before reading any table) an output that cannot or may not be written,
+    including one of the input files (the evidence), even with ``force``."""
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give the case file name, e.g. {out / 'case.itcase'}")
+    check_outputs({"-o": out}, inputs)
     if out.exists() and not force:
         raise UsageError(f"{out} already exists; use --force to replace it")
-    if not out.parent.is_dir():
-        raise UsageError(f"the folder {out.parent} does not exist")
 
 
 def import_case(paths: Mapping[str, str | Path | None], out: Path, *, force: bool = False,
@@ -30,7 +31,7 @@ def import_case(paths: Mapping[str, str | Path | None], out: Path, *, force: boo
     ``out`` is left untouched even with ``force``.
     """
     out = Path(out)
-    check_output(out, force)
+    check_output(out, force, paths.values())
     reporter = reporter or Reporter()
     result = read_case_tables(paths, reporter, later_stages=[("write case", _WRITE_WEIGHT)])
     reporter.stage("write case")

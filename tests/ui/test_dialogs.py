@@ -121,3 +121,47 @@ def test_icons_follow_the_palette_colour(qapp):
             assert centre.name() == colour
     finally:
         qapp.setPalette(original)
+
+
+def test_parameters_import_export_round_trip_and_refuse_bad_files(params_dialog, tmp_path):
+    from engine.param_check import params_from_json_text
+    eds = params_dialog.editors
+    eds["kmeans"]["seed"].widget.setValue(11)
+    out = tmp_path / "settings.json"
+    assert params_dialog.export_file(out)
+    assert params_from_json_text(out.read_text(), "x") == AnalysisParams().replace("kmeans", seed=11)
+    params_dialog.restore_defaults()
+    assert params_dialog.import_file(out) and params_dialog.collect().kmeans.seed == 11
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"svn": {"theta": "abc"}}')
+    assert not params_dialog.import_file(bad)
+    assert "svn.theta" in params_dialog.error.text() and params_dialog.collect().kmeans.seed == 11
+    eds["kmeans"]["k_max"].widget.setValue(1_000_000_000)
+    params_dialog.accept()
+    assert "kmeans.k_max" in params_dialog.error.text() and params_dialog.result() == 0
+
+
+def test_a_case_never_switches_the_drafter_on_only_the_user_does(qtbot, tmp_path):
+    import json
+
+    from engine.case.store import CaseStore
+    from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, small_tables
+    from ui.session import PARAMS_SETTING, Session
+    from ui.settings import Settings
+    path = tmp_path / "sent.itcase"
+    CaseStore.create(path, small_tables(), FILE_HASHES, FILE_NAMES)
+    session = Session()
+    session.store = CaseStore.open(path)
+    try:
+        session.store.set_setting(PARAMS_SETTING, json.dumps(
+            {"options": {"use_narrative_llm": True}, "kmeans": {"seed": 5}}))
+        loaded = session._saved_params()
+        assert loaded.kmeans.seed == 5 and not loaded.options.use_narrative_llm
+        for bad in ({"svn": {"theta": "abc"}}, {"kmeans": {"k_max": 10**9}}):
+            session.store.set_setting(PARAMS_SETTING, json.dumps(bad))
+            assert session._saved_params() == AnalysisParams()
+        Settings().set_drafter({"options.use_narrative_llm": True})
+        assert session._saved_params().options.use_narrative_llm
+    finally:
+        session.store.close()
+        session.store = None

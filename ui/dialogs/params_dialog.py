@@ -1,21 +1,29 @@
 """Every AnalysisParams setting with its default and a one-line explanation.
 
 Explanations come from ``engine/param_docs.py``, the same lines the case packet prints
-(defaults live in ``engine/params.py`` only); values are edited as text or spin boxes and validated on OK.
+(defaults live in ``engine/params.py`` only); values are edited as text or spin boxes and validated on OK
+by engine/param_check.py, as ``--set`` values are. Import and Export read and write the settings file
+of ``params --json`` / ``--params``. The drafter settings accepted here are the user's own and are
+remembered in the user's preferences (a case never switches the drafter on).
 """
 from __future__ import annotations
 
 import dataclasses
 import typing
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel,
                                QLineEdit, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from engine import params as params_mod
+from engine.atomic import write_bytes_atomic
+from engine.errors import UsageError
+from engine.param_check import drafter_values, params_from_json_text, params_from_mapping, settings_json
 from engine.param_docs import PARAM_DOCS
 from engine.params import AnalysisParams
+from ui.settings import Settings
 
 SECTION_TITLES = {"kmeans": "Single suspects (k-means)", "svn": "Rings (validated network)",
                   "options": "Options flow", "episodes": "Triage episodes"}
@@ -130,6 +138,12 @@ class ParametersDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
+        import_button = buttons.addButton("Import…", QDialogButtonBox.ButtonRole.ActionRole)
+        import_button.setObjectName("parameters_import")
+        import_button.clicked.connect(lambda: self._ask_path(save=False))
+        export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.ActionRole)
+        export_button.setObjectName("parameters_export")
+        export_button.clicked.connect(lambda: self._ask_path(save=True))
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(self.error)
@@ -141,13 +155,48 @@ class ParametersDialog(QDialog):
             for editor in section.values():
                 editor.set(editor.default)
 
+    def show_params(self, params: AnalysisParams) -> None:
+        """Put every value of ``params`` in the editors."""
+        for section, eds in self.editors.items():
+            for name, editor in eds.items():
+                editor.set(getattr(getattr(params, section), name))
+
     def collect(self) -> AnalysisParams:
-        """The edited parameters; raises ValueError naming the bad field."""
+        """The edited parameters, type- and range-checked; raises ValueError naming the bad field."""
         data = {s: {n: e.value() for n, e in eds.items()} for s, eds in self.editors.items()}
         try:
-            return AnalysisParams.from_dict(data)
-        except TypeError as exc:
+            return params_from_mapping(data, "parameters")
+        except UsageError as exc:
             raise ValueError(str(exc)) from None
+
+    def import_file(self, path: Path) -> bool:
+        """Show the settings of a file (validated like ``--params``); False with the reason shown."""
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+            self.show_params(params_from_json_text(text, Path(path).name))
+        except (OSError, UnicodeDecodeError, UsageError) as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        return True
+
+    def export_file(self, path: Path) -> bool:
+        """Write the edited settings as a file for ``--params``; False with the reason shown."""
+        try:
+            write_bytes_atomic(Path(path), settings_json(self.collect()).encode("utf-8"))
+        except (OSError, UsageError, ValueError) as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        return True
+
+    def _ask_path(self, save: bool) -> None:
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, "Export settings", "settings.json", "Settings (*.json)")
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Import settings", "", "Settings (*.json)")
+        if path:
+            (self.export_file if save else self.import_file)(Path(path))
 
     def accept(self) -> None:
         try:
@@ -155,6 +204,7 @@ class ParametersDialog(QDialog):
         except ValueError as exc:
             self.error.setText(str(exc))
             return
+        Settings().set_drafter(drafter_values(self._params))
         super().accept()
 
     def params(self) -> AnalysisParams:
