@@ -49,13 +49,10 @@ def cache_key(data_hash: str, event: Event, params: AnalysisParams) -> str:
 
 
 def checked_data_hash(store) -> str:
-    """The data hash of the tables as stored now; ``CaseFileError`` when it differs from the
-    hash recorded at import, so no analysis or packet is ever made from altered data."""
-    current, recorded = store.compute_data_hash(), store.stored_data_hash()
-    if current != recorded:
-        raise CaseFileError(f"the tables of {store.path.name} changed after import (data hash {current[:16]}…, "
-                            f"recorded {recorded[:16]}…); run `verify` and re-import from the original files")
-    return current
+    """The data hash of the tables as stored now, once the whole case verifies (data, audit
+    chain, the investigator's work); ``CaseFileError`` with the reason otherwise, so no analysis
+    or packet is ever made from, or appended to, an altered case."""
+    return store.check_intact().data_hash
 
 
 def cached_result(store, event: Event, params: AnalysisParams,

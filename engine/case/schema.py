@@ -22,7 +22,7 @@ from pathlib import Path
 from engine.errors import CaseFileError
 
 APPLICATION_ID = 0x49544353  # "ITCS"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL_V1: tuple[str, ...] = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -59,7 +59,17 @@ DDL_V1: tuple[str, ...] = (
 
 # from_version -> step that upgrades a connection (inside a transaction) to from_version + 1.
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _attest_work_rows(conn: sqlite3.Connection) -> None:
+    """1 -> 2: same tables; from 2 on every work row is covered by the audit chain
+    (engine/case/coverage.py), so the rows a version-1 case already holds are attested once,
+    as they stand at the upgrade, by a ``coverage_baseline`` entry."""
+    from engine.case import audit, coverage
+    audit.append(conn, coverage.BASELINE_ACTION, {"from_schema": 1, **coverage.baseline_details(conn)})
+
+
+MIGRATIONS: dict[int, Migration] = {1: _attest_work_rows}
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

@@ -12,7 +12,10 @@ What is where (schema in engine/case/schema.py):
 - the investigator's work (engine/case/work.py) and ``audit`` (engine/case/audit.py).
 
 ``verify`` runs SQLite's integrity check, recomputes the data hash from the stored tables,
-checks the audit chain, and checks that the import entry agrees with the recorded hashes.
+checks the audit chain, that the import entry agrees with the recorded hashes, and that every
+row of the investigator's work matches the content hash its audit entry recorded
+(engine/case/coverage.py). ``check_intact`` runs the same checks but SQLite's, and is what
+``analyze`` and ``report`` require before they read or add to a case.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from engine.case import audit
+from engine.case import audit, coverage
 from engine.case.audit import AuditEntry
 from engine.case.create import write_case
 from engine.case.documents import CaseDocuments
@@ -196,15 +199,16 @@ class CaseStore(CaseWork, CaseDocuments):
         return audit.read_entries(self._conn)
 
     # -- integrity ---------------------------------------------------------------------------
-    def verify(self) -> VerifyReport:
-        """Check the database, the data hash, the audit chain and the import record."""
+    def verify(self, sqlite_check: bool = True) -> VerifyReport:
+        """Check the database, the data hash, the audit chain, the import record and the work rows."""
         problems: list[str] = []
-        try:
-            integrity = [row[0] for row in self._conn.execute("PRAGMA integrity_check").fetchall()]
-        except sqlite3.DatabaseError as exc:
-            integrity = [str(exc)]
-        if integrity != ["ok"]:
-            problems.append("the SQLite integrity check failed: " + "; ".join(integrity[:5]))
+        if sqlite_check:
+            try:
+                integrity = [row[0] for row in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            except sqlite3.DatabaseError as exc:
+                integrity = [str(exc)]
+            if integrity != ["ok"]:
+                problems.append("the SQLite integrity check failed: " + "; ".join(integrity[:5]))
         try:
             recorded = self.stored_data_hash()
             try:
@@ -218,12 +222,25 @@ class CaseStore(CaseWork, CaseDocuments):
             chain_problems, entries = audit.check_chain(self._conn)
             problems.extend(chain_problems)
             problems.extend(self._import_record_problems(entries, recorded))
+            problems.extend(coverage.problems(self._conn, entries))
         except sqlite3.DatabaseError as exc:  # damage beyond what the integrity check listed
             problems.append(f"the case file is damaged and cannot be read in full ({exc})")
             return VerifyReport(ok=False, problems=problems, data_hash="", audit_entries=0, last_chain_hash="")
         return VerifyReport(ok=not problems, problems=problems, data_hash=computed,
                             audit_entries=len(entries), last_chain_hash=entries[-1].hash if entries else "",
                             recorded_data_hash=recorded)
+
+    def check_intact(self) -> VerifyReport:
+        """The ``verify`` report when the case is intact; ``CaseFileError`` with the first
+        problems and what to do otherwise (nothing is read from or added to a broken case)."""
+        report = self.verify(sqlite_check=False)
+        if not report.ok:
+            shown = "; ".join(report.problems[:3]) + (f"; and {len(report.problems) - 3} more"
+                                                      if len(report.problems) > 3 else "")
+            raise CaseFileError(f"{self.path.name} does not verify, so it is not analysed or reported: {shown}. "
+                                f"Run `python main.py verify {self.path}` for the full report, and work from "
+                                "the copy of the case you received (or re-import the original files).")
+        return report
 
     def _import_record_problems(self, entries: list[AuditEntry], recorded: str) -> list[str]:
         """The import entry must name the recorded data hash and the recorded file hashes."""

@@ -2,10 +2,11 @@
 explorations, cached results, settings and the alert workflow.
 
 Every change is one SQLite transaction that also appends its audit entry, so the log and
-the work can never disagree. Notes are logged with the SHA-256 of their new text (the text
-itself is in ``notes``); settings (UI conveniences such as the last parameters used) are
-not logged. Re-adding an existing tag or suspect, or removing an absent one, changes
-nothing and logs nothing.
+the work can never disagree. Each entry carries the content hash of the row it wrote
+(engine/case/coverage.py), so ``verify`` finds any row changed outside the workbench, settings
+included. Notes are logged with the SHA-256 of their new text (the text itself is in
+``notes``). Re-adding an existing tag or suspect, or removing an absent one, changes nothing
+and logs nothing.
 
 Alert workflow (METHOD.md §3; an alert is identified by event and date, so its status
 survives a re-analysis). An alert without a stored status is ``NEW``. Allowed moves:
@@ -24,8 +25,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from engine.case import audit
-from engine.errors import UsageError
+from engine.case import audit, coverage
+from engine.errors import CaseFileError, UsageError
 
 DECISIONS: tuple[str, ...] = ("cleared", "watch", "refer")
 ALERT_STATUSES: tuple[str, ...] = ("NEW", "REVIEWING", "ESCALATED", "CLOSED")
@@ -88,11 +89,12 @@ class CaseWork:
     _write: Callable[..., AbstractContextManager[sqlite3.Connection]]  # (durable: bool = True)
 
     def _change(self, action: str, details: dict[str, Any], sql: str, params: tuple[Any, ...],
-                durable: bool = True) -> None:
-        """Run one statement and log it, in one transaction."""
+                row: tuple[str, tuple[Any, ...]], durable: bool = True) -> None:
+        """Run one statement on the ``row`` (table, key) and log it with the row's new content
+        hash, in one transaction."""
         with self._write(durable) as conn:
             conn.execute(sql, params)
-            audit.append(conn, action, details)
+            audit.append(conn, action, {**details, **coverage.record(conn, *row)})
 
     # -- notes ---------------------------------------------------------------------------
     def set_note(self, investor_id: str | None, text: str) -> None:
@@ -102,7 +104,7 @@ class CaseWork:
         self._change("note", {"investor_id": investor_id, "sha256": _sha256(text), "length": len(text)},
                      "INSERT INTO notes (investor_id, text, created_at, updated_at) VALUES (?, ?, ?, ?)"
                      " ON CONFLICT (investor_id) DO UPDATE SET text = excluded.text,"
-                     " updated_at = excluded.updated_at", (key, text, now, now), durable=False)
+                     " updated_at = excluded.updated_at", (key, text, now, now), ("notes", (key,)), durable=False)
 
     def note(self, investor_id: str | None) -> Note | None:
         key = _CASE_NOTE_KEY if investor_id is None else investor_id
@@ -123,14 +125,15 @@ class CaseWork:
             return
         self._change("tag_added", {"investor_id": investor_id, "tag": tag},
                      "INSERT INTO tags (investor_id, tag, added_at) VALUES (?, ?, ?)",
-                     (investor_id, tag, audit.utc_now()))
+                     (investor_id, tag, audit.utc_now()), ("tags", (investor_id, tag)))
 
     def remove_tag(self, investor_id: str, tag: str) -> None:
         tag = tag.strip()
         if tag not in self.tags(investor_id).get(investor_id, []):
             return
         self._change("tag_removed", {"investor_id": investor_id, "tag": tag},
-                     "DELETE FROM tags WHERE investor_id = ? AND tag = ?", (investor_id, tag))
+                     "DELETE FROM tags WHERE investor_id = ? AND tag = ?", (investor_id, tag),
+                     ("tags", (investor_id, tag)))
 
     def tags(self, investor_id: str | None = None) -> dict[str, list[str]]:
         """Investor id -> sorted tags (only investors with tags; one investor when given)."""
@@ -152,7 +155,8 @@ class CaseWork:
         self._change("decision", {"investor_id": investor_id, "decision": decision, "reason": reason},
                      "INSERT OR REPLACE INTO decisions (investor_id, decision, reason, user, decided_at)"
                      " VALUES (?, ?, ?, ?, ?)",
-                     (investor_id, decision, reason, audit.current_user(), audit.utc_now()))
+                     (investor_id, decision, reason, audit.current_user(), audit.utc_now()),
+                     ("decisions", (investor_id,)))
 
     def decision(self, investor_id: str) -> Decision | None:
         return self.decisions().get(investor_id)
@@ -168,13 +172,14 @@ class CaseWork:
         if investor_id in self.suspect_list():
             return
         self._change("suspect_added", {"investor_id": investor_id},
-                     "INSERT INTO suspects (investor_id, added_at) VALUES (?, ?)", (investor_id, audit.utc_now()))
+                     "INSERT INTO suspects (investor_id, added_at) VALUES (?, ?)", (investor_id, audit.utc_now()),
+                     ("suspects", (investor_id,)))
 
     def remove_suspect(self, investor_id: str) -> None:
         if investor_id not in self.suspect_list():
             return
         self._change("suspect_removed", {"investor_id": investor_id},
-                     "DELETE FROM suspects WHERE investor_id = ?", (investor_id,))
+                     "DELETE FROM suspects WHERE investor_id = ?", (investor_id,), ("suspects", (investor_id,)))
 
     def suspect_list(self) -> list[str]:
         """Suspects in the order they were added."""
@@ -188,7 +193,8 @@ class CaseWork:
         self._change("exploration", {"event_id": event_id, "correction": correction,
                                      "sha256": _sha256(state_json), **_exploration_change(before, state)},
                      "INSERT OR REPLACE INTO explorations (event_id, correction, state_json, updated_at)"
-                     " VALUES (?, ?, ?, ?)", (event_id, correction, state_json, audit.utc_now()))
+                     " VALUES (?, ?, ?, ?)", (event_id, correction, state_json, audit.utc_now()),
+                     ("explorations", (event_id, correction)))
 
     def load_exploration(self, event_id: str, correction: str) -> str | None:
         row = self._conn.execute("SELECT state_json FROM explorations WHERE event_id = ? AND correction = ?",
@@ -200,17 +206,28 @@ class CaseWork:
         """Cache an analysis result (``engine.serialize.dumps`` bytes); logs key and summary."""
         self._change("analysis", {"key": key, "summary": summary, "sha256": hashlib.sha256(payload).hexdigest()},
                      "INSERT OR REPLACE INTO results (key, payload, summary, created_at) VALUES (?, ?, ?, ?)",
-                     (key, sqlite3.Binary(payload), audit.canonical_json(summary), audit.utc_now()))
+                     (key, sqlite3.Binary(payload), audit.canonical_json(summary), audit.utc_now()),
+                     ("results", (key,)))
 
     def get_result(self, key: str) -> bytes | None:
+        """The cached result stored under ``key``, after checking it against its audit entry:
+        ``CaseFileError`` when it was changed outside the workbench (never served)."""
         row = self._conn.execute("SELECT payload FROM results WHERE key = ?", (key,)).fetchone()
-        return bytes(row[0]) if row else None
+        if row is None:
+            return None
+        problem = coverage.checked_row(self._conn, audit.read_entries(self._conn), "results", (key,))
+        if problem:
+            raise CaseFileError(f"{problem}: the cached analysis is not used; run `verify` on the case")
+        return bytes(row[0])
 
-    # -- settings (not logged) -----------------------------------------------------------
+    # -- settings (e.g. the parameters last used; logged and covered like any work) ------
     def set_setting(self, key: str, value_json: str) -> None:
         json.loads(value_json)
-        with self._write() as conn:
-            conn.execute("INSERT OR REPLACE INTO settings (key, value_json) VALUES (?, ?)", (key, value_json))
+        if self.get_setting(key) == value_json:
+            return
+        self._change("setting", {"key": key, "sha256": _sha256(value_json)},
+                     "INSERT OR REPLACE INTO settings (key, value_json) VALUES (?, ?)", (key, value_json),
+                     ("settings", (key,)))
 
     def get_setting(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value_json FROM settings WHERE key = ?", (key,)).fetchone()
@@ -245,7 +262,8 @@ class CaseWork:
         self._change("alert_status", {"event_id": event_id, "date": date, "from": old, "to": status,
                                       "owner": owner, "reason": reason},
                      "INSERT OR REPLACE INTO alerts (event_id, date, status, owner, reason, updated_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?)", (event_id, date, status, owner, reason, audit.utc_now()))
+                     " VALUES (?, ?, ?, ?, ?, ?)", (event_id, date, status, owner, reason, audit.utc_now()),
+                     ("alerts", (event_id, date)))
 
     def _alert_rows(self, where: str, params: tuple[Any, ...]) -> list[AlertState]:
         rows = self._conn.execute("SELECT event_id, date, status, owner, reason, updated_at FROM alerts"

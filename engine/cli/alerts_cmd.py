@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from engine.atomic import write_bytes_atomic
+from engine.exports.tables import safe_text
 from engine.case.work import AlertState
 from engine.cli.case_args import add_event_arguments, analysed_case
 from engine.errors import UsageError
@@ -71,7 +72,8 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in rows:
-        writer.writerow([" | ".join(r[c]) if isinstance(r[c], list) else r[c] for c in COLUMNS])
+        writer.writerow([safe_text(" | ".join(r[c])) if isinstance(r[c], list)
+                         else safe_text(r[c]) if isinstance(r[c], str) else r[c] for c in COLUMNS])
     return buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from engine.atomic import write_bytes_atomic
+from engine.case.anchor import write_anchor
 from engine.cli.case_args import add_event_arguments, analysed_case, params_from_args
 from engine.cli.task_args import add_task_arguments, runner_spec, stderr_listener, with_placebo
 from engine.exports.network import write_graphml, write_links_csv
@@ -42,13 +43,14 @@ def run(args: argparse.Namespace) -> int:
             placebo = placebo_for(tables, result, params, store, spec,
                                   listener=stderr_listener(args.quiet, "placebo"), use_cache=not args.no_cache)
             attach_placebo(document, params, placebo)
+        head = store.audit_entries()[-1]
     text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.json:
         write_bytes_atomic(Path(args.json), text.encode("utf-8"))
-    if args.links:
-        write_links_csv(result.svn, Path(args.links))
-    if args.graphml:
-        write_graphml(result.svn, Path(args.graphml))
+    for path, write in ((args.links, write_links_csv), (args.graphml, write_graphml)):
+        if path:  # exports of the case's evidence: each with its chain-head receipt
+            write(result.svn, Path(path))
+            write_anchor(Path(path), Path(args.case), result.data_hash, head)
     if not args.quiet:
         print(summary_text(document), file=sys.stdout)
     return 0

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 
 from engine.atomic import atomic_open
+from engine.exports.tables import safe_text
 from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES
 from engine.svn.stage import SvnResult
 
@@ -24,7 +25,8 @@ _BLOCK = 200_000
 
 
 def _csv_field(text: str) -> str:
-    """Quote an id when CSV needs it."""
+    """An id made formula-safe, quoted when CSV needs it."""
+    text = safe_text(text)
     if any(c in text for c in ',"\n\r'):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -4,10 +4,13 @@ or HTML, the audit log as CSV, the validated network as GraphML, figures.
 Each ``*_bytes`` function is pure and deterministic (same input -> same bytes; no clock
 reading: every time written is a stored one). Each ``export_*`` writes its file atomically
 and only then appends one ``export`` audit entry naming the kind, the file name and the
-file's SHA-256, so the log never claims a file that is not on disk.
+file's SHA-256, so the log never claims a file that is not on disk; then the chain-head
+receipt ``NAME.head.txt`` (engine/case/anchor.py) is written beside the file.
 
 CSV: UTF-8, comma-separated, ``\\n`` line ends, numbers as Python's shortest round-trip
-``repr``, missing values empty, booleans ``true``/``false``. The rings' π_C column is
+``repr``, missing values empty, booleans ``true``/``false``. Text that a spreadsheet would
+run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is
+written with a leading ``'`` so it shows as text (``safe_text``). The rings' π_C column is
 headed ``pi_C`` (ASCII, so spreadsheets opening the file without an encoding guess agree).
 """
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from engine.atomic import write_bytes_atomic
+from engine.case.anchor import write_anchor
 from engine.case.audit import AuditEntry, canonical_json
 from engine.results import AnalysisResult
 
@@ -30,15 +34,25 @@ EXPORT_KINDS: tuple[str, ...] = ("suspects_csv", "rings_csv", "notes_md", "notes
                                  "graphml", "figure")
 
 
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs: a leading ``'`` before a formula start."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
-    """One CSV cell: '' for missing, true/false, exact numbers, text as is."""
+    """One CSV cell: '' for missing, true/false, exact numbers, text made formula-safe."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return safe_text(str(value))
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -89,7 +103,9 @@ def log_export(store: Any, kind: str, path: Path, sha256: str, **details: Any) -
         raise ValueError(f"unknown export kind {kind!r}")
     if store is None:
         return None
-    return store.append_audit("export", {"kind": kind, "file": Path(path).name, "sha256": sha256, **details})
+    entry = store.append_audit("export", {"kind": kind, "file": Path(path).name, "sha256": sha256, **details})
+    write_anchor(Path(path), Path(store.path), store.stored_data_hash(), entry)
+    return entry
 
 
 def write_export(store: Any, kind: str, path: Path, data: bytes, **details: Any) -> bytes:

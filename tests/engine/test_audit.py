@@ -115,15 +115,24 @@ def test_reordered_entries_are_detected(case_path: Path) -> None:
 
 
 def test_rebuilt_chain_passes_inside_the_file_but_changes_the_chain_hash(case_path: Path) -> None:
-    """Limit, by design: a tamperer who rewrites every later hash and the head is only caught
-    by the chain hash printed in reports and packets, which then differs."""
-    original = _verify(case_path).last_chain_hash
+    """Limit, by design: a tamperer who rewrites the work row, every later hash and the head
+    is only caught from outside the file: by the chain hash printed in reports and packets,
+    which then differs, and by the chain-head receipt written beside every export."""
+    from engine.case.anchor import Anchor, anchor_problems
+    from engine.case.coverage import row_hash
+    before = _verify(case_path)
+    original = before.last_chain_hash
+    receipt = Anchor("case.itcase", before.data_hash, original, before.audit_entries, "t")
     with tamper(case_path) as conn:
+        assert conn.execute("SELECT action FROM audit WHERE seq = 4").fetchone()[0] == "decision"
+        conn.execute("UPDATE decisions SET decision = 'cleared', reason = 'x' WHERE investor_id = '007'")
         rows = conn.execute("SELECT seq, time, user, action, details FROM audit ORDER BY seq").fetchall()
         prev = GENESIS_HASH
         for seq, time, user, action, details in rows:
             if seq == 4:
-                details = json.dumps({"decision": "cleared", "investor_id": "007", "reason": "x"},
+                details = json.dumps({"decision": "cleared", "investor_id": "007", "reason": "x",
+                                      "table": "decisions", "key": ["007"],
+                                      "row_sha256": row_hash(conn, "decisions", ("007",))},
                                      sort_keys=True, separators=(",", ":"))
             digest = entry_hash(prev, seq, time, user, action, json.loads(details))
             conn.execute("UPDATE audit SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?",
@@ -132,6 +141,10 @@ def test_rebuilt_chain_passes_inside_the_file_but_changes_the_chain_hash(case_pa
         conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{rows[-1][0]} {prev}",))
     report = _verify(case_path)
     assert report.ok and report.last_chain_hash != original
+    with CaseStore.open(case_path, read_only=True) as store:
+        assert anchor_problems(receipt, store.audit_entries(), report.data_hash) == [
+            f"audit entry {before.audit_entries} is not the one the receipt recorded "
+            "(the log was rewritten after the export)"]
 
 
 def _rewrite_trades(path: Path, change) -> None:

@@ -204,4 +204,28 @@ def test_old_case_file_fixture_keeps_loading(tmp_path: Path) -> None:
         assert store.compute_data_hash() == data_hash(small_tables(seed=11, n_trades=12))
         pd.testing.assert_frame_equal(store.tables().trades, _expected(small_tables(seed=11, n_trades=12).trades))
         assert store.note("007").text == "<p>fixture note</p>" and store.suspect_list() == ["0042"]
-        assert [e.action for e in store.audit_entries()] == ["import", "note", "suspect_added"]
+        entries = store.audit_entries()
+        assert [e.action for e in entries] == ["import", "note", "suspect_added", "coverage_baseline"]
+        baseline = entries[-1].details["rows"]
+        assert [k for k, _ in baseline["notes"]] == [["007"]] and [k for k, _ in baseline["suspects"]] == [["0042"]]
+
+
+def test_v1_rows_are_covered_after_the_upgrade_and_read_only_leaves_the_file_alone(tmp_path: Path) -> None:
+    """The schema-2 upgrade attests a version-1 case's work once; from then on a row edited
+    outside the workbench is found (read-only opening upgrades a private copy only)."""
+    path = tmp_path / "v1.itcase"
+    shutil.copy(FIXTURES / "case_v1.itcase", path)
+    before = path.read_bytes()
+    with CaseStore.open(path, read_only=True) as store:
+        assert store.verify().ok
+    assert path.read_bytes() == before
+    with CaseStore.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == CaseStore.SCHEMA_VERSION == 2
+    conn.execute("UPDATE notes SET text = '<p>rewritten</p>'")
+    conn.commit()
+    conn.close()
+    with CaseStore.open(path, read_only=True) as store:
+        report = store.verify()
+    assert not report.ok and any("notes row ('007')" in p for p in report.problems)

@@ -43,7 +43,8 @@ def test_notes_upsert_keep_created_time_and_log_the_text_hash(store: CaseStore) 
     entries = store.audit_entries()
     assert _actions(store) == ["import", "note", "note", "note"]
     assert entries[2].details == {"investor_id": "007", "length": 25,
-                                  "sha256": hashlib.sha256("<p>second <b>bold</b></p>".encode()).hexdigest()}
+                                  "sha256": hashlib.sha256("<p>second <b>bold</b></p>".encode()).hexdigest(),
+                                  "table": "notes", "key": ["007"], "row_sha256": entries[2].details["row_sha256"]}
     assert "<b>" not in json.dumps([e.details for e in entries])  # the text itself is not in the log
     assert store.verify().ok
 
@@ -84,8 +85,9 @@ def test_decisions_need_a_known_decision_and_a_reason(store: CaseStore) -> None:
     store.set_decision("0042", "cleared", "index fund rebalancing")
     assert store.decision("007").decision == "refer" and store.decision("007").reason == "calls bought too"
     assert sorted(store.decisions()) == ["0042", "007"]
-    assert store.audit_entries()[-1].details == {"investor_id": "0042", "decision": "cleared",
-                                                 "reason": "index fund rebalancing"}
+    assert store.audit_entries()[-1].details.items() >= {"investor_id": "0042", "decision": "cleared",
+                                                         "reason": "index fund rebalancing",
+                                                         "table": "decisions", "key": ["0042"]}.items()
 
 
 def test_suspect_list_keeps_insertion_order(store: CaseStore) -> None:
@@ -110,8 +112,10 @@ def test_exploration_results_and_settings(store: CaseStore) -> None:
     assert store.get_result("other") is None
     store.set_setting("last_params:E1", AnalysisParams().to_json())
     assert store.get_setting("last_params:E1") == AnalysisParams().to_json()
-    assert _actions(store) == ["import", "exploration", "analysis"]  # settings are not logged
-    assert store.audit_entries()[-1].details["summary"] == {"suspects": 3}
+    assert _actions(store) == ["import", "exploration", "analysis", "setting"]
+    store.set_setting("last_params:E1", AnalysisParams().to_json())  # unchanged: nothing logged
+    assert _actions(store) == ["import", "exploration", "analysis", "setting"]
+    assert store.audit_entries()[-2].details["summary"] == {"suspects": 3}
 
 
 def test_alert_workflow(store: CaseStore) -> None:

@@ -2,7 +2,9 @@
 export written after the file, sanitised HTML notes."""
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -11,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
+from engine.errors import UsageError
 
 from engine.case.store import CaseStore
 from engine.exports.tables import (audit_csv_bytes, export_audit_csv, export_graphml, export_rings_csv,
@@ -103,7 +107,7 @@ def test_each_export_is_logged_once_after_its_file_and_repeats_byte_for_byte(sto
 def test_export_entry_is_not_written_when_the_file_cannot_be(store: CaseStore, tmp_path: Path) -> None:
     result = _result(store)
     before = len(store.audit_entries())
-    with pytest.raises(OSError):
+    with pytest.raises(UsageError, match="the folder .*missing-folder does not exist"):
         export_suspects_csv(store, result, tmp_path / "missing-folder" / "s.csv")
     assert len(store.audit_entries()) == before
 
@@ -201,3 +205,24 @@ def test_notes_html_is_sanitised_and_keeps_emphasis() -> None:
     # every element closed: the sanitised note is well-formed XML
     ET.fromstring("<div>" + sanitise_note_html(hostile) + "</div>")
     ET.fromstring("<div>" + sanitise_note_html(QT_RICH) + "</div>")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_never_start_a_formula_from_user_text(start: str) -> None:
+    """Issue 18 item 4: a decision reason such as =HYPERLINK(...) is written as text."""
+    from engine.exports.network import _csv_field
+    from engine.exports.tables import csv_bytes
+    text = f"{start}HYPERLINK(\"http://x\",\"click\")"
+    rows = list(csv.reader(io.StringIO(csv_bytes(["reason", "n", "x"], [(text, -3, -2.5)]).decode())))
+    assert rows[1] == ["'" + text, "-3", "-2.5"]  # numbers stay numbers
+    assert _csv_field(f"{start}1").lstrip('"').startswith("'")
+
+
+def test_suspects_csv_neutralises_a_formula_in_a_decision_reason(store: CaseStore, tmp_path: Path) -> None:
+    result = _result(store)
+    store.set_decision(result.kmeans.suspects[0].investor_id, "refer", '=HYPERLINK("http://evil","ok")')
+    path = tmp_path / "s.csv"
+    export_suspects_csv(store, result, path)
+    reason = list(csv.DictReader(path.open(encoding="utf-8")))[0]["decision_reason"]
+    assert reason == "'=HYPERLINK(\"http://evil\",\"ok\")"
+    assert (tmp_path / "s.head.txt").read_text().startswith(f"case: {Path(store.path).name}\n")

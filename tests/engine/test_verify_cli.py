@@ -38,7 +38,8 @@ def test_tampered_case_lists_problems_and_exits_1(case_path: Path, capsys: pytes
     conn.close()
     assert main.main(["verify", str(case_path)]) == 1
     out = capsys.readouterr().out
-    assert "FAILED: 1 problem(s) found" in out and "audit entry 2 (decision) was altered" in out
+    assert "FAILED: 2 problem(s) found" in out and "audit entry 2 (decision) was altered" in out
+    assert "the decisions row ('007') is in the case but no audit entry wrote it" in out
 
 
 @pytest.mark.parametrize("content, message", [(b"not a database at all\n" * 5, "not an SQLite database"),
