@@ -1,6 +1,7 @@
 """Where the application keeps its log: a local file in the user's log directory.
 
-Tracebacks go to this file, never to the user's screen.
+Tracebacks go to this file, never to the user's screen. It may name case data (investor ids
+in messages), so it is readable by its owner only (0600), like a case file.
 """
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ def configure_logging() -> Path | None:
     if _handler is not None and Path(_handler.baseFilename) == target.absolute():
         return target
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        os.chmod(target, 0o600)  # also an older, world-readable log
         handler = logging.FileHandler(target, encoding="utf-8")
     except OSError:
         return None

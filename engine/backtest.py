@@ -7,8 +7,9 @@ accuracy = 1 on no labels; F1 = 2PR / (P + R), and 0 when P + R = 0. Hence a det
 flags nothing on data with positives scores precision 1, recall 0, F1 0; on all-negative
 data flagging nothing is perfect (1, 1, 1, 1).
 
-Labels files (CSV with a header): ``date,label`` for options alert days, or
-``investor_id,label`` for suspects; a label is 1/0, true/false, yes/no, y/n or t/f (any case).
+Labels files (CSV with a header): exactly ``date,label`` for options alert days, or
+``investor_id,label`` for suspects (any other column is refused, never ignored); a label is
+1/0, true/false, yes/no, y/n or t/f (any case).
 """
 from __future__ import annotations
 
@@ -85,6 +86,10 @@ def read_labels(path: Path) -> Labels:
     kind = "date" if "date" in frame.columns else "investor_id" if "investor_id" in frame.columns else ""
     if not kind or "label" not in frame.columns:
         raise InputError.single(name, 1, None, "the header must be 'date,label' or 'investor_id,label'")
+    extra = [c for c in frame.columns if c not in (kind, "label")]
+    if extra:  # e.g. date,investor_id,label: which key is labelled would be a guess
+        raise InputError.single(name, 1, extra[0], f"unexpected column; the header must be exactly "
+                                                   f"'{kind},label' ('date,label' or 'investor_id,label')")
     if frame.empty:
         raise InputError.single(name, None, None, "no labelled rows")
     problems: list[Problem] = []

@@ -19,10 +19,13 @@ import sys
 import types
 import typing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from engine.errors import UsageError
 from engine.params import AnalysisParams
+
+MAX_SETTINGS_FILE_BYTES = 1_000_000
 
 #: The settings of the optional local-model drafter: the user's own choice, never a case's.
 DRAFTER_FIELDS: tuple[str, ...] = ("options.use_narrative_llm", "options.narrative_model",
@@ -331,6 +334,24 @@ def params_from_json_text(text: str, source: str, base: AnalysisParams | None = 
     except ValueError as exc:
         raise UsageError(f"{source}: not a JSON settings file ({exc})") from None
     return params_from_mapping(data, source, base)
+
+
+def read_settings_file(path: Path, base: AnalysisParams | None = None) -> AnalysisParams:
+    """A settings file, every value checked; UsageError naming the file and the setting."""
+    try:
+        if not path.is_file():
+            raise UsageError(f"{path}: the settings file does not exist or is not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SETTINGS_FILE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the settings file ({exc.strerror or exc})") from None
+    if len(data) > MAX_SETTINGS_FILE_BYTES:
+        raise UsageError(f"{path}: too large for a settings file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: a settings file is UTF-8 JSON text") from None
+    return params_from_json_text(text, str(path), base)
 
 
 def check_params(params: AnalysisParams, source: str) -> AnalysisParams:

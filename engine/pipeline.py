@@ -124,7 +124,7 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
         if hit is not None:
             return hit
     result = run_stages(tables, event, params, data_hash, reporter, panel)
-    if store is not None:
+    if store is not None and not store.read_only:  # a read-only case is analysed, not changed
         cache_result(store, result)
     return result
 
@@ -147,6 +147,6 @@ def revalidate_result(result: AnalysisResult, tables: CaseTables, correction: st
                           ring_members=svn.suspicious_members())
     rep.advance(1.0)
     new = dataclasses.replace(result, params=params, svn=svn, options=options)
-    if store is not None:
+    if store is not None and not store.read_only:  # a read-only case is analysed, not changed
         cache_result(store, new)
     return new

@@ -16,7 +16,7 @@ import sqlite3
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from engine.case import audit
 from engine.case.schema import create_schema
@@ -121,7 +121,7 @@ def _write_tables(conn: sqlite3.Connection, tables: CaseTables, reporter: Report
 
 
 def write_case(path: Path, tables: CaseTables, file_hashes: dict[str, str], file_names: dict[str, str],
-               reporter: Reporter = NULL_REPORTER) -> str:
+               reporter: Reporter = NULL_REPORTER, warnings: Sequence[str] = ()) -> str:
     """Write the case atomically to ``path`` (replacing what is there); returns the data hash."""
     path = output_target(Path(path))  # a regular file or nothing; a link's target
     if path.exists():
@@ -148,7 +148,8 @@ def write_case(path: Path, tables: CaseTables, file_hashes: dict[str, str], file
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", sorted(meta.items()))
             audit.append(conn, "import", {"data_hash": digest, "rows": counts, "software_version": SOFTWARE_VERSION,
                                           "files": {t: {"name": file_names.get(t, ""), "sha256": h}
-                                                    for t, h in sorted(file_hashes.items())}})
+                                                    for t, h in sorted(file_hashes.items())},
+                                          **({"warnings": list(warnings)} if warnings else {})})
             reporter.check()
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")

@@ -15,6 +15,7 @@ costs one fsync per commit (~5 ms on our machines), NORMAL ~0.2 ms; notes are sa
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -81,17 +82,29 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
-def connect_existing(path: Path) -> sqlite3.Connection:
+def on_read_only_media(path: Path) -> bool:
+    """Whether the case file or its folder cannot be written (read-only media, a write-protected
+    copy received as evidence): SQLite could not even create its lock and WAL index files."""
+    return not (os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK | os.X_OK))
+
+
+def connect_existing(path: Path, immutable: bool = False) -> sqlite3.Connection:
     """An SQLite connection to an existing file, refused clearly when it is missing or not a
     database. The file is never opened outside SQLite: closing any other handle on it would
     drop this process's SQLite locks (POSIX), and another connection could then delete the
-    write-ahead log still in use and corrupt the case."""
+    write-ahead log still in use and corrupt the case. ``immutable``: read-only media, opened
+    without locks or sidecar files (refused when a write-ahead log with content lies beside it)."""
     if not path.exists():
         raise CaseFileError(f"{path} does not exist")
     if not path.is_file():
         raise CaseFileError(f"{path} is not a file")
-    try:  # mode=rw: never create a new database in place of a missing one
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None,
+    wal = Path(f"{path}-wal")
+    if immutable and wal.exists() and wal.stat().st_size > 0:
+        raise CaseFileError(f"{path} is on read-only media with an unfinished write-ahead log beside it "
+                            f"({wal.name}); copy both files to a writable folder and open the copy")
+    mode = "mode=ro&immutable=1" if immutable else "mode=rw"  # rw: never create a new database
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None,
                                check_same_thread=False, timeout=10)
         conn.execute("PRAGMA schema_version").fetchone()
     except sqlite3.DatabaseError as exc:

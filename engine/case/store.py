@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,7 @@ from engine.case import audit, coverage
 from engine.case.audit import AuditEntry
 from engine.case.create import write_case
 from engine.case.documents import CaseDocuments
-from engine.case.schema import SCHEMA_VERSION, connect_existing, migrate, schema_version
+from engine.case.schema import SCHEMA_VERSION, connect_existing, migrate, on_read_only_media, schema_version
 from engine.case.work import AlertState, CaseWork, Decision, Note
 from engine.case.datahash import data_hash
 from engine.errors import CaseFileError, UsageError
@@ -70,18 +70,21 @@ class CaseStore(CaseWork, CaseDocuments):
     # -- life cycle ----------------------------------------------------------------------
     @classmethod
     def create(cls, path: Path, tables: CaseTables, file_hashes: dict[str, str], file_names: dict[str, str],
-               *, force: bool = False, reporter: Reporter = NULL_REPORTER) -> None:
+               *, force: bool = False, reporter: Reporter = NULL_REPORTER, warnings: Sequence[str] = ()) -> None:
         """Write a new case atomically (engine/case/create.py); an existing file needs ``force``."""
         path = Path(path)
         if path.exists() and not force:
             raise UsageError(f"{path} already exists; use --force to replace it")
-        write_case(path, tables, file_hashes, file_names, reporter)
+        write_case(path, tables, file_hashes, file_names, reporter, warnings)
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> "CaseStore":
-        """Open a case; older schemas are migrated (in memory when read-only)."""
+        """Open a case; older schemas are migrated (in memory when read-only). A case on
+        read-only media (file or folder not writable) is opened read-only and immutable."""
         path = Path(path)
-        conn = connect_existing(path)
+        media = on_read_only_media(path) if path.is_file() else False
+        read_only = read_only or media
+        conn = connect_existing(path, immutable=media)
         try:
             version = schema_version(conn, path)
             if read_only:  # an ordinary connection that refuses writes: no sidecars left behind
@@ -103,6 +106,11 @@ class CaseStore(CaseWork, CaseDocuments):
             conn.close()
             raise
         return cls(path, conn, read_only)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store refuses writes (opened read-only, or on read-only media)."""
+        return self._read_only
 
     def close(self) -> None:
         self._conn.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -78,4 +79,7 @@ def analysed_case(args: argparse.Namespace, outputs: Mapping[str, str | None] | 
         event = tables.event(args.event)
         with cli_reporter(args.quiet) as reporter:
             result = analyze(tables, event, params, reporter, store=store, use_cache=not args.no_cache)
+        if store.read_only:
+            print(f"note: {args.case} is read-only (read-only media or folder): nothing is written to it, "
+                  "a fresh analysis is not cached", file=sys.stderr)
         yield store, tables, event, result

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     paths = {name: getattr(args, name) for name in TABLE_NAMES if getattr(args, name) is not None}
     check_output(Path(args.output), args.force, paths.values())  # before the progress bar appears
     with cli_reporter(args.quiet) as reporter:
-        out = import_case(paths, Path(args.output), force=args.force, reporter=reporter)
+        out = import_case(paths, Path(args.output), force=args.force, reporter=reporter,
+                          on_warning=lambda text: print(f"warning: {text}", file=sys.stderr))
     with CaseStore.open(out) as store:
         print(summary_text(out, store.tables(), store.stored_data_hash()), file=sys.stdout)
     return 0

@@ -10,12 +10,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.errors import UsageError
-from engine.param_check import apply_assignments, params_from_json_text
+from engine.param_check import apply_assignments, read_settings_file
 from engine.params import AnalysisParams
-
-MAX_SETTINGS_FILE_BYTES = 1_000_000
-
 
 def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``--set`` and ``--params`` options."""
@@ -23,24 +19,6 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
                         help="change one setting, e.g. --set kmeans.seed=7 (repeatable; see `params`)")
     parser.add_argument("--params", dest="params_file", metavar="P.json",
                         help="load a settings file as written by `params --json` or the GUI's export")
-
-
-def read_settings_file(path: Path, base: AnalysisParams | None = None) -> AnalysisParams:
-    """A settings file, every value checked; UsageError naming the file and the setting."""
-    try:
-        if not path.is_file():
-            raise UsageError(f"{path}: the settings file does not exist or is not a regular file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SETTINGS_FILE_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the settings file ({exc.strerror or exc})") from None
-    if len(data) > MAX_SETTINGS_FILE_BYTES:
-        raise UsageError(f"{path}: too large for a settings file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: a settings file is UTF-8 JSON text") from None
-    return params_from_json_text(text, str(path), base)
 
 
 def settings_from_args(args: argparse.Namespace,

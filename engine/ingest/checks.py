@@ -1,6 +1,9 @@
-"""Checks on whole tables and across tables: duplicates, date order, events without trades."""
+"""Checks on whole tables and across tables: duplicates, date order, events without trades;
+and the warnings an import prints and logs without refusing (investors that match no trade,
+trades dated after the import day)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Mapping
 
 import numpy as np
@@ -85,6 +88,12 @@ def check_events_against_trades(events: pd.DataFrame, rows: np.ndarray, trades: 
     log.add_rows(rows, before, "event_date",
                  lambda i: f"event_date {_day(dates[i])} is not after the first trade of "
                            f"{stocks[i]!r} ({_day(first[i])}); no reference period can be formed")
+    last = trades["date"].max()  # the analysis refuses an event after the data (engine/market/calendar.py)
+    after = ~no_trades & ~before & (dates > np.datetime64(last))
+    log.add_rows(rows, after, "event_date",
+                 lambda i: f"event_date {_day(dates[i])} is after the last date of the data in {trades_file} "
+                           f"({_day(last)}); the analysis needs the trades up to the event")
+    before = before | after
     calendars = {stock: np.unique(days.to_numpy()) for stock, days in active.groupby("stock", sort=False)["date"]}
     starts = events["reference_start"].to_numpy()
     empty = np.array([not (no_trades[i] or before[i]) and not _any_between(calendars[stocks[i]], starts[i], dates[i])
@@ -105,3 +114,27 @@ def check_cross(tables: Mapping[str, pd.DataFrame], rows: Mapping[str, np.ndarra
     if "events" in tables and "trades" in tables:
         check_events_against_trades(tables["events"], rows["events"], tables["trades"],
                                     logs["trades"].file, logs["events"])
+
+
+def import_warnings(tables: Mapping[str, pd.DataFrame], rows: Mapping[str, np.ndarray],
+                    files: Mapping[str, str], today: dt.date) -> list[str]:
+    """What an import accepts but says: investors matching no trade (ids that lost their
+    leading zeros), trades dated after ``today`` (the import day)."""
+    out: list[str] = []
+    trades = tables["trades"]
+    if "investors" in tables and len(tables["investors"]):
+        ids = tables["investors"]["investor_id"]
+        unmatched = ids[~ids.isin(trades["investor_id"].unique())]
+        if len(unmatched):
+            shown = ", ".join(repr(v) for v in unmatched.iloc[:3])
+            out.append(f"{files['investors']}: {len(unmatched):,} of {len(ids):,} investors match no trade in "
+                       f"{files['trades']} (e.g. {shown}); ids are compared as text, so leading zeros matter")
+    future = (trades["date"] > pd.Timestamp(today)).to_numpy()
+    if future.any():
+        hits = np.flatnonzero(future)
+        latest = int(hits[np.argmax(trades["date"].to_numpy()[hits])])
+        n = int(future.sum())
+        out.append(f"{files['trades']}: {n:,} {'row is' if n == 1 else 'rows are'} dated after the import day "
+                   f"({today.isoformat()}), "
+                   f"the latest {_day(trades['date'].iloc[latest])} (row {rows['trades'][latest]})")
+    return out

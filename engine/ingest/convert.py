@@ -153,7 +153,11 @@ def _parse_numbers(raw: pd.Series) -> _Parsed:
 
 
 def _to_number(spec: ColumnSpec, raw: pd.Series, rows: np.ndarray, log: ProblemLog) -> pd.Series:
-    """Numbers (float64): non-numeric, NaN, infinite and out-of-bound cells reported."""
+    """Numbers (float64): non-numeric, NaN, infinite and out-of-bound cells reported; a
+    true/false column (Parquet booleans) is not read as 0/1."""
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        log.add(None, spec.name, f"the column holds true/false values, not numbers; give {spec.name} as numbers")
+        return pd.Series(np.full(len(raw), np.nan), index=raw.index)
     parsed = _parse_numbers(raw)
     values, unparsed, was_nan_word, text = parsed.values, parsed.unparsed, parsed.nan_word, parsed.text
     name = spec.name

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from engine.case.store import CaseStore
 from engine.output_paths import check_outputs
@@ -24,17 +24,21 @@ def check_output(out: Path, force: bool, inputs: Iterable[str | Path | None] = (
 
 
 def import_case(paths: Mapping[str, str | Path | None], out: Path, *, force: bool = False,
-                reporter: Reporter | None = None) -> Path:
+                reporter: Reporter | None = None, on_warning: Callable[[str], None] | None = None) -> Path:
     """Read and validate every table, then write the case atomically; returns its path.
 
     Bad input raises ``InputError`` before anything is written, so an existing case at
-    ``out`` is left untouched even with ``force``.
+    ``out`` is left untouched even with ``force``. Warnings (accepted, but worth a look) go to
+    ``on_warning`` and into the case's import audit entry.
     """
     out = Path(out)
     check_output(out, force, paths.values())
     reporter = reporter or Reporter()
     result = read_case_tables(paths, reporter, later_stages=[("write case", _WRITE_WEIGHT)])
     reporter.stage("write case")
+    for warning in result.warnings:
+        if on_warning is not None:
+            on_warning(warning)
     CaseStore.create(out, result.tables, result.file_hashes, result.file_names, force=force,
-                     reporter=reporter)
+                     reporter=reporter, warnings=result.warnings)
     return out

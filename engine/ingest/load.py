@@ -17,6 +17,7 @@ fix a file in one go. Decisions beyond the contract:
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import InputError, Problem, UsageError
-from engine.ingest.checks import check_cross, check_table
+from engine.ingest.checks import check_cross, check_table, import_warnings
 from engine.ingest.convert import convert_column
 from engine.ingest.problems import ProblemLog
 from engine.ingest.read import RawTable, read_bytes, read_raw
@@ -40,11 +41,13 @@ _WEIGHTS = {"trades": 20.0}
 
 @dataclass(frozen=True)
 class IngestResult:
-    """The typed tables and, per table name, the SHA-256 and name of the original file."""
+    """The typed tables and, per table name, the SHA-256 and name of the original file; the
+    warnings the import prints and logs (``engine.ingest.checks.import_warnings``)."""
 
     tables: CaseTables
     file_hashes: dict[str, str]
     file_names: dict[str, str]
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,12 @@ def read_case_tables(paths: Mapping[str, str | Path | None], reporter: Reporter 
     if problems:
         raise InputError(problems)
     frames = {n: t.frame for n, t in typed.items()}
+    warnings = import_warnings(frames, {n: t.rows for n, t in typed.items()},
+                               {n: logs[n].file for n in order}, dt.date.today())
     frames["trades"] = sum_venues(frames["trades"])
     reporter.advance(1.0)
     return IngestResult(tables=CaseTables(**frames), file_hashes=hashes,
-                        file_names={n: p.name for n, p in table_paths.items()})
+                        file_names={n: p.name for n, p in table_paths.items()}, warnings=tuple(warnings))
 
 
 def read_table(name: str, path: Path) -> pd.DataFrame:

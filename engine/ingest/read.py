@@ -5,12 +5,19 @@ row and column); Parquet columns keep their stored types. Column names are strip
 lower-cased. Row numbers follow the CSV convention, header = row 1, for both formats.
 A header with semicolons and no comma is the usual European spreadsheet export: the file
 is read with ';' and its number columns with a decimal comma ("1234,5").
+
+Before reading a file whole, only a regular file is accepted (a FIFO, a device such as
+/dev/zero, a socket are refused without opening them: opening a FIFO would wait forever), its
+size is checked against ``MAX_INPUT_BYTES``, and its type is sniffed from the first
+``SNIFF_BYTES`` (binary data, an archive, a case file are refused without reading the rest).
 """
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,14 +41,36 @@ class RawTable:
     rows: np.ndarray  # int64, 1-based, header = row 1
 
 
+SNIFF_BYTES = 64 * 1024
+MAX_INPUT_BYTES = 4 * 1024**3  # 4 GiB: ~60x the reference study's trades file
+
+
 def read_bytes(path: Path, log: ProblemLog) -> bytes | None:
-    """The file's bytes, or ``None`` with a problem when it cannot be read."""
+    """The file's bytes, or ``None`` with a problem when it cannot or should not be read whole."""
     try:
-        return path.read_bytes()
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            log.add(None, None, f"is a folder, not a file: {path}")
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            log.add(None, None, f"is not a regular file (a pipe, device or socket): {path}; "
+                                "give the CSV or Parquet file itself")
+            return None
+        if info.st_size > MAX_INPUT_BYTES:
+            log.add(None, None, f"is {info.st_size / 1024**3:.1f} GiB, larger than the "
+                                f"{MAX_INPUT_BYTES // 1024**3} GiB an input table may have")
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            reason = None if head[:4] == b"PAR1" else _not_text_reason(path, head)
+            if reason:
+                log.add(None, None, reason)
+                return None
+            return head + handle.read()
     except FileNotFoundError:
         log.add(None, None, f"file not found: {path}")
-    except IsADirectoryError:
-        log.add(None, None, f"is a folder, not a file: {path}")
+    except MemoryError:
+        log.add(None, None, "too large to read into memory")
     except OSError as exc:
         log.add(None, None, f"cannot read the file: {exc.strerror or exc}")
     return None
@@ -143,6 +172,10 @@ def _header_names(spec: TableSpec, names: list[str], log: ProblemLog, header_lin
 
 def _read_csv(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | None:
     """CSV text -> frame of text cells (blank -> NaN), blank lines dropped."""
+    if b"\r" in data and b"\n" not in data:
+        log.add(None, None, "the lines end with a carriage return only (CR, an old Mac format); "
+                            "save the file with LF or CRLF line endings")
+        return None
     text_start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     line_end = data.find(b"\n", text_start)
     header_line = data[text_start:line_end if line_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
@@ -184,12 +217,25 @@ def _record_rows(data: bytes, n_records: int) -> np.ndarray:
     plain = np.arange(2, n_records + 2, dtype=np.int64)
     if n_lines == n_records + 1:
         return plain
+    starts = _record_starts(data)
+    return np.asarray(starts[1:], dtype=np.int64) if len(starts) == n_records + 1 else plain
+
+
+def _record_starts(data: bytes) -> list[int]:
+    """The file row where each CSV record starts (Python's csv reader, no field-size limit)."""
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     starts, line = [], 1
-    for _ in reader:
-        starts.append(line)
-        line = reader.line_num + 1
-    return np.asarray(starts[1:], dtype=np.int64) if len(starts) == n_records + 1 else plain
+    limit = csv.field_size_limit()
+    csv.field_size_limit(len(data) + 1)
+    try:
+        for _ in reader:
+            starts.append(line)
+            line = reader.line_num + 1
+    except csv.Error:  # a stray line end; callers fall back to plain numbering or say so
+        pass
+    finally:
+        csv.field_size_limit(limit)
+    return starts
 
 
 def _read_cells_fast(data: bytes, names: list[str], sep: str = ",") -> pd.DataFrame | None:
@@ -199,6 +245,8 @@ def _read_cells_fast(data: bytes, names: list[str], sep: str = ",") -> pd.DataFr
     import pyarrow as pa
     import pyarrow.csv as pacsv
     if data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    if data.count(b'"') % 2:  # a quote left open (Arrow would accept one at the end): pandas says where
         return None
     try:
         table = pacsv.read_csv(
@@ -213,16 +261,28 @@ def _read_cells_fast(data: bytes, names: list[str], sep: str = ",") -> pd.DataFr
 
 
 def _report_parse_error(data: bytes, n_columns: int, exc: Exception, log: ProblemLog, sep: str = ",") -> None:
-    """Name the rows with more fields than the header; else pass on the parser's words."""
+    """Name the rows with more fields than the header, or the row whose quote never closes;
+    else pass on the parser's words."""
     text = data.decode("utf-8-sig")
     found = False
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     start = 1
-    for fields in reader:
-        if len(fields) > n_columns:
-            found = True
-            log.add(start, None, f"the row has {len(fields)} fields but the header has {n_columns}")
-        start = reader.line_num + 1
+    limit = csv.field_size_limit()
+    csv.field_size_limit(len(data) + 1)
+    try:
+        for fields in reader:
+            if len(fields) > n_columns:
+                found = True
+                log.add(start, None, f"the row has {len(fields)} fields but the header has {n_columns}")
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if "EOF" in str(error) or "unexpected end of data" in str(error):
+            log.add(start, None, 'a quote (") opened in this row is never closed')
+        else:
+            log.add(start, None, f"cannot parse the CSV here: {error}")
+        return
+    finally:
+        csv.field_size_limit(limit)
     if found:
         return
     quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
@@ -246,10 +306,37 @@ def _read_parquet(spec: TableSpec, data: bytes, log: ProblemLog) -> RawTable | N
     norm = _header_names(spec, list(table.column_names), log, "")
     if norm is None:
         return None
+    rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    table = _dates_in_range(table, norm, rows, log)
     frame = table.to_pandas(date_as_object=False, ignore_metadata=True)
     frame.columns = norm
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return _non_empty(spec, RawTable(frame.reset_index(drop=True), rows), log)
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # the range CSV dates are held to (engine/ingest/convert.py)
+
+
+def _dates_in_range(table, names: list[str], rows: np.ndarray, log: ProblemLog):
+    """Parquet date and timestamp cells outside the years 1900-2200 reported by row and column,
+    then replaced by a placeholder (the import fails anyway) so that pandas, which holds the
+    years 1677-2262 only, can convert the table without an error that names no cell."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    for i, name in enumerate(names):
+        column = table.column(i)
+        if not (pa.types.is_date(column.type) or pa.types.is_timestamp(column.type)):
+            continue
+        years = np.nan_to_num(pc.year(column).to_numpy(zero_copy_only=False).astype(float), nan=2000)
+        bad = (years < FIRST_YEAR) | (years > LAST_YEAR)
+        if bad.any():
+            cells = pc.cast(column, pa.string()).to_pylist()
+            log.add_rows(rows, bad, name, lambda j: f"the date {cells[j]} lies outside the years "
+                                                    f"{FIRST_YEAR}-{LAST_YEAR}")
+            placeholder = pa.scalar(dt.datetime(2000, 1, 1), type=pa.timestamp("us")).cast(column.type)
+            table = table.set_column(i, table.field(i), pc.if_else(pa.array(bad), placeholder, column))
+    return table
 
 
 def _non_empty(spec: TableSpec, raw: RawTable, log: ProblemLog) -> RawTable | None:

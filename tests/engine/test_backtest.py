@@ -68,6 +68,7 @@ def test_read_labels_and_backtest(tmp_path: Path) -> None:
     ("date,label\n2020-01-02,1\n2020-01-02,0\n", "days.csv, row 3, column date"),
     ("day,label\n2020-01-02,1\n", "days.csv, row 1"),
     ("date,label\n", "no labelled rows"),
+    ("date,investor_id,label\n2020-01-02,007,1\n", "days.csv, row 1, column investor_id: unexpected column"),
 ])
 def test_bad_labels_name_file_row_and_column(tmp_path: Path, text: str, where: str) -> None:
     path = tmp_path / "days.csv"

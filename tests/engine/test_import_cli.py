@@ -111,7 +111,7 @@ def test_valid_import_prints_summary_and_stores_the_tables(
     out = tmp_path / "case.itcase"
     assert main.main(_argv(paths, out)) == 0
     text = capsys.readouterr().out
-    assert "  trades               5 rows\n" in text and "  filings               1 row\n" in text
+    assert "  trades               6 rows\n" in text and "  filings               1 row\n" in text
     assert "trading: 3 investors, 2 stocks; 2 events" in text
     expected = read_case_tables(paths)
     with CaseStore.open(out) as store:

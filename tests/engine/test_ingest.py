@@ -101,8 +101,8 @@ def test_venue_rows_summed_as_brute_force_oracle(tmp_path: Path, seed: int) -> N
 def test_base_case_types_codes_and_leading_zeros(tmp_path: Path) -> None:
     t = read_case_tables(write_case(tmp_path)).tables
     trades = t.trades
-    assert trades["investor_id"].tolist() == ["00123", "007", "42", "007", "42"]
-    assert trades["stock"].tolist() == ["AAA", "AAA", "AAA", "BBB", "BBB"]
+    assert trades["investor_id"].tolist() == ["00123", "007", "42", "42", "007", "42"]
+    assert trades["stock"].tolist() == ["AAA", "AAA", "AAA", "AAA", "BBB", "BBB"]
     assert trades.loc[0, "buy_shares"] == 40 and trades.loc[0, "sell_value"] == 50
     assert trades["n_buy"].dtype == "Int64" and trades.loc[0, "n_buy"] == 3
     assert trades["date"].dtype == "datetime64[ns]" and trades["buy_value"].dtype == np.float64

@@ -12,7 +12,7 @@ import dataclasses
 import typing
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel,
                                QLineEdit, QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 from engine import params as params_mod
 from engine.atomic import write_bytes_atomic
 from engine.errors import UsageError
-from engine.param_check import drafter_values, params_from_json_text, params_from_mapping, settings_json
+from engine.param_check import drafter_values, params_from_mapping, read_settings_file, settings_json
 from engine.param_docs import PARAM_DOCS
 from engine.params import AnalysisParams
 from ui.settings import Settings
@@ -171,19 +171,16 @@ class ParametersDialog(QDialog):
 
     def import_file(self, path: Path) -> bool:
         """Show the settings of a file (validated like ``--params``); False with the reason shown."""
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-            self.show_params(params_from_json_text(text, Path(path).name))
-        except (OSError, UnicodeDecodeError, UsageError) as exc:
-            self.error.setText(str(exc))
-            return False
-        self.error.setText("")
-        return True
+        return self._shown(lambda: self.show_params(read_settings_file(Path(path))))
 
     def export_file(self, path: Path) -> bool:
         """Write the edited settings as a file for ``--params``; False with the reason shown."""
+        return self._shown(lambda: write_bytes_atomic(Path(path), settings_json(self.collect()).encode("utf-8")))
+
+    def _shown(self, action: Callable[[], object]) -> bool:
+        """Run ``action``; its failure is shown under the tabs (False), success clears it."""
         try:
-            write_bytes_atomic(Path(path), settings_json(self.collect()).encode("utf-8"))
+            action()
         except (OSError, UsageError, ValueError) as exc:
             self.error.setText(str(exc))
             return False

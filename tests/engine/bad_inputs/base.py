@@ -15,6 +15,7 @@ BASE: dict[str, str] = {
         "007,BBB,2024-01-03,1,0,3,0,1,0,X\n"           # row 5
         "42,AAA,2024-01-04,2,0,22,0,1,0,X\n"           # row 6
         "42,BBB,2024-01-05,0,4,0,12,0,2,X\n"           # row 7
+        "42,AAA,2024-01-15,1,0,11,0,1,0,X\n"           # row 8 (the data reaches past both events)
     ),
     "events": (
         "event_id,stock,event_date,reference_start,direction,offer_price,description\n"

@@ -139,5 +139,16 @@ CASES: list[BadCase] = [
     _case("unclosed_quote", "prices", set_cell(P, 3, "stock", '"AAA'),
           ("prices.csv", 3, None, 'a quote (") opened in this row is never closed')),
     _case("sqlite_as_table", "trades", _sqlite_bytes(), ("trades.csv", None, None, "SQLite database")),
+    # issue 18 items 11-12: parse errors that escaped the messages, an event outside the data
+    _case("cr_only_line_endings", "trades", T.replace("\n", "\r"),
+          ("trades.csv", None, None, "carriage return only")),
+    _case("unclosed_quote_in_the_last_field", "prices", P.rstrip("\n").rsplit(",", 1)[0] + ',"3.0\n',
+          ("prices.csv", 4, None, 'a quote (") opened in this row is never closed')),
+    _case("unclosed_quote_in_a_large_file", "trades",
+          T + "".join(f"9{i:05d},AAA,2024-01-0{2 + i % 4},1,0,10,0,1,0,X\n" for i in range(3000)).replace(
+              "900100,", '"900100,', 1),
+          ("trades.csv", T.count("\n") + 101, None, 'a quote (") opened in this row is never closed')),
+    _case("event_after_the_data", "events", set_cell(E, 3, "event_date", "2031-01-12"),
+          ("events.csv", 3, "event_date", "is after the last date of the data in trades.csv (2024-01-15)")),
 ]
 
