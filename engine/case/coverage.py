@@ -76,7 +76,7 @@ def current_rows(conn: sqlite3.Connection) -> dict[Key, str]:
 def baseline_details(conn: sqlite3.Connection) -> dict[str, Any]:
     """The ``coverage_baseline`` entry's details: every row present, by table, with its hash."""
     rows: dict[str, list[list[Any]]] = {t: [] for t in WORK_TABLES}
-    for (table, key), digest in sorted(current_rows(conn).items(), key=lambda kv: (kv[0][0], canonical_json(kv[0][1]))):
+    for (table, key), digest in sorted(current_rows(conn).items(), key=_order):
         rows[table].append([list(key), digest])
     return {"rows": rows}
 
@@ -95,6 +95,11 @@ def expected_rows(entries: Iterable[AuditEntry]) -> dict[Key, tuple[str | None, 
     return out
 
 
+def _order(item: tuple[Key, Any]) -> tuple[str, str]:
+    """Rows in a fixed order: by table, then key as canonical JSON."""
+    return item[0][0], canonical_json(item[0][1])
+
+
 def _name(table: str, key: tuple[Any, ...]) -> str:
     shown = ", ".join(repr(k) for k in key)
     return f"{table} row ({shown})"
@@ -105,15 +110,15 @@ def problems(conn: sqlite3.Connection, entries: Sequence[AuditEntry]) -> list[st
     expected = expected_rows(entries)
     actual = current_rows(conn)
     found: list[str] = []
-    for (table, key), digest in sorted(actual.items(), key=lambda kv: (kv[0][0], canonical_json(kv[0][1]))):
+    for (table, key), have in sorted(actual.items(), key=_order):
         want = expected.get((table, key))
         if want is None or want[0] is None:
             found.append(f"the {_name(table, key)} is in the case but no audit entry wrote it "
                          "(added outside the workbench, or its entry was removed)")
-        elif want[0] != digest:
+        elif want[0] != have:
             found.append(f"the {_name(table, key)} differs from what audit entry {want[1]} recorded "
                          "(changed outside the workbench)")
-    for (table, key), (digest, seq) in sorted(expected.items(), key=lambda kv: (kv[0][0], canonical_json(kv[0][1]))):
+    for (table, key), (digest, seq) in sorted(expected.items(), key=_order):
         if digest is not None and (table, key) not in actual:
             found.append(f"the {_name(table, key)} recorded by audit entry {seq} is missing from the case "
                          "(deleted outside the workbench)")
