@@ -95,17 +95,18 @@ LIMITS: dict[str, Limit] = {
     "svn.sweep_per_decade": Limit(1, 100),
     "options.baseline_days": Limit(2, 10_000), "options.min_baseline_days": _COUNT,
     "options.z_cap": Limit(0, 1000, lo_open=True), "options.spike_ratio": Limit(1, 1_000_000),
-    "options.voi_normal": Limit(0, 1_000_000), "options.voi_suspicious": Limit(0, 1_000_000),
-    "options.call_share_high": _share(), "options.call_share_low": _share(),
+    "options.voi_min_volume": Limit(0, 1e12), "options.voi_normal": Limit(0, 1_000_000),
+    "options.voi_suspicious": Limit(0, 1_000_000), "options.direction_share_full": _share(),
     "options.short_expiry_days": _DAYS, "options.expiry_share_suspicious": _share(),
     "options.otm_min_moneyness": Limit(0, 100, lo_open=True),
     "options.otm_max_moneyness": Limit(0, 100, lo_open=True),
     "options.iforest_contamination": Limit(0, 0.5, lo_open=True), "options.iforest_seed": _SEED,
-    "options.alert_threshold": _share(), "options.high_threshold": _share(),
+    "options.iforest_folds": Limit(2, 1000), "options.alert_threshold": _share(),
+    "options.high_threshold": _share(), "options.high_p_value": _share(lo_open=True),
     "options.pse_lookahead_days": _DAYS, "options.otm_max_expiry_days": _DAYS,
     "options.iv_change_full": Limit(0, 100, lo_open=True),
     "options.skew_change_full": Limit(0, 100, lo_open=True),
-    "options.pse_boost": _share(), "options.filing_boost": _share(), "options.top_accounts": Limit(0, 10_000),
+    "options.top_accounts": Limit(0, 10_000), "options.contracts_per_alert": Limit(0, 10_000),
     "options.narrative_timeout_s": Limit(0, 3600, lo_open=True),
     "episodes.gap_multiple": Limit(0, 1000, lo_open=True), "episodes.min_gap_days": _DAYS,
     "episodes.weight_direction": _share(), "episodes.weight_concentration": _share(),
@@ -125,8 +126,6 @@ _CROSS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
      or p.svn.period_start <= p.svn.period_end, "the period must not end before it starts"),
     ("options.min_baseline_days, options.baseline_days",
      lambda p: p.options.min_baseline_days <= p.options.baseline_days, "min_baseline_days must not exceed baseline_days"),
-    ("options.call_share_low, options.call_share_high",
-     lambda p: p.options.call_share_low <= p.options.call_share_high, "call_share_low must not exceed call_share_high"),
     ("options.otm_min_moneyness, options.otm_max_moneyness",
      lambda p: p.options.otm_min_moneyness < p.options.otm_max_moneyness, "the OTM band must not be empty"),
     ("options.voi_normal, options.voi_suspicious",
@@ -286,10 +285,16 @@ def _apply(params: AnalysisParams, changes: Mapping[tuple[str, str], Any], sourc
     return check_consistent(params, source)
 
 
+def _has(params: AnalysisParams, names: str) -> bool:
+    """Whether every ``section.name`` of a rule still exists (settings change in parallel work)."""
+    return all(hasattr(getattr(params, key.split(".")[0], None), key.split(".")[1])
+               for key in (n.strip() for n in names.split(",")))
+
+
 def check_consistent(params: AnalysisParams, source: str) -> AnalysisParams:
     """``params`` when the rules across settings hold; UsageError naming the broken one."""
     for names, holds, message in _CROSS:
-        if not holds(params):
+        if _has(params, names) and not holds(params):
             raise UsageError(f"{source}: {names}: {message}")
     return params
 

@@ -103,3 +103,8 @@ def test_the_drafter_comes_only_from_the_users_own_settings() -> None:
     assert with_drafter(from_case).options.narrative_url == AnalysisParams().options.narrative_url
     mine = with_drafter(AnalysisParams(), {"options.use_narrative_llm": True})
     assert mine.options.use_narrative_llm
+
+
+def test_every_rule_across_settings_names_existing_settings() -> None:
+    from engine.param_check import _CROSS, _has
+    assert all(_has(AnalysisParams(), names) for names, _, _ in _CROSS)
