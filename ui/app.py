@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -67,10 +68,24 @@ def build_window(in_process: bool = ANALYSIS_IN_PROCESS) -> MainWindow:
     return window
 
 
+def close_on_sigterm(app: QApplication) -> QTimer:
+    """SIGTERM (``kill``, a logout, a service manager) closes the workbench as the user would:
+    the window's close cancels the analysis and ends its child process, the case is closed.
+    Qt's event loop runs no Python, so a timer lets the handler run within 200 ms; the closing
+    is queued, so a signal that comes before the loop starts still ends it."""
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, lambda: (app.closeAllWindows(), app.quit())))
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return timer
+
+
 def run_gui(case: str | None = None, demo: bool = False) -> int:
     """Show the workbench; open ``case`` or the demo once the event loop runs."""
+    from ui.child_process import stop_spares
     app = make_app()
     install_excepthook()
+    close_on_sigterm(app)
     window = build_window()
     window.show()
     if os.environ.get("ITWB_EXIT_AFTER_SHOW") == "1":  # installer/bench_bundle: time to a usable window
@@ -79,4 +94,7 @@ def run_gui(case: str | None = None, demo: bool = False) -> int:
         QTimer.singleShot(0, lambda: window.open_case_path(case))
     elif demo:
         QTimer.singleShot(0, window.open_demo)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        stop_spares()  # the warm child processes end with the workbench

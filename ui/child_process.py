@@ -94,6 +94,15 @@ def prewarm(fn: Callable[..., Any], modules: tuple[str, ...] = ()) -> None:
             _spares[fn.__module__] = _Child(preload)
 
 
+def stop_spares() -> None:
+    """End every warm spare child (the workbench is closing)."""
+    with _spares_lock:
+        spares = list(_spares.values())
+        _spares.clear()
+    for spare in spares:
+        spare.stop()
+
+
 def _take_child(fn: Callable[..., Any]) -> _Child:
     with _spares_lock:
         spare = _spares.pop(fn.__module__, None)

@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     spec = runner_spec(args)
     app = QApplication.instance() or QApplication(["workbench-report"])
     with analysed_case(args, {"--pdf": args.pdf}) as (store, tables, event, result):
+        if store.read_only:  # the export could not be logged: refuse before writing anything
+            raise UsageError(f"{args.case} is read-only (read-only media or folder): a packet's export is "
+                             "recorded in the case's audit log; copy the case to a writable folder first")
         if args.investigator is not None or args.role is not None:
             name, role = investigator_of(store)
             set_investigator(store, args.investigator if args.investigator is not None else name,

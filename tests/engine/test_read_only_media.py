@@ -51,3 +51,11 @@ def test_an_unfinished_log_on_read_only_media_is_refused_clearly(read_only_case:
     Path(f"{read_only_case}-wal").write_bytes(b"x" * 100)
     with pytest.raises(CaseFileError, match="unfinished write-ahead log"):
         CaseStore.open(read_only_case)
+
+
+def test_report_on_read_only_media_is_refused_before_writing(read_only_case: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path_factory.mktemp("pdf") / "p.pdf"
+    assert main.main(["report", str(read_only_case), "--quiet", "--pdf", str(out)]) == 2
+    assert "a packet's export is recorded in the case's audit log" in capsys.readouterr().err
+    assert not out.exists()
