@@ -1,7 +1,7 @@
 """The investigator's work covered by the audit chain: every row of every work table has its
 content hash in the audit entry of the change that wrote it (issue 18 items 1-2).
 
-A change of a work row appends ``{"table", "key", "row_sha256"}`` to its entry's details:
+A change of a work row appends ``{"row_table", "row_key", "row_sha256"}`` to its entry's details:
 the SHA-256 of the canonical JSON of the whole row as stored after the change (every column
 by name; a BLOB by its own SHA-256), or ``null`` when the change deleted it. Replaying the
 chain gives, for every key, the hash its row must have now; ``problems`` compares that with the
@@ -59,7 +59,7 @@ def row_hash(conn: sqlite3.Connection, table: str, key: Sequence[Any]) -> str | 
 
 def record(conn: sqlite3.Connection, table: str, key: Sequence[Any]) -> dict[str, Any]:
     """The details that cover the row just written (inside the change's transaction)."""
-    return {"table": table, "key": list(key), "row_sha256": row_hash(conn, table, key)}
+    return {"row_table": table, "row_key": list(key), "row_sha256": row_hash(conn, table, key)}
 
 
 def current_rows(conn: sqlite3.Connection) -> dict[Key, str]:
@@ -90,8 +90,8 @@ def expected_rows(entries: Iterable[AuditEntry]) -> dict[Key, tuple[str | None, 
             for table, rows in (details.get("rows") or {}).items():
                 for key, digest in rows:
                     out[(table, tuple(key))] = (digest, entry.seq)
-        elif isinstance(details.get("table"), str) and isinstance(details.get("key"), list):
-            out[(details["table"], tuple(details["key"]))] = (details.get("row_sha256"), entry.seq)
+        elif isinstance(details.get("row_table"), str) and isinstance(details.get("row_key"), list):
+            out[(details["row_table"], tuple(details["row_key"]))] = (details.get("row_sha256"), entry.seq)
     return out
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from engine.case import audit
+from engine.case import audit, coverage
 
 _PREFIX = "doc:"
 
@@ -34,7 +34,8 @@ class CaseDocuments:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value_json) VALUES (?, ?)", (_PREFIX + key, text))
             audit.append(conn, action, {**details, "key": key,
-                                        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+                                        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                                        **coverage.record(conn, "settings", (_PREFIX + key,))})
         return True
 
     def document(self, key: str, default: Any = None) -> Any:

@@ -131,7 +131,7 @@ def test_rebuilt_chain_passes_inside_the_file_but_changes_the_chain_hash(case_pa
         for seq, time, user, action, details in rows:
             if seq == 4:
                 details = json.dumps({"decision": "cleared", "investor_id": "007", "reason": "x",
-                                      "table": "decisions", "key": ["007"],
+                                      "row_table": "decisions", "row_key": ["007"],
                                       "row_sha256": row_hash(conn, "decisions", ("007",))},
                                      sort_keys=True, separators=(",", ":"))
             digest = entry_hash(prev, seq, time, user, action, json.loads(details))

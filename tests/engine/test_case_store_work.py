@@ -44,7 +44,8 @@ def test_notes_upsert_keep_created_time_and_log_the_text_hash(store: CaseStore) 
     assert _actions(store) == ["import", "note", "note", "note"]
     assert entries[2].details == {"investor_id": "007", "length": 25,
                                   "sha256": hashlib.sha256("<p>second <b>bold</b></p>".encode()).hexdigest(),
-                                  "table": "notes", "key": ["007"], "row_sha256": entries[2].details["row_sha256"]}
+                                  "row_table": "notes", "row_key": ["007"],
+                                  "row_sha256": entries[2].details["row_sha256"]}
     assert "<b>" not in json.dumps([e.details for e in entries])  # the text itself is not in the log
     assert store.verify().ok
 
@@ -87,7 +88,7 @@ def test_decisions_need_a_known_decision_and_a_reason(store: CaseStore) -> None:
     assert sorted(store.decisions()) == ["0042", "007"]
     assert store.audit_entries()[-1].details.items() >= {"investor_id": "0042", "decision": "cleared",
                                                          "reason": "index fund rebalancing",
-                                                         "table": "decisions", "key": ["0042"]}.items()
+                                                         "row_table": "decisions", "row_key": ["0042"]}.items()
 
 
 def test_suspect_list_keeps_insertion_order(store: CaseStore) -> None:

@@ -27,6 +27,7 @@ def _fill(store: CaseStore) -> None:
         store.save_exploration(f"E-{inv}", "bonferroni", '{"investors": ["007"]}')
         store.put_result(f"key-{inv}", b"\x00payload" + inv.encode(), {"suspects": 3})
         store.set_setting(f"s-{inv}", '{"a": 1}')
+        store.put_document(f"d-{inv}", {"filter": inv}, "worklist_filter", {})  # kept in settings too
         store.set_alert_status("E1", "2021-03-0" + inv[-1], "REVIEWING", "ann")
 
 
