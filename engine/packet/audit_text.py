@@ -90,6 +90,8 @@ _SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
     "analysis": _analysis,
     "alert_status": _alert,
     "export": _export,
+    "setting": lambda d: f"saved the case setting “{d.get('key')}”",
+    "coverage_baseline": lambda d: "recorded the content hashes of the existing case work (schema upgrade)",
 }
 
 
@@ -99,7 +101,7 @@ def describe(action: str, details: Any) -> str:
     sentence = _SENTENCES.get(action)
     if sentence is not None:
         return sentence(d)
-    shown = {k: v for k, v in d.items() if k not in ("sha256", "parameters")}
+    shown = {k: v for k, v in d.items() if k not in ("sha256", "parameters", "row_table", "row_key", "row_sha256")}
     return f"{action.replace('_', ' ')}" + (f" ({_plain(shown)})" if shown else "")
 
 
