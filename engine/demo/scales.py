@@ -1,6 +1,7 @@
 """Sizes of the demo market: the small default market and the reference-study (IMA) scale."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from engine.demo.background import BackgroundSpec
@@ -34,26 +35,21 @@ class ScaleSpec:
     venue_split_rate: float   # share of trade rows split over two venues
 
 
+_DEFAULT = ScaleSpec(
+    name="default", n_investors=3_000, n_days=300, n_stocks=12, event_date=None,
+    event_fraction=2 / 3, reference_lead=22, n_hard=16, n_soft=8, ring_sizes=(6, 8, 11),
+    n_decoys=12, block_size=45, block_days=40, benign_sizes=(3, 4, 4, 5, 6),
+    n_informed_option_days=3, n_option_hard=3, n_option_ring=2, n_case_filings=2,
+    n_other_filings=4,
+    background=BackgroundSpec(target_median_days=1.8, target_sigma=1.4, daily_share=0.004,
+                              concentrated_share=0.2, other_ratio_cap=8.0),
+    venue_split_rate=0.004)
+
+
 SCALES: dict[str, ScaleSpec] = {
-    "default": ScaleSpec(
-        name="default", n_investors=3_000, n_days=300, n_stocks=12, event_date=None,
-        event_fraction=2 / 3, reference_lead=22, n_hard=16, n_soft=8, ring_sizes=(6, 8, 11),
-        n_decoys=12, block_size=45, block_days=40, benign_sizes=(3, 4, 4, 5, 6),
-        n_informed_option_days=3, n_option_hard=3, n_option_ring=2, n_case_filings=2,
-        n_other_filings=4,
-        background=BackgroundSpec(target_median_days=1.8, target_sigma=1.4, daily_share=0.004,
-                                  concentrated_share=0.2, other_ratio_cap=8.0),
-        venue_split_rate=0.004),
+    "default": _DEFAULT,
     # the default market with a longer history before the PSE, room for 40 pseudo-events (METHOD §5)
-    "long": ScaleSpec(
-        name="long", n_investors=3_000, n_days=420, n_stocks=12, event_date=None,
-        event_fraction=0.85, reference_lead=22, n_hard=16, n_soft=8, ring_sizes=(6, 8, 11),
-        n_decoys=12, block_size=45, block_days=40, benign_sizes=(3, 4, 4, 5, 6),
-        n_informed_option_days=3, n_option_hard=3, n_option_ring=2, n_case_filings=2,
-        n_other_filings=4,
-        background=BackgroundSpec(target_median_days=1.8, target_sigma=1.4, daily_share=0.004,
-                                  concentrated_share=0.2, other_ratio_cap=8.0),
-        venue_split_rate=0.004),
+    "long": dataclasses.replace(_DEFAULT, name="long", n_days=420, event_fraction=0.85),
     "ima": ScaleSpec(
         name="ima", n_investors=27_000, n_days=541, n_stocks=12, event_date="2020-07-13",
         event_fraction=0.0, reference_lead=22, n_hard=220, n_soft=50,
