@@ -1,16 +1,23 @@
 """Where the docks go: suspects over notes on the left, centre views tabbed on the right
-with 'right' views beside them, bottom views tabbed; and when a saved layout still fits."""
+with 'right' views beside them, bottom views tabbed; and when a saved layout still fits.
+
+Default sizes are shares of the window as shown (Qt forgets sizes given to docks before the
+window has its size: the cube and raster got ~300 px of a 1920 px screen)."""
 from __future__ import annotations
 
 import zlib
 from typing import Mapping, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "center": Qt.DockWidgetArea.RightDockWidgetArea}
 NOTES = "notes"
+LEFT_SHARE = 0.27          # of the window width: suspects and notes
+CENTRE_SHARE = 0.5         # of what is left: the cube/raster column (the network gets the rest)
+TOP_SHARE = 0.58           # of the height: cube/raster/network over options/triage
+TABLE_SHARE = 0.62         # of the left column: suspects over notes
 
 
 def layout_version(docks: Mapping[str, QDockWidget]) -> int:
@@ -47,15 +54,55 @@ def build_docks(window: QMainWindow, entries: Sequence[tuple[str, str, QWidget, 
             if dock is not notes:
                 window.tabifyDockWidget(heads[area], dock)
         heads[area].raise_()
-    _size(window, heads, notes)
+    DockSizer(window, heads, notes)
     return docks
 
 
-def _size(window: QMainWindow, heads: dict[str, QDockWidget], notes: QDockWidget | None) -> None:
-    """Give the plots most of the space: a narrow left column, the table over the notes."""
-    if "left" in heads:
-        window.resizeDocks([heads["left"]], [440], Qt.Orientation.Horizontal)
-        if notes is not None and heads["left"] is not notes:
-            window.resizeDocks([heads["left"], notes], [620, 380], Qt.Orientation.Vertical)
-    if "center" in heads and "bottom" in heads:
-        window.resizeDocks([heads["center"], heads["bottom"]], [560, 440], Qt.Orientation.Vertical)
+class DockSizer(QObject):
+    """Gives the docks their default shares of the window (``fit``), once shown when asked
+    with ``fit_when_shown``."""
+
+    def __init__(self, window: QMainWindow, heads: dict[str, QDockWidget], notes: QDockWidget | None) -> None:
+        super().__init__(window)
+        self.window, self.heads, self.notes = window, heads, notes
+        self._pending = False
+
+    def fit(self) -> None:
+        """Plots get most of the space: a narrow left column, the table over the notes, the
+        cube/raster column as wide as the network, the plots over the bottom views."""
+        w, h, heads = self.window.width(), self.window.height(), self.heads
+        left = int(w * LEFT_SHARE) if "left" in heads else 0
+        if "left" in heads:
+            self.window.resizeDocks([heads["left"]], [left], Qt.Orientation.Horizontal)
+            if self.notes is not None and heads["left"] is not self.notes:
+                self.window.resizeDocks([heads["left"], self.notes], [int(h * TABLE_SHARE), int(h * (1 - TABLE_SHARE))],
+                                        Qt.Orientation.Vertical)
+        if "center" in heads and "right" in heads:
+            rest = w - left
+            self.window.resizeDocks([heads["center"], heads["right"]],
+                                    [int(rest * CENTRE_SHARE), int(rest * (1 - CENTRE_SHARE))], Qt.Orientation.Horizontal)
+        if "center" in heads and "bottom" in heads:
+            self.window.resizeDocks([heads["center"], heads["bottom"]], [int(h * TOP_SHARE), int(h * (1 - TOP_SHARE))],
+                                    Qt.Orientation.Vertical)
+
+    def fit_when_shown(self) -> None:
+        """``fit`` now if the window is on screen, else right after it is first shown."""
+        if self.window.isVisible():
+            self.fit()
+        elif not self._pending:
+            self._pending = True
+            self.window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.window and event.type() == QEvent.Type.Show and self._pending:
+            self._pending = False
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self.fit)   # after the first layout pass gave the window its size
+        return False
+
+
+def fit_docks(window: QMainWindow, when_shown: bool = False) -> None:
+    """Default dock sizes for ``window`` (built by ``build_docks``)."""
+    sizer = window.findChild(DockSizer)
+    if sizer is not None:
+        sizer.fit_when_shown() if when_shown else sizer.fit()

@@ -19,7 +19,7 @@ from engine.version import SOFTWARE_VERSION
 from ui.actions import build_actions, refresh_icons
 from ui.case_commands import CaseCommands
 from ui.dialogs.error_dialog import show_error
-from ui.dock_layout import build_docks, layout_version
+from ui.dock_layout import build_docks, fit_docks, layout_version
 from ui.export_menu import install_exports
 from ui.hub import Hub
 from ui.icons import app_icon
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         a["reset_exploration"].triggered.connect(s.reset_exploration)
         a["focus_notes"].triggered.connect(self._focus_notes)
         a["dark_theme"].toggled.connect(self._set_dark)
-        a["reset_layout"].triggered.connect(lambda: self.restoreState(self._default_state, self._layout_version))
+        a["reset_layout"].triggered.connect(self.reset_layout)
         a["copy_hash"].triggered.connect(self.status.copy_hash)
         a["about"].triggered.connect(c.show_about)
         self.status.cancel_requested.connect(s.cancel_analysis)
@@ -159,8 +159,13 @@ class MainWindow(QMainWindow):
             screen = self.screen().availableGeometry()
             self.resize(min(1600, int(screen.width() * 0.96)), min(1000, int(screen.height() * 0.92)))
         state = self.settings.window_state()
-        if state is not None:
-            self.restoreState(state, self._layout_version)
+        if state is None or not self.restoreState(state, self._layout_version):
+            fit_docks(self, when_shown=True)
+
+    def reset_layout(self) -> None:
+        """Every panel back in its place, at its default share of the window."""
+        self.restoreState(self._default_state, self._layout_version)
+        fit_docks(self)
 
     def save_layout(self) -> None:
         self.settings.set_geometry(self.saveGeometry())

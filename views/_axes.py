@@ -45,11 +45,23 @@ class LabelAxis(pg.AxisItem):
             return []
         visible = hi - lo + 1
         if self._max_labels is not None and visible > self._max_labels:
-            return [(1.0, [p for p, _ in self._coarse])] if self._coarse else []
+            return [(1.0, self._coarse_fitting(minVal, maxVal, size))] if self._coarse else []
         room = max(int(size / 70), 1) if self.orientation in ("top", "bottom") else max(int(size / 14), 1)
         step = max(int(np.ceil(visible / room)), 1)
         first = (lo + step - 1) // step * step
         return [(float(step), [k + self._offset for k in range(first, hi + 1, step)])]
+
+    def _coarse_fitting(self, lo: float, hi: float, size: float) -> list[float]:
+        """Coarse positions in view, in their given (priority) order, each kept only when at
+        least one text line clear of those kept before: the first ones always show."""
+        lo, hi = min(lo, hi), max(lo, hi)
+        px_per_unit = size / max(hi - lo, 1e-9)
+        room = 14.0 if self.orientation in ("left", "right") else 70.0
+        kept: list[float] = []
+        for p, _text in self._coarse:
+            if lo <= p <= hi and all(abs(p - q) * px_per_unit >= room for q in kept):
+                kept.append(p)
+        return kept
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (Qt API)
         coarse = dict(self._coarse)
@@ -102,3 +114,22 @@ def sparse_ticks(lo: float, hi: float, size_px: float, min_gap_px: float,
         if ticks and not best[1]:
             best = (float(step), ticks)
     return best
+
+
+SECONDS_PER_DAY = 86400.0
+
+
+class DayAxis(pg.DateAxisItem):
+    """Date axis for daily data (x in seconds): ticks on days, months or years, never hours;
+    no ticks at all on a span shorter than a day (an empty plot printed "00.100")."""
+
+    def __init__(self, orientation: str = "bottom", **kwargs) -> None:
+        super().__init__(orientation, **kwargs)
+        self.zoomLevels = type(self.zoomLevels)(
+            (spacing, level) for spacing, level in self.zoomLevels.items() if spacing >= 5 * SECONDS_PER_DAY)
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802 (pyqtgraph API)
+        if abs(maxVal - minVal) < SECONDS_PER_DAY:
+            return []
+        return super().tickValues(minVal, maxVal, size)
+

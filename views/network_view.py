@@ -42,6 +42,8 @@ EDGE_HOVER_PX = 5.0
 LAYOUT_SEED = 0
 TIDY_ITERATIONS = 60
 MANY_EDGES = 5_000        # above this, edges are drawn thin and without antialiasing
+EMPTY_HINT = ("Nothing explored yet: select an investor (Suspects, cube, raster, triage) or a ring (Rings) "
+              "to see its neighbours in the validated network; click a node to expand it.")
 
 
 class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
@@ -100,6 +102,9 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
         self.status = status_line()
+        self.hint = QLabel(EMPTY_HINT)
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar = QHBoxLayout()
         for w in (QLabel("Network"), self.network_box, self.pin_button, self.lock_box, self.tidy_button):
             bar.addWidget(w)
@@ -107,7 +112,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._period = None                              # brushed (first, last) day, or None
         self._period_mask = np.zeros(0, dtype=bool)      # drawn edges with a co-occurrence in it
         chart_bar = self._init_link_chart()
-        stack(self, bar, chart_bar, self.legend, self.message, (self.plot, 1), self.status)
+        stack(self, bar, chart_bar, self.legend, self.message, self.hint, (self.plot, 1), self.status)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         self.clear()
 
@@ -198,6 +203,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
             self.graph.setData(pos=np.zeros((0, 2)), adj=None)
             self._visible = np.zeros(0, dtype=np.int64)
             self._edges = np.zeros(0, dtype=np.int64)
+            self._update_hint()
             return
         bits = self.network_bits()
         self._visible = np.flatnonzero(data.node_networks & bits)
@@ -218,6 +224,14 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
             self._labels.append(label)
         self._draw_annotations()
         self._draw_preview()
+
+    def _update_hint(self) -> None:
+        """Say what to do when nothing is drawn (a blank plot after an analysis puzzled newcomers)."""
+        if self._context is None:
+            self.hint.setText("No analysis yet.")
+        else:
+            self.hint.setText(EMPTY_HINT)
+        self.hint.setVisible(not self.shown_ids())
 
     def _draw_edges(self, bits: int) -> None:
         """One line item per (link type, faint, width) group: tens of thousands of edges stay fast.
@@ -337,6 +351,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
             pairs[1::2] = self._xy_of(others)
             self.preview_edges.setData(pairs[:, 0], pairs[:, 1], connect="pairs")
         self._draw_marks()
+        self._update_hint()
 
     def _draw_marks(self) -> None:
         selection = self._selection

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.options import CONTRACT_COLUMNS, SERIES, OptionsSeries
 from views import _style
-from views._axes import SparseAxis
+from views._axes import DayAxis, SparseAxis
 from views._layout import stack
 from views._plots import tame
 from views._print import PAGE_WIDTH, raster_figure
@@ -73,7 +73,7 @@ class OptionsView(BaseView):
         tick_font.setPointSize(TICK_POINT_SIZE)
         first = None
         for row, (name, label) in enumerate(SERIES):
-            axes = {"bottom": pg.DateAxisItem(), "left": SparseAxis("left")}
+            axes = {"bottom": DayAxis(), "left": SparseAxis("left")}
             plot = tame(self.canvas.addPlot(row=row, col=0, axisItems=axes), grid=True)
             left = plot.getAxis("left")
             left.setWidth(AXIS_WIDTH)

@@ -31,7 +31,6 @@ PSE_LINE = "#F0E442"
 AXIS_TEXT = "#C8C8C8"
 LABEL_FILL = (0, 0, 0, 170)       # guide-line labels stay readable over coloured cells
 LEFT_AXIS_PX = 72                 # room for an investor id or "isolated"; fixed so zooming never resizes
-MIN_GROUP_LABEL_SHARE = 1 / 40    # label a ring on the axis only if it fills this share of rows
 
 
 class RasterView(HoverOnChange, BaseView):
@@ -110,14 +109,12 @@ class RasterView(HoverOnChange, BaseView):
 
     @staticmethod
     def _group_ticks(data: RasterData) -> list[tuple[float, str]]:
-        """Axis labels at the middle of each ring big enough to carry one."""
+        """Axis labels at the middle of each ring, in row order (rings by rank, the suspicious
+        first): the axis shows as many as fit, top ring first, so small rings get named too."""
         n_rows = data.shape[0]
         ends = np.r_[data.group_starts[1:], n_rows]
-        out = []
-        for start, end, cid in zip(data.group_starts, ends, data.group_cluster):
-            if (end - start) >= max(MIN_GROUP_LABEL_SHARE * n_rows, 1):
-                out.append(((start + end) / 2.0, "isolated" if cid == NO_CLUSTER else f"ring {cid}"))
-        return out
+        return [((start + end) / 2.0, "isolated" if cid == NO_CLUSTER else f"ring {cid}")
+                for start, end, cid in zip(data.group_starts, ends, data.group_cluster)]
 
     def clear(self) -> None:
         self._data = None

@@ -7,12 +7,13 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QT
 
 from engine.viewdata.triage import COMPONENTS, TriageData
 from views import _style
-from views._axes import SparseAxis
+from views._axes import DayAxis, SparseAxis
 from views._plots import new_plot
 
 SECONDS_PER_DAY = 86400.0
 HEADERS: tuple[str, ...] = ("Start", "End", "Days", "Score", *COMPONENTS, "Volume", "Net shares")
 SCORE_MAP = pg.colormap.get("viridis")
+MIN_SPAN_DAYS = 14   # the chart shows at least this many days
 
 
 def score_colour(score: np.ndarray) -> np.ndarray:
@@ -37,7 +38,7 @@ class Scorecard(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = new_plot("bars: volume · line: net position",
-                              axis_items={"bottom": pg.DateAxisItem(), "left": SparseAxis("left")}, ylabel="Shares")
+                              axis_items={"bottom": DayAxis(), "left": SparseAxis("left")}, ylabel="Shares")
         self.chart.getAxis("left").enableAutoSIPrefix(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -47,10 +48,12 @@ class Scorecard(QWidget):
     def show_investor(self, data: TriageData | None, investor: str | None) -> None:
         """Fill the card for ``investor`` (empty when None or without episodes)."""
         self.chart.clear()
+        self.chart.enableAutoRange()
         sl = data.episodes_of(investor) if data is not None and investor else slice(0, 0)
         n = sl.stop - sl.start
         self.table.setRowCount(n)
         if n == 0:
+            self.chart.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)   # no dates to label
             self.title.setText("Select an investor to see its episodes." if not investor
                                else f"{investor}: no episodes on the target stock.")
             return
@@ -68,6 +71,9 @@ class Scorecard(QWidget):
         colours = score_colour(score)
         self.chart.addItem(pg.BarGraphItem(x0=x0, x1=x1, height=data.ep_volume[sl],
                                            brushes=[pg.mkBrush(*c) for c in colours], pen=pg.mkPen(None)))
+        span = max(x1.max() - x0.min(), MIN_SPAN_DAYS * SECONDS_PER_DAY)   # a one-day card reads in days
+        middle = (x1.max() + x0.min()) / 2.0
+        self.chart.setXRange(middle - span / 2.0, middle + span / 2.0, padding=0.05)
         position = np.cumsum(data.ep_net[sl])
         self.chart.plot(np.r_[x0[0], x1], np.r_[0.0, position], stepMode="right",
                         pen=_style.pen(_style.theme().foreground, 2.0))

@@ -46,6 +46,14 @@ def heatmap_groups(mean_score: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return band * SIZE_LEVELS + (sizes.astype(int) - SIZE_MIN)
 
 
+def heatmap_legend() -> str:
+    """Rich text naming the heatmap's colour scale (one swatch per colour band) and sizes."""
+    mids = 200.0 + 600.0 * (np.arange(COLOUR_BANDS) + 0.5) / COLOUR_BANDS
+    swatches = "".join(f'<span style="color:#{r:02X}{g:02X}{b:02X}">&#9632;</span>'
+                       for r, g, b, _a in score_colour(mids))
+    return f"mean score 200 {swatches} 800 · larger = more episodes"
+
+
 def _heatmap_sprites() -> tuple[list, list[float]]:
     """Colour and size of every heatmap sprite group (band-major, as ``heatmap_groups``)."""
     mids = 200.0 + 600.0 * (np.arange(COLOUR_BANDS) + 0.5) / COLOUR_BANDS
@@ -100,6 +108,11 @@ class TriageView(BaseView):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("High risk from score"))
         bar.addWidget(self.threshold)
+        bar.addSpacing(12)
+        self.legend = QLabel(heatmap_legend())
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setToolTip("Heatmap: colour = mean episode score (200-800, viridis), size = episode count")
+        bar.addWidget(self.legend)
         bar.addSpacing(12)
         bar.addWidget(self.scorecard.title, 1)
         charts = QSplitter(Qt.Orientation.Horizontal)
