@@ -144,6 +144,8 @@ class ExportController(QObject):
         self.progress: QProgressDialog | None = None
         self._figures: Iterator[tuple[str, ReportFigure]] | None = None   # figures still to render
         self._figure_total = 0
+        #: () -> (suspect ids, ring ids) the investigator added to the packet (checked in the dialog)
+        self.extra_picks: Callable[[], tuple[list[str], list[int]]] | None = None
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_packet_done)
         self.runner.failed.connect(lambda _g, exc: self._failed("The packet could not be exported",
@@ -175,6 +177,8 @@ class ExportController(QObject):
         dialog = PacketDialog(self.session.result, self.default_path("packet.pdf"), self.parent_widget,
                               investigator_of(self.session.store))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        if self.extra_picks is not None:
+            dialog.check_also(*self.extra_picks())
         dialog.accepted.connect(lambda: self.start_packet(dialog.request(), dialog.path(), dialog.investigator(),
                                                           dialog.sign_key()))
         self.dialog = dialog

@@ -1,6 +1,7 @@
 """Wires the exports into the main window with one call: File ▸ Export packet…, File ▸ Export
 (suspects CSV, rings CSV, network GraphML, notes Markdown/HTML, audit CSV), File ▸ Audit
-trail…, and "Save figure as PNG/SVG…" in every view's context menu.
+trail…, and "Save figure as PNG/SVG…" on every view's dock (the views' own right-click menus
+are ``ui.context_menu``'s).
 
 The actions themselves are declared in ``ui.actions.SPECS`` (names in ``EXPORT_ACTIONS``).
 """
@@ -79,8 +80,6 @@ class ExportsInstalled:
         a["audit_trail"].setEnabled(c.has_case())
 
     def on_result(self, *_args: Any) -> None:
-        for view in self.parts.hub.views.values():
-            self.figures.install_plots(view)
         self.update_enabled()
 
 

@@ -1,8 +1,8 @@
 """Save any view as a figure: "Save figure as PNG…" / "Save figure as SVG…" in its context menu.
 
 Installed once for every view by the main window (not per view): the actions appear when
-right-clicking a view's dock (title bar, tables, any area without a menu of its own) and in
-the menus pyqtgraph shows on its plots. PNG is the view's ``snapshot()`` (what the packet
+right-clicking a view's dock (title bar, any area without a menu of its own) and in each
+view's right-click menu (``ui.context_menu``). PNG is the view's ``snapshot()`` (what the packet
 prints); SVG renders the view widget through ``QSvgGenerator``, so pyqtgraph plots come out
 as vectors. Each save writes the file atomically, then logs a ``figure`` export.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import pyqtgraph as pg
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QWidget
@@ -23,7 +22,6 @@ from views._print import svg_bytes
 from views.base import BaseView
 
 FORMATS: dict[str, str] = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
-_MARK = "itwb_figure_actions"
 
 
 def figure_png(view: BaseView) -> bytes:
@@ -77,24 +75,12 @@ class FigureExporter:
         return actions
 
     def install(self, view: BaseView, dock: QDockWidget) -> None:
-        """Right-click on the dock shows the save actions; pyqtgraph plots add them to their own menus."""
+        """Right-click on the dock (title bar, any area without a menu of its own) shows the
+        save actions; the views' plots and tables have the full verbs menu (ui.context_menu)."""
         dock.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         dock_actions = self.actions_for(view, dock)
         dock.customContextMenuRequested.connect(
             lambda pos, d=dock, acts=dock_actions: _popup(d, pos, acts))
-        self.install_plots(view)
-
-    def install_plots(self, view: BaseView) -> None:
-        """Add the actions to the menus of the view's pyqtgraph plots not yet equipped (views
-        may build plots when data arrives, so the window calls this again after a result)."""
-        for graphics in view.findChildren(pg.GraphicsView):
-            if graphics.property(_MARK):
-                continue
-            graphics.setProperty(_MARK, True)
-            # pyqtgraph shows its menus on mouse release; stop the context-menu event from also
-            # reaching the dock, which would open a second menu
-            graphics.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
-            graphics.scene().contextMenu.extend(self.actions_for(view, graphics.scene()))
 
 
 def _popup(dock: QDockWidget, pos: QPoint, actions: list[QAction]) -> None:

@@ -20,6 +20,7 @@ from ui.actions import build_actions, refresh_icons
 from ui.case_commands import CaseCommands
 from ui.dialogs.error_dialog import show_error
 from ui.dock_layout import build_docks, fit_docks, layout_version
+from ui.context_menu import install_context_menus
 from ui.export_menu import install_exports
 from ui.hub import Hub
 from ui.icons import app_icon
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
                             hub=self.hub, settings=self.settings, status=self.status, notes=self.notes,
                             docks=self.docks)
         self.exports = install_exports(parts)
+        self.context_menus = install_context_menus(self)
         self.threshold_tools = install_threshold_tools(parts)
         self.investigation = install_investigation(parts)
         self._connect()

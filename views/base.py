@@ -117,6 +117,8 @@ class BaseView(QWidget):
     selection_requested = Signal(object)
     #: Carries an investor id or None while the pointer moves over the view (optional).
     hover_requested = Signal(object)
+    #: Carries a ``views._context.ContextRequest``: a right-click, for the ui's verbs menu.
+    context_requested = Signal(object)
 
     view_name: ClassVar[str] = ""
     title: ClassVar[str] = ""

@@ -9,6 +9,7 @@ with the same interactions.
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
 from views.cube_print import print_cube
+from views._context import enable_context
 from views._layout import stack, status_line
 from views._weak import weak_callable
 from views._hover import HoverOnChange
@@ -67,6 +69,8 @@ class CubeView(HoverOnChange, BaseView):
         top.addWidget(QLabel("Window"))
         top.addWidget(self.slider, 1)
         stack(self, top, self.window_label, (self.canvas, 1), self.legend)
+        for p, panel in enumerate(getattr(self.canvas, "panels", ())):   # the 2D projections
+            enable_context(self, panel, partial(weak_callable(self._context_at, (None, None, ())), p))
 
     def restyle(self) -> None:
         restyle = getattr(self.canvas, "restyle", None)
@@ -173,6 +177,10 @@ class CubeView(HoverOnChange, BaseView):
         tag = "  suspect" if data.suspect[position] else ""
         return (f"{data.ids[position]}{tag}\n{cluster_name(label, data.rewarding_cluster)}\n"
                 f"A {a:+.2f}  a {m:.2f}  E {e:+.2f}")
+
+    def _context_at(self, panel: int, pos) -> tuple[str | None, None, tuple[str, ...]]:
+        k = self.canvas.pick(panel, self.canvas.panels[panel].mapToScene(pos))
+        return (str(self._data.ids[self._points.pos[k]]) if k >= 0 else None), None, ()
 
     def _on_clicked(self, position: int, modifiers) -> None:
         if self._data is None or position < 0:

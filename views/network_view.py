@@ -27,6 +27,7 @@ from engine.viewdata.prepare import NetworkPrepared
 from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkContext, NetworkData,
                                      NetworkPreview, edge_text, network_data, preview)
 from views import _style
+from views._context import enable_context
 from views.network_print import print_network
 from views._hover import HoverOnChange
 from views._layout import one_line, stack, status_line
@@ -114,6 +115,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         chart_bar = self._init_link_chart()
         stack(self, bar, chart_bar, self.legend, self.message, self.hint, (self.plot, 1), self.status)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
+        enable_context(self, self.plot, self._context_at)
         self.clear()
 
     def _overlay(self, z: float, pen) -> pg.ScatterPlotItem:
@@ -392,7 +394,11 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
 
     def toggle_pin_selected(self) -> None:
         """Pin the selected nodes, or unpin them when all are pinned already."""
-        ids = set(self._selection.ids)
+        self.toggle_pin(self._selection.ids)
+
+    def toggle_pin(self, ids) -> None:
+        """Pin these nodes, or unpin them when all are pinned already."""
+        ids = set(ids)
         if ids and ids <= self._pinned:
             self._pinned -= ids
         else:
@@ -437,6 +443,20 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._pinned.add(investor)
         self._set_positions(Layout(ids=np.array([investor], dtype=object), xy=np.array([[x, y]])))
         self._redraw()
+
+    def _context_at(self, pos) -> tuple[str | None, None, tuple[str, ...]]:
+        """The node under viewport position ``pos`` (right-click)."""
+        if self._data is None:
+            return None, None, ()
+        scene = self.plot.mapToScene(pos)
+        hits = self.graph.scatter.pointsAt(self.graph.mapFromScene(scene))
+        if len(hits):
+            return str(self._data.node_ids[int(hits[0].data())]), None, ()
+        for item in (self.focus_mark, self.preview_nodes):   # a previewed focus or neighbour
+            marks = item.pointsAt(item.mapFromScene(scene))
+            if len(marks):
+                return str(marks[0].data()), None, ()
+        return None, None, ()
 
     def _on_move(self, scene_pos) -> None:
         text = self.describe_at(scene_pos)

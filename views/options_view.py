@@ -25,6 +25,7 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.options import CONTRACT_COLUMNS, SERIES, OptionsSeries
 from views import _style
 from views._axes import DayAxis, SparseAxis
+from views._context import enable_context, nobody
 from views._layout import stack
 from views._plots import tame
 from views._print import PAGE_WIDTH, raster_figure
@@ -138,6 +139,7 @@ class OptionsView(BaseView):
         bar.addWidget(self.details_button)
         bar.addWidget(self.accounts_button)
         stack(self, bar, (self.canvas, 1), self.detail, self.day_label, self.contracts_table, spacing=2)
+        enable_context(self, self.canvas, nobody)
         self.clear()
 
     def restyle(self) -> None:

@@ -19,6 +19,7 @@ from engine.viewdata.raster import CODE_NAMES, NO_CLUSTER, RasterData
 from views import _style
 from views.raster_print import print_raster
 from views._axes import LabelAxis
+from views._context import enable_context
 from views._hover import HoverOnChange
 from views._layout import stack, status_line
 from views._plots import new_plot
@@ -84,6 +85,7 @@ class RasterView(HoverOnChange, BaseView):
         stack(self, (self.plot, 1), self.status)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
+        enable_context(self, self.plot, self._context_at)
         self.clear()
 
     # -- data ---------------------------------------------------------------------------
@@ -177,6 +179,10 @@ class RasterView(HoverOnChange, BaseView):
         row, day = int(np.floor(p.y())), int(np.floor(p.x()))
         n_rows, n_days = self._data.shape
         return (row, day) if 0 <= row < n_rows and 0 <= day < n_days else None
+
+    def _context_at(self, pos) -> tuple[str | None, None, tuple[str, ...]]:
+        cell = self._cell_at(self.plot.mapToScene(pos))
+        return (None if cell is None else str(self._data.row_ids[cell[0]])), None, ()
 
     def _on_click(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from engine.packet.figures import ReportFigure
 from engine.viewdata.prepare import RingsData
 from views import _style
+from views._context import enable_context
 from views._layout import stack
 from views.base import BaseView, Selection, widget_png
 from views._table import ColumnTableModel, table_view
@@ -106,6 +107,7 @@ class RingsView(BaseView):
         self._member_ring = np.zeros(0, dtype=np.int64)   # ring row of each position of _index
         self._applying = False
         self.table.clicked.connect(self._on_clicked)
+        enable_context(self, self.table, self._context_at, keep_selection=True)
 
     def set_data(self, viewdata: RingsData) -> None:
         self.model.set_rings(viewdata)
@@ -148,6 +150,13 @@ class RingsView(BaseView):
                 sm.clearSelection()
         finally:
             self._applying = False
+
+    def _context_at(self, pos) -> tuple[None, int | None, tuple[str, ...]]:
+        index = self.table.indexAt(pos)
+        if not index.isValid() or self.model.rings is None:
+            return None, None, ()
+        src = self.model.source_row(index.row())
+        return None, int(self.model.rings.cluster_id[src]), tuple(str(m) for m in self.model.rings.members[src])
 
     def _on_clicked(self, index: QModelIndex) -> None:
         if self._applying or not index.isValid() or self.model.rings is None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from engine.viewdata.kmeans_evidence import KEvidence
 from engine.viewdata.suspects import SuspectRows
 from views import _style
+from views._context import enable_context
 from views._layout import stack
 from views._table import ColumnTableModel, table_view
 from views.base import BaseView
@@ -182,6 +183,7 @@ class SuspectsTable(BaseView):
         self._applying = False
         self.table.selectionModel().selectionChanged.connect(self._on_view_selection)
         self.table.doubleClicked.connect(self._on_double_click)
+        enable_context(self, self.table, self._context_at, keep_selection=True)
         self.model.layoutChanged.connect(self._reapply)
         self.model.modelReset.connect(self._reapply)
 
@@ -263,6 +265,10 @@ class SuspectsTable(BaseView):
         if focus not in ids:
             focus = next(iter(ids)) if len(ids) == 1 else None
         self._request(ids, focus=focus, mode="replace")
+
+    def _context_at(self, pos) -> tuple[str | None, None, tuple[str, ...]]:
+        index = self.table.indexAt(pos)
+        return (self.model.investor_at(index.row()) if index.isValid() else None), None, ()
 
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSplitter, QT
 from engine.packet.figures import ReportFigure
 from engine.viewdata.triage import TriageData, high_risk_share
 from views import _style
+from views._context import enable_context
 from views._layout import stack
 from views._plots import new_plot
 from views._weak import weak_callable
@@ -98,6 +99,7 @@ class TriageView(BaseView):
             # weak: a scene connection holding the view would keep it alive (views/_weak.py)
             plot.scene().sigMouseClicked.connect(partial(weak_callable(self._on_click, None), name))
             plot.scene().sigMouseMoved.connect(partial(weak_callable(self._on_move, None), name))
+            enable_context(self, plot, partial(weak_callable(self._context_at, (None, None, ())), name))
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(200.0, 800.0)
         self.threshold.setDecimals(0)
@@ -202,6 +204,10 @@ class TriageView(BaseView):
         x, y = self._xy(name, slice(None))
         return pick_nearest(self.plots[name].getPlotItem().getViewBox(), scene_pos,
                             np.asarray(x, np.float64), np.asarray(y, np.float64), PICK_RADIUS_PX)
+
+    def _context_at(self, name: str, pos) -> tuple[str | None, None, tuple[str, ...]]:
+        k = self._pick(name, self.plots[name].mapToScene(pos))
+        return (str(self._data.ids[k]) if k >= 0 else None), None, ()
 
     def describe(self, k: int) -> str:
         """Tooltip text of the investor at position ``k``."""

@@ -162,6 +162,14 @@ class PacketDialog(QDialog):
                 item = widget.item(i)
                 item.setCheckState(Qt.CheckState.Checked if item.data(_ID) in wanted else Qt.CheckState.Unchecked)
 
+    def check_also(self, suspects: list[str], rings: list[int]) -> None:
+        """Check these suspects and rings too (added from a right-click menu)."""
+        for widget, wanted in ((self.suspects, set(suspects)), (self.rings, set(rings))):
+            for i in range(widget.count()):
+                item = widget.item(i)
+                if item.data(_ID) in wanted:
+                    item.setCheckState(Qt.CheckState.Checked)
+
     def request(self) -> PacketRequest:
         """The packet described by the dialog's choices."""
         return PacketRequest(suspects=tuple(str(s) for s in _checked(self.suspects)),
