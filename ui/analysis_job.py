@@ -104,6 +104,7 @@ def revalidation_job(case_path: str, result: AnalysisResult, tables: CaseTables,
     the Bonferroni/FDR networks and cuts do not depend on the threshold, so the base's are kept."""
     with CaseStore.open(case_path) as store:
         new = revalidate_result(result, tables, correction, threshold, reporter, store=store)
+    reporter.stage("Preparing the views")
     return prepare_all(new, tables, view_names, exploration, reporter, base_marks=base_marks,
                        base_networks=base_networks)
 

@@ -20,6 +20,7 @@ from ui.actions import build_actions, refresh_icons
 from ui.case_commands import CaseCommands
 from ui.dialogs.error_dialog import show_error
 from ui.dock_layout import build_docks, fit_docks, layout_version
+from ui.case_memory import install_case_memory
 from ui.context_menu import install_context_menus
 from ui.export_menu import install_exports
 from ui.hub import Hub
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.context_menus = install_context_menus(self)
         self.threshold_tools = install_threshold_tools(parts)
         self.investigation = install_investigation(parts)
+        self.case_memory = install_case_memory(self)
         self._connect()
         self._update_enabled()
         self._restore_layout()

@@ -45,6 +45,7 @@ class Session(QObject):
     """Owns the open case and the analysis runs; the single place the GUI changes them."""
 
     case_opened = Signal(object)          # CaseInfo
+    case_closing = Signal()               # the store is still open (last chance to save view state)
     case_closed = Signal()
     event_changed = Signal(object)        # Event
     analysis_started = Signal()
@@ -71,6 +72,7 @@ class Session(QObject):
         self.prepared: PreparedResult | None = None
         self.exploration = Exploration()
         self._task_kind = ""
+        self._progress_prefix = ""   # names a re-validation in its progress messages
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_succeeded)
         self.runner.failed.connect(self._on_failed)
@@ -112,6 +114,7 @@ class Session(QObject):
         """Cancel work, forget the result and close the store."""
         if self.store is None:
             return
+        self.case_closing.emit()
         self.runner.cancel()
         self._clear_result()
         store, self.store = self.store, None
@@ -144,6 +147,7 @@ class Session(QObject):
         job = Job(fn=analysis_job, args=(str(self.info.path), self.tables, self.event, self.params, use_cache,
                                          self.view_names, self.exploration),
                   in_process=self._in_process, name="analysis")
+        self._progress_prefix = ""
         generation = self._start("analysis", job)
         self.analysis_started.emit()
         return generation
@@ -167,6 +171,8 @@ class Session(QObject):
                                              self.view_names, self.exploration, self.prepared.marks,
                                              self.prepared.networks),
                   in_process=self._in_process, name="revalidation")
+        self._progress_prefix = ("Re-validating at p < " + f"{typed:.2g}" if typed is not None
+                                 else f"Re-validating with {'FDR' if correction == 'fdr' else correction.capitalize()}")
         generation = self._start("analysis", job)
         self.analysis_started.emit()
         return generation
@@ -251,6 +257,10 @@ class Session(QObject):
 
     @Slot(int, str, float)
     def _on_progress(self, generation: int, stage: str, fraction: float) -> None:
+        """Progress of the running task; a re-validation says so before its stage (the options
+        stage it re-runs read as if an analysis of the options were running)."""
+        if self._progress_prefix and stage:
+            stage = f"{self._progress_prefix}: {stage[0].lower()}{stage[1:]}"
         self.analysis_progress.emit(stage, fraction)
 
     @Slot(int, object)

@@ -127,6 +127,12 @@ class ThresholdPanel(QWidget):
         self._debounce.stop()
         self.marks = None
         self.marks_bar.marks = {}
+        for w in (self.slider, self.mode_box):      # nothing of the old case stays on the control
+            w.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.mode_box.setCurrentIndex(0)
+        for w in (self.slider, self.mode_box):
+            w.blockSignals(False)
         self.info.setText("no network")
         self.value_edit.clear()
         self.setEnabled(False)

@@ -32,6 +32,7 @@ SIZE_LEVELS = SIZE_MAX - SIZE_MIN + 1
 OUTLIER_SIZE = 5.0
 SELECTED_OUTLIER_SIZE = 8.0
 PICK_RADIUS_PX = SIZE_MAX / 2 + 1
+DEFAULT_HIGH_RISK = 650.0   # METHOD.md default, shown until an analysis gives its own
 
 
 def _sizes(counts: np.ndarray) -> np.ndarray:
@@ -104,7 +105,7 @@ class TriageView(BaseView):
         self.threshold.setRange(200.0, 800.0)
         self.threshold.setDecimals(0)
         self.threshold.setSingleStep(25.0)
-        self.threshold.setValue(650.0)
+        self.threshold.setValue(DEFAULT_HIGH_RISK)
         self.threshold.valueChanged.connect(self._update_outliers)
         self.scorecard = Scorecard()
         bar = QHBoxLayout()
@@ -158,6 +159,9 @@ class TriageView(BaseView):
     def clear(self) -> None:
         self._data = None
         self._forget_ids()
+        self.threshold.blockSignals(True)
+        self.threshold.setValue(DEFAULT_HIGH_RISK)   # the next case starts from the default
+        self.threshold.blockSignals(False)
         self._share = np.zeros(0)
         self._size = np.zeros(0)
         self.heat_points.clear()

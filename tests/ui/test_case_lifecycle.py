@@ -1,0 +1,51 @@
+"""A case's life in the window: a re-validation says it is one while it runs, closing a case
+leaves none of its controls behind, reopening gives its selection back.
+
+Sequences on the analysed demo case; oracles: the progress messages received, the controls'
+default values (the triage view's and the threshold panel's own defaults), the saved ids.
+"""
+from __future__ import annotations
+
+from tests.ui.session_helper import analysed_session
+
+
+def _open(window, qtbot, path):
+    with qtbot.waitSignal(window.result_shown, timeout=120000):
+        assert window.open_case_path(path)
+
+
+def test_revalidation_progress_names_the_revalidation(qtbot, analysed_case):
+    with analysed_session(qtbot, analysed_case, in_process=False) as (session, _prepared):
+        stages: list[str] = []
+        session.analysis_progress.connect(lambda stage, _f: stages.append(stage))
+        with qtbot.waitSignal(session.result_ready, timeout=120000):
+            session.revalidate("threshold", 1e-5)
+        assert stages and all(s.startswith("Re-validating at p < 1e-05: ") for s in stages), stages
+        assert stages[-1].endswith("preparing the views")
+        stages.clear()
+        with qtbot.waitSignal(session.result_ready, timeout=120000):
+            session.revalidate("fdr")
+        assert stages and all(s.startswith("Re-validating with FDR: ") for s in stages), stages
+
+
+def test_close_resets_controls_and_reopen_restores_the_selection(window, qtbot, analysed_case):
+    _open(window, qtbot, analysed_case)
+    triage, panel = window.views["triage"], window.threshold_tools.panel
+    qtbot.waitUntil(lambda: panel.marks is not None, timeout=30000)
+    suspects = window.views["suspects"]
+    first, second = suspects.model.investor_at(0), suspects.model.investor_at(2)
+    window.selection.replace({first, second}, second, source="test")
+    triage.threshold.setValue(500.0)
+    panel.slider.setValue(panel.slider.maximum())
+    assert triage.scorecard.table.rowCount() > 0
+    window.close_case()
+    assert triage.threshold.value() == 650.0
+    assert triage.scorecard.table.rowCount() == 0
+    assert triage.scorecard.chart.getAxis("bottom").tickValues(*triage.scorecard.chart.viewRange()[0], 400) == []
+    assert panel.slider.maximum() == 0 and panel.slider.value() == 0 and panel.mode_box.currentIndex() == 0
+    assert not panel.isEnabled()
+    assert window.selection.value.is_empty
+    _open(window, qtbot, analysed_case)
+    assert window.selection.value.ids == frozenset({first, second})
+    assert window.selection.value.focus == second
+    assert window.views["raster"].highlighted_ids() >= {first, second} & set(window.views["raster"]._index)
