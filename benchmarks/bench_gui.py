@@ -122,7 +122,7 @@ def interaction_stalls(app, window, case: Path, packet_dir: Path) -> list[tuple[
     grown: list[object] = []
     window.session.exploration_changed.connect(grown.append)
     out.append(("expansion of the top suspect",
-                *stall_during(app, lambda: (window.selection.replace({top}, top, source="bench"), window.expand(top)),
+                *stall_during(app, lambda: (window.selection.replace({top}, top, source="bench"), window.hub.expand(top)),
                               lambda: bool(grown))))
     from engine.packet.build import PacketRequest
     written: list[object] = []
