@@ -9,7 +9,7 @@ import zlib
 from typing import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QWidget
 
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "center": Qt.DockWidgetArea.RightDockWidgetArea}
@@ -66,6 +66,11 @@ class DockSizer(QObject):
         super().__init__(window)
         self.window, self.heads, self.notes = window, heads, notes
         self._pending = False
+        self._sweep = QTimer(self)              # stale tab bars are looked for after each relayout
+        self._sweep.setSingleShot(True)
+        self._sweep.setInterval(0)
+        self._sweep.timeout.connect(lambda: hide_stale_tab_bars(self.window))
+        window.installEventFilter(self)
 
     def fit(self) -> None:
         """Plots get most of the space: a narrow left column, the table over the notes, the
@@ -89,16 +94,36 @@ class DockSizer(QObject):
         """``fit`` now if the window is on screen, else right after it is first shown."""
         if self.window.isVisible():
             self.fit()
-        elif not self._pending:
+        else:
             self._pending = True
-            self.window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self.window and event.type() == QEvent.Type.Show and self._pending:
-            self._pending = False
-            self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self.fit)   # after the first layout pass gave the window its size
+        if watched is self.window:
+            kind = event.type()
+            if kind == QEvent.Type.Show and self._pending:
+                self._pending = False
+                QTimer.singleShot(0, self.fit)   # after the first layout pass gave the window its size
+            if kind in (QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+                self._sweep.start()
         return False
+
+
+def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
+    """Hide dock tab bars Qt left on screen from an earlier layout pass (Qt 6 keeps the tab bar
+    of a tab group laid out before the window had its size visible, over the suspects table);
+    the live one sits right under the docks of its tabs. Returns the bars hidden."""
+    docks = window.findChildren(QDockWidget)
+    hidden = []
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is not window or not bar.isVisible() or bar.count() == 0:
+            continue
+        titles = {bar.tabText(i) for i in range(bar.count())}
+        live = any(d.windowTitle() in titles and d.isVisible() and abs(d.geometry().bottom() + 1 - bar.y()) <= 4
+                   and d.geometry().left() <= bar.geometry().center().x() <= d.geometry().right() for d in docks)
+        if not live:
+            bar.hide()
+            hidden.append(bar)
+    return hidden
 
 
 def fit_docks(window: QMainWindow, when_shown: bool = False) -> None:

@@ -58,6 +58,11 @@ def test_wide_screen_gives_cube_and_raster_a_real_share(window, qtbot):
     assert cube.width() >= 0.3 * 1920 and network.width() >= 0.3 * 1920
     assert abs(cube.width() - network.width()) < 0.1 * 1920
     assert suspects.width() <= 0.32 * 1920
+    # no tab bar left over from an earlier layout pass floats over the suspects table
+    from PySide6.QtWidgets import QTabBar
+    bars = [tuple(b.tabText(i) for i in range(b.count())) for b in window.findChildren(QTabBar)
+            if b.parent() is window and b.isVisible()]
+    assert len(bars) == len(set(bars)) and ("Feature cube", "Trading states") in bars
 
 
 def test_raster_names_small_suspicious_rings_and_prints_several_dates(qtbot):
