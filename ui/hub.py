@@ -9,7 +9,7 @@ listens to the hub's signals for its status bar and dialogs.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -120,6 +120,19 @@ class Hub(QObject):
         else:
             view.clear()
         QTimer.singleShot(0, self._show_next_view)
+
+    def update_views(self, data: dict[str, Any]) -> None:
+        """Show data computed for the shown result after it (the placebo test's re-ranked
+        suspects, rings and figure): each named view takes it and the current selection."""
+        for name, viewdata in data.items():
+            view = self.views.get(name)
+            if view is None:
+                continue
+            try:
+                view.set_data(viewdata)
+                view.apply_selection(self.selection.value)
+            except Exception as exc:
+                self.view_failed.emit(f"The {view.title or name} view could not show the placebo test", exc)
 
     @Slot(object)
     def _on_exploration_changed(self, exploration: Exploration) -> None:

@@ -3,7 +3,8 @@
 The window only builds and enables: the ``Hub`` routes selection, results, exploration and
 decisions between the ``SelectionModel``, the ``Session`` and the views; ``CaseCommands``
 carries out the File and Analysis commands; the exports and threshold tools install
-themselves from the typed ``WindowParts``.
+themselves from the typed ``WindowParts``; so do the placebo test and the screening, whose
+figure and Events docks the window lays out with the others.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ui.dialogs.error_dialog import show_error
 from ui.dock_layout import build_docks, fit_docks, layout_version
 from ui.case_memory import install_case_memory
 from ui.context_menu import install_context_menus
+from ui.events_dock import EventsPanel
 from ui.export_menu import install_exports
 from ui.hub import Hub
 from ui.icons import app_icon
@@ -29,12 +31,14 @@ from ui.investigation import install_investigation
 from ui.notes_panel import NotesPanel
 from ui.selection import SelectionModel
 from ui.session import CaseInfo, PreparedResult, Session
+from ui.screening import install_screening
 from ui.settings import Settings
 from ui.status_bar import WorkbenchStatusBar
 from ui.theme import apply_theme
 from ui.threshold_tools import install_threshold_tools
 from ui.window_parts import WindowParts
 from views.base import BaseView
+from views.placebo_view import PlaceboView
 from views.selection_types import Selection
 
 START_HINT = "Open a case (Ctrl+O), import data (Ctrl+I) or try File ▸ Open demo case"
@@ -66,6 +70,8 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         entries = [(name, view.title or name, view, type(view).default_area) for name, view in self.views.items()]
         entries.insert(1 if entries else 0, ("notes", "Notes", self.notes, "left"))
+        placebo_view, events_panel = PlaceboView(self), EventsPanel(self)
+        entries += [("placebo", PlaceboView.title, placebo_view, "bottom"), ("events", "Events", events_panel, "bottom")]
         self.docks: dict[str, QDockWidget] = build_docks(self, entries)
         self._layout_version = layout_version(self.docks)
         self._default_state = self.saveState(self._layout_version)
@@ -77,6 +83,7 @@ class MainWindow(QMainWindow):
         self.threshold_tools = install_threshold_tools(parts)
         self.investigation = install_investigation(parts)
         self.case_memory = install_case_memory(self)
+        self.screening = install_screening(parts, placebo_view, events_panel)
         self._connect()
         self._update_enabled()
         self._restore_layout()
@@ -278,5 +285,6 @@ class MainWindow(QMainWindow):
         self.notes.flush()
         self.save_layout()
         self.commands.tasks.shutdown(5.0)
+        self.screening.shutdown()
         self.session.shutdown(5.0)
         super().closeEvent(event)

@@ -28,17 +28,27 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("R_C", "directionality", "Mean daily directionality of members over the reference period"),
     ("π_C", "expected_profit", "Mean expected profit of members"),
     ("Suspicious", "suspicious", "d·R_C at or above the setting"),
+    ("Placebo p", "placebo_p", "Empirical p of d·R_C against the same members' d·R_C on ordinary days of the "
+     "stock (placebo test, METHOD §5); empty until the test ran"),
 )
 
 
 def _text(attr: str, value: Any) -> str:
     if attr == "suspicious":
         return "yes" if value else ""
+    if attr == "placebo_p":
+        return "" if not np.isfinite(value) else f"{value:.3g}"
     if attr in ("directionality", "expected_profit"):
         if not np.isfinite(value):
             return "n/a"
         return f"{value:+.3f}" if attr == "directionality" else f"{value:,.0f}"
     return str(int(value))
+
+
+def _column(rings: RingsData, attr: str) -> np.ndarray:
+    """Column ``attr``; the placebo p column is NaN while the test has not run."""
+    value = getattr(rings, attr)
+    return np.full(rings.cluster_id.size, np.nan) if value is None else value
 
 
 class RingsTableModel(ColumnTableModel):
@@ -75,7 +85,7 @@ class RingsTableModel(ColumnTableModel):
             return None
         src, attr = int(self.order[index.row()]), COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _text(attr, getattr(rings, attr)[src])
+            return _text(attr, _column(rings, attr)[src])
         if role == Qt.ItemDataRole.TextAlignmentRole and attr != "suspicious":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and src in self.shaded:
@@ -85,7 +95,7 @@ class RingsTableModel(ColumnTableModel):
         return None
 
     def sort_key(self, attr: str) -> np.ndarray | None:
-        return None if self.rings is None else getattr(self.rings, attr).astype(float)
+        return None if self.rings is None else _column(self.rings, attr).astype(float)
 
     def tie_ids(self) -> np.ndarray:
         return self.rings.cluster_id.astype(str).astype(object)

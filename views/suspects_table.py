@@ -45,9 +45,12 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
      "offer price (else the first close on or after the event), less its cost"),
     ("In ring", "in_ring", "Member of a suspicious validated-network cluster"),
     ("Options", "options_flag", "Linked to an options-flow alert"),
+    ("Placebo p", "placebo_p",
+     "Empirical p of the investor's score against its own score on ordinary days of the stock "
+     "(placebo test, METHOD §5); a hard suspect's is 1/(N+1) by construction. Empty until the test ran"),
     ("Decision", "decision", "The investigator's decision on this investor"),
 )
-NUMERIC = {"rank", "score", "shares", "directionality", "expected_profit"}
+NUMERIC = {"rank", "score", "shares", "directionality", "expected_profit", "placebo_p"}
 
 
 def _format(attr: str, value: Any) -> str:
@@ -62,7 +65,15 @@ def _format(attr: str, value: Any) -> str:
         return UNAVAILABLE if np.isnan(value) else f"{value:,.0f}"
     if attr in ("in_ring", "options_flag"):
         return "yes" if value else ""
+    if attr == "placebo_p":
+        return "" if np.isnan(value) else f"{value:.3g}"
     return str(value)
+
+
+def _column(rows: SuspectRows, attr: str) -> np.ndarray:
+    """Column ``attr`` of ``rows``; the placebo p column is NaN while the test has not run."""
+    value = getattr(rows, attr)
+    return np.full(len(rows), np.nan) if value is None else value
 
 
 class SuspectsTableModel(ColumnTableModel):
@@ -114,7 +125,7 @@ class SuspectsTableModel(ColumnTableModel):
     def sort_key(self, attr: str) -> np.ndarray | None:
         if attr == "decision":
             return np.array([self._decisions.get(str(i), "") for i in self._rows.investor_id], dtype=object)
-        return getattr(self._rows, attr)
+        return _column(self._rows, attr)
 
     def tie_ids(self) -> np.ndarray:
         return self._rows.investor_id
@@ -149,7 +160,7 @@ class SuspectsTableModel(ColumnTableModel):
         key = (src, col)
         text = self._cache.get(key)
         if text is None:
-            text = _format(attr, getattr(self._rows, attr)[src])
+            text = _format(attr, _column(self._rows, attr)[src])
             self._cache[key] = text
         return text
 

@@ -1,10 +1,12 @@
 """What a view-data function may read: the analysis result, the case tables, the network
-exploration, and the work shared by several views, computed once per result."""
+exploration, the work shared by several views, computed once per result, and the placebo
+test of the result once it ran (METHOD §5)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from engine.market.panel import TargetPanel
+from engine.placebo.stage import PlaceboResult
 from engine.results import AnalysisResult
 from engine.svn.neighbourhood import Exploration, Networks
 from engine.tables import CaseTables
@@ -24,3 +26,4 @@ class ViewInputs:
     exploration: Exploration | None = None
     networks: Networks | None = None
     panel: TargetPanel | None = None
+    placebo: PlaceboResult | None = None   # the result's placebo test, only once it ran

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.placebo.stage import PlaceboResult, StatTest
+from engine.placebo.stage import InvestorTest, PlaceboResult, RingTest, StatTest
+from engine.results import AnalysisResult
 
 TIMES = {1: "once", 2: "twice"}
 
@@ -59,23 +60,25 @@ def event_figure(result: PlaceboResult) -> PlaceboFigure | None:
                    result.event["excess_discontinuous_share"], result.n_used)
 
 
+def _investor(t: InvestorTest, n_used: int) -> PlaceboFigure:
+    note = " (hard: never active before, p is 1/(N+1) by construction)" if t.by_construction else ""
+    return _figure(f"Investor {t.investor_id}: own score{note}", "score exp(−distance to the corner)",
+                   f"Investor {t.investor_id}'s score", t.test, n_used)
+
+
+def _ring(t: RingTest, n_used: int) -> PlaceboFigure:
+    return _figure(f"Ring {t.cluster_id}: d·R_C", "d·R_C over the reference period",
+                   f"Ring {t.cluster_id}'s directionality", t.test, n_used)
+
+
 def investor_figure(result: PlaceboResult, investor_id: str) -> PlaceboFigure | None:
     """A member of the rewarding cluster: its score against its own ordinary days."""
-    for t in result.investors:
-        if t.investor_id == investor_id:
-            note = " (hard: never active before, p is 1/(N+1) by construction)" if t.by_construction else ""
-            return _figure(f"Investor {investor_id}: own score{note}", "score exp(−distance to the corner)",
-                           f"Investor {investor_id}'s score", t.test, result.n_used)
-    return None
+    return next((_investor(t, result.n_used) for t in result.investors if t.investor_id == investor_id), None)
 
 
 def ring_figure(result: PlaceboResult, cluster_id: int) -> PlaceboFigure | None:
     """A validated-network cluster: its d·R_C against the same members' ordinary days."""
-    for t in result.rings:
-        if t.cluster_id == cluster_id:
-            return _figure(f"Ring {cluster_id}: d·R_C", "d·R_C over the reference period",
-                           f"Ring {cluster_id}'s directionality", t.test, result.n_used)
-    return None
+    return next((_ring(t, result.n_used) for t in result.rings if t.cluster_id == cluster_id), None)
 
 
 def histogram(figure: PlaceboFigure, bins: int = 20) -> tuple[np.ndarray, np.ndarray]:
@@ -88,3 +91,26 @@ def histogram(figure: PlaceboFigure, bins: int = 20) -> tuple[np.ndarray, np.nda
         lo, hi = lo - 0.5, hi + 0.5
     counts, edges = np.histogram(figure.values, bins=bins, range=(lo, hi))
     return counts.astype(np.int64), edges
+
+
+@dataclass(frozen=True)
+class PlaceboViewData:
+    """What the placebo view draws: the event's figure, each tested investor's and ring's,
+    and the rings' member sets (a selection that is exactly a ring shows that ring)."""
+
+    available: bool
+    reason: str                                   # why the test is unavailable ("" when it is)
+    event: PlaceboFigure | None
+    investors: dict[str, PlaceboFigure]
+    rings: tuple[tuple[frozenset[str], PlaceboFigure], ...]
+
+
+def placebo_view_data(result: AnalysisResult, placebo: PlaceboResult | None) -> PlaceboViewData | None:
+    """The placebo view's data for ``result`` (None until its placebo test ran)."""
+    if placebo is None:
+        return None
+    investors = {t.investor_id: _investor(t, placebo.n_used) for t in placebo.investors}
+    members = {r.cluster_id: frozenset(map(str, r.member_ids)) for r in result.svn.rings}
+    rings = tuple((members[t.cluster_id], _ring(t, placebo.n_used)) for t in placebo.rings if t.cluster_id in members)
+    return PlaceboViewData(available=placebo.available, reason=placebo.reason, event=event_figure(placebo),
+                           investors=investors, rings=rings)

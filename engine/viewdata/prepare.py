@@ -16,6 +16,7 @@ from engine.results import AnalysisResult
 from engine.svn.neighbourhood import Exploration, Networks
 from engine.tables import CaseTables
 from engine.market.panel import TargetPanel
+from engine.placebo.stage import PlaceboResult
 from engine.viewdata.kmeans_evidence import k_evidence
 from engine.viewdata.cube import CubeData, build_cube
 from engine.viewdata.network import NetworkContext, NetworkData, network_context, network_data
@@ -37,15 +38,17 @@ class RingsData:
     members: tuple[np.ndarray, ...]  # object arrays of member ids, text order
     correction: str
     sign: int                    # d: +1 buy event, -1 sell event
+    placebo_p: np.ndarray | None = None  # float64 (n,) d·R_C's placebo p (NaN: none); None: not run
 
 
 def _nan(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def for_rings(result: AnalysisResult) -> RingsData:
-    """Rings of ``result.svn`` in rank order."""
+def for_rings(result: AnalysisResult, placebo: PlaceboResult | None = None) -> RingsData:
+    """Rings of ``result.svn`` in rank order, with their placebo p once the test ran."""
     rings = sorted(result.svn.rings, key=lambda r: r.rank)
+    ring_p = placebo.ring_p() if placebo is not None and placebo.available else None
     return RingsData(
         cluster_id=np.array([r.cluster_id for r in rings], dtype=np.int32),
         rank=np.array([r.rank for r in rings], dtype=np.int32),
@@ -54,7 +57,9 @@ def for_rings(result: AnalysisResult) -> RingsData:
         expected_profit=np.array([_nan(r.mean_expected_profit) for r in rings], dtype=np.float64),
         suspicious=np.array([r.suspicious for r in rings], dtype=bool),
         members=tuple(np.asarray(r.member_ids, dtype=object) for r in rings),
-        correction=result.svn.correction, sign=int(result.svn.sign))
+        correction=result.svn.correction, sign=int(result.svn.sign),
+        placebo_p=None if ring_p is None else np.array([_nan(ring_p.get(r.cluster_id)) for r in rings],
+                                                        dtype=np.float64))
 
 
 def for_raster(result: AnalysisResult, tables: CaseTables | None,

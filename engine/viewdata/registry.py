@@ -12,7 +12,7 @@ from engine.viewdata.inputs import ViewInputs
 from engine.viewdata.kmeans_evidence import k_evidence
 from engine.viewdata.prepare import for_cube, for_network, for_options, for_raster, for_rings, for_triage
 from engine.viewdata.profile import profile_source
-from engine.viewdata.suspects import SuspectRows, suspect_rows
+from engine.viewdata.suspects import SuspectRows, suspect_rows, with_placebo_p
 from engine.viewdata.timeline import timeline_source
 from engine.viewdata.worklist import worklist_rows
 
@@ -22,11 +22,14 @@ Preparer = Callable[[ViewInputs], Any]
 
 
 def for_suspects(inputs: ViewInputs) -> SuspectRows:
-    """The suspects table: k-means suspects, flagged when in a suspicious ring or an options alert."""
+    """The suspects table: k-means suspects, flagged when in a suspicious ring or an options alert,
+    re-ranked by their placebo p once the placebo test ran (an analysis without it never is)."""
     result = inputs.result
     flagged = frozenset(acc.investor_id for alert in result.options.alerts for acc in alert.top_accounts)
-    return suspect_rows(list(result.kmeans.suspects), ring_members=frozenset(result.svn.suspicious_members()),
+    rows = suspect_rows(list(result.kmeans.suspects), ring_members=frozenset(result.svn.suspicious_members()),
                         options_flagged=flagged, evidence=k_evidence(result.kmeans))
+    placebo = inputs.placebo
+    return with_placebo_p(rows, placebo.investor_p()) if placebo is not None and placebo.available else rows
 
 
 VIEW_DATA: dict[str, Preparer] = {
@@ -34,7 +37,7 @@ VIEW_DATA: dict[str, Preparer] = {
     "cube": lambda inputs: for_cube(inputs.result),
     "raster": lambda inputs: for_raster(inputs.result, inputs.tables, inputs.panel),
     "network": lambda inputs: for_network(inputs.result, inputs.exploration, inputs.networks),
-    "rings": lambda inputs: for_rings(inputs.result),
+    "rings": lambda inputs: for_rings(inputs.result, inputs.placebo),
     "options": lambda inputs: for_options(inputs.result),
     "triage": lambda inputs: for_triage(inputs.result),
     "profile": lambda inputs: profile_source(inputs.result, inputs.tables, inputs.panel),

@@ -1,10 +1,11 @@
 """Rows of the suspects table: the k-means suspects in rank order with their ring and
-options flags (METHOD.md §1 columns), as numpy columns."""
+options flags (METHOD.md §1 columns), as numpy columns; once the placebo test ran, each
+suspect's placebo p and the ranking by it (METHOD §5)."""
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -26,6 +27,7 @@ class SuspectRows:
     in_ring: np.ndarray         # bool: member of a suspicious SVN cluster
     options_flag: np.ndarray    # bool: linked to an options alert
     evidence: KEvidence | None = None  # which K, why, how stable; the sensitivity rows
+    placebo_p: np.ndarray | None = None  # float: own placebo p (NaN = none); None: the test has not run
 
     def __len__(self) -> int:
         return int(self.rank.shape[0])
@@ -58,3 +60,16 @@ def suspect_rows(suspects: Sequence[Suspect], ring_members: frozenset[str] = fro
         options_flag=np.array([i in options_flagged for i in ids], dtype=bool),
         evidence=evidence,
     )
+
+
+def with_placebo_p(rows: SuspectRows, p_values: Mapping[str, float | None]) -> SuspectRows:
+    """The rows re-ranked by placebo p (smaller first, a suspect without one last), ties in
+    the engine's order (score, shares, id: ``engine.kmeans.suspects.rank_suspects``), with
+    the p column filled; the ranks renumbered 1 … n in that order."""
+    found = [p_values.get(str(i)) for i in rows.investor_id]
+    p = np.array([np.nan if v is None else v for v in found], dtype=np.float64)
+    order = np.lexsort((rows.rank, np.where(np.isnan(p), np.inf, p)))
+    columns = {f.name: getattr(rows, f.name)[order] for f in dataclasses.fields(rows)
+               if f.name not in ("evidence", "placebo_p")}
+    columns["rank"] = np.arange(1, len(rows) + 1, dtype=int)
+    return SuspectRows(**columns, evidence=rows.evidence, placebo_p=p[order])

@@ -1,0 +1,82 @@
+"""Worker-thread jobs of the placebo test and of screening (METHOD §5, §6), Qt-free.
+
+They run on a thread of the GUI process (its analysis child is a daemon process and may not
+start the Dask workers), each with its own handle on the case file, and send their Dask tasks
+to the worker processes the window owns (``spec.pool``). What the views show is prepared here
+too, so the GUI thread only hands it over.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from engine.case.store import CaseStore
+from engine.params import AnalysisParams
+from engine.placebo.cache import cached_placebo, store_placebo
+from engine.placebo.stage import PlaceboResult, run_placebo
+from engine.progress import Reporter
+from engine.results import AnalysisResult
+from engine.screen.rank import ScreenEntry
+from engine.screen.run import screen
+from engine.tables import CaseTables
+from engine.tasks.runner import Outcome, RunnerSpec, TaskListener
+from engine.viewdata.inputs import ViewInputs
+from engine.viewdata.placebo import placebo_view_data
+from engine.viewdata.registry import view_data
+
+#: views whose data changes with the placebo test (besides the placebo view's own)
+PLACEBO_VIEWS: tuple[str, ...] = ("suspects", "rings")
+
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlaceboShown:
+    """A placebo result, the result it belongs to and the data of every view it changes."""
+
+    base: AnalysisResult
+    placebo: PlaceboResult
+    view_data: dict[str, Any]
+
+
+def task_listener(what: str, notify: Notify) -> TaskListener:
+    """Say each finished task in one line: '<what> 7 of 20: TKO 2019-03-02 done (pid 123)'."""
+    def listener(outcome: Outcome, done: int, total: int) -> None:
+        state = "done" if outcome.ok else f"FAILED (attempt {outcome.attempts}): {outcome.error}"
+        notify(f"{what} {done} of {total}: {outcome.label} {state} ({outcome.where})")
+    return listener
+
+
+def placebo_params(result: AnalysisResult, wanted: AnalysisParams, default_n: int) -> AnalysisParams:
+    """The shown result's settings with the placebo section asked for (``default_n`` pseudo-events
+    when the settings say 0), so the test belongs to the result on screen."""
+    section = wanted.placebo
+    return result.params.replace("placebo", n=section.n or default_n, windows=section.windows,
+                                 min_distance=section.min_distance, spacing=section.spacing)
+
+
+def placebo_job(case_path: str, tables: CaseTables, base: AnalysisResult, params: AnalysisParams,
+                spec: RunnerSpec, notify: Notify, reporter: Reporter) -> PlaceboShown:
+    """The cached placebo test of ``base``, or run it on ``spec``'s workers and cache it (a
+    read-only case is not written); then the data of the views it changes."""
+    reporter.stage("Placebo test")
+    with CaseStore.open(case_path) as store:
+        placebo = cached_placebo(store, base.data_hash, base.event, params)
+        if placebo is None:
+            placebo = run_placebo(tables, base.event, params, base, spec, reporter,
+                                  task_listener("Placebo test: day", notify))
+            if not store.read_only:
+                store_placebo(store, base.data_hash, base.event, params, placebo)
+    inputs = ViewInputs(result=base, tables=tables, placebo=placebo)
+    data = {name: view_data(name, inputs) for name in PLACEBO_VIEWS}
+    data["placebo"] = placebo_view_data(base, placebo)
+    return PlaceboShown(base=base, placebo=placebo, view_data=data)
+
+
+def screen_job(case_path: str, params: AnalysisParams, spec: RunnerSpec, notify: Notify,
+               reporter: Reporter) -> list[ScreenEntry]:
+    """Screen every event of the case (cached ones reused; every one cached in the case)."""
+    reporter.stage("Screening the events")
+    with CaseStore.open(case_path) as store:
+        tables = store.tables()
+        return screen(store, tables, params, None, spec, reporter, task_listener("Screening: event", notify)).entries
