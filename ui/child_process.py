@@ -26,7 +26,10 @@ class Job:
     """What a task runs: ``fn(*args, reporter=..., **kwargs)``.
 
     With ``in_process``, ``fn`` and its arguments must be picklable (module-level
-    functions and plain data).
+    functions and plain data); ``then`` (not sent to the child) runs on the worker thread
+    with the child's value, e.g. to write and log what the child built; it is not
+    cancelled once started. ``keep_warm`` starts a spare child for the next job of
+    ``fn``'s module when this one ends.
     """
 
     fn: Callable[..., Any]
@@ -34,6 +37,8 @@ class Job:
     kwargs: dict[str, Any] = field(default_factory=dict)
     in_process: bool = False
     name: str = "task"
+    then: Callable[[Any], Any] | None = None
+    keep_warm: bool = True
 
 
 class TaskFailed(Exception):
@@ -115,8 +120,8 @@ def run_in_child(job: Job, on_progress: Callable[[str, float], None],
                   cancel: threading.Event) -> Any:
     """Run ``job.fn`` in a spawned process, relaying progress; terminate it on cancel.
 
-    A warm spare is used when one is ready, and a new one is started after the job ends
-    (not during it: the job should have the machine's cores to itself)."""
+    A warm spare is used when one is ready, and (with ``job.keep_warm``) a new one is started
+    after the job ends (not during it: the job should have the machine's cores to itself)."""
     child = _take_child(job.fn)
     child.inbox.put((job.fn, job.args, job.kwargs))
     try:
@@ -144,4 +149,5 @@ def run_in_child(job: Job, on_progress: Callable[[str, float], None],
                 raise TaskFailed(msg[1])
     finally:
         child.stop()
-        prewarm(job.fn, child.preload[1:])
+        if job.keep_warm:
+            prewarm(job.fn, child.preload[1:])

@@ -1,33 +1,32 @@
-"""Exports from the workbench: the case packet (figures on the GUI thread, PDF in a worker)
-and the file exports of ``engine.exports.tables`` / ``engine.exports.notes``.
+"""Exports from the workbench: the case packet (built in a child process, written and logged
+here) and the file exports of ``engine.exports.tables`` / ``engine.exports.notes``.
 
 Every export writes its file first and then appends one ``export`` audit entry (the engine
-functions do both). The packet reads the case as it stood when the export began: its
-investigator work and audit trail are read on the GUI thread into ``CaseSnapshot``; the
-worker builds and writes the PDF and appends the export entry to the live store (whose
-writes are serialised by its lock).
+functions do both). The packet reads the case as it stood when the export began: the
+investigator's work and audit trail are read on the GUI thread into a ``CaseState``; a child
+process renders the figures and builds the PDF from it (``ui.packet_job``: the window keeps
+painting and answering); the worker thread then writes the bytes atomically and appends the
+export entry to the live store (whose writes are serialised by its lock). Cancelling ends the
+child before anything is written.
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
-from engine.case.annotations import annotations_key
 from engine.errors import UsageError
-from engine.exports.tables import export_audit_csv, export_graphml, export_rings_csv, export_suspects_csv
-from engine.packet.figures import ReportFigure
 from engine.exports.notes import export_notes_html, export_notes_markdown
+from engine.exports.tables import export_audit_csv, export_graphml, export_rings_csv, export_suspects_csv
 from engine.packet.build import PacketRequest
-from engine.case.annotations import annotations_key
-from engine.packet.case_state import INVESTIGATOR_SETTING, investigator_of, set_investigator
-from engine.packet.sign import PacketSigner, load_signer
-from engine.packet.export import export_packet
-from engine.progress import Reporter
+from engine.packet.case_state import case_state, investigator_of, set_investigator
+from engine.packet.export import record_packet
+from engine.packet.sign import load_signer
 from ui.dialogs.error_dialog import show_error
+from ui.packet_job import PacketOrder, build_packet_job
 from ui.workers import Job, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -43,82 +42,6 @@ FILE_EXPORTS: dict[str, tuple[str, str, bool]] = {
 }
 
 
-class CaseSnapshot:
-    """The case's work as read on the GUI thread, for ``export_packet`` on a worker.
-
-    Reads answer from the snapshot, so the packet shows the case as it was when the export
-    began; the one write (the export's audit entry) goes to the live store.
-    """
-
-    def __init__(self, store: Any, event_id: str) -> None:
-        self.path = store.path
-        self._store = store
-        self._entries = store.audit_entries()
-        self._notes = store.notes()
-        self._decisions = store.decisions()
-        self._tags = store.tags()
-        self._alerts = store.alert_states(event_id)
-        self._hashes, self._names = store.file_hashes(), store.file_names()
-        self._investor = store.get_setting(INVESTIGATOR_SETTING)
-        self._annotations_key = annotations_key(event_id)
-        self._annotations = store.document(self._annotations_key)
-        self._event_id = event_id
-        self._annotations_key = annotations_key(event_id)
-        self._annotations = store.document(self._annotations_key)
-
-    def audit_entries(self) -> list[Any]:
-        return list(self._entries)
-
-    def notes(self) -> list[Any]:
-        return list(self._notes)
-
-    def decisions(self) -> dict[str, Any]:
-        return dict(self._decisions)
-
-    def tags(self) -> dict[str, list[str]]:
-        return {k: list(v) for k, v in self._tags.items()}
-
-    def alert_states(self, event_id: str | None = None) -> list[Any]:
-        if event_id not in (None, self._event_id):
-            raise ValueError(f"the snapshot holds the alerts of event {self._event_id} only")
-        return list(self._alerts)
-
-    def document(self, key: str, default: Any = None) -> Any:
-        if key != self._annotations_key:
-            raise ValueError(f"the snapshot holds the annotations of event {self._event_id} only")
-        return default if self._annotations is None else self._annotations
-
-    def file_hashes(self) -> dict[str, str]:
-        return dict(self._hashes)
-
-    def document(self, key: str, default: Any = None) -> Any:
-        if key != self._annotations_key:
-            raise KeyError(f"the snapshot holds the document {self._annotations_key} only")
-        return default if self._annotations is None else self._annotations
-
-    def get_setting(self, key: str) -> str | None:
-        if key != INVESTIGATOR_SETTING:
-            raise KeyError(f"the snapshot holds the {INVESTIGATOR_SETTING} setting only")
-        return self._investor
-
-    def file_names(self) -> dict[str, str]:
-        return dict(self._names)
-
-    def append_audit(self, action: str, details: dict[str, Any]) -> Any:
-        return self._store.append_audit(action, details)
-
-
-def write_packet_job(case: CaseSnapshot, result: Any, path: Path, figures: dict[str, ReportFigure],
-                     request: PacketRequest, case_name: str, tables: Any = None, signer: PacketSigner | None = None,
-                     *, reporter: Reporter) -> Path:
-    """Worker body: build (and sign) the PDF, write it atomically, log the export (``export_packet``)."""
-    reporter.plan([("Building the packet", 1.0)])
-    reporter.stage("Building the packet")
-    export_packet(case, result, path, figures, request, case_name, tables, signer)
-    reporter.advance(1.0)
-    return path
-
-
 def _user_error(exc: BaseException, path: Path) -> BaseException:
     """A file-system error as a message naming the file."""
     if isinstance(exc, OSError):
@@ -130,6 +53,7 @@ class ExportController(QObject):
     """Runs the exports for the open case of a ``Session``; one packet build at a time."""
 
     packet_written = Signal(object)     # Path of the PDF
+    packet_cancelled = Signal()         # the export was cancelled: nothing was written
     file_written = Signal(str, object)  # export name, Path
     export_failed = Signal(object)      # exception
 
@@ -142,14 +66,13 @@ class ExportController(QObject):
         self.dialog: Any = None
         self._packet_path = Path()
         self.progress: QProgressDialog | None = None
-        self._figures: Iterator[tuple[str, ReportFigure]] | None = None   # figures still to render
-        self._figure_total = 0
         #: () -> (suspect ids, ring ids) the investigator added to the packet (checked in the dialog)
         self.extra_picks: Callable[[], tuple[list[str], list[int]]] | None = None
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_packet_done)
         self.runner.failed.connect(lambda _g, exc: self._failed("The packet could not be exported",
                                                                 _user_error(exc, self._packet_path)))
+        self.runner.cancelled.connect(self._on_cancelled)
         self.runner.finished.connect(lambda _g: self._close_progress())
 
     # -- state ------------------------------------------------------------------------------
@@ -160,7 +83,7 @@ class ExportController(QObject):
         return self.has_case() and self.session.result is not None
 
     def busy(self) -> bool:
-        return self.runner.is_running() or self._figures is not None
+        return self.runner.is_running()
 
     def default_path(self, suffix: str) -> Path:
         """``<case>-<event>-<suffix>`` beside the case file."""
@@ -186,10 +109,9 @@ class ExportController(QObject):
 
     def start_packet(self, request: PacketRequest, path: Path, investigator: tuple[str, str] | None = None,
                      sign_key: tuple[Path, bytes | None] | None = None) -> bool:
-        """Start an export: record the investigator, load the signing key (a bad key stops here),
-        snapshot the case now, render the figures one per event-loop turn (the window keeps
-        painting), then build, sign and write the PDF in the worker."""
-        from ui.report_figures import figure_count, iter_figures
+        """Start an export: record the investigator, check the signing key (a bad key stops
+        here), snapshot the case now, then build the PDF in a child process and write and log
+        it on the worker thread. Returns whether the export started."""
         if not self.has_result() or self.busy():
             return False
         self.before_export()
@@ -202,59 +124,53 @@ class ExportController(QObject):
         try:
             if investigator is not None and investigator != investigator_of(session.store):
                 set_investigator(session.store, *investigator)
-            case = CaseSnapshot(session.store, session.result.event.event_id)
+            state = case_state(session.store, session.info.name, session.result.event.event_id)
         except Exception as exc:
             self._failed("The case could not be read for the packet", exc)
             return False
-        self._packet_path = Path(path)
-        self._figures = iter_figures(session.result, session.tables, request)
-        self._figure_total = figure_count(session.result, request)
-        done: dict = {}
-        job_args = (case, session.result, Path(path), done, request, session.info.name, session.tables, signer)
-        self._show_progress("Rendering the figures…")
-        QTimer.singleShot(0, lambda: self._next_figure(done, job_args))
+        store, result, target = session.store, session.result, Path(path)
+        signed_by = signer.subject if signer is not None else ""
+
+        def write_and_log(pdf: bytes) -> Path:   # on the worker thread, once the child built the PDF
+            record_packet(store, result, target, pdf, state, request, signed_by)
+            return target
+
+        order = PacketOrder(str(session.info.path), state, result, request, sign_key)
+        self._packet_path = target
+        self.runner.start(Job(build_packet_job, args=(order,), in_process=True, name="packet",
+                              then=write_and_log, keep_warm=False))
+        self._show_progress()
         return True
 
-    def _next_figure(self, done: dict, job_args: tuple) -> None:
-        """Render one figure; when all are done, hand the packet to the worker."""
-        figures = self._figures
-        if figures is None:
-            return
-        try:
-            key, figure = next(figures)
-        except StopIteration:
-            self._figures = None
-            self._show_progress("Building the packet…")
-            self.runner.start(Job(write_packet_job, args=job_args, name="packet"))
-            return
-        except Exception as exc:
-            self._figures = None
-            self._close_progress()
-            self._failed("The packet figures could not be rendered", exc)
-            return
-        done[key] = figure
-        if self.progress is not None:
-            self.progress.setLabelText(f"Rendering figure {len(done)} of {self._figure_total}…")
-        QTimer.singleShot(0, lambda: self._next_figure(done, job_args))
+    def cancel_packet(self) -> None:
+        """Stop the packet being built: its child process ends and no file is written."""
+        self.runner.cancel()
 
-    def _show_progress(self, text: str) -> None:
+    def _show_progress(self) -> None:
+        """A progress dialog with Cancel that leaves the window usable (the case was snapshot)."""
         if self.progress is None:
-            self.progress = QProgressDialog(text, "", 0, 0, self.parent_widget)
+            self.progress = QProgressDialog("Starting the packet…", "Cancel", 0, 1000, self.parent_widget)
             self.progress.setObjectName("export_progress")
             self.progress.setWindowTitle("Export packet")
-            self.progress.setCancelButton(None)   # the packet is written in one step
+            self.progress.setAutoClose(False)
+            self.progress.setAutoReset(False)
             self.progress.setMinimumDuration(0)
-            self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setLabelText(text)
+            self.progress.setWindowModality(Qt.WindowModality.NonModal)
+            self.progress.canceled.connect(self.cancel_packet)
+        self.progress.setValue(0)
         self.progress.show()
-        QCoreApplication.processEvents()   # paint it before the figures hold the GUI thread (window-modal)
+        self._message("Packet: starting…")
 
     def _on_progress(self, _generation: int, stage: str, fraction: float) -> None:
+        text = f"{stage}… {fraction:.0%}"
         if self.progress is not None:
-            self.progress.setLabelText(f"{stage}… {fraction:.0%}")
+            self.progress.setLabelText(text)
+            self.progress.setValue(int(round(fraction * 1000)))
+        self._message(f"Packet: {text}")
 
     def _close_progress(self) -> None:
         if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel_packet)
             self.progress.close()
             self.progress.deleteLater()
             self.progress = None
@@ -262,6 +178,10 @@ class ExportController(QObject):
     def _on_packet_done(self, _generation: int, path: object) -> None:
         self.packet_written.emit(path)
         self._message(f"Packet written to {path}")
+
+    def _on_cancelled(self, _generation: int) -> None:
+        self.packet_cancelled.emit()
+        self._message("Packet export cancelled: nothing was written.")
 
     # -- file exports -------------------------------------------------------------------------
     def export_file(self, name: str, path: Path | None = None) -> Path | None:
@@ -305,5 +225,6 @@ class ExportController(QObject):
             status.showMessage(text, 8000)
 
     def shutdown(self, timeout_s: float = 5.0) -> bool:
-        """Wait (bounded) for a packet being written: it is never cancelled half-way."""
-        return self.runner.wait(timeout_s)
+        """Cancel a packet being built (nothing is written) and wait (bounded) for one being
+        written: the write and its audit entry are never cut half-way."""
+        return self.runner.shutdown(timeout_s)

@@ -26,7 +26,8 @@ EXPORT_ACTIONS: tuple[str, ...] = ("export_packet", *FILE_ACTIONS, "audit_trail"
 
 
 class _WaitOnClose(QObject):
-    """Lets a packet being written finish (bounded) before the window closes the case."""
+    """Before the window closes the case: cancels a packet being built, lets one being written
+    finish (bounded)."""
 
     def __init__(self, controller: ExportController) -> None:
         super().__init__(controller)

@@ -174,6 +174,9 @@ def _run(task: _Task) -> None:
     try:
         if job.in_process:
             value = run_in_child(job, on_progress, task.cancel_event)
+            if job.then is not None:
+                reporter.check()
+                value = job.then(value)
         else:
             value = job.fn(*job.args, reporter=reporter, **job.kwargs)
         reporter.check()

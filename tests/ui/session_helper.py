@@ -6,12 +6,13 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def analysed_session(qtbot, case_path: Path, in_process: bool):
-    """A Session preparing every registered view's data, the case opened, its only event chosen
-    and the (cached) analysis applied; yields (session, the PreparedResult); shut down after."""
+def analysed_session(qtbot, case_path: Path, in_process: bool, views: bool = True):
+    """A Session preparing every registered view's data (none without ``views``), the case
+    opened, its only event chosen and the (cached) analysis applied; yields (session, the
+    PreparedResult); shut down after."""
     from ui.session import Session
     from views import VIEW_REGISTRY
-    session = Session(list(VIEW_REGISTRY), in_process=in_process)
+    session = Session(list(VIEW_REGISTRY) if views else [], in_process=in_process)
     try:
         with qtbot.waitSignal(session.case_opened, timeout=60000):
             session.open_case(case_path)

@@ -1,0 +1,157 @@
+"""Helpers of bench_gui.py: an event-loop heartbeat that records GUI-thread stalls, the phases
+an investigator goes through (open, analysis, threshold change, expansion, packet export) each
+started from the event loop, and selection timing per view and in total."""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+HEARTBEAT_MS = 10
+SETTLE_S = 1.0     # after a phase's last signal, keep beating this long (late repaints count too)
+
+
+def wait(app: Any, predicate: Callable[[], bool], timeout_s: float = 900.0) -> None:
+    """Run the event loop until ``predicate()`` holds."""
+    from PySide6.QtCore import QEventLoop
+    end = time.perf_counter() + timeout_s
+    while not predicate():
+        if time.perf_counter() > end:
+            raise TimeoutError("benchmark step timed out")
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+
+def settle(app: Any, seconds: float) -> None:
+    """Keep the event loop running for ``seconds``."""
+    end = time.perf_counter() + seconds
+    wait(app, lambda: time.perf_counter() >= end, timeout_s=seconds + 5)
+
+
+class Heartbeat:
+    """A QTimer firing every HEARTBEAT_MS; the largest gap between beats is the longest stall."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+        self.timer = QTimer()
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._beat)
+        self.last = 0.0
+        self.gaps: list[float] = []
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.gaps.clear()
+        self.timer.start()
+
+    def stop(self) -> tuple[float, float]:
+        """(longest gap, 99th percentile gap) in seconds."""
+        self.timer.stop()
+        gaps = sorted(self.gaps)
+        if not gaps:
+            return float("nan"), float("nan")
+        return gaps[-1], gaps[int(0.99 * (len(gaps) - 1))]
+
+
+def phase(app: Any, name: str, start: Callable[[], None], done: Callable[[], bool]) -> float:
+    """Start a phase from the event loop (so its own first call counts as a stall too), wait
+    until ``done()``, settle, and print the longest GUI-thread stall; returns it in seconds."""
+    from PySide6.QtCore import QTimer
+    beat = Heartbeat()
+    beat.start()
+    t0 = time.perf_counter()
+    QTimer.singleShot(0, start)
+    wait(app, done)
+    wall = time.perf_counter() - t0
+    settle(app, SETTLE_S)
+    worst, p99 = beat.stop()
+    print(f"  {name:18s} {wall:7.2f} s   longest GUI stall {worst * 1000:7.0f} ms   "
+          f"99th pct gap {p99 * 1000:5.0f} ms", flush=True)
+    return worst
+
+
+def run_phases(app: Any, window: Any, case: Path, out_dir: Path) -> dict[str, float]:
+    """Open (cached result), analysis (fresh, child process), threshold change (FDR),
+    expansion of the top suspect, packet export (default contents); longest stall of each."""
+    from engine.packet.build import PacketRequest
+    from views.selection_types import SelectionRequest
+    shown: list[object] = []
+    window.result_shown.connect(shown.append)
+    stalls: dict[str, float] = {}
+    print("GUI-thread stalls per phase (heartbeat every 10 ms):", flush=True)
+    stalls["open"] = phase(app, "open (cached)", lambda: window.open_case_path(case), lambda: bool(shown))
+    shown.clear()
+    stalls["analysis"] = phase(app, "analysis (fresh)", lambda: window.run_analysis(use_cache=False),
+                               lambda: bool(shown))
+    shown.clear()
+    stalls["threshold"] = phase(app, "threshold to FDR", lambda: window.threshold_tools.panel.request("fdr"),
+                                lambda: bool(shown))
+    top = window.session.result.kmeans.suspects[0].investor_id
+    exploration = window.session.exploration
+    stalls["expansion"] = phase(
+        app, "expansion", lambda: window.hub.request(SelectionRequest(ids=frozenset({top}), focus=top, expand=True)),
+        lambda: window.session.exploration != exploration)
+    written: list[object] = []
+    failed: list[object] = []
+    controller = window.exports.controller
+    controller.packet_written.connect(written.append)
+    controller.export_failed.connect(failed.append)
+    stalls["packet export"] = phase(
+        app, "packet export", lambda: controller.start_packet(PacketRequest(), out_dir / "bench-packet.pdf"),
+        lambda: bool(written or failed))
+    if failed:
+        raise RuntimeError(f"the packet export failed: {failed[0]}")
+    window.result_shown.disconnect(shown.append)
+    return stalls
+
+
+def selection_times(app: Any, window: Any, ids: list[str], what: str) -> None:
+    """Median and max per view (apply_selection plus a synchronous repaint of the view) and
+    in total (the hub's dispatch to every view and the notes, then the repaint, as a user sees it)."""
+    from views.selection_types import Selection
+    views = window.views
+    per_view: dict[str, list[float]] = {name: [] for name in views}
+    totals: list[float] = []
+    for inv in ids:
+        t0 = time.perf_counter()
+        window.selection.replace({inv}, inv, source="bench")
+        app.processEvents()
+        totals.append(time.perf_counter() - t0)
+    for inv in ids:   # each view alone, on the same selections, after the hub has applied them
+        window.selection.replace({inv}, inv, source="bench")
+        app.processEvents()
+        other = Selection(ids=frozenset({ids[0] if inv != ids[0] else ids[-1]}), focus=None)
+        for name, view in views.items():
+            view.apply_selection(other)
+            app.processEvents()
+            t0 = time.perf_counter()
+            view.apply_selection(window.selection.value)
+            if view.isVisible():
+                view.repaint()
+            per_view[name].append(time.perf_counter() - t0)
+    visible = [n for n, v in views.items() if v.isVisible()]
+    print(f"selection ({what}; {len(visible)} of {len(views)} views visible), {len(ids)} investors:", flush=True)
+    for name, samples in sorted(per_view.items(), key=lambda kv: -statistics.median(kv[1])):
+        mark = "" if name in visible else "   (hidden)"
+        print(f"  {name:12s} median {statistics.median(samples) * 1000:7.1f} ms   max {max(samples) * 1000:7.1f} ms{mark}")
+    print(f"  {'TOTAL':12s} median {statistics.median(totals) * 1000:7.1f} ms   max {max(totals) * 1000:7.1f} ms "
+          "(hub dispatch + repaint)", flush=True)
+
+
+def show_all_docks(window: Any) -> None:
+    """Untabify every view dock so each is visible (a tabbed-away dock does not draw)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+    docks = window.docks
+    anchor = docks["suspects"]
+    for name in window.views:
+        if name == "suspects":
+            continue
+        window.splitDockWidget(anchor, docks[name], Qt.Orientation.Horizontal)
+        docks[name].show()
+    QApplication.processEvents()
