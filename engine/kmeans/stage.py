@@ -206,6 +206,13 @@ def _scan(inputs: EventInputs, params: KMeansParams, rep: Reporter) -> tuple[KSe
                     params.k_stability_jaccard, params.k_max_rewarding_share, params.elbow_tolerance), chains
 
 
+def choose_k(tables: CaseTables, event: Event, params: KMeansParams, panel: TargetPanel,
+             reporter: Reporter | None = None) -> KSelection:
+    """The K of METHOD §1's rule for ``event`` on the windows ``params`` asks for, without the
+    fits around it (the placebo test's comparison run, METHOD §5, asks it for W windows)."""
+    return _scan(event_inputs(tables, event, params, panel), params, reporter or Reporter())[0]
+
+
 @dataclass(frozen=True)
 class KScan:
     """The K-independent inputs, the K choice and the analysed fits at K − 2 … K + 2."""

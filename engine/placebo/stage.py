@@ -1,9 +1,16 @@
 """The placebo test of one event (METHOD §5): dates, tasks, empirical p-values, JSON section.
 
 The event itself is re-analysed with the same W windows and K as every pseudo-event (task 0),
-separately from the main analysis, whose suspects stay as they are. Investor p-values are given
-for every member of that run's rewarding cluster, ring p-values for every cluster of the main
-analysis' validated network (d·R_C of the same members over each pseudo reference period).
+separately from the main analysis, whose suspects stay as they are. That K is the investigator's
+``kmeans.k`` when set, else the one METHOD §1's stability rule picks for the event on those W
+windows (one K scan, for the event only, before any pseudo-event; none per pseudo-event): the
+main analysis' K was chosen for its own 27 windows, and a K that is stable there can put the
+12-window run in another clustering (on demo markets 2 and 7 of the "long" scale K = 5 merged
+the concentrated buyers with the diversified ones, a 255-281-member rewarding cluster with
+Jaccard 0.37-0.41 to the main analysis' 104-105, so the comparison measured another cluster
+than the verdict). Investor p-values are given for every member of that run's rewarding
+cluster, ring p-values for every cluster of the main analysis' validated network (d·R_C of the
+same members over each pseudo reference period).
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import UsageError
+from engine.kmeans.stage import choose_k
 from engine.market.calendar import reference_period
 from engine.market.panel import TargetPanel
 from engine.params import AnalysisParams
@@ -103,13 +111,35 @@ def _closes(tables: CaseTables, stock: str, calendar: np.ndarray) -> np.ndarray:
     return out
 
 
+class _CheckOnly(Reporter):
+    """Forwards cancellation only: the K scan must stop on cancel but not move the task progress."""
+
+    def __init__(self, parent: Reporter) -> None:
+        super().__init__()
+        self._parent = parent
+
+    def check(self) -> None:
+        self._parent.check()
+
+
+def comparison_k(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel,
+                 reporter: Reporter | None = None) -> int:
+    """K of the event's comparison run and of every pseudo-event: ``kmeans.k`` when the
+    investigator set it, else METHOD §1's rule on the event's W windows."""
+    if params.kmeans.k is not None:
+        return params.kmeans.k
+    windows = dataclasses.replace(params.kmeans, n_windows=params.placebo.windows)
+    return choose_k(tables, event, windows, panel, _CheckOnly(reporter or Reporter())).k
+
+
 def placebo_context(tables: CaseTables, event: Event, params: AnalysisParams, base: AnalysisResult,
-                    panel: TargetPanel) -> tuple[PlaceboContext, int]:
+                    panel: TargetPanel, reporter: Reporter | None = None) -> tuple[PlaceboContext, int]:
     """The shared inputs of every date, and the event's own calendar index."""
     ref_lo, ref_hi = reference_period(panel.dates, event.reference_start, event.event_date)
     rings = tuple(np.sort(panel.rows_of(r.member_ids)).astype(np.int64) for r in base.svn.rings)
     kmeans = params.kmeans
-    ctx = PlaceboContext(panel=panel, sign=event.sign, k=base.kmeans.k, kmeans=kmeans,
+    ctx = PlaceboContext(panel=panel, sign=event.sign, k=comparison_k(tables, event, params, panel, reporter),
+                         kmeans=kmeans,
                          windows=params.placebo.windows, ref_length=ref_hi - ref_lo,
                          closes=_closes(tables, event.stock, panel.dates), ring_rows=rings)
     return ctx, ref_hi
@@ -166,13 +196,14 @@ def run_placebo(tables: CaseTables, event: Event, params: AnalysisParams, base: 
     if pp.n < 1:
         return empty
     panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
-    ctx, event_day = placebo_context(tables, event, params, base, panel)
+    ref_lo, event_day = reference_period(panel.dates, event.reference_start, event.event_date)
     ev = tables.events[tables.events["stock"] == event.stock]
     pse = [pd.Timestamp(d).date() for d in ev["event_date"]]
-    chosen = pseudo_dates(panel.dates, event_day - ctx.ref_length, ctx.ref_length, pse, params.kmeans, pp)
+    chosen = pseudo_dates(panel.dates, ref_lo, event_day - ref_lo, pse, params.kmeans, pp)
     empty = dataclasses.replace(empty, reason=chosen.reason, n_eligible=chosen.n_eligible)
     if not chosen.available:
         return empty
+    ctx, _ = placebo_context(tables, event, params, base, panel, reporter)
     items = [event_day, *chosen.indices]
     labels = [f"{event.event_id} {panel.dates[d]}" for d in items]
     outcomes = run_tasks(analyse_day, ctx, items, labels, spec, reporter, listener)
