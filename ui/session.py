@@ -27,6 +27,7 @@ from ui.workers import Job, TaskRunner, prewarm
 __all__ = ["CaseInfo", "PreparedResult", "Session"]
 
 PARAMS_SETTING = "analysis_params"   # case setting: the parameters last used
+EXPLORATION_SLOT = "all"             # explorations are saved per event, whatever the correction
 
 log = logging.getLogger(__name__)
 
@@ -199,11 +200,16 @@ class Session(QObject):
 
     # -- exploration ----------------------------------------------------------------------
     def _exploration_key(self) -> tuple[str, str]:
+        """One exploration per event: it holds its nodes per network, so a threshold or
+        correction change keeps the investigator's path."""
         assert self.event is not None
-        return self.event.event_id, self.params.svn.correction
+        return self.event.event_id, EXPLORATION_SLOT
 
     def _load_exploration(self) -> Exploration:
-        text = self.store.load_exploration(*self._exploration_key()) if self.store is not None else None
+        text = None
+        if self.store is not None:
+            text = (self.store.load_exploration(*self._exploration_key())
+                    or self.store.load_exploration(self.event.event_id, self.params.svn.correction))  # older cases
         if not text:
             return Exploration()
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu, QToolButton
 
@@ -25,15 +26,13 @@ from engine.viewdata.period import edge_strength, network_edges_in_period
 from views import _style
 from views.chart_layouts import circular_layout, ring_layout
 from views.graph_layout import Layout
+from views.network_labels import RANK_LIMIT, legend_html
 
 LAYOUTS: tuple[str, ...] = ("Incremental", "Force", "Circular", "Grouped by ring")
 LABELS: tuple[str, ...] = ("Label seeds", "Label all", "Label selected")
+LABEL_MODES: tuple[str, ...] = ("seeds", "all", "selected")   # views.network_labels.RANK_LIMIT keys
 WIDTH_RANGE = (1.0, 6.0)       # pen widths for the weakest and the strongest drawn link
 WIDTH_BINS = 6
-LEGEND_TEXT = ("<b>Links</b> (strongest diagonal type): "
-               + " ".join(f"<span style='color:{_style.LINK_COLOURS[t]}'>■</span> {t}" for t in ("bb", "ss", "bsbs"))
-               + "; faint: FDR only.  <b>Nodes</b>: green buy, red sell, grey mixed or inactive (R_i over the "
-               "reference period); red outline: k-means suspect; large: seed or collapsed ring; square: pinned.")
 
 
 class LinkChartMixin:
@@ -66,13 +65,14 @@ class LinkChartMixin:
         self.annotate_action.setToolTip("Pin a note to the focus investor, or to the link between the two "
                                         "selected investors (an empty note removes it)")
         self.legend_action = self._menu_action(menu, "Legend", None, checkable=True)
+        self.legend_action.setChecked(True)
         self.chart_button = QToolButton()
         self.chart_button.setText("Chart")
         self.chart_button.setMenu(menu)
         self.chart_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.legend = QLabel(LEGEND_TEXT)
+        self.legend = QLabel(legend_html())
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-        self.legend.setVisible(False)
         self.legend_action.toggled.connect(self.legend.setVisible)
         row = QHBoxLayout()
         for w in (self.layout_box, self.label_box, self.find_box, self.chart_button):
@@ -110,19 +110,12 @@ class LinkChartMixin:
                 self._place(node, members)
         return folded.data
 
-    def _label_indices(self) -> np.ndarray:
-        """Node indices to label under the chosen label mode."""
-        data, shown = self._data, self._visible
-        mode = self.label_box.currentIndex()
-        if mode == 1:
-            return shown
-        if mode == 2:
-            ids = self._selection.ids
-            return np.array([k for k in shown if ids & set(self.members_of(str(data.node_ids[k])))], dtype=np.int64)
-        return shown[data.node_role[shown] != 0]
+    def _label_limit(self) -> int:
+        """The least telling label rank (views.network_labels.label_ranks) the label mode names."""
+        return RANK_LIMIT[LABEL_MODES[self.label_box.currentIndex()]]
 
-    def labels_follow_selection(self) -> bool:
-        return self.label_box.currentIndex() == 2
+    def _restyle_legend(self) -> None:
+        self.legend.setText(legend_html())
 
     def members_of(self, node: str) -> tuple[str, ...]:
         """The investors a drawn node stands for: a collapsed ring's members, or itself."""
@@ -201,7 +194,7 @@ class LinkChartMixin:
             return
         self._set_positions(laid)
         self._redraw()
-        self.vb.autoRange(padding=0.1)
+        self.fit()
 
     def _ring_ranks(self) -> dict[int, int]:
         return {int(r.cluster_id): int(r.rank) for r in self._context.svn.rings} if self._context else {}

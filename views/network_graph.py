@@ -10,6 +10,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Signal
 
+from views import _style
+
+MANY_EDGES = 5_000        # above this, edges are drawn without antialiasing
+
 
 class GraphSignals(QObject):
     """``clicked(node index, modifiers)`` and ``moved(node index, x, y)``."""
@@ -77,3 +81,28 @@ def nearest_segment(px: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float)
     d2 = ((closest - px) ** 2).sum(axis=1)
     k = int(np.argmin(d2))
     return k if d2[k] <= radius * radius else -1
+
+
+def edge_items(a: np.ndarray, b: np.ndarray, types: np.ndarray, faint: np.ndarray,
+               widths: np.ndarray) -> list[pg.PlotCurveItem]:
+    """One line item per (link type, faint, width) group of edges a[k]-b[k] (tens of thousands
+    stay fast), coloured by link type; faint edges (FDR only, when both networks are drawn)
+    pale; above MANY_EDGES, drawn without antialiasing."""
+    items: list[pg.PlotCurveItem] = []
+    many = types.size > MANY_EDGES
+    names, type_code = np.unique(types, return_inverse=True)
+    levels, width_code = np.unique(widths, return_inverse=True)
+    n_levels = max(levels.size, 1)
+    group = (type_code * 2 + faint.astype(np.int64)) * n_levels + width_code
+    for key in np.unique(group):
+        sel = group == key
+        link_type, is_faint, width = names[key // n_levels // 2], bool(key // n_levels % 2), levels[key % n_levels]
+        xy = np.empty((2 * int(sel.sum()), 2))
+        xy[0::2], xy[1::2] = a[sel], b[sel]
+        colour = _style.LINK_COLOURS.get(str(link_type), "#808080")
+        item = pg.PlotCurveItem(xy[:, 0], xy[:, 1], connect="pairs", antialias=not many,
+                                pen=_style.pen(colour, float(width), 90 if is_faint else 220))
+        item.setSegmentedLineMode("on")  # drawLines: far faster than a path for pairs
+        item.setZValue(_style.Z_BASE - 1)
+        items.append(item)
+    return items

@@ -2,15 +2,18 @@
 
 Nodes are the explored investors (coloured by directionality over the reference period,
 suspects outlined), edges the validated pairs coloured by their strongest diagonal link
-type; a switch shows the Bonferroni network, the FDR network or both (FDR-only edges faint).
-Clicking a node asks to select and expand it. Positions come from views.graph_layout, so
-nodes already on screen never jump; nodes can be dragged (which pins them), pinned nodes
-never move, and the layout can be locked.
+type. One control decides the network drawn: the toolbar's Validation (Bonferroni, FDR, or
+a typed threshold, for which both networks are drawn with FDR-only edges faint); a line
+says which. Clicking a node asks to select and expand it. Positions come from
+views.graph_layout, so nodes already on screen never jump; nodes can be dragged (which pins
+them), pinned nodes never move, and the layout can be locked.
 
-The graph is rebuilt only when the data or the exploration changes. A selection only moves
-the overlay marks; a focus not drawn yet is previewed (its first neighbours, faint, with
-dashed edges) by an overlay computed on the next event-loop turn, never inside the
-selection slot, so a burst of selections costs one preview.
+The graph is rebuilt only when the data, the exploration or the selected group changes. A
+selected group of investors without a focus (a ring) is drawn in place of the exploration,
+tidied and fitted. A selection only moves the overlay marks; a focus not drawn yet is
+previewed (its first neighbours, faint, with dashed edges) by an overlay computed on the
+next event-loop turn, never inside the selection slot, so a burst of selections costs one
+preview — and a new result keeps the focus on screen the same way.
 """
 from __future__ import annotations
 
@@ -18,37 +21,44 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QToolTip, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from engine.packet.figures import PrintSubject, ReportFigure
-from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
-from engine.viewdata.prepare import NetworkPrepared
 from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkContext, NetworkData,
-                                     NetworkPreview, edge_text, network_data, preview)
+                                     NetworkPreview, network_data)
+from engine.viewdata.prepare import NetworkPrepared
 from views import _style
 from views._context import enable_context
-from views.network_print import print_network
 from views._hover import HoverOnChange
-from views._layout import one_line, stack, status_line
+from views._layout import stack, status_line
 from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
+from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
 from views.link_chart import LinkChartMixin
-from views.network_graph import DraggableGraph, nearest_segment
+from views.network_focus import LAYOUT_SEED, NO_DIRECTION, ROLE_SIZE, NetworkFocusMixin
+from views.network_graph import MANY_EDGES, DraggableGraph, edge_items
+from views.network_labels import (BITS_FOR_CORRECTION, NETWORK_NAMES, LabelLayer, label_order, label_ranks,
+                                  place_labels, shown_network_text)
+from views.network_pointer import NetworkPointerMixin
+from views.network_print import print_network
 
-NETWORK_CHOICES: tuple[tuple[str, int], ...] = (("Bonferroni", 1), ("FDR", 2), ("Both", 3))
-ROLE_SIZE = {ROLE_SEED: 18.0, 2: 14.0, ROLE_NEIGHBOUR: 10.0}
-NO_DIRECTION = "#9A9A9A"
-EDGE_HOVER_PX = 5.0
-LAYOUT_SEED = 0
+CROWDED = 30              # above this many nodes, nodes are drawn smaller
 TIDY_ITERATIONS = 60
-MANY_EDGES = 5_000        # above this, edges are drawn thin and without antialiasing
 EMPTY_HINT = ("Nothing explored yet: select an investor (Suspects, cube, raster, triage) or a ring (Rings) "
               "to see its neighbours in the validated network; click a node to expand it.")
 
 
-class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
-    """GraphItem of the explored neighbourhood, with network switch, pinning and lock."""
+def _next_turn(parent: QWidget, slot) -> QTimer:
+    """A single-shot timer that runs ``slot`` on the next event-loop turn when started."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(slot)
+    return timer
+
+
+class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverOnChange, BaseView):
+    """GraphItem of the explored neighbourhood (or the selected ring), with pinning and lock."""
 
     view_name = "network"
     title = "Neighbourhood network"
@@ -63,10 +73,10 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._context: NetworkContext | None = None
         self._exploration = None
         self._preview: NetworkPreview | None = None
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(0)
-        self._preview_timer.timeout.connect(self._update_preview)
+        self._preview_timer = _next_turn(self, self._update_preview)
+        self._group_timer = _next_turn(self, self._regroup)
+        self._label_timer = _next_turn(self, self._draw_labels)   # zoomed or panned: labels re-placed
+        self._group: frozenset[str] = frozenset()     # the selected group drawn instead of the exploration
         self._layout: Layout = empty_layout()
         self._pinned: set[str] = set()
         self._visible = np.zeros(0, dtype=np.int64)      # node indices drawn now
@@ -74,6 +84,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self.plot = new_plot(hide_axes=True)
         self.plot.setAspectLocked(True)
         self.vb = self.plot.getPlotItem().getViewBox()
+        self.vb.sigRangeChanged.connect(self._on_range_changed)
         self.graph = DraggableGraph()
         self.graph.setZValue(_style.Z_BASE)
         self.selected_marks = self._overlay(_style.Z_SELECTED, _style.selected_pen())
@@ -84,36 +95,38 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self.preview_edges = pg.PlotCurveItem(connect="pairs", pen=self._preview_pen())
         self.preview_edges.setZValue(_style.Z_BASE - 1)
         self.plot.addItem(self.preview_edges)
-        self._labels: list[pg.TextItem] = []
+        self.labels = LabelLayer(self.plot)
         self._edge_items: list[pg.PlotCurveItem] = []
         self.graph.signals.clicked.connect(self._on_node_clicked)
         self.graph.signals.moved.connect(self._on_node_moved)
-        self.network_box = QComboBox()
-        for name, _bits in NETWORK_CHOICES:
-            self.network_box.addItem(name)
-        self.network_box.currentIndexChanged.connect(self._on_network_changed)
+        self.shown_label = QLabel(shown_network_text("bonferroni", 0.0))
+        self.shown_label.setWordWrap(True)
         self.pin_button = QPushButton("Pin selected")
         self.pin_button.setToolTip("Pinned nodes (squares) never move; click again to unpin")
         self.pin_button.clicked.connect(self.toggle_pin_selected)
         self.lock_box = QCheckBox("Lock layout")
         self.lock_box.toggled.connect(self._on_lock)
-        self.tidy_button = QPushButton("Tidy layout")
+        self.tidy_button = QPushButton("Tidy")
+        self.tidy_button.setToolTip("Spring-relax the drawn nodes (pinned nodes stay)")
         self.tidy_button.clicked.connect(self.tidy)
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Zoom to show every node")
+        self.fit_button.clicked.connect(self.fit)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
-        self.status = status_line()
         self.hint = QLabel(EMPTY_HINT)
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = status_line()
         bar = QHBoxLayout()
-        for w in (QLabel("Network"), self.network_box, self.pin_button, self.lock_box, self.tidy_button):
+        for w in (self.pin_button, self.lock_box, self.tidy_button, self.fit_button):
             bar.addWidget(w)
         bar.addStretch(1)
         self._period = None                              # brushed (first, last) day, or None
         self._period_mask = np.zeros(0, dtype=bool)      # drawn edges with a co-occurrence in it
         chart_bar = self._init_link_chart()
-        stack(self, bar, chart_bar, self.legend, self.message, self.hint, (self.plot, 1), self.status)
+        stack(self, bar, chart_bar, self.shown_label, self.message, self.hint, (self.plot, 1), self.legend, self.status)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         enable_context(self, self.plot, self._context_at)
         self.clear()
@@ -140,15 +153,17 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._pinned = set()
         self._preview = None
         self._reset_link_chart()
-        correction = viewdata.context.svn.correction
-        self.network_box.blockSignals(True)
-        self.network_box.setCurrentIndex(1 if correction == "fdr" else 0)
-        self.network_box.blockSignals(False)
-        self._show(viewdata.data)
-        self.vb.autoRange(padding=0.1)
+        svn = viewdata.context.svn
+        self.shown_label.setText(shown_network_text(svn.correction, svn.threshold))
+        self._group = self._group_of(self._selection)
+        # a selected group stays drawn across a new result; a focus is previewed by _show
+        self._show(viewdata.data if not self._group else network_data(viewdata.context, self._wanted()))
+        self.fit()
 
     def restyle(self) -> None:
         self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
+        self.labels.clear()   # drawn again in the new theme's colours
+        self._restyle_legend()
         self._redraw()
 
     def apply_exploration(self, exploration) -> None:
@@ -159,7 +174,16 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        self._show(network_data(self._context, self._exploration))
+        self._show(network_data(self._context, self._wanted()))
+
+    def _on_range_changed(self, *_args) -> None:
+        self._label_timer.start()     # zoomed or panned: room for labels changed
+
+    def fit(self) -> None:
+        """Zoom to show every drawn node (labels re-placed for the new scale)."""
+        if self.shown_ids():
+            self.vb.autoRange(padding=0.12)
+            self._draw_labels()
 
     def _show(self, data: NetworkData) -> None:
         data = self._chart_data(data)
@@ -173,7 +197,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._preview = None
         self._redraw()
         if len(self._layout.ids) > known and not self._all_in_view(self._positions(self._visible)):
-            self.vb.autoRange(padding=0.1)  # new nodes off screen: zoom out to show them
+            self.fit()  # new nodes off screen: zoom out to show them
         self._update_preview()
 
     def _all_in_view(self, xy: np.ndarray) -> bool:
@@ -190,18 +214,17 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         lay = pd.Index(self._layout.ids, dtype=object)
         return self._layout.xy[lay.get_indexer(pd.Index(ids, dtype=object))].reshape(-1, 2)
 
-    def _on_network_changed(self, _index: int) -> None:
-        self._redraw()
-
     def network_bits(self) -> int:
-        return NETWORK_CHOICES[self.network_box.currentIndex()][1]
+        """The validated network drawn: the one of the correction in use (one control: the toolbar's)."""
+        return BITS_FOR_CORRECTION.get(self._context.svn.correction, 1) if self._context is not None else 1
 
     def _redraw(self) -> None:
         data = self._data
-        for item in self._labels + self._edge_items:
+        for item in self._edge_items:
             self.plot.removeItem(item)
-        self._labels, self._edge_items = [], []
+        self._edge_items = []
         if data is None:
+            self.labels.clear()
             self.graph.setData(pos=np.zeros((0, 2)), adj=None)
             self._visible = np.zeros(0, dtype=np.int64)
             self._edges = np.zeros(0, dtype=np.int64)
@@ -216,56 +239,50 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
                            symbol=["s" if data.node_ids[k] in self._pinned else "o" for k in self._visible],
                            symbolBrush=self._brushes(self._visible), symbolPen=self._node_pens(self._visible),
                            data=self._visible, pxMode=True)
-        self._draw_edges(bits)
-        for k in self._label_indices():
-            label = pg.TextItem(str(data.node_ids[k]), color=_style.theme().foreground, anchor=(0.5, 1.6),
-                                fill=_style.brush(_style.theme().background, 190))  # readable over edges
-            label.setPos(*self._positions(np.array([k]))[0])
-            label.setZValue(_style.Z_FOCUS)
-            self.plot.addItem(label)
-            self._labels.append(label)
+        e = self._edges
+        faint = (bits == 3) & ((data.edge_networks[e] & NETWORK_BITS["bonferroni"]) == 0)
+        for item in edge_items(self._positions(data.edge_a[e]), self._positions(data.edge_b[e]),
+                               data.edge_type[e].astype(str), faint,
+                               self._edge_widths(e, 1.5 if e.size <= MANY_EDGES else 1.0)):
+            self.plot.addItem(item)
+            self._edge_items.append(item)
         self._draw_annotations()
         self._draw_preview()
 
     def _update_hint(self) -> None:
         """Say what to do when nothing is drawn (a blank plot after an analysis puzzled newcomers)."""
-        if self._context is None:
-            self.hint.setText("No analysis yet.")
-        else:
-            self.hint.setText(EMPTY_HINT)
+        self.hint.setText("No analysis yet." if self._context is None else EMPTY_HINT)
         self.hint.setVisible(not self.shown_ids())
 
-    def _draw_edges(self, bits: int) -> None:
-        """One line item per (link type, faint, width) group: tens of thousands of edges stay fast.
+    def _draw_labels(self) -> None:
+        """Ids beside the most telling nodes (a previewed focus too) under the chosen label
+        mode, never overlapping (views.network_labels)."""
+        data, shown = self._data, self._visible
+        wanted: dict[str, tuple[float, float]] = {}
+        if data is not None:
+            ids = data.node_ids[shown].astype(str)
+            role, suspect, sizes = data.node_role[shown], data.node_suspect[shown], self._sizes(shown)
+            previewed = self._previewed()
+            if previewed is not None and self._preview.focus in set(previewed[0]) - set(ids):
+                ids = np.append(ids, self._preview.focus)
+                role, suspect = np.append(role, ROLE_SEED), np.append(suspect, False)
+                sizes = np.append(sizes, ROLE_SIZE[ROLE_SEED])
+            if ids.size:
+                xy = self._xy_of(ids.astype(object))
+                px, py = self.vb.viewPixelSize()
+                at_px = np.column_stack((xy[:, 0] / max(px, 1e-12), -xy[:, 1] / max(py, 1e-12)))
+                rank = label_ranks(ids, role, suspect, self._selection.focus, self._selection.ids, ROLE_NEIGHBOUR)
+                for j in place_labels(at_px, list(ids), label_order(rank, ids, self._label_limit()), sizes):
+                    wanted[str(ids[j])] = (float(xy[j, 0]), float(xy[j, 1]))
+        self.labels.show(wanted)
 
-        In "Both", edges validated only by FDR are faint.
-        """
-        data = self._data
-        a = self._positions(data.edge_a[self._edges])
-        b = self._positions(data.edge_b[self._edges])
-        faint = (bits == 3) & ((data.edge_networks[self._edges] & NETWORK_BITS["bonferroni"]) == 0)
-        types = data.edge_type[self._edges].astype(str)
-        widths = self._edge_widths(self._edges, 1.5 if self._edges.size <= MANY_EDGES else 1.0)
-        names, type_code = np.unique(types, return_inverse=True)
-        levels, width_code = np.unique(widths, return_inverse=True)
-        n_levels = max(levels.size, 1)
-        group = (type_code * 2 + faint) * n_levels + width_code
-        for key in np.unique(group):
-            sel = group == key
-            link_type, is_faint = names[key // n_levels // 2], bool(key // n_levels % 2)
-            xy = np.empty((2 * int(sel.sum()), 2))
-            xy[0::2], xy[1::2] = a[sel], b[sel]
-            colour = _style.LINK_COLOURS.get(str(link_type), "#808080")
-            item = pg.PlotCurveItem(xy[:, 0], xy[:, 1], connect="pairs",
-                                    pen=_style.pen(colour, float(levels[key % n_levels]), 90 if is_faint else 220),
-                                    antialias=self._edges.size <= MANY_EDGES)
-            item.setSegmentedLineMode("on")  # drawLines: far faster than a path for pairs
-            item.setZValue(_style.Z_BASE - 1)
-            self.plot.addItem(item)
-            self._edge_items.append(item)
+    def labelled_ids(self) -> list[str]:
+        """The ids written on the graph now (for tests)."""
+        return sorted(self.labels.items)
 
     def _sizes(self, idx: np.ndarray) -> np.ndarray:
-        return np.array([ROLE_SIZE.get(int(r), 10.0) for r in self._data.node_role[idx]])
+        scale = 0.7 if self._visible.size > CROWDED else 1.0   # a big ring stays readable
+        return scale * np.array([ROLE_SIZE.get(int(r), 10.0) for r in self._data.node_role[idx]])
 
     def _brushes(self, idx: np.ndarray) -> list:
         r = self._data.node_direction[idx]
@@ -284,6 +301,7 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         self._forget_ids()
         self._layout = empty_layout()
         self._pinned = set()
+        self._group = frozenset()
         self.message.setVisible(False)
         self.status.setText(" ")
         self._redraw()
@@ -291,99 +309,17 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
             item.setData(x=[], y=[])
         self.preview_edges.setData(x=[], y=[])
 
-    # -- selection, preview, hover, pinning -------------------------------------------
+    # -- selection, pinning, layout -----------------------------------------------------
     def apply_selection(self, selection: Selection) -> None:
-        """Move the marks; a new focus schedules its preview (never a rebuild)."""
-        previous_focus = self._selection.focus
+        """Move the marks; a new focus or selected set schedules the preview and labels
+        (never a rebuild); a ring selected (or left) schedules the redraw of the group."""
+        previous = self._selection
         self._selection = selection
-        if selection.focus != previous_focus:
+        if selection.focus != previous.focus or selection.ids != previous.ids:
             self._preview_timer.start()
-        if self.labels_follow_selection():
-            self._redraw()
+        if self._context is not None and self._group_of(selection) != self._group:
+            self._group_timer.start()
         self._draw_marks()
-
-    def _drawn_ids(self) -> frozenset[str]:
-        """Investors of the explored graph drawn in the chosen network."""
-        return frozenset() if self._data is None else frozenset(self._data.node_ids[self._visible])
-
-    def shown_ids(self) -> frozenset[str]:
-        """Investors on screen: the explored graph plus the focus preview."""
-        previewed = self._previewed()
-        return self._drawn_ids() | frozenset(previewed[0]) if previewed is not None else self._drawn_ids()
-
-    def _update_preview(self) -> None:
-        """Preview the focus when it is not drawn yet (placed beside the graph; no rebuild)."""
-        self._preview_timer.stop()
-        if self._context is None:
-            return
-        self._preview = preview(self._context, self._drawn_ids(), self._selection.focus)
-        if self._preview is not None:
-            focus = self._preview.focus
-            self._layout = extend_layout(self._layout, self._preview.node_ids,
-                                         {str(n): focus for n in self._preview.node_ids if n != focus},
-                                         seed=LAYOUT_SEED)
-        self._draw_preview()
-        previewed = self._previewed()
-        if previewed is not None and not self._all_in_view(self._xy_of(previewed[0])):
-            self.vb.autoRange(padding=0.1)  # the previewed focus is brought on screen
-
-    def _previewed(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(new node ids, neighbour ids of drawn focus edges) of the preview in the chosen network."""
-        pv = self._preview
-        if pv is None:
-            return None
-        bits = self.network_bits()
-        return pv.node_ids[(pv.node_networks & bits) > 0], pv.edge_other[(pv.edge_networks & bits) > 0]
-
-    def _draw_preview(self) -> None:
-        previewed = self._previewed()
-        if previewed is None:
-            self.preview_nodes.setData(x=[], y=[])
-            self.preview_edges.setData(x=[], y=[])
-        else:
-            nodes, others = previewed
-            xy = self._xy_of(nodes)
-            focus = self._preview.focus
-            self.preview_nodes.setData(x=xy[:, 0], y=xy[:, 1], data=list(nodes),
-                                       size=[ROLE_SIZE[ROLE_SEED] if n == focus else ROLE_SIZE[ROLE_NEIGHBOUR]
-                                             for n in nodes],
-                                       brush=_style.brush(NO_DIRECTION, 110))
-            pairs = np.empty((2 * others.size, 2))
-            pairs[0::2] = self._xy_of(np.array([focus], dtype=object))
-            pairs[1::2] = self._xy_of(others)
-            self.preview_edges.setData(pairs[:, 0], pairs[:, 1], connect="pairs")
-        self._draw_marks()
-        self._update_hint()
-
-    def _draw_marks(self) -> None:
-        selection = self._selection
-        shown = self.shown_ids()
-        self._draw_overlay(self.selected_marks, sorted(selection.ids & shown), 8.0)
-        focus = [selection.focus] if selection.focus in shown else []
-        self._draw_overlay(self.focus_mark, focus, 12.0)
-        self._highlighted = frozenset(selection.ids & shown)
-
-    def _id_sizes(self, ids: list[str]) -> np.ndarray:
-        """Node sizes of drawn or previewed ids (by role; a previewed focus as a seed)."""
-        k = self._id_positions(ids)
-        drawn = np.array([ROLE_SIZE.get(int(self._data.node_role[j]), 10.0) for j in k[k >= 0]])
-        out = np.full(len(ids), ROLE_SIZE[ROLE_NEIGHBOUR])
-        out[k >= 0] = drawn
-        if self._preview is not None:
-            out[np.array(sorted(ids), dtype=object) == self._preview.focus] = ROLE_SIZE[ROLE_SEED]
-        return out
-
-    def _draw_overlay(self, item: pg.ScatterPlotItem, ids: list[str], extra: float) -> None:
-        if self._data is None or not ids:
-            item.setData(x=[], y=[])
-            return
-        ordered = sorted(ids)
-        xy = self._xy_of(np.array(ordered, dtype=object))
-        item.setData(x=xy[:, 0], y=xy[:, 1], size=self._id_sizes(ordered) + extra, data=ordered)
-
-    def apply_hover(self, investor_id: str | None) -> None:
-        shown = investor_id is not None and investor_id in self.shown_ids()
-        self._draw_overlay(self.hover_mark, [investor_id] if shown else [], 6.0)
 
     def pinned_ids(self) -> frozenset[str]:
         return frozenset(self._pinned)
@@ -426,80 +362,13 @@ class NetworkView(LinkChartMixin, HoverOnChange, BaseView):
         ids = sorted(pos)
         self._layout = Layout(ids=np.array(ids, dtype=object), xy=np.array([pos[i] for i in ids]))
 
-    # -- mouse --------------------------------------------------------------------------
-    def _on_overlay_clicked(self, _item, points, ev) -> None:
-        """A click on a mark or a previewed node: select (and expand) that investor."""
-        if len(points):
-            ev.accept()
-            self._ask_for(str(points[0].data()), ev.modifiers())
-
-    def _on_node_clicked(self, k: int, modifiers) -> None:
-        if self._data is None:
-            return
-        self._ask_for(str(self._data.node_ids[k]), modifiers)
-
-    def _on_node_moved(self, k: int, x: float, y: float) -> None:
-        investor = str(self._data.node_ids[k])
-        self._pinned.add(investor)
-        self._set_positions(Layout(ids=np.array([investor], dtype=object), xy=np.array([[x, y]])))
-        self._redraw()
-
-    def _context_at(self, pos) -> tuple[str | None, None, tuple[str, ...]]:
-        """The node under viewport position ``pos`` (right-click)."""
-        if self._data is None:
-            return None, None, ()
-        scene = self.plot.mapToScene(pos)
-        hits = self.graph.scatter.pointsAt(self.graph.mapFromScene(scene))
-        if len(hits):
-            return str(self._data.node_ids[int(hits[0].data())]), None, ()
-        for item in (self.focus_mark, self.preview_nodes):   # a previewed focus or neighbour
-            marks = item.pointsAt(item.mapFromScene(scene))
-            if len(marks):
-                return str(marks[0].data()), None, ()
-        return None, None, ()
-
-    def _on_move(self, scene_pos) -> None:
-        text = self.describe_at(scene_pos)
-        self.status.setText(one_line(text) or " ")
-        if text:
-            QToolTip.showText(QCursor.pos(), text, self.plot)
-
-    def describe_at(self, scene_pos) -> str:
-        """Text for the node or edge under a scene position ('' when none)."""
-        data = self._data
-        if data is None or not self.vb.sceneBoundingRect().contains(scene_pos):
-            return ""
-        hits = self.graph.scatter.pointsAt(self.graph.mapFromScene(scene_pos))
-        if len(hits):
-            k = int(hits[0].data())
-            self.emit_hover(str(data.node_ids[k]))
-            r = data.node_direction[k]
-            return (f"{data.node_ids[k]}  ·  R_i {'n/a' if not np.isfinite(r) else f'{r:+.2f}'}  ·  "
-                    f"{'ring ' + str(data.node_cluster[k]) if data.node_cluster[k] else 'no ring'}"
-                    f"{'  ·  k-means suspect' if data.node_suspect[k] else ''}")
-        if self._edges.size == 0:
-            return ""
-        px = np.array(self.vb.viewPixelSize())
-        p = self.vb.mapSceneToView(scene_pos)
-        a = self._positions(data.edge_a[self._edges]) / px
-        b = self._positions(data.edge_b[self._edges]) / px
-        e = nearest_segment(np.array([p.x(), p.y()]) / px, a, b, EDGE_HOVER_PX)
-        if e < 0:
-            return ""
-        k = self._edges[e]
-        a_id, b_id = str(data.node_ids[data.edge_a[k]]), str(data.node_ids[data.edge_b[k]])
-        if self.members_of(a_id) != (a_id,) or self.members_of(b_id) != (b_id,):
-            return f"{a_id} – {b_id}: links of a collapsed ring (expand it to see their evidence)"
-        return edge_text(self._context, a_id, b_id)
-
     def print_figure(self, prepared: NetworkPrepared | None, subject: PrintSubject) -> ReportFigure | None:
         """A suspect's validated neighbourhood or a ring's members' links, for paper (None without links)."""
         return print_network(prepared, subject)
 
     def snapshot(self) -> ReportFigure:
         n = self._visible.size
-        name = self.network_box.currentText()
         return ReportFigure(title="Neighbourhood in the validated network", png=widget_png(self),
-                            caption=(f"{n} investors shown ({name} network); edges coloured by strongest "
-                                     "diagonal link type; node colour = directionality over the reference "
-                                     "period (red buy, green sell); thick dark outline = k-means suspect."))
+                            caption=(f"{n} investors shown ({NETWORK_NAMES[self.network_bits()]} network); edges "
+                                     "coloured by strongest diagonal link type; node colour = directionality over "
+                                     "the reference period (red buy, green sell); thick outline = k-means suspect."))

@@ -150,11 +150,19 @@ class RasterView(HoverOnChange, BaseView):
         if focus_row >= 0:
             self.focus_box.setRect(QRectF(0, focus_row, n_days, 1))
             self._scroll_to(focus_row)
+        elif found.sum() >= 2:
+            self._zoom_to(rows[found])
 
     def _row_of(self, investor_id: str | None) -> int:
         if investor_id is None or self._data is None:
             return -1
         return int(self._id_positions([investor_id])[0])
+
+    def _zoom_to(self, rows: np.ndarray) -> None:
+        """Fit the view's rows to a selected group (a ring's rows are adjacent), with a margin."""
+        lo, hi = float(rows.min()), float(rows.max()) + 1.0
+        margin = max(2.0, 0.25 * (hi - lo))
+        self.vb.setYRange(max(lo - margin, 0.0), min(hi + margin, float(self._data.shape[0])), padding=0)
 
     def _scroll_to(self, row: int) -> None:
         """Bring ``row`` into view, keeping the zoom, if it is outside the visible rows."""

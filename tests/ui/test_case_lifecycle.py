@@ -49,3 +49,15 @@ def test_close_resets_controls_and_reopen_restores_the_selection(window, qtbot, 
     assert window.selection.value.ids == frozenset({first, second})
     assert window.selection.value.focus == second
     assert window.views["raster"].highlighted_ids() >= {first, second} & set(window.views["raster"]._index)
+
+
+def test_explored_path_survives_a_typed_threshold_and_a_correction_change(qtbot, analysed_case):
+    with analysed_session(qtbot, analysed_case, in_process=False) as (session, prepared):
+        top = prepared.result.kmeans.suspects[0].investor_id
+        assert session.expand(top)
+        for correction, threshold in (("threshold", 1e-5), ("fdr", None), ("bonferroni", None)):
+            with qtbot.waitSignal(session.result_ready, timeout=120000) as ready:
+                session.revalidate(correction, threshold)
+            assert top in session.exploration.expanded, correction
+            drawn = ready.args[0].view_data["network"].data.node_ids
+            assert top in set(str(i) for i in drawn), correction

@@ -12,7 +12,9 @@ import pytest
 
 from engine.svn.neighbourhood import expand
 from engine.viewdata.collapse import ring_node
+from engine.viewdata.network import ROLE_NEIGHBOUR
 from tests.ui.view_probe import shown
+from tests.ui.view_samples import with_correction
 from views.network_view import NetworkView
 from views.selection_types import Selection
 
@@ -33,9 +35,8 @@ def explored(demo_result):
 @pytest.fixture
 def view(qtbot, explored):
     prepared, exploration = explored
-    v = shown(qtbot, NetworkView(), (900, 700), prepared)
+    v = shown(qtbot, NetworkView(), (900, 700), with_correction(prepared, "threshold"))   # both networks
     v.apply_exploration(exploration)
-    v.network_box.setCurrentIndex(2)
     return v
 
 
@@ -81,13 +82,23 @@ def test_circular_and_grouped_layouts_keep_pinned_nodes(view):
     assert pos[pinned] == before
 
 
-def test_labels_all_and_selected(view):
+def _neighbours(view) -> set[str]:
+    data = view._data
+    return {str(i) for i, r in zip(data.node_ids, data.node_role) if r == ROLE_NEIGHBOUR}
+
+
+def test_labels_all_and_selected(view, qtbot):
+    view.vb.scaleBy((0.3, 0.3))                       # zoomed in: room for more labels, re-placed
+    qtbot.wait(20)
+    assert not set(view.labelled_ids()) & _neighbours(view)     # "seeds": the telling nodes only
     view.label_box.setCurrentIndex(1)
-    assert len(view._labels) == view._visible.size
+    everyone = set(view.labelled_ids())
+    assert everyone & _neighbours(view) and everyone <= set(_drawn(view))
     pick = set(_drawn(view)[:3])
     view.apply_selection(Selection(frozenset(pick), min(pick), "test"))
     view.label_box.setCurrentIndex(2)
-    assert {label.textItem.toPlainText() for label in view._labels} == pick
+    qtbot.waitUntil(lambda: min(pick) in view.labelled_ids())
+    assert set(view.labelled_ids()) <= pick
 
 
 def test_find_selects_and_centres_an_investor(view, qtbot):

@@ -14,6 +14,7 @@ from ui.actions import SPECS
 from ui.app import build_window
 from ui.dialogs.error_dialog import ErrorDialog
 from ui.icons import icon_names
+from ui.session import EXPLORATION_SLOT
 
 
 def _open(window, qtbot, path: Path):
@@ -195,7 +196,7 @@ def test_expand_grows_the_exploration_by_exactly_the_networkx_neighbours(window,
     assert len(grown) == 1
     window.close_case()
     with CaseStore.open(analysed_case) as store:
-        saved = Exploration.from_json(store.load_exploration(prepared.result.event.event_id, "bonferroni"))
+        saved = Exploration.from_json(store.load_exploration(prepared.result.event.event_id, EXPLORATION_SLOT))
         assert saved == grown[0]
         assert any(e.action == "exploration" for e in store.audit_entries())
 

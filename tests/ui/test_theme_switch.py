@@ -59,8 +59,8 @@ def test_dark_switch_recolours_titles_labels_tables_and_lines(qtbot, light_then_
     dark = _style.DARK
     title = triage.heatmap.getPlotItem().titleLabel
     assert dark.foreground.lower()[1:] in title.item.toHtml().lower()       # title readable on dark
-    assert network._labels, "the seed's label"
-    for label in network._labels:
+    assert network.labels.items, "the seed's label"
+    for label in network.labels.items.values():
         assert label.color.name().upper() == dark.foreground.upper()
         assert label.fill.color().name().upper() == dark.background.upper()
     for name in options.panel_names.values():

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from engine.svn.neighbourhood import Exploration, expand
 from tests.ui.view_probe import click, pixel, shown, widget_point
-from tests.ui.view_samples import sample_network
+from tests.ui.view_samples import sample_network, with_correction
 from views.network_view import NetworkView
 from views.selection_types import Selection
 
@@ -126,11 +126,14 @@ def test_edge_tooltip_names_types_days_and_correction(view):
     assert "bb:" in text and "days" in text and "bonferroni" in text
 
 
-def test_network_switch_filters_edges(view, prepared):
-    view.network_box.setCurrentIndex(1)  # FDR
-    fdr_edges = view._edges.size
-    view.network_box.setCurrentIndex(0)  # Bonferroni
-    assert view._edges.size <= fdr_edges
+def test_network_follows_the_correction_in_use(view, prepared):
+    """One control: the toolbar's correction decides the network drawn (no switch of its own)."""
+    assert view.network_bits() == 1 and "Bonferroni" in view.shown_label.text()
+    bonferroni_edges = view._edges.size
+    for correction, bits in (("fdr", 2), ("threshold", 3)):
+        view.set_data(with_correction(prepared, correction))
+        assert view.network_bits() == bits and view._edges.size >= bonferroni_edges
+    assert "typed threshold" in view.shown_label.text()
 
 
 def test_clear(view):

@@ -16,6 +16,7 @@ from engine.params import AnalysisParams
 from engine.svn.counts import DIAGONAL_CODES, LINK_STATES
 from engine.svn.neighbourhood import NETWORK_CORRECTIONS, expand
 from tests.ui.view_probe import shown
+from tests.ui.view_samples import with_correction
 from engine.viewdata.inputs import ViewInputs
 from engine.viewdata.registry import view_data
 from views.network_view import NetworkView
@@ -129,9 +130,8 @@ def test_brushing_a_period_shows_links_with_a_cooccurrence_in_it(qtbot, demo_res
     exploration = prepared.exploration
     for ring in demo_truth["rings"][:2]:
         exploration = expand(exploration, ring[0], prepared.context.networks)
-    network = shown(qtbot, NetworkView(), (700, 600), prepared)
+    network = shown(qtbot, NetworkView(), (700, 600), with_correction(prepared, "threshold"))  # both networks
     network.apply_exploration(exploration)
-    network.network_box.setCurrentIndex(2)    # both networks
     timeline = shown(qtbot, TimelineView(), (900, 400), view_data("timeline", ViewInputs(demo_result, demo_tables)))
     timeline.period_requested.connect(network.apply_period)
     everything = network.drawn_pairs()

@@ -115,6 +115,14 @@ def sample_network(focus: str = "R00"):
     return NetworkPrepared(context=context, data=network_data(context, exploration), exploration=exploration)
 
 
+def with_correction(prepared, correction: str):
+    """The same NetworkPrepared as a result validated with ``correction`` brings it (the
+    network view draws the network of the correction in use; "threshold" draws both)."""
+    import dataclasses
+    svn = dataclasses.replace(prepared.context.svn, correction=correction)
+    return dataclasses.replace(prepared, context=dataclasses.replace(prepared.context, svn=svn))
+
+
 def sample_rings():
     """RingsData of sample_svn (built the way the app builds it)."""
     from types import SimpleNamespace

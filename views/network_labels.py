@@ -1,0 +1,114 @@
+"""What the network view writes beside its graph: node labels that never overlap, the legend
+of node and edge colours, and which validated network is drawn.
+
+Labels go to the most telling nodes first (focus, selected, seeds, expanded, suspects, then
+the rest) and a label is skipped when its box would cover one already placed, so a 45-member
+ring stays readable instead of a smear of ids. Label items are reused while their node keeps
+its label (a selection moves few of them; re-creating text items was half its cost).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from views import _style
+
+LABEL_CHAR_PX = 7.0       # average width of a label character (9 pt sans)
+LABEL_HEIGHT_PX = 16.0
+LABEL_GAP_PX = 2.0
+LABEL_CANDIDATES = 300    # only the most telling nodes compete for a label
+
+#: network bits drawn for the correction in use (engine.viewdata.network.NETWORK_BITS); a typed
+#: threshold's own network is not among the explored ones: both are drawn, FDR-only links faint
+BITS_FOR_CORRECTION = {"bonferroni": 1, "fdr": 2, "threshold": 3}
+NETWORK_NAMES = {1: "Bonferroni", 2: "FDR", 3: "Bonferroni and FDR"}
+
+#: label modes of the link chart's label box: the highest priority rank (label_order) labelled
+RANK_LIMIT = {"seeds": 2, "all": 4, "selected": 1}
+
+
+def label_ranks(ids: np.ndarray, role: np.ndarray, suspect: np.ndarray, focus: str | None,
+                selected: frozenset[str], neighbour_role: int) -> np.ndarray:
+    """Labelling priority per node: 0 focus, 1 selected, 2 seeds/expanded, 3 suspects, 4 others."""
+    rank = np.full(ids.size, 4, dtype=np.int64)
+    rank[suspect.astype(bool)] = 3
+    rank[role != neighbour_role] = 2
+    rank[np.isin(ids, list(selected))] = 1
+    if focus is not None:
+        rank[ids == focus] = 0
+    return rank
+
+
+def label_order(rank: np.ndarray, ids: np.ndarray, limit: int) -> np.ndarray:
+    """Indices of the nodes ranked at most ``limit``, most telling first (ties by id)."""
+    order = np.lexsort((ids.astype(str), rank))
+    return order[rank[order] <= limit][:LABEL_CANDIDATES]
+
+
+def place_labels(xy_px: np.ndarray, texts: list[str], order: np.ndarray,
+                 node_px: np.ndarray) -> list[int]:
+    """Indices (in ``order``) whose label box, centred above its node, overlaps no box placed
+    before it; ``xy_px`` are node centres in pixels (y down), ``node_px`` node diameters."""
+    kept: list[int] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for k in order:
+        w = LABEL_CHAR_PX * len(texts[k]) + 6.0
+        x, y = float(xy_px[k, 0]), float(xy_px[k, 1]) - node_px[k] / 2.0 - LABEL_GAP_PX - LABEL_HEIGHT_PX
+        box = (x - w / 2.0, y, x + w / 2.0, y + LABEL_HEIGHT_PX)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        boxes.append(box)
+        kept.append(int(k))
+    return kept
+
+
+class LabelLayer:
+    """The id labels drawn on a plot, one text item per labelled id, reused across updates."""
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.plot = plot
+        self.items: dict[str, pg.TextItem] = {}
+
+    def show(self, wanted: dict[str, tuple[float, float]]) -> None:
+        """Label exactly the ids of ``wanted`` at their (x, y) positions."""
+        for gone in [i for i in self.items if i not in wanted]:
+            self.plot.removeItem(self.items.pop(gone))
+        for investor, (x, y) in wanted.items():
+            label = self.items.get(investor)
+            if label is None:
+                label = pg.TextItem(investor, color=_style.theme().foreground, anchor=(0.5, 1.0),
+                                    fill=_style.brush(_style.theme().background, 190))  # readable over edges
+                label.setZValue(_style.Z_FOCUS)
+                self.plot.addItem(label)
+                self.items[investor] = label
+            label.setPos(x, y)
+
+    def clear(self) -> None:
+        self.show({})
+
+
+def legend_html() -> str:
+    """Rich text naming the colours and shapes of nodes and edges (the view's one legend)."""
+    def dot(colour: str, text: str, glyph: str = "&#9679;") -> str:
+        return f'<span style="color:{colour}">{glyph}</span>&nbsp;{text}'
+
+    def line(colour: str, text: str) -> str:
+        return f'<span style="color:{colour}">&#9473;&#9473;</span>&nbsp;{text}'
+
+    links = _style.LINK_COLOURS
+    return " &nbsp;".join((
+        "<b>Nodes</b>:", dot(_style.BUY, "buys"), dot(_style.theme().foreground, "mixed", "&#9675;"),
+        dot(_style.SELL, "sells"), dot("#9A9A9A", "inactive"),
+        "thick outline = k-means suspect; large = seed or collapsed ring; &#9632; = pinned.",
+        "<b>Links</b>:", line(links["bb"], "bb"), line(links["ss"], "ss"), line(links["bsbs"], "bsbs"),
+        line(links["bs"], "bs/sb"), line(links["bbs"], "bbs/bsb"), line(links["sbs"], "sbs/bss"), "faint = FDR only"))
+
+
+def shown_network_text(correction: str, threshold: float) -> str:
+    """Which validated network the graph draws (the toolbar's Validation control decides)."""
+    if correction == "fdr":
+        return "Network: FDR (set by Validation in the toolbar)"
+    if correction == "threshold":
+        return (f"Network: Bonferroni and FDR links (FDR-only faint); the rings come from the typed "
+                f"threshold p < {threshold:.2g} (set by Validation in the toolbar)")
+    return "Network: Bonferroni (set by Validation in the toolbar)"
