@@ -12,6 +12,10 @@ import numpy as np
 import pyqtgraph as pg
 
 
+TEXT_PX = 90.0   # room for one horizontal label ("2019-05-23" and a gap)
+LINE_PX = 14.0   # room for one vertical label (a text line)
+
+
 class LabelAxis(pg.AxisItem):
     """Ticks at integer positions labelled from ``labels``; coarse ticks when zoomed out.
 
@@ -46,7 +50,7 @@ class LabelAxis(pg.AxisItem):
         visible = hi - lo + 1
         if self._max_labels is not None and visible > self._max_labels:
             return [(1.0, self._coarse_fitting(minVal, maxVal, size))] if self._coarse else []
-        room = max(int(size / 70), 1) if self.orientation in ("top", "bottom") else max(int(size / 14), 1)
+        room = max(int(size / TEXT_PX), 1) if self.orientation in ("top", "bottom") else max(int(size / LINE_PX), 1)
         step = max(int(np.ceil(visible / room)), 1)
         first = (lo + step - 1) // step * step
         return [(float(step), [k + self._offset for k in range(first, hi + 1, step)])]
@@ -56,7 +60,7 @@ class LabelAxis(pg.AxisItem):
         least one text line clear of those kept before: the first ones always show."""
         lo, hi = min(lo, hi), max(lo, hi)
         px_per_unit = size / max(hi - lo, 1e-9)
-        room = 14.0 if self.orientation in ("left", "right") else 70.0
+        room = LINE_PX if self.orientation in ("left", "right") else TEXT_PX
         kept: list[float] = []
         for p, _text in self._coarse:
             if lo <= p <= hi and all(abs(p - q) * px_per_unit >= room for q in kept):
