@@ -1,28 +1,30 @@
 """Figures drawn for paper (the views' print path): white page, words on every axis, a legend,
-the screen's colours, no controls, drawn as PNG at 300 dpi for the width they are printed at.
+the screen's colours, no controls, drawn by Qt's PDF engine as one vector page (lines, axes and
+text stay vector; images such as the raster keep their own pixels), which the packet places as is.
 ``svg_bytes`` draws a widget as SVG (the figure-export menu's "Save figure as SVG").
 """
 from __future__ import annotations
 
 import re
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF
+from PySide6.QtGui import QPageSize, QPainter, QPaintDevice, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from engine.packet.figures import ReportFigure
 from views import _style
-from views.base import png_bytes
 
 #: figure size in screen pixels at print size (a 174 mm column at ~150 px per inch)
 PAGE_WIDTH = 1030
 FIGURE_HEIGHT = 620
 STRIP_HEIGHT = 300
-PRINT_DPI = 300
-_PNG_SCALE = PRINT_DPI / 150.0   # the PNG is drawn at this multiple of the widget size
+#: Qt resolves fonts at the screen's 96 dots per inch: the page is drawn at the same resolution,
+#: so text keeps its on-screen size relative to the plot (one widget pixel = 0.75 point)
+PDF_DPI = 96
 _EMPTY_GROUP = re.compile(rb"<g [^>]*>\s*</g>\s*")   # Qt writes one per state change: weight only
 
 #: widgets of figures being drawn; a parentless pyqtgraph widget collected by Python while
@@ -42,14 +44,13 @@ def release() -> None:
         _KEEP.pop().deleteLater()
 
 
-def paper_plot(title: str, x_label: str, y_label: str, legend: bool = True) -> pg.PlotWidget:
-    """A white plot with a title, axis labels in words and (optionally) a legend."""
-    plot = keep(pg.PlotWidget(background="w"))
-    plot.setCacheMode(pg.QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)  # no bitmap under the vectors
-    item = plot.getPlotItem()
+def paper_axes(item: pg.PlotItem, title: str, x_label: str, y_label: str) -> pg.PlotItem:
+    """Style one plot for paper: dark axes and text, a title, axis labels in words, a light grid,
+    no menu or buttons."""
     item.setMenuEnabled(False)
     item.hideButtons()
-    item.setTitle(title, color="#202020", size="11pt")
+    if title:
+        item.setTitle(title, color="#202020", size="11pt")
     for side, text in (("bottom", x_label), ("left", y_label)):
         axis = item.getAxis(side)
         axis.setPen(pg.mkPen("#202020"))
@@ -57,15 +58,37 @@ def paper_plot(title: str, x_label: str, y_label: str, legend: bool = True) -> p
         if text:
             item.setLabel(side, text, color="#202020")
     item.showGrid(x=True, y=True, alpha=_style.LIGHT.grid_alpha)
+    return item
+
+
+def paper_legend(item: pg.PlotItem) -> None:
+    """A legend on white, framed, in the top left corner of ``item``."""
+    item.addLegend(offset=(10, 10), labelTextColor="#202020", brush=pg.mkBrush(255, 255, 255, 220),
+                   pen=pg.mkPen("#999999"))
+
+
+def paper_canvas() -> pg.GraphicsLayoutWidget:
+    """A white canvas for several plots (rows or columns of ``paper_axes`` plots)."""
+    canvas = keep(pg.GraphicsLayoutWidget())
+    canvas.setBackground("w")
+    return canvas
+
+
+def paper_plot(title: str, x_label: str, y_label: str, legend: bool = True,
+               axis_items: dict[str, pg.AxisItem] | None = None) -> pg.PlotWidget:
+    """A white plot with a title, axis labels in words and (optionally) a legend."""
+    plot = keep(pg.PlotWidget(background="w", axisItems=axis_items))
+    plot.setCacheMode(pg.QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)  # no bitmap under the vectors
+    item = paper_axes(plot.getPlotItem(), title, x_label, y_label)
     if legend:
-        item.addLegend(offset=(10, 10), labelTextColor="#202020", brush=pg.mkBrush(255, 255, 255, 220),
-                       pen=pg.mkPen("#999999"))
+        paper_legend(item)
     return plot
 
 
-def legend_entry(plot: pg.PlotWidget, name: str, colour: str, symbol: str = "o", line: bool = False) -> None:
+def legend_entry(plot: pg.PlotWidget | pg.PlotItem, name: str, colour: str, symbol: str = "o",
+                 line: bool = False) -> None:
     """A legend entry for a colour used by items drawn without a name (scatter layers, edges)."""
-    legend = plot.getPlotItem().legend
+    legend = (plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot).legend
     if legend is None:
         return
     if line:
@@ -96,46 +119,63 @@ def svg_bytes(widget: QWidget, title: str) -> bytes:
     generator.setViewBox(QRect(QPoint(0, 0), size))
     generator.setTitle(title)
     generator.setDescription("Insider-trading workbench figure")
-    items = _export_items(widget)
-    for item in items:      # pyqtgraph draws symbols as vectors (not cached pixmaps) in export mode
-        item.setExportMode(True, {"antialias": True})
-    painter = QPainter(generator)
-    try:
-        QWidget.render(widget, painter, QPoint(0, 0))
-    finally:
-        painter.end()
-        for item in items:
-            item.setExportMode(False)
+    _paint(widget, generator)
     buffer.close()
     return _EMPTY_GROUP.sub(b"", bytes(data.data()))
 
 
-def _export_items(widget: QWidget) -> list[Any]:
-    """The pyqtgraph items drawn by ``widget`` (and its child graphics views)."""
-    views = [widget] if isinstance(widget, pg.GraphicsView) else []
-    views += widget.findChildren(pg.GraphicsView)
-    return [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
-
-
-def png_300dpi(widget: QWidget) -> bytes:
-    """``widget`` drawn at 300 dpi for its print size."""
-    image = QImage(int(widget.width() * _PNG_SCALE), int(widget.height() * _PNG_SCALE),
-                   QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    dots_per_metre = int(round(PRINT_DPI / 0.0254))
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    painter = QPainter(image)
+@contextmanager
+def _export_mode(widget: QWidget) -> Iterator[None]:
+    """pyqtgraph draws symbols as vector paths (not cached pixmaps) while its items export, and
+    images are written losslessly (Qt's PDF engine would otherwise JPEG a raster's cells)."""
+    views = _graphics_views(widget)
+    items = [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
+    for item in items:
+        item.setExportMode(True, {"antialias": True})
+    for view in views:
+        view.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
     try:
-        painter.scale(_PNG_SCALE, _PNG_SCALE)
-        QWidget.render(widget, painter, QPoint(0, 0))
+        yield
     finally:
-        painter.end()
-    return png_bytes(image)
+        for item in items:
+            item.setExportMode(False)
+        for view in views:
+            view.setRenderHint(QPainter.RenderHint.LosslessImageRendering, False)
 
 
-def raster_figure(widget: QWidget, title: str, caption: str, height: int = FIGURE_HEIGHT) -> ReportFigure:
-    """A figure printed as a 300 dpi image."""
+def _paint(widget: QWidget, device: QPaintDevice) -> None:
+    """Draw ``widget`` onto ``device`` in export mode."""
+    with _export_mode(widget):
+        painter = QPainter(device)
+        try:
+            QWidget.render(widget, painter, QPoint(0, 0))
+        finally:
+            painter.end()
+
+
+def _graphics_views(widget: QWidget) -> list[pg.GraphicsView]:
+    """``widget`` itself when a pyqtgraph view, and its child pyqtgraph views."""
+    views = [widget] if isinstance(widget, pg.GraphicsView) else []
+    return views + widget.findChildren(pg.GraphicsView)
+
+
+def pdf_page(widget: QWidget) -> bytes:
+    """``widget`` drawn by Qt's PDF engine as one vector page of its size (its pens, cosmetic or
+    not, and its clipping as on screen; text as text in an embedded font subset)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_DPI)
+    points = 72.0 / PDF_DPI
+    writer.setPageSize(QPageSize(QSizeF(widget.width() * points, widget.height() * points), QPageSize.Unit.Point))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    _paint(widget, writer)
+    buffer.close()
+    return bytes(data.data())
+
+
+def paper_figure(widget: QWidget, title: str, caption: str, height: int = FIGURE_HEIGHT) -> ReportFigure:
+    """A print figure: ``widget`` laid out at print size and drawn as a vector page."""
     _sized(widget, height)
-    return ReportFigure(title=title, png=png_300dpi(widget), caption=caption)
-
+    return ReportFigure(title=title, pdf=pdf_page(widget), caption=caption)

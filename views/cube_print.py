@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
-from views._print import STRIP_HEIGHT, keep, paper_plot, raster_figure
+from views._print import STRIP_HEIGHT, paper_axes, paper_canvas, paper_figure, paper_legend, paper_plot
 
 AXIS_WORDS = {"A": "signed turnover A", "a": "magnitudo a", "E": "maximum exposure E"}
 PROJECTIONS = ((0, 1), (0, 2), (1, 2))
@@ -32,21 +32,12 @@ def overview(data: CubeData, subject: PrintSubject) -> ReportFigure | None:
     if data.n_windows == 0:
         return None
     window = data.n_windows - 1
-    canvas = keep(pg.GraphicsLayoutWidget())
-    canvas.setBackground("w")
+    canvas = paper_canvas()
     layers = _layers(data, window)
     for col, (i, j) in enumerate(PROJECTIONS):
-        plot = canvas.addPlot(row=0, col=col)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        for side, name in (("bottom", _NAMES[i]), ("left", _NAMES[j])):
-            plot.getAxis(side).setPen(pg.mkPen("#202020"))
-            plot.getAxis(side).setTextPen(pg.mkPen("#202020"))
-            plot.setLabel(side, AXIS_WORDS[name], color="#202020")
-        plot.showGrid(x=True, y=True, alpha=_style.LIGHT.grid_alpha)
+        plot = paper_axes(canvas.addPlot(row=0, col=col), "", AXIS_WORDS[_NAMES[i]], AXIS_WORDS[_NAMES[j]])
         if col == 0:
-            plot.addLegend(offset=(5, 5), labelTextColor="#202020", brush=pg.mkBrush(255, 255, 255, 220),
-                           pen=pg.mkPen("#999999"))
+            paper_legend(plot)
         for name, idx, colour, size in layers:
             xy = data.coords[window][idx]
             plot.addItem(pg.ScatterPlotItem(xy[:, i], xy[:, j], size=size, brush=pg.mkBrush(colour),
@@ -61,7 +52,7 @@ def overview(data: CubeData, subject: PrintSubject) -> ReportFigure | None:
     caption = (f"Each point is an investor active in the window, in the rescaled features (A, a, E) of the "
                f"k-means; blue: the rewarding cluster; red, outlined: the {n_suspects} k-means suspects; "
                f"grey: the other clusters; star: the rewarding corner.")
-    return raster_figure(canvas, title, caption, height=400)   # thousands of points: an image
+    return paper_figure(canvas, title, caption, height=400)
 
 
 def feature_path(data: CubeData, investor_id: str) -> ReportFigure | None:
@@ -84,7 +75,7 @@ def feature_path(data: CubeData, investor_id: str) -> ReportFigure | None:
                   symbolBrush=_style.HARD, name="in the rewarding cluster")
     plot.setYRange(-1.1, 1.1)
     history = ", ".join(f"w{w + 1}: {'inactive' if c < 0 else int(c)}" for w, c in enumerate(labels))
-    return raster_figure(plot, f"Feature path of investor {investor_id}",
+    return paper_figure(plot, f"Feature path of investor {investor_id}",
                          f"Rescaled features per window (gaps where inactive); squares at −1 mark the windows in "
                          f"the rewarding cluster {data.rewarding_cluster}. Cluster per window: {history}.",
                          height=STRIP_HEIGHT)

@@ -9,7 +9,7 @@ from engine.svn.neighbourhood import Exploration, expand
 from engine.viewdata.network import ROLE_NEIGHBOUR, NetworkData, network_data
 from engine.viewdata.prepare import NetworkPrepared
 from views import _style
-from views._print import legend_entry, paper_plot, raster_figure
+from views._print import legend_entry, paper_figure, paper_plot
 from views.graph_layout import empty_layout, extend_layout, relax_layout
 
 MAX_LABELS = 60
@@ -88,6 +88,6 @@ def print_network(prepared: NetworkPrepared | None, subject: PrintSubject) -> Re
     if not (data.edge_networks & bits).any():
         return None
     plot, n_nodes, n_edges = _draw(data, bits, title, label_all=subject.scope == "ring" or data.n_nodes <= MAX_LABELS)
-    return raster_figure(plot, title, f"{n_nodes} investors and {n_edges} validated pairs ({correction} network); "
+    return paper_figure(plot, title, f"{n_nodes} investors and {n_edges} validated pairs ({correction} network); "
                                       f"edge colour: the pair's strongest diagonal link type; node colour: "
                                       f"directionality over the reference period.")

@@ -28,7 +28,7 @@ from views._axes import DayAxis, SparseAxis
 from views._context import enable_context, nobody
 from views._layout import stack
 from views._plots import tame
-from views._print import PAGE_WIDTH, raster_figure
+from views._print import PAGE_WIDTH, paper_figure
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
 
@@ -318,8 +318,8 @@ class OptionsView(BaseView):
         self.show()                  # a hidden widget's layout defers resizes: the canvas would stay narrow
         self.resize(PAGE_WIDTH, 760)
         self.set_data(prepared)
-        return raster_figure(self.canvas, f"Options flow on {subject.inputs.result.event.stock} before the event",
-                             _CAPTION.format(summary=self.summary.text()), height=700)   # dates as epoch seconds: an image
+        return paper_figure(self.canvas, f"Options flow on {subject.inputs.result.event.stock} before the event",
+                             _CAPTION.format(summary=self.summary.text()), height=700)
 
     def snapshot(self) -> ReportFigure:
         return ReportFigure(title="Options flow before the event", png=widget_png(self),

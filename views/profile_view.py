@@ -8,8 +8,6 @@ decision history. Investor ids in the text are links: clicking one selects that 
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QUrl
@@ -18,17 +16,16 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableWidget, QTa
                                QWidget)
 
 from engine.case.review import EMPTY_WORK, CaseWorkSnapshot
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
 from views import _style
 from views._layout import stack
 from views._plots import tame
 from views.base import BaseView, Selection, widget_png
+from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
 from views.profile_text import LINK_SCHEME, details, headline
 from views.time_axis import days_to_x, event_guides
 
-BUY, SELL, POSITION = "#009E73", "#D55E00", "#0072B2"
-DAYS_BEFORE, DAYS_AFTER = 60, 30     # calendar days shown around the reference period and PSE
 BLOTTER_COLUMNS = ("Date", "Bought", "Sold", "Value bought", "Value sold", "Position")
 EMPTY_TEXT = "Select an investor (a row, a node, a point) to see its profile."
 
@@ -39,6 +36,7 @@ class ProfileView(BaseView):
     view_name = "profile"
     title = "Investor profile"
     default_area = "bottom"
+    print_scopes = ("suspect",)
     _data: ProfileSource | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -160,9 +158,7 @@ class ProfileView(BaseView):
         for plot in (self.price, self.position, self.path):
             self._guides[plot] = event_guides(plot, event.reference_start, event.event_date)
         self.close_curve.setData(days_to_x(source.price_dates), source.price_close)
-        first = min(event.reference_start, event.event_date) - dt.timedelta(days=DAYS_BEFORE)
-        self._span = tuple(days_to_x(np.array([first, event.event_date + dt.timedelta(days=DAYS_AFTER)],
-                                              dtype="datetime64[D]")))
+        self._span = shown_span(event)
         self.price.setXRange(*self._span, padding=0.02)      # fixed per result: axes repaint less
         self.path.setXRange(*days_to_x(source.window_start[[0, -1]]), padding=0.03)
         self.path.setYRange(-0.5, float(source.km_labels.max()) + 0.5, padding=0)
@@ -232,6 +228,10 @@ class ProfileView(BaseView):
         if text.startswith(LINK_SCHEME):
             investor = text[len(LINK_SCHEME):]
             self._request({investor}, focus=investor)
+
+    def print_figure(self, prepared: ProfileSource | None, subject: PrintSubject) -> ReportFigure | None:
+        """A suspect's price and trades, position and k-means path on one date axis, for paper."""
+        return print_profile(prepared, subject)
 
     def snapshot(self) -> ReportFigure:
         who = self.profile.investor_id if self.profile is not None else "no investor"

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.raster import RasterData
 from views import _style
-from views._print import STRIP_HEIGHT, legend_entry, paper_plot, raster_figure
+from views._print import STRIP_HEIGHT, legend_entry, paper_figure, paper_plot
 
 ID_AXIS_WIDTH = 80     # room for the members' ids
 ROW_PX = 14            # height of one member's row in the printed raster (screen pixels)
@@ -50,7 +50,7 @@ def ring_raster(data: RasterData, subject: PrintSubject) -> ReportFigure | None:
     item.getAxis("bottom").setTicks([_tick_labels(data.dates)])
     item.setRange(xRange=(0, n_days), yRange=(0, n_rows), padding=0)
     height = int(np.clip(n_rows * ROW_PX + 140, MIN_HEIGHT, MAX_HEIGHT))
-    return raster_figure(plot, f"Trading states of the members of {subject.label}",
+    return paper_figure(plot, f"Trading states of the members of {subject.label}",
                          f"One row per member ({n_rows}), one column per trading day of the stock: red b (bought "
                          f"more than θ of its volume), green s (sold), white bs (mixed), black no trade; blue "
                          f"line: the start of the reference period, red line: the PSE.",
@@ -78,7 +78,7 @@ def activity(tables: object, stock: str, dates: np.ndarray, reference_day: int, 
             plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=1.5)))
             legend_entry(plot, name, colour, line=True)
     plot.getPlotItem().getAxis("bottom").setTicks([_tick_labels(dates)])
-    return raster_figure(plot, f"Activity of investor {investor_id} in {stock}",
+    return paper_figure(plot, f"Activity of investor {investor_id} in {stock}",
                          "Bars: shares bought minus shares sold each trading day (red buying, green selling); "
                          "lines: the start of the reference period and the PSE.", height=STRIP_HEIGHT)
 

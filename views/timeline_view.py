@@ -16,18 +16,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
-from engine.packet.figures import ReportFigure
+from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.timeline import TimelineSource, timeline_trades
 from views import _style
 from views._axes import LabelAxis
 from views._layout import stack
 from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
+from views.timeline_print import BUY, FILING, FIXED_LANES, MAX_LANES, SELL, print_timeline, trade_sizes
 from views.time_axis import days_to_x, event_guides, x_to_date
 
-MAX_LANES = 24            # selected investors drawn one lane each; the rest are counted
-BUY, SELL, FILING = "#009E73", "#D55E00", "#7F3C8D"
-FIXED_LANES = ("Alerts", "Filings")
 
 
 class TimelineView(BaseView):
@@ -36,6 +34,7 @@ class TimelineView(BaseView):
     view_name = "timeline"
     title = "Timeline"
     default_area = "bottom"
+    print_scopes = ("suspect", "ring")
     #: a (first day, last day) period to filter the network by, or None for the whole period
     period_requested = Signal(object)
     _data: TimelineSource | None
@@ -134,7 +133,7 @@ class TimelineView(BaseView):
                              data=data.filing_ids)
         trades = timeline_trades(data, shown)
         lanes = np.array([lane_of[str(i)] for i in trades.investor_ids], dtype=float)
-        size = 5.0 + 2.0 * np.log10(1.0 + np.abs(trades.net_shares))
+        size = trade_sizes(trades.net_shares)
         self.trades.setData(days_to_x(trades.dates), lanes, size=size, symbol="s",
                             brush=[_style.brush(BUY if n > 0 else SELL if n < 0 else "#999999")
                                    for n in trades.net_shares], data=trades.investor_ids)
@@ -182,6 +181,10 @@ class TimelineView(BaseView):
             investor = str(points[0].data())
             mods = event.modifiers() if event is not None else Qt.KeyboardModifier.NoModifier
             self._request_click(investor, mods)
+
+    def print_figure(self, prepared: TimelineSource | None, subject: PrintSubject) -> ReportFigure | None:
+        """A suspect's or a ring's lanes with the alerts, filings and event guides, for paper."""
+        return print_timeline(prepared, subject)
 
     def snapshot(self) -> ReportFigure:
         period = self.brushed_period()

@@ -23,14 +23,15 @@ class PrintSubject:
 
 @dataclass(frozen=True, slots=True)
 class ReportFigure:
-    """One figure of the case packet: a title, PNG bytes (300 dpi at print size for print
-    figures) and a caption (what it shows)."""
+    """One figure: a title, the drawing and a caption (what it shows). Print figures come as
+    ``pdf``, a one-page vector PDF the packet places as is; screen grabs as ``png``."""
 
     title: str
-    png: bytes
+    png: bytes = b""
     caption: str = ""
+    pdf: bytes = b""
 
     @property
     def is_empty(self) -> bool:
         """True when nothing was rendered (e.g. a view without data)."""
-        return not self.png
+        return not self.png and not self.pdf

@@ -13,6 +13,7 @@ from engine.packet.figures import ReportFigure
 from engine.packet.case_state import escape
 from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles
 from engine.packet.numbers import number as fmt
+from engine.packet.pdf_form import VectorDrawing, page_size
 
 _HEADER_BG = colors.HexColor("#dfe6ef")
 _GRID = colors.HexColor("#b8c2cc")
@@ -93,7 +94,11 @@ class PaperFigure(Flowable):
 
 
 def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> PaperFigure:
-    """The figure's image scaled to fit."""
+    """The figure scaled to fit: its vector page when it has one, else its image."""
+    if fig.pdf:
+        w, h = page_size(fig.pdf)
+        scale = min(max_width / w, max_height / h)
+        return PaperFigure(VectorDrawing(fig.pdf, w * scale, h * scale, scale), w * scale, h * scale)
     reader = ImageReader(io.BytesIO(fig.png))
     w, h = reader.getSize()
     scale = min(max_width / w, max_height / h)
