@@ -14,11 +14,12 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
 from views import _style
 from views._print import legend_entry, paper_axes, paper_canvas, paper_figure, paper_legend
-from views.time_axis import PSE_COLOUR, REFERENCE_COLOUR, days_to_x, event_guides
+from views.time_axis import GUIDES_CAPTION, PSE_COLOUR, REFERENCE_COLOUR, days_to_x, event_guides
 
 BUY, SELL, POSITION = "#009E73", "#D55E00", "#0072B2"    # the profile's colours, on screen as on paper
 DAYS_BEFORE, DAYS_AFTER = 60, 30     # calendar days shown around the reference period and PSE
 HEIGHT = 720
+INVESTOR_TYPES = {"H": "household", "IF": "investment firm", "L": "legal entity"}   # CASE_FORMAT's codes
 CLOSE = "#404040"
 
 
@@ -102,12 +103,12 @@ def profile_figure(source: ProfileSource, investor_id: str) -> ReportFigure:
         plot.setXRange(*span, padding=0.02)
     path.setXRange(*days_to_x(source.window_start[[0, -1]]), padding=0.03)
     n_buy, n_sell = int((p.buy_shares > 0).sum()), int((p.sell_shares > 0).sum())
-    kind = {"H": "household", "IF": "investment firm", "L": "legal entity"}.get(p.investor_type, "type unknown")
-    return paper_figure(canvas, f"Profile of investor {investor_id}",
-                        f"Investor {investor_id} ({kind}): {n_buy} days with purchases (green up triangles at "
-                        f"the day's close), {n_sell} with sales (red down triangles); the shares it held after "
-                        f"each active day; its k-means cluster in each window (no point: not active in the window), "
-                        f"red when in the rewarding cluster. Shaded: the reference period; red line: the PSE.", height=HEIGHT)
+    kind = INVESTOR_TYPES.get(p.investor_type, "type unknown")
+    caption = (f"Investor {investor_id} ({kind}): {n_buy} days with purchases (green up triangles at the day's "
+               f"close), {n_sell} with sales (red down triangles); the shares it held after each active day; its "
+               f"k-means cluster in each window (no point: not active in the window), red when in the rewarding "
+               f"cluster. {GUIDES_CAPTION}")
+    return paper_figure(canvas, f"Profile of investor {investor_id}", caption, height=HEIGHT)
 
 
 def print_profile(source: ProfileSource | None, subject: PrintSubject) -> ReportFigure | None:

@@ -12,6 +12,7 @@ from views import _style
 REFERENCE_COLOUR = "#56B4E9"
 PSE_COLOUR = "#C00000"
 SECONDS_PER_DAY = 86400
+GUIDES_CAPTION = "Shaded: the reference period; red line: the PSE."   # the guides in a figure's caption
 
 
 def days_to_x(dates) -> np.ndarray:

@@ -11,7 +11,7 @@ from engine.viewdata.timeline import TimelineSource, timeline_trades
 from views import _style
 from views._axes import LabelAxis
 from views._print import legend_entry, paper_figure, paper_plot
-from views.time_axis import PSE_COLOUR, REFERENCE_COLOUR, days_to_x, event_guides
+from views.time_axis import GUIDES_CAPTION, PSE_COLOUR, REFERENCE_COLOUR, days_to_x, event_guides
 
 MAX_LANES = 24            # investors drawn one lane each; the rest are counted
 BUY, SELL, FILING = "#009E73", "#D55E00", "#7F3C8D"     # the timeline's colours, on screen as on paper
@@ -68,11 +68,10 @@ def timeline_figure(source: TimelineSource, ids: list[str], label: str) -> Repor
     item.getAxis("left").setWidth(80)
     more = len(ids) - len(shown)
     height = 220 + LANE_PX * (len(FIXED_LANES) + len(shown) + LEGEND_LANES)
-    return paper_figure(plot, f"Timeline of {label}",
-                        f"One lane per investor ({len(shown)}{f'; {more} more not drawn' if more else ''}): a "
-                        f"square on each day it traded the stock, green for net buying, red for net selling, larger "
-                        f"for more shares; filings on the stock (dark: by {label}); options alerts (diamonds, by "
-                        f"priority). Shaded: the reference period; red line: the PSE.", height=height)
+    caption = (f"One lane per investor ({len(shown)}{f'; {more} more not drawn' if more else ''}): a square on "
+               f"each day it traded the stock, green for net buying, red for net selling, larger for more shares; "
+               f"filings on the stock (dark: by {label}); options alerts (diamonds, by priority). {GUIDES_CAPTION}")
+    return paper_figure(plot, f"Timeline of {label}", caption, height=int(height))
 
 
 def print_timeline(source: TimelineSource | None, subject: PrintSubject) -> ReportFigure | None:
