@@ -54,7 +54,7 @@ def build_packet_job(order: PacketOrder, reporter: Reporter) -> bytes:
     reporter.stage(STAGES[1][0])
     total = max(1, figure_count(order.result, order.request))
     figures = {}
-    for key, figure in iter_figures(order.result, tables, order.request):
+    for key, figure in iter_figures(order.result, tables, order.request, order.state.annotations):
         figures[key] = figure
         reporter.advance(len(figures) / total)
     reporter.stage(STAGES[2][0])

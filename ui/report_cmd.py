@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a packet never depends on the screen
     from PySide6.QtWidgets import QApplication
 
+    from engine.case.annotations import annotations_from_document, annotations_key
     from engine.cli.case_args import analysed_case, params_from_args
     from engine.cli.task_args import runner_spec, stderr_listener, with_placebo
     from engine.errors import UsageError
@@ -75,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
             from engine.placebo.run import placebo_for
             request = dataclasses.replace(request, placebo=placebo_for(
                 tables, result, params, store, spec, listener=stderr_listener(args.quiet, "placebo")))
-        figures = render_figures(result, tables, request)
+        annotations = annotations_from_document(store.document(annotations_key(event.event_id)))
+        figures = render_figures(result, tables, request, annotations)
         pdf = export_packet(store, result, Path(args.pdf), figures, request, tables=tables, signer=signer)
     app.processEvents()
     if not args.quiet:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from engine.case.annotations import Annotation
 from engine.market.panel import TargetPanel
 from engine.packet.build import PacketRequest, chosen_rings, chosen_suspects
 from engine.packet.figures import PrintSubject, ReportFigure
@@ -23,16 +24,17 @@ from views import VIEW_REGISTRY, _print, _style
 from views.base import BaseView
 
 
-def _subjects(result: AnalysisResult, request: PacketRequest, inputs: ViewInputs) -> dict[str, list[tuple[str, PrintSubject]]]:
+def _subjects(result: AnalysisResult, request: PacketRequest, inputs: ViewInputs,
+              annotations: tuple[Annotation, ...] = ()) -> dict[str, list[tuple[str, PrintSubject]]]:
     """Per scope, (key prefix, subject) of every figure subject of the packet."""
     suspects = chosen_suspects(result, request)
     return {
         "overview": [("overview", PrintSubject("overview", tuple(s.investor_id for s in suspects), "the event",
-                                               inputs))],
-        "suspect": [(f"suspect:{s.investor_id}", PrintSubject("suspect", (s.investor_id,),
-                                                              f"investor {s.investor_id}", inputs)) for s in suspects],
+                                               inputs, annotations))],
+        "suspect": [(f"suspect:{s.investor_id}", PrintSubject("suspect", (s.investor_id,), f"investor {s.investor_id}",
+                                                              inputs, annotations)) for s in suspects],
         "ring": [(f"ring:{g.cluster_id}", PrintSubject("ring", tuple(str(m) for m in g.member_ids),
-                                                       f"ring {g.cluster_id}", inputs))
+                                                       f"ring {g.cluster_id}", inputs, annotations))
                  for g in chosen_rings(result, request)],
     }
 
@@ -41,10 +43,10 @@ def _printing_views() -> list[tuple[str, type[BaseView]]]:
     return [(name, cls) for name, cls in VIEW_REGISTRY.items() if cls.print_scopes]
 
 
-def render_figures(result: AnalysisResult, tables: CaseTables,
-                   request: PacketRequest = PacketRequest()) -> dict[str, ReportFigure]:
+def render_figures(result: AnalysisResult, tables: CaseTables, request: PacketRequest = PacketRequest(),
+                   annotations: tuple[Annotation, ...] = ()) -> dict[str, ReportFigure]:
     """Every figure the packet asks for, keyed as ``engine.packet.build`` expects."""
-    return dict(iter_figures(result, tables, request))
+    return dict(iter_figures(result, tables, request, annotations))
 
 
 def figure_count(result: AnalysisResult, request: PacketRequest) -> int:
@@ -54,23 +56,24 @@ def figure_count(result: AnalysisResult, request: PacketRequest) -> int:
     return sum(len(subjects[scope]) for _name, cls in _printing_views() for scope in cls.print_scopes)
 
 
-def iter_figures(result: AnalysisResult, tables: CaseTables,
-                 request: PacketRequest = PacketRequest()) -> Iterator[tuple[str, ReportFigure]]:
-    """The figures one at a time, so a GUI can keep painting between them."""
+def iter_figures(result: AnalysisResult, tables: CaseTables, request: PacketRequest = PacketRequest(),
+                 annotations: tuple[Annotation, ...] = ()) -> Iterator[tuple[str, ReportFigure]]:
+    """The figures one at a time, so a GUI can keep painting between them; ``annotations`` (the
+    case's link-chart annotations) are drawn on the figures showing their node or edge."""
     was_dark = _style.theme() is _style.DARK
     _style.set_dark(False)
     try:
-        yield from _render(result, tables, request)
+        yield from _render(result, tables, request, annotations)
     finally:
         _print.release()
         _style.set_dark(was_dark)
 
 
-def _render(result: AnalysisResult, tables: CaseTables,
-            request: PacketRequest) -> Iterator[tuple[str, ReportFigure]]:
+def _render(result: AnalysisResult, tables: CaseTables, request: PacketRequest,
+            annotations: tuple[Annotation, ...]) -> Iterator[tuple[str, ReportFigure]]:
     inputs = ViewInputs(result=result, tables=tables, networks=Networks.build(result.svn),
                         panel=TargetPanel.build(tables, result.event.stock))   # built once for every view
-    subjects = _subjects(result, request, inputs)
+    subjects = _subjects(result, request, inputs, annotations)
     for name, cls in _printing_views():
         view = _print.keep(cls())
         prepared: Any = VIEW_DATA[name](inputs) if name in VIEW_DATA else None

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF
 from PySide6.QtGui import QPageSize, QPainter, QPaintDevice, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from engine.packet.figures import ReportFigure
 from views import _style
@@ -78,7 +78,6 @@ def paper_plot(title: str, x_label: str, y_label: str, legend: bool = True,
                axis_items: dict[str, pg.AxisItem] | None = None) -> pg.PlotWidget:
     """A white plot with a title, axis labels in words and (optionally) a legend."""
     plot = keep(pg.PlotWidget(background="w", axisItems=axis_items))
-    plot.setCacheMode(pg.QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)  # no bitmap under the vectors
     item = paper_axes(plot.getPlotItem(), title, x_label, y_label)
     if legend:
         paper_legend(item)
@@ -127,20 +126,24 @@ def svg_bytes(widget: QWidget, title: str) -> bytes:
 @contextmanager
 def _export_mode(widget: QWidget) -> Iterator[None]:
     """pyqtgraph draws symbols as vector paths (not cached pixmaps) while its items export, and
-    images are written losslessly (Qt's PDF engine would otherwise JPEG a raster's cells)."""
+    images are written losslessly (Qt's PDF engine would otherwise JPEG a raster's cells); no
+    background cache, which would put a page-sized bitmap under the vectors."""
     views = _graphics_views(widget)
     items = [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
     for item in items:
         item.setExportMode(True, {"antialias": True})
+    caches = [view.cacheMode() for view in views]
     for view in views:
         view.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
+        view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)    # no page-sized bitmap of the background
     try:
         yield
     finally:
         for item in items:
             item.setExportMode(False)
-        for view in views:
+        for view, cache in zip(views, caches):
             view.setRenderHint(QPainter.RenderHint.LosslessImageRendering, False)
+            view.setCacheMode(cache)
 
 
 def _paint(widget: QWidget, device: QPaintDevice) -> None:

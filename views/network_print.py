@@ -1,9 +1,13 @@
 """The validated network drawn for paper: a suspect's neighbourhood, or a ring's members only."""
 from __future__ import annotations
 
+import textwrap
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 
+from engine.case.annotations import Annotation
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.svn.neighbourhood import Exploration, expand
 from engine.viewdata.network import ROLE_NEIGHBOUR, NetworkData, network_data
@@ -13,6 +17,7 @@ from views._print import legend_entry, paper_figure, paper_plot
 from views.graph_layout import empty_layout, extend_layout, relax_layout
 
 MAX_LABELS = 60
+ANNOTATION_WIDTH = 40      # characters per line of a printed annotation
 RELAX_ITERATIONS = 80
 BUYING, MIXED, SELLING = "#009E73", "#D9D9D9", "#D55E00"   # the network view's directionality map
 
@@ -25,7 +30,8 @@ def _node_colour(r: float) -> str:
     return colour.name()
 
 
-def _draw(data: NetworkData, bits: int, title: str, label_all: bool) -> tuple[pg.PlotWidget, int, int]:
+def _draw(data: NetworkData, bits: int, title: str, label_all: bool,
+          annotations: tuple[Annotation, ...]) -> tuple[pg.PlotWidget, int, int, int]:
     plot = paper_plot(title, "", "")
     item = plot.getPlotItem()
     item.hideAxis("left")
@@ -63,7 +69,27 @@ def _draw(data: NetworkData, bits: int, title: str, label_all: bool) -> tuple[pg
             text = pg.TextItem(inv, color="#202020", anchor=(0.5, 1.4))
             text.setPos(*xy[k])
             plot.addItem(text)
-    return plot, int(shown.size), int(edges.size)
+    n_notes = draw_annotations(plot, annotations, where)
+    return plot, int(shown.size), int(edges.size), n_notes
+
+
+def draw_annotations(plot: pg.PlotWidget, annotations: tuple[Annotation, ...], where: dict[str, Any]) -> int:
+    """The investigator's text boxes, as on the link chart: at a drawn node, or half-way along an
+    edge whose two investors are drawn, the spot circled; how many were drawn."""
+    n = 0
+    for note in annotations:
+        if not all(i in where for i in note.ids):
+            continue
+        spot = np.mean([where[i] for i in note.ids], axis=0)
+        box = pg.TextItem(textwrap.fill(note.text, ANNOTATION_WIDTH), color="#202020", anchor=(-0.08, 1.25),
+                          border=pg.mkPen(_style.FOCUS, width=1.2), fill=pg.mkBrush(255, 255, 255, 235))
+        box.setPos(float(spot[0]), float(spot[1]))
+        box.setZValue(10)
+        plot.addItem(box)
+        plot.addItem(pg.ScatterPlotItem([spot[0]], [spot[1]], symbol="o", size=7, pen=pg.mkPen(_style.FOCUS, width=1.5),
+                                        brush=None))
+        n += 1
+    return n
 
 
 def print_network(prepared: NetworkPrepared | None, subject: PrintSubject) -> ReportFigure | None:
@@ -87,7 +113,10 @@ def print_network(prepared: NetworkPrepared | None, subject: PrintSubject) -> Re
         return None
     if not (data.edge_networks & bits).any():
         return None
-    plot, n_nodes, n_edges = _draw(data, bits, title, label_all=subject.scope == "ring" or data.n_nodes <= MAX_LABELS)
+    plot, n_nodes, n_edges, n_notes = _draw(data, bits, title, subject.scope == "ring" or data.n_nodes <= MAX_LABELS,
+                                            subject.annotations)
+    notes = f" Framed text: the investigator's {n_notes} link-chart annotation(s), at the circled node or link." \
+        if n_notes else ""
     return paper_figure(plot, title, f"{n_nodes} investors and {n_edges} validated pairs ({correction} network); "
                                       f"edge colour: the pair's strongest diagonal link type; node colour: "
-                                      f"directionality over the reference period.")
+                                      f"directionality over the reference period.{notes}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine.case.annotations import Annotation
+
 #: scopes of print figures: the whole event, one suspect, one ring
 PRINT_SCOPES: tuple[str, ...] = ("overview", "suspect", "ring")
 
@@ -13,12 +15,14 @@ PRINT_SCOPES: tuple[str, ...] = ("overview", "suspect", "ring")
 class PrintSubject:
     """What a print figure shows: ``scope`` (one of ``PRINT_SCOPES``), the investors concerned
     (the suspect; the ring's members; the top suspects for an overview), a label for titles
-    ("investor 0123", "ring 4") and the ``ViewInputs`` (result, tables) it may read."""
+    ("investor 0123", "ring 4"), the ``ViewInputs`` (result, tables) it may read, and the case's
+    link-chart annotations (drawn where their node or edge is drawn)."""
 
     scope: str
     ids: tuple[str, ...]
     label: str
     inputs: Any
+    annotations: tuple[Annotation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import weakref
 from typing import Any
 
 from pypdf import PdfReader
@@ -72,16 +73,19 @@ class _Copier:
             shell.sequence.extend(self.copy(v) for v in obj)
 
 
-def form_name(pdf: bytes) -> str:
-    """The packet-wide name of a figure's form: the same drawing gets the same name."""
-    return "fig" + hashlib.sha256(pdf).hexdigest()[:20]
+#: per document, the form name of each figure placed (by the figure's digest)
+_FORMS: "weakref.WeakKeyDictionary[Any, dict[bytes, str]]" = weakref.WeakKeyDictionary()
 
 
 def add_form(document: Any, pdf: bytes) -> str:
-    """Register the first page of ``pdf`` as a Form XObject of ``document`` (once); its name."""
-    name = form_name(pdf)
-    if document.hasForm(name):
-        return name
+    """Register the first page of ``pdf`` as a Form XObject of ``document`` (once); its name.
+    Names count the figures in the order they are placed: a drawing's own bytes carry the
+    time it was drawn, so they cannot name it in a document that must repeat byte for byte."""
+    forms = _FORMS.setdefault(document, {})
+    digest = hashlib.sha256(pdf).digest()
+    if digest in forms:
+        return forms[digest]
+    name = forms[digest] = f"fig{len(forms) + 1}"
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     contents = page.get_contents()
     box = [float(v) for v in page.mediabox]
