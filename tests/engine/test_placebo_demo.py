@@ -91,8 +91,9 @@ def test_the_event_has_more_expected_profit_than_any_ordinary_day(placebo_run):
 
 @pytest.mark.xfail(strict=True, reason="at a fixed K the 12-window clustering of an ordinary day either keeps "
                    "the concentrated buyers apart (29-49 suspects) or merges them with the diversified buyers "
-                   "(96-122 suspects, 13 of 40 days here); the event's concentrated cluster has 86, so the count "
-                   "compares clusters of different sizes: p 0.34 (0.17-0.93 on 8 of 9 seeds; README placebo)")
+                   "(96-122 suspects, 13 of 40 days here): without insiders the few one-off concentrated buyers "
+                   "rarely hold a cluster of their own; at the event the planted insiders do, so its rewarding "
+                   "cluster is the smaller one (86 suspects): p 0.34 (0.17-0.93 on 8 of 9 seeds; README placebo)")
 def test_the_event_has_more_suspects_than_any_ordinary_day(placebo_run):
     _, _, result = placebo_run
     assert result.event["n_suspects"].p_value == pytest.approx(1 / (N + 1))
@@ -103,10 +104,10 @@ def test_the_event_excess_discontinuous_share_is_unusual(placebo_run):
     assert result.event["excess_discontinuous_share"].p_value <= 0.05
 
 
-@pytest.mark.xfail(strict=True, reason="METHOD §5 own-score rule: a decoy's score at the PSE is 1.0 (its whole "
-                   "burst held in the last window, A = E = 1, magnitudo 1); over the 223 eligible days (~4 burst "
-                   "cycles) it reaches that score on 0-7 of the 40 ordinary days, so 4 of 12 decoys get p > 0.1 "
-                   "here (1-7 of 12 on seeds 1-9, both directions; README placebo)")
+@pytest.mark.xfail(strict=True, reason="METHOD §5 own-score rule: decoys sit in the rewarding cluster on 5-19 "
+                   "of the 40 ordinary days, but at the PSE they hold a whole burst (score 0.90-1.0) and reach that "
+                   "score on only 0-8 ordinary days (median 3; p > 0.1 needs 4): 4 of 12 here, 1-7 of 12 on seeds "
+                   "1-9, both directions (README placebo)")
 def test_most_decoys_are_not_unusual(placebo_run, truth):
     _, _, result = placebo_run
     p = result.investor_p()
