@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows, max_k
+from engine.kmeans.scan_pool import chains_in_processes, scan_workers
 from engine.kmeans.suspects import rewarding_cluster
 from engine.progress import Reporter
 
@@ -62,9 +63,15 @@ def rewarding_members(chain: DynamicClustering) -> np.ndarray:
 
 
 def scan_chains(features: np.ndarray, active: np.ndarray, prepared: list[WindowPoints], k_values: range,
-                restarts: int, seed: int, reporter: Reporter | None = None) -> dict[int, DynamicClustering]:
-    """The dynamic clustering of every K in ``k_values`` that each window can hold."""
+                restarts: int, seed: int, reporter: Reporter | None = None,
+                workers: int | None = None) -> dict[int, DynamicClustering]:
+    """The dynamic clustering of every K in ``k_values`` that each window can hold, on
+    ``workers`` processes (None: as many as pay, engine/kmeans/scan_pool.py); the same chains
+    either way."""
     feasible = [k for k in k_values if 2 <= k <= max_k(prepared)]
+    n_proc = scan_workers(prepared, len(feasible)) if workers is None else workers
+    if n_proc > 1 and len(feasible) > 1:
+        return chains_in_processes(features, active, prepared, feasible, restarts, seed, n_proc, reporter)
     chains = {}
     for j, k in enumerate(feasible):
         chains[k] = cluster_windows(features, active, k, restarts, seed, prepared=prepared)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -20,6 +21,7 @@ from engine.progress import Reporter
 from engine.version import SOFTWARE_VERSION
 
 CONNECT_TIMEOUT_S = 5.0
+_IN_TASK: ContextVar[bool] = ContextVar("itwb_in_task", default=False)
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,23 @@ def _where() -> str:
         return f"pid {os.getpid()}"
 
 
+def in_task() -> bool:
+    """True while a task runs here: its work must not start processes of its own (METHOD §5:
+    one level of parallelism)."""
+    return _IN_TASK.get()
+
+
 def attempt(fn: Callable[[Any, Any], Any], shared: Any, item: Any) -> tuple[bool, Any, str, str]:
     """One try of a task with every thread pool at one thread: (ok, value, error, where)."""
     from threadpoolctl import threadpool_limits
+    token = _IN_TASK.set(True)
     try:
         with threadpool_limits(1):
             return True, fn(shared, item), "", _where()
     except Exception as exc:  # a task's failure is data for the caller, never lost
         return False, None, f"{type(exc).__name__}: {exc}", _where()
+    finally:
+        _IN_TASK.reset(token)
 
 
 def worker_version() -> str:
