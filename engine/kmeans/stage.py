@@ -4,8 +4,10 @@
 choice of K by the stability of the rewarding cluster -> centroid stability check ->
 suspects and significance -> sensitivity (K − 2 … K + 2) -> baselines, and returns a
 ``KMeansResult`` (serialisable, no DataFrames). ``suspects_at_k`` is the same analysis at a
-given K without the scan, the sensitivity table or the baselines: the pseudo-event test
-(METHOD §5) calls it once per pseudo-date. Cluster ids are the relabelled labels 0 .. K−1.
+given K without the scan, the sensitivity table or the baselines: what the pseudo-event test
+(METHOD §5, engine/placebo/pseudo.py) computes per date, and its oracle in
+tests/engine/test_placebo_identical.py; ``choose_k`` is the K choice alone (the placebo
+comparison run's K). Cluster ids are the relabelled labels 0 .. K−1.
 """
 from __future__ import annotations
 
