@@ -133,3 +133,23 @@ def test_cancel_ends_the_running_tasks_and_shows_nothing(window, qtbot, master, 
     assert not done and set(_column(window.views["suspects"], "Placebo p")) == {""}
     with CaseStore.open(window.session.info.path, read_only=True) as store:
         assert cached_placebo(store, base.data_hash, base.event, many) is None
+
+
+def test_sigterm_closes_the_window_and_ends_its_worker_processes(window, qtbot, qapp):
+    import os
+    import signal
+
+    from ui.app import close_on_sigterm
+    pool = window.screening.work.pool
+    assert pool.spec().pool.submit(os.getpid).result(timeout=120) != os.getpid()
+    procs = pool.processes()
+    assert procs
+    previous = signal.getsignal(signal.SIGTERM)
+    timer = close_on_sigterm(qapp)
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)
+    finally:
+        timer.stop()
+        signal.signal(signal.SIGTERM, previous)
+    assert not any(p.is_alive() for p in procs)
