@@ -11,6 +11,7 @@ child before anything is written.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any, Callable
@@ -68,6 +69,8 @@ class ExportController(QObject):
         self.progress: QProgressDialog | None = None
         #: () -> (suspect ids, ring ids) the investigator added to the packet (checked in the dialog)
         self.extra_picks: Callable[[], tuple[list[str], list[int]]] | None = None
+        #: () -> the shown result's placebo test once it ran, else None (its pages go in the packet)
+        self.placebo_shown: Callable[[], Any] | None = None
         self.runner.progress.connect(self._on_progress)
         self.runner.succeeded.connect(self._on_packet_done)
         self.runner.failed.connect(lambda _g, exc: self._failed("The packet could not be exported",
@@ -128,6 +131,8 @@ class ExportController(QObject):
         except Exception as exc:
             self._failed("The case could not be read for the packet", exc)
             return False
+        if request.placebo is None and self.placebo_shown is not None:
+            request = dataclasses.replace(request, placebo=self.placebo_shown())
         store, result, target = session.store, session.result, Path(path)
         signed_by = signer.subject if signer is not None else ""
 

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.investigation = install_investigation(parts)
         self.case_memory = install_case_memory(self)
         self.screening = install_screening(parts, placebo_view, events_panel)
+        self.exports.controller.placebo_shown = self.screening.placebo.current
         self._connect()
         self._update_enabled()
         self._restore_layout()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from engine.placebo.stage import PlaceboResult
 from engine.results import AnalysisResult
 from ui.placebo_jobs import PlaceboShown, placebo_job, placebo_params
 from ui.pool_work import PoolWork
@@ -37,6 +38,11 @@ class PlaceboTools(QObject):
         self._base: AnalysisResult | None = None     # the result the running test belongs to
         work.succeeded.connect(self._on_succeeded)
         work.failed.connect(self._on_failed)
+
+    def current(self) -> PlaceboResult | None:
+        """The placebo test of the result on screen, once it ran (for the packet)."""
+        shown = self.shown
+        return shown.placebo if shown is not None and shown.base is self.session.result else None
 
     def start(self) -> bool:
         """Run the test for the shown result (the cached one comes back at once)."""

@@ -12,9 +12,11 @@ import math
 import multiprocessing
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from engine.case.store import CaseStore
+from engine.packet.build import PacketRequest
 from engine.placebo.cache import cached_placebo
 from engine.placebo.stage import run_placebo
 from engine.tasks.runner import RunnerSpec
@@ -92,6 +94,13 @@ def test_the_placebo_reranks_the_suspects_fills_the_columns_and_figure_and_its_w
     members = frozenset(map(str, ring.member_ids))
     window.hub.request(SelectionRequest(ids=members, source="test"))
     assert view.figure.title.startswith(f"Ring {ring.cluster_id}") and view.figure.p_value == ring_p[ring.cluster_id]
+
+    # the packet exported from the window prints the placebo pages the investigator saw
+    pdf = tmp_path / "packet.pdf"
+    with qtbot.waitSignal(window.exports.controller.packet_written, timeout=TIMEOUT_MS):
+        assert window.exports.controller.start_packet(PacketRequest(suspects=(tested,), rings=(ring.cluster_id,)), pdf)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(pdf)).pages)
+    assert "Ordinary days: the placebo test" in text and f"Investor {tested}'s score: on {N_PLACEBO}" in text
 
     # cached under the CLI's key: `analyze --placebo 19` reuses the GUI's test
     with CaseStore.open(window.session.info.path, read_only=True) as store:
