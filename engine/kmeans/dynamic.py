@@ -30,9 +30,24 @@ class DynamicClustering:
 
 
 def merge_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct rows, their multiplicities (float weights) and the row -> distinct map."""
-    unique, inverse, counts = np.unique(x, axis=0, return_inverse=True, return_counts=True)
-    return unique, counts.astype(np.float64), inverse.reshape(-1)
+    """Distinct rows (in lexicographic order), their multiplicities (float weights) and the
+    row -> distinct map: ``np.unique(x, axis=0)``'s answer by a stable ``lexsort`` (np.unique
+    sorts rows as structured records, ~25x slower). Where equal rows could differ in their bits
+    (NaN, or +0.0 beside −0.0 in a column) np.unique itself decides which one is kept."""
+    zero = x == 0
+    neg = np.signbit(x)
+    if np.isnan(x).any() or ((zero & neg).any(axis=0) & (zero & ~neg).any(axis=0)).any():
+        unique, inverse, counts = np.unique(x, axis=0, return_inverse=True, return_counts=True)
+        return unique, counts.astype(np.float64), inverse.reshape(-1)
+    order = np.lexsort(x.T[::-1])
+    rows = x[order]
+    first = np.empty(x.shape[0], dtype=bool)
+    first[:1] = True
+    np.any(rows[1:] != rows[:-1], axis=1, out=first[1:])
+    starts = np.flatnonzero(first)
+    inverse = np.empty(x.shape[0], dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return rows[starts], np.diff(np.append(starts, x.shape[0])).astype(np.float64), inverse
 
 
 def single_threaded() -> threadpool_limits:

@@ -135,3 +135,17 @@ def test_weighted_means_and_inertia_against_plain_sums() -> None:
         members = labels == k
         assert np.allclose(centres[k], (x[members] * w[members, None]).sum(0) / w[members].sum())
     assert np.isclose(inertia, sum(w[i] * ((x[i] - centres[labels[i]]) ** 2).sum() for i in range(50)))
+
+
+@pytest.mark.parametrize("zeros", ["positive", "negative", "mixed"])
+def test_merge_rows_gives_np_unique_bytes(zeros: str) -> None:
+    """The lexsort merge equals np.unique(axis=0) to the bit, duplicates and signed zeros included."""
+    rng = np.random.default_rng(len(zeros))
+    for _ in range(40):
+        n = int(rng.integers(1, 400))
+        x = np.round(rng.uniform([-1, 0, -1], [1, 1, 1], (n, 3)), int(rng.integers(0, 3)))
+        x = {"positive": np.abs(x) + 0.0, "negative": -np.abs(x), "mixed": x}[zeros]
+        unique, inverse, counts = np.unique(x, axis=0, return_inverse=True, return_counts=True)
+        got = merge_rows(x)
+        for ours, theirs in zip(got, (unique, counts.astype(np.float64), inverse.reshape(-1))):
+            assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
