@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from engine.case.store import CaseStore
+from engine.market.calendar import reference_period, trading_calendar
 from engine.params import AnalysisParams
 from engine.pipeline import analyze, cache_key, plain_params
 from engine.placebo.cache import placebo_key
@@ -114,18 +116,69 @@ def test_most_decoys_are_not_unusual(placebo_run, truth):
     assert sum(p.get(i, 1.0) > 0.1 for i in truth["decoys"]) > len(truth["decoys"]) / 2
 
 
+def _planted_rings(base, truth) -> list:
+    """Validated-network clusters at least half made of planted ring members."""
+    planted = set().union(*truth["rings"])
+    return [r for r in base.svn.rings if len(set(map(str, r.member_ids)) & planted) >= len(r.member_ids) / 2]
+
+
 def test_planted_rings_have_smaller_p_than_every_cluster_without_insiders(placebo_run, truth):
     """Small clusters of hard / soft insiders co-buying in the last window are not ordinary
     clusters (their p is 1/41 on seeds 3, 5, 6 and 8): only clusters without a planted insider compare."""
     _, base, result = placebo_run
-    planted = set().union(*truth["rings"])
-    insiders = planted | set(truth["hard_insiders"]) | set(truth["soft_insiders"])
+    insiders = set().union(*truth["rings"], truth["hard_insiders"], truth["soft_insiders"])
     ring_p = result.ring_p()
-    rings = [(set(map(str, r.member_ids)), ring_p[r.cluster_id]) for r in base.svn.rings]
-    found = [p for members, p in rings if len(members & planted) >= len(members) / 2]
-    others = [p for members, p in rings if not members & insiders]
+    found = [ring_p[r.cluster_id] for r in _planted_rings(base, truth)]
+    others = [ring_p[r.cluster_id] for r in base.svn.rings if not set(map(str, r.member_ids)) & insiders]
     assert len(found) >= len(truth["rings"]) and others
     assert max(found) < min(others)
+
+
+@pytest.mark.xfail(strict=True, reason="d·R_C is a mean directionality: a planted ring reaches its event value "
+                   "1.0 on every ordinary period where the ring bought together on one day (each member about once; at "
+                   "the event 5-6 days each): 2-9 of 40 periods here, p 0.07-0.24; seeds 1-9 both directions: "
+                   "10 of 54 planted-ring p <= 0.1, 71% of the tying periods have >= 2 members active, so METHOD "
+                   "§2's two-active-members rule applied per period would make it 20 of 54 (README placebo)")
+def test_planted_rings_have_small_p(placebo_run, truth):
+    _, base, result = placebo_run
+    ring_p = result.ring_p()
+    assert all(ring_p[r.cluster_id] <= 0.1 for r in _planted_rings(base, truth))
+
+
+def _active_days(trades, stock: str, members: set[str], first, last) -> dict[str, int]:
+    """Each member's number of days with shares traded in the stock from ``first`` to ``last``."""
+    rows = trades[(trades["stock"] == stock) & trades["investor_id"].astype(str).isin(members)
+                  & ((trades["buy_shares"] + trades["sell_shares"]) > 0)]
+    dates = rows["date"].to_numpy().astype("datetime64[D]")
+    rows = rows[(dates >= first) & (dates <= last)]
+    return rows.groupby(rows["investor_id"].astype(str))["date"].nunique().to_dict()
+
+
+def test_planted_rings_tie_on_ordinary_periods_where_the_ring_traded_together_once(placebo_run, truth):
+    """Why the planted rings' p stays above 0.1 (the xfail above), counted from the trades table: every
+    ordinary period where a planted ring's d·R_C reaches its event value has several members active on
+    about one day each (seed 7: 6-11 members, at most 8 member-days for 7), while at the event each
+    member traded on 5-6 days. Counting only periods with two or more active members cannot help here."""
+    case, base, result = placebo_run
+    with CaseStore.open(case) as store:
+        tables = store.tables()
+    event = base.event
+    calendar = trading_calendar(tables.trades, event.stock)
+    lo, event_day = reference_period(calendar, event.reference_start, event.event_date)
+    length = event_day - lo
+    pseudo = np.searchsorted(calendar, np.array(result.dates, dtype="datetime64[D]"))
+    ties = 0
+    for ring in _planted_rings(base, truth):
+        members = set(map(str, ring.member_ids))
+        test = next(t.test for t in result.rings if t.cluster_id == ring.cluster_id)
+        at_event = _active_days(tables.trades, event.stock, members, calendar[lo], calendar[event_day - 1])
+        assert test.observed == 1.0 and len(at_event) == len(members) and min(at_event.values()) >= 4
+        for day, value in zip(pseudo, test.null):
+            if value >= test.observed:
+                ties += 1
+                active = _active_days(tables.trades, event.stock, members, calendar[day - length], calendar[day - 1])
+                assert len(active) >= 2 and sum(active.values()) <= 1.2 * len(active)
+    assert ties >= 10
 
 
 def test_the_placebo_is_cached_apart_from_the_plain_analysis(placebo_run):
