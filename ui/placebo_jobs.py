@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from engine.case.store import CaseStore
+from engine.errors import UsageError
+from engine.market.panel import TargetPanel
 from engine.params import AnalysisParams
 from engine.placebo.cache import cached_placebo, store_placebo
-from engine.placebo.stage import PlaceboResult, run_placebo
+from engine.placebo.stage import PlaceboResult, comparison_k, run_placebo
 from engine.progress import Reporter
 from engine.results import AnalysisResult
 from engine.screen.rank import ScreenEntry
 from engine.screen.run import screen
-from engine.tables import CaseTables
-from engine.tasks.runner import Outcome, RunnerSpec, TaskListener
+from engine.tables import CaseTables, Event
+from engine.tasks.runner import Outcome, RunnerSpec, TaskListener, run_tasks
 from engine.viewdata.inputs import ViewInputs
 from engine.viewdata.placebo import placebo_view_data
 from engine.viewdata.registry import view_data
@@ -55,16 +57,34 @@ def placebo_params(result: AnalysisResult, wanted: AnalysisParams, default_n: in
                                  min_distance=section.min_distance, spacing=section.spacing)
 
 
+def _k_task(shared: tuple[CaseTables, AnalysisParams], event: Event) -> int:
+    tables, params = shared
+    return comparison_k(tables, event, params, TargetPanel.build(tables, event.stock))
+
+
+def with_comparison_k(tables: CaseTables, event: Event, params: AnalysisParams, spec: RunnerSpec,
+                      reporter: Reporter) -> AnalysisParams:
+    """``params`` with the comparison run's K fixed (``engine.placebo.stage.comparison_k``), found by a
+    task on the pool: the K scan never runs in the GUI process (it would hold its interpreter lock,
+    and a large scan forks). The placebo result is the same as with K left to the scan."""
+    if params.kmeans.k is not None:
+        return params
+    outcome = run_tasks(_k_task, (tables, params), [event], [f"{event.event_id} K scan"], spec, reporter)[0]
+    if not outcome.ok:
+        raise UsageError(f"the K scan of the placebo comparison run failed: {outcome.error}")
+    return params.replace("kmeans", k=int(outcome.value))
+
+
 def placebo_job(case_path: str, tables: CaseTables, base: AnalysisResult, params: AnalysisParams,
                 spec: RunnerSpec, notify: Notify, reporter: Reporter) -> PlaceboShown:
-    """The cached placebo test of ``base``, or run it on ``spec``'s workers and cache it (a
-    read-only case is not written); then the data of the views it changes."""
+    """The cached placebo test of ``base``, or run it on ``spec``'s workers and cache it under the
+    settings asked for (a read-only case is not written); then the data of the views it changes."""
     reporter.stage("Placebo test")
     with CaseStore.open(case_path) as store:
         placebo = cached_placebo(store, base.data_hash, base.event, params)
         if placebo is None:
-            placebo = run_placebo(tables, base.event, params, base, spec, reporter,
-                                  task_listener("Placebo test: day", notify))
+            placebo = run_placebo(tables, base.event, with_comparison_k(tables, base.event, params, spec, reporter),
+                                  base, spec, reporter, task_listener("Placebo test: day", notify))
             if not store.read_only:
                 store_placebo(store, base.data_hash, base.event, params, placebo)
     inputs = ViewInputs(result=base, tables=tables, placebo=placebo)
