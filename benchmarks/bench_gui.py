@@ -93,6 +93,8 @@ def main() -> int:
                         help="measure on a copy of this case instead: stalls per phase (open, analysis, "
                              "threshold change, expansion, packet export) and selection per view")
     parser.add_argument("--selections", type=int, default=30, help="investors selected in turn (default 30)")
+    parser.add_argument("--selection-only", action="store_true",
+                        help="with --case: open the case and time selections only (no other phase)")
     args = parser.parse_args()
     _private_dirs()
     print(f"load average at start: {load()} on {os.cpu_count()} cores (the machine may be shared)")
@@ -106,7 +108,7 @@ def main() -> int:
     cold = time.perf_counter() - t0
     print(f"cold start to window shown: {cold:.2f} s")
     if args.case is not None:
-        return _case_run(app, window, args.case, args.selections)
+        return _case_run(app, window, args.case, args.selections, args.selection_only)
 
     t0 = time.perf_counter()
     case = _case_at_scale(args.scale)
@@ -150,13 +152,20 @@ def _top_ids(window, n: int) -> list[str]:
     return [suspects.model.investor_at(r) for r in range(min(n, suspects.model.rowCount()))]
 
 
-def _case_run(app, window, case: Path, n_selections: int) -> int:
+def _case_run(app, window, case: Path, n_selections: int, selection_only: bool) -> int:
     """Stalls per phase and selection per view on a private copy of ``case``."""
     work = Path(tempfile.mkdtemp(prefix="itwb-bench-case-"))
     copy = work / case.name
     shutil.copy(case, copy)
-    settle(app, SPARE_WARM_UP_S)   # the analysis spare child imports, as after start-up
-    stalls = run_phases(app, window, copy, work)
+    if selection_only:
+        shown: list[object] = []
+        window.result_shown.connect(shown.append)
+        window.open_case_path(copy)
+        wait(app, lambda: bool(shown))
+        stalls: dict[str, float] = {}
+    else:
+        settle(app, SPARE_WARM_UP_S)   # the analysis spare child imports, as after start-up
+        stalls = run_phases(app, window, copy, work)
     ids = _top_ids(window, n_selections)
     selection_times(app, window, ids, "default layout")
     _split_off(window, ("profile", "timeline"))

@@ -51,7 +51,7 @@ class Cube2DCanvas(QWidget):
             plot = new_plot(xlabel=AXIS_NAMES[i], ylabel=AXIS_NAMES[j], grid=True)
             plot.setXRange(*AXIS_RANGE[i], padding=0)
             plot.setYRange(*AXIS_RANGE[j], padding=0)
-            cloud = PointCloudItem(_style.SIZE_BASE)
+            cloud = PointCloudItem(_style.SIZE_BASE, cached=True)
             cloud.setZValue(_style.Z_BASE)
             sel = self._overlay(_style.Z_SELECTED, _style.SIZE_SELECTED, pg.mkPen(None), _style.selected_brush())
             foc = self._overlay(_style.Z_FOCUS, _style.SIZE_FOCUS, _style.focus_pen(), pg.mkBrush(None))

@@ -14,6 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QGraphicsItem
 
 from pyqtgraph.Qt import internals
 
@@ -34,8 +35,13 @@ def pick_nearest(vb: pg.ViewBox, scene_pos, x: np.ndarray, y: np.ndarray, radius
 class PointCloudItem(pg.GraphicsObject):
     """Round (or square) points with a colour and pixel size per group; not clickable itself."""
 
-    def __init__(self, size: float, symbol: str = "o") -> None:
+    def __init__(self, size: float, symbol: str = "o", cached: bool = False) -> None:
+        """``cached``: a base layer under overlays that change with every selection keeps its
+        pixels (Qt's device-coordinate cache), so a selection repaints a blit, not every point;
+        the cache is redrawn when the points or the view's scale change."""
         super().__init__()
+        if cached:
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if symbol not in SYMBOLS:
             raise ValueError(f"symbol must be one of {SYMBOLS}, not {symbol!r}")
         self._size = float(size)

@@ -12,14 +12,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser,
+from PySide6.QtWidgets import (QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser,
                                QWidget)
 
 from engine.case.review import EMPTY_WORK, CaseWorkSnapshot
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
 from views import _style
-from views._layout import stack
+from views._layout import stack, status_line
 from views._plots import tame
 from views.base import BaseView, Selection, widget_png
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
@@ -43,9 +43,8 @@ class ProfileView(BaseView):
         super().__init__(parent)
         self._work: CaseWorkSnapshot = EMPTY_WORK
         self.profile: InvestorProfile | None = None
-        self.header = QLabel(EMPTY_TEXT)
+        self.header = status_line(EMPTY_TEXT)   # one line: a new investor never re-lays out the dock
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
         self.canvas = pg.GraphicsLayoutWidget()
         self.price = self._plot(0, "Close and trades")
         self.position = self._plot(1, "Position (shares)")
@@ -212,15 +211,19 @@ class ProfileView(BaseView):
     def _fill_blotter(self, p: InvestorProfile) -> None:
         start = np.datetime64(p.event.reference_start, "D") - np.timedelta64(DAYS_BEFORE, "D")
         rows = np.flatnonzero(p.trade_dates >= start)   # the chart's span; older days stay on the chart
-        self.blotter.setRowCount(rows.size)
-        for r, k in enumerate(rows[::-1]):     # latest first
-            values = (str(p.trade_dates[k]), f"{p.buy_shares[k]:,.0f}", f"{p.sell_shares[k]:,.0f}",
-                      f"{p.buy_value[k]:,.0f}", f"{p.sell_value[k]:,.0f}", f"{p.position[k]:,.0f}")
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.blotter.setItem(r, c, item)
+        self.blotter.setUpdatesEnabled(False)    # one layout and paint for the whole fill
+        try:
+            self.blotter.setRowCount(rows.size)
+            for r, k in enumerate(rows[::-1]):     # latest first
+                values = (str(p.trade_dates[k]), f"{p.buy_shares[k]:,.0f}", f"{p.sell_shares[k]:,.0f}",
+                          f"{p.buy_value[k]:,.0f}", f"{p.sell_value[k]:,.0f}", f"{p.position[k]:,.0f}")
+                for c, v in enumerate(values):
+                    item = QTableWidgetItem(v)
+                    if c:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.blotter.setItem(r, c, item)
+        finally:
+            self.blotter.setUpdatesEnabled(True)
 
     # -- interaction --------------------------------------------------------------------
     def _on_link(self, url: QUrl) -> None:

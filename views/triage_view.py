@@ -85,8 +85,8 @@ class TriageView(BaseView):
         self.heatmap.setAspectLocked(True)  # square cells
         self.outliers = new_plot("Share of high-risk episodes", xlabel="episodes", ylabel="high-risk share", grid=True)
         self.plots = {"heatmap": self.heatmap, "outliers": self.outliers}
-        self.heat_points = PointCloudItem(SIZE_MAX, symbol="s")
-        self.outlier_points = PointCloudItem(OUTLIER_SIZE)
+        self.heat_points = PointCloudItem(SIZE_MAX, symbol="s", cached=True)
+        self.outlier_points = PointCloudItem(OUTLIER_SIZE, cached=True)
         self.overlays: dict[str, tuple[PointCloudItem, pg.ScatterPlotItem]] = {}
         for name, plot in self.plots.items():
             base = self.heat_points if name == "heatmap" else self.outlier_points

@@ -35,7 +35,7 @@ class TriageData:
 
     def episodes_of(self, investor_id: str) -> slice:
         """Slice into the ep_* arrays for one investor (empty if unknown)."""
-        k = int(np.searchsorted(self.ids.astype(str), investor_id))
+        k = int(np.searchsorted(self.ids, str(investor_id)))   # ids are str in text order: no copy per call
         if k < self.ids.size and self.ids[k] == investor_id:
             return slice(int(self.ep_offsets[k]), int(self.ep_offsets[k + 1]))
         return slice(0, 0)
