@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Sequence
 
 from engine.errors import SchedulerError
@@ -92,13 +94,35 @@ def _run_inline(fn, shared, items, spec: RunnerSpec, reporter, done) -> dict[int
     return out
 
 
+_installed: dict[str, Any] = {}
+
+
+def _install(token: str, shared: Any) -> None:
+    """Worker start-up: keep the shared inputs of the run (sent once per worker, not per task)."""
+    _installed.clear()
+    _installed[token] = shared
+
+
+def _attempt_installed(fn: Callable[[Any, Any], Any], token: str, item: Any) -> tuple[bool, Any, str, str]:
+    return attempt(fn, _installed[token], item)
+
+
 def _run_local(fn, shared, items, spec: RunnerSpec, reporter, done) -> dict[int, tuple]:
+    """Dask's socket-free process scheduler. On its own pool the shared inputs go to each worker
+    once, when it starts; a caller's pool (the GUI's, started earlier) gets them with every task."""
     from dask.callbacks import Callback
     from dask.multiprocessing import get
 
     keys = {f"task-{i}": i for i in items}
-    graph: dict[str, Any] = {"shared": shared}
-    graph.update({key: (attempt, fn, "shared", items[i]) for key, i in keys.items()})
+    graph: dict[str, Any] = {}
+    initializer = None
+    if spec.pool is None:
+        token = f"shared-{uuid.uuid4().hex}"
+        initializer = partial(_install, token, shared)
+        graph.update({key: (_attempt_installed, fn, token, items[i]) for key, i in keys.items()})
+    else:
+        graph["shared"] = shared
+        graph.update({key: (attempt, fn, "shared", items[i]) for key, i in keys.items()})
     out: dict[int, tuple] = {}
 
     def pretask(key, dsk, state) -> None:
@@ -111,7 +135,8 @@ def _run_local(fn, shared, items, spec: RunnerSpec, reporter, done) -> dict[int,
             done(keys[key], result)
 
     with Callback(pretask=pretask, posttask=posttask):
-        get(graph, list(keys), num_workers=spec.workers or os.cpu_count() or 1, chunksize=1, pool=spec.pool)
+        get(graph, list(keys), num_workers=spec.workers or os.cpu_count() or 1, chunksize=1, pool=spec.pool,
+            initializer=initializer)
     return out
 
 

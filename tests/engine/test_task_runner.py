@@ -82,3 +82,28 @@ def test_workers_of_another_version_are_refused(cluster, monkeypatch):
     monkeypatch.setattr(runner, "SOFTWARE_VERSION", "0.0-other")
     with pytest.raises(SchedulerError, match="another workbench version"):
         connect(cluster.scheduler_address)
+
+
+class CountedPickles:
+    """Shared inputs that count (in this process) how often they are pickled."""
+
+    pickled = 0
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+    def __getstate__(self) -> dict:
+        CountedPickles.pickled += 1
+        return {"offset": self.offset}
+
+
+def add_offset(shared: CountedPickles, item: int) -> int:
+    return item + shared.offset
+
+
+def test_local_workers_get_the_shared_inputs_once_each_not_per_task():
+    CountedPickles.pickled = 0
+    outcomes = run_tasks(add_offset, CountedPickles(10), list(range(8)), [str(i) for i in range(8)],
+                         RunnerSpec(workers=2))
+    assert [o.value for o in outcomes] == [i + 10 for i in range(8)]
+    assert 1 <= CountedPickles.pickled <= 2      # one per worker process, whatever the number of tasks
