@@ -57,3 +57,22 @@ def test_screening_lists_the_ranked_events_and_picking_one_opens_it(window, qtbo
     assert done.args[0].placebo.event_id == decoy
     assert done.args[0].placebo.event["excess_discontinuous_share"].p_value == expected[1]["p_value"]
     assert window.screening.work.last_report == ""
+
+
+def test_a_failed_event_is_listed_last_with_its_error_and_opens_nothing(qtbot):
+    from engine.screen.rank import ScreenEntry, failed_entry, rank_entries
+    from ui.events_dock import EventsPanel
+    panel = EventsPanel()
+    qtbot.addWidget(panel)
+    ok = ScreenEntry(event_id="E1", rank=None, p_value=0.05, n_used=19, n_suspects=3, suspicious_rings=1,
+                     high_options_days=0, evidence=("excess discontinuous share 0.300: p = 0.05", "3 suspects"))
+    panel.show_entries(rank_entries([failed_entry("BAD", "UsageError: the window needs 20 days"), ok]))
+    assert [panel.table.item(r, 1).text() for r in range(2)] == ["E1", "BAD"]
+    assert panel.table.item(0, 0).text() == "1" and panel.table.item(0, 2).text() == "0.05"
+    assert panel.table.item(1, 0).text() == "" and panel.table.item(1, 7).text() == "failed: UsageError: the window needs 20 days"
+    assert "1 failed" in panel.summary.text()
+    opened = []
+    panel.open_requested.connect(opened.append)
+    panel.open_row(1)
+    panel.open_row(0)
+    assert opened == ["E1"]
