@@ -121,18 +121,31 @@ class Hub(QObject):
             view.clear()
         QTimer.singleShot(0, self._show_next_view)
 
-    def update_views(self, data: dict[str, Any]) -> None:
+    def update_views(self, data: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         """Show data computed for the shown result after it (the placebo test's re-ranked
-        suspects, rings and figure): each named view takes it and the current selection."""
-        for name, viewdata in data.items():
-            view = self.views.get(name)
-            if view is None:
-                continue
+        suspects, rings and figure): each named view takes it and the current selection, one
+        per event-loop turn as a result does; ``then`` runs after the last (not when a new
+        result came meanwhile)."""
+        prepared = self.session.prepared
+        pending = [(name, viewdata) for name, viewdata in data.items() if name in self.views]
+
+        def next_view() -> None:
+            if prepared is not self.session.prepared:
+                return                      # superseded: the new result's data is shown instead
+            if not pending:
+                if then is not None:
+                    then()
+                return
+            name, viewdata = pending.pop(0)
+            view = self.views[name]
             try:
                 view.set_data(viewdata)
                 view.apply_selection(self.selection.value)
             except Exception as exc:
                 self.view_failed.emit(f"The {view.title or name} view could not show the placebo test", exc)
+            QTimer.singleShot(0, next_view)
+
+        next_view()
 
     @Slot(object)
     def _on_exploration_changed(self, exploration: Exploration) -> None:

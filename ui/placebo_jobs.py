@@ -57,22 +57,24 @@ def placebo_params(result: AnalysisResult, wanted: AnalysisParams, default_n: in
                                  min_distance=section.min_distance, spacing=section.spacing)
 
 
-def _k_task(shared: tuple[CaseTables, AnalysisParams], event: Event) -> int:
+def _prepare_task(shared: tuple[CaseTables, AnalysisParams], event: Event) -> tuple[TargetPanel, int]:
     tables, params = shared
-    return comparison_k(tables, event, params, TargetPanel.build(tables, event.stock))
+    panel = TargetPanel.build(tables, event.stock)
+    return panel, comparison_k(tables, event, params, panel)
 
 
-def with_comparison_k(tables: CaseTables, event: Event, params: AnalysisParams, spec: RunnerSpec,
-                      reporter: Reporter) -> AnalysisParams:
-    """``params`` with the comparison run's K fixed (``engine.placebo.stage.comparison_k``), found by a
-    task on the pool: the K scan never runs in the GUI process (it would hold its interpreter lock,
-    and a large scan forks). The placebo result is the same as with K left to the scan."""
-    if params.kmeans.k is not None:
-        return params
-    outcome = run_tasks(_k_task, (tables, params), [event], [f"{event.event_id} K scan"], spec, reporter)[0]
+def prepared_on_pool(tables: CaseTables, event: Event, params: AnalysisParams, spec: RunnerSpec,
+                     reporter: Reporter) -> tuple[TargetPanel, AnalysisParams]:
+    """The target-stock panel and ``params`` with the comparison run's K fixed
+    (``engine.placebo.stage.comparison_k``), made by a task on the pool: neither the panel
+    (pandas) nor the K scan runs in the GUI process, where they held its interpreter lock (and
+    a large scan forks). The placebo result is the same as with K left to the scan."""
+    outcome = run_tasks(_prepare_task, (tables, params), [event], [f"{event.event_id} panel and K"], spec,
+                        reporter)[0]
     if not outcome.ok:
-        raise UsageError(f"the K scan of the placebo comparison run failed: {outcome.error}")
-    return params.replace("kmeans", k=int(outcome.value))
+        raise UsageError(f"the placebo comparison run could not be prepared: {outcome.error}")
+    panel, k = outcome.value
+    return panel, params.replace("kmeans", k=int(k))
 
 
 def placebo_job(case_path: str, tables: CaseTables, base: AnalysisResult, params: AnalysisParams,
@@ -83,8 +85,11 @@ def placebo_job(case_path: str, tables: CaseTables, base: AnalysisResult, params
     with CaseStore.open(case_path) as store:
         placebo = cached_placebo(store, base.data_hash, base.event, params)
         if placebo is None:
-            placebo = run_placebo(tables, base.event, with_comparison_k(tables, base.event, params, spec, reporter),
-                                  base, spec, reporter, task_listener("Placebo test: day", notify))
+            reporter.stage("Placebo test: the event's panel and K")
+            panel, fixed = prepared_on_pool(tables, base.event, params, spec, reporter)
+            reporter.stage("Placebo test: ordinary days")
+            placebo = run_placebo(tables, base.event, fixed, base, spec, reporter,
+                                  task_listener("Placebo test: day", notify), panel=panel)
             if not store.read_only:
                 store_placebo(store, base.data_hash, base.event, params, placebo)
     inputs = ViewInputs(result=base, tables=tables, placebo=placebo)

@@ -64,8 +64,11 @@ class PlaceboTools(QObject):
     def _on_succeeded(self, name: str, value: object) -> None:
         if name != JOB or not isinstance(value, PlaceboShown) or value.base is not self.session.result:
             return                                   # another job's, or the shown result changed meanwhile
+        self.parts.hub.update_views(value.view_data, then=lambda: self._shown(value))
+
+    def _shown(self, value: PlaceboShown) -> None:
+        """Every view shows the test: raise its figure and say so."""
         self.shown = value
-        self.parts.hub.update_views(value.view_data)
         dock = self.parts.docks.get("placebo")
         if dock is not None:
             dock.show()
