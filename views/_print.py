@@ -77,7 +77,7 @@ def paper_canvas() -> pg.GraphicsLayoutWidget:
 def paper_plot(title: str, x_label: str, y_label: str, legend: bool = True,
                axis_items: dict[str, pg.AxisItem] | None = None) -> pg.PlotWidget:
     """A white plot with a title, axis labels in words and (optionally) a legend."""
-    plot = keep(pg.PlotWidget(background="w", axisItems=axis_items))
+    plot = keep(pg.PlotWidget(background="w", axisItems=axis_items, enableMenu=False))
     item = paper_axes(plot.getPlotItem(), title, x_label, y_label)
     if legend:
         paper_legend(item)
@@ -90,12 +90,16 @@ def legend_entry(plot: pg.PlotWidget | pg.PlotItem, name: str, colour: str, symb
     legend = (plot.getPlotItem() if isinstance(plot, pg.PlotWidget) else plot).legend
     if legend is None:
         return
-    if line:
-        sample = pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(colour, width=3))
-    else:
-        sample = pg.ScatterPlotItem([0], [0], symbol=symbol, size=9, brush=pg.mkBrush(colour),
-                                    pen=pg.mkPen("#202020", width=0.5))
-    legend.addItem(sample, name)
+    style = (colour, symbol, line)
+    if style not in _SAMPLES:    # the legend only reads a sample's pen, brush and symbol: made once
+        _SAMPLES[style] = pg.PlotDataItem([0, 1], [0, 0], pen=pg.mkPen(colour, width=3)) if line else \
+            pg.ScatterPlotItem([0], [0], symbol=symbol, size=9, brush=pg.mkBrush(colour),
+                               pen=pg.mkPen("#202020", width=0.5))
+    legend.addItem(_SAMPLES[style], name)
+
+
+#: legend samples by (colour, symbol, line); never drawn themselves, kept for the process
+_SAMPLES: dict[tuple[str, str, bool], pg.GraphicsObject] = {}
 
 
 def _sized(widget: QWidget, height: int) -> QSize:

@@ -35,7 +35,8 @@ def overview(data: CubeData, subject: PrintSubject) -> ReportFigure | None:
     canvas = paper_canvas()
     layers = _layers(data, window)
     for col, (i, j) in enumerate(PROJECTIONS):
-        plot = paper_axes(canvas.addPlot(row=0, col=col), "", AXIS_WORDS[_NAMES[i]], AXIS_WORDS[_NAMES[j]])
+        plot = paper_axes(canvas.addPlot(row=0, col=col, enableMenu=False), "", AXIS_WORDS[_NAMES[i]],
+                          AXIS_WORDS[_NAMES[j]])
         if col == 0:
             paper_legend(plot)
         for name, idx, colour, size in layers:

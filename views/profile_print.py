@@ -32,8 +32,8 @@ def shown_span(event: Event) -> tuple[float, float]:
 
 def _plot(canvas: pg.GraphicsLayoutWidget, row: int, title: str, y_label: str, p: InvestorProfile,
           x_label: str = "") -> pg.PlotItem:
-    plot = paper_axes(canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()}), title, x_label,
-                      y_label)
+    plot = canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()}, enableMenu=False)
+    paper_axes(plot, title, x_label, y_label)
     plot.getAxis("left").setWidth(70)
     event_guides(plot, p.event.reference_start, p.event.event_date)
     return plot

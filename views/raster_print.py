@@ -1,5 +1,5 @@
-"""The raster drawn for paper: a ring's members only (one row each), and one investor's daily
-net trading in the target stock."""
+"""The raster drawn for paper: a ring's members only (one row each). A suspect's day-by-day
+trading prints on its timeline (``views.timeline_print``)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.raster import RasterData
 from views import _style
-from views._print import STRIP_HEIGHT, legend_entry, paper_figure, paper_plot
+from views._print import paper_figure, paper_plot
 
 ID_AXIS_WIDTH = 80     # room for the members' ids
 ROW_PX = 14            # height of one member's row in the printed raster (screen pixels)
@@ -57,40 +57,8 @@ def ring_raster(data: RasterData, subject: PrintSubject) -> ReportFigure | None:
                          height=height)
 
 
-def activity(tables: object, stock: str, dates: np.ndarray, reference_day: int, event_day: int,
-             investor_id: str) -> ReportFigure | None:
-    """Daily net shares bought (+) or sold (−) by the investor on the target stock."""
-    trades = getattr(tables, "trades", None)
-    if trades is None:
-        return None
-    mine = trades[(trades["investor_id"] == investor_id) & (trades["stock"] == stock)]
-    net = (mine["buy_shares"] - mine["sell_shares"]).to_numpy(float)
-    days = np.searchsorted(dates, pd.to_datetime(mine["date"]).to_numpy("datetime64[D]")).astype(float)
-    plot = paper_plot(f"Daily net trading of investor {investor_id} in {stock}", "trading day", "net shares")
-    buy, sell = _style.RASTER_COLOURS[1], _style.RASTER_COLOURS[2]
-    for sign, colour, name in ((net > 0, buy, "net buying"), (net < 0, sell, "net selling")):
-        if sign.any():
-            plot.addItem(pg.BarGraphItem(x=days[sign], height=net[sign], width=0.9, brush=pg.mkBrush(colour),
-                                         pen=pg.mkPen(colour)))
-            legend_entry(plot, name, colour, symbol="s")
-    for day, colour, name in ((reference_day, _style.CATEGORICAL[4], "reference start"), (event_day, _style.HARD, "PSE")):
-        if day >= 0:
-            plot.addItem(pg.InfiniteLine(pos=day, angle=90, pen=pg.mkPen(colour, width=1.5)))
-            legend_entry(plot, name, colour, line=True)
-    plot.getPlotItem().getAxis("bottom").setTicks([_tick_labels(dates)])
-    return paper_figure(plot, f"Activity of investor {investor_id} in {stock}",
-                         "Bars: shares bought minus shares sold each trading day (red buying, green selling); "
-                         "lines: the start of the reference period and the PSE.", height=STRIP_HEIGHT)
-
-
 def print_raster(data: RasterData | None, subject: PrintSubject) -> ReportFigure | None:
-    """The raster's print figure for a ring or a suspect."""
-    if data is None:
+    """The raster's print figure for a ring (a suspect's trades print on its timeline)."""
+    if data is None or subject.scope != "ring":
         return None
-    if subject.scope == "ring":
-        return ring_raster(data, subject)
-    if subject.scope == "suspect" and subject.ids:
-        inputs = subject.inputs
-        return activity(inputs.tables, inputs.result.event.stock, data.dates, data.reference_day, data.event_day,
-                        subject.ids[0])
-    return None
+    return ring_raster(data, subject)

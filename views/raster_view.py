@@ -40,7 +40,7 @@ class RasterView(HoverOnChange, BaseView):
     view_name = "raster"
     title = "Trading states"
     default_area = "center"
-    print_scopes = ("suspect", "ring")
+    print_scopes = ("ring",)
     _data: RasterData | None
 
     def __init__(self, parent: QWidget | None = None) -> None:

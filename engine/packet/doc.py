@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import BaseDocTemplate, Frame, Paragraph, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, Paragraph, PageTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
 FONT, FONT_BOLD, FONT_ITALIC, FONT_MONO = "WBSans", "WBSans-Bold", "WBSans-Oblique", "WBMono"
@@ -93,6 +93,24 @@ class ExhibitList(TableOfContents):
             self.addEntry(*stuff)
 
 
+def expected_entries(story: list[Any]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The entries the contents and the exhibit list will get (``afterFlowable``), pages unknown (0)."""
+    contents: list[tuple[Any, ...]] = []
+    exhibits: list[tuple[Any, ...]] = []
+
+    def walk(flowables: list[Any]) -> None:
+        for f in flowables:
+            if isinstance(f, Heading) and f.outline_level <= 1:
+                contents.append((f.outline_level, f.getPlainText(), 0, f.outline_key))
+            elif isinstance(f, ExhibitCaption):
+                exhibits.append((1, f"{f.exhibit}  {f.exhibit_title}", 0, f.exhibit))
+            elif isinstance(f, KeepTogether):
+                walk(f._content)
+
+    walk(story)
+    return contents, exhibits
+
+
 def contents_styles(body: ParagraphStyle) -> list[ParagraphStyle]:
     """Styles of the contents' levels (sections, then suspects/rings)."""
     return [ParagraphStyle("toc0", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12.5, leftIndent=0),
@@ -103,6 +121,26 @@ def pdf_date(timestamp: str) -> str:
     """A stored ISO UTC time as a PDF date string ``D:YYYYMMDDHHmmSS+00'00'`` (2000-01-01 when none)."""
     digits = "".join(ch for ch in timestamp[:19] if ch.isdigit()) if timestamp else ""
     return f"D:{(digits or '20000101000000').ljust(14, '0')}+00'00'"
+
+
+def _no_drawing(*_args: Any, **_kwargs: Any) -> None:
+    """Stands in for a flowable's ``drawOn`` while the contents are laid out."""
+
+
+class _PacketFrame(Frame):
+    """The body frame: on the draft passes (``PacketTemplate.draft``) flowables are measured,
+    split and placed but not drawn, as only their pages matter there."""
+
+    def _add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
+        if not getattr(getattr(canv, "_doctemplate", None), "draft", False):
+            return super()._add(flowable, canv, trySplit)
+        flowable.drawOn = _no_drawing
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+    add = _add      # ReportLab's documents call ``add``, bound to the base ``_add`` by name
 
 
 class PacketTemplate(BaseDocTemplate):
@@ -117,19 +155,22 @@ class PacketTemplate(BaseDocTemplate):
                          leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm, bottomMargin=18 * mm)
         self._header = header
         self._created = pdf_date(created)
-        self.draft = False          # True while the contents are laid out: figures draw nothing
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.draft = False          # True while the contents are laid out: nothing is drawn or saved
+        frame = _PacketFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
 
     def build_with_contents(self, story: list[Any], out: io.BytesIO, max_passes: int = 10) -> None:
-        """Lay out the story until the contents page and exhibit list are settled (draft passes
-        into a scratch buffer, figures not drawn), then write the final document once to ``out``.
+        """Lay out the story until the contents page and exhibit list are settled (draft passes:
+        nothing drawn, nothing saved), then write the final document once to ``out``.
 
         ReportLab's ``multiBuild`` cannot tell its last pass in advance, so every pass would draw
-        every figure; here only the final one does.
+        every table, paragraph and figure and format the whole PDF; here only the final one does.
         """
         indexing = [f for f in story if f.isIndexing()]
         self._indexingFlowables = indexing
+        contents, exhibits = expected_entries(story)
+        for flowable in indexing:      # sized as they will be from the first pass: one pass fewer
+            flowable._entries = list(exhibits if isinstance(flowable, ExhibitList) else contents)
         edits: list[Any] = []
         self._multiBuildEdits = edits.append     # ReportLab's hook to undo per-pass marks
 
@@ -144,15 +185,15 @@ class PacketTemplate(BaseDocTemplate):
                 edit[0](*edit[1:])
 
         try:
-            self.draft = True
+            self.draft, self._doSave = True, 0        # _doSave: ReportLab's switch for canvas.save()
             for _ in range(max_passes):
                 one_pass(io.BytesIO())
                 if self._allSatisfied():
                     break
-            self.draft = False
+            self.draft, self._doSave = False, 1
             one_pass(out)
         finally:
-            self.draft = False
+            self.draft, self._doSave = False, 1
             del self._multiBuildEdits
 
     def _furniture(self, canvas: Any, doc: Any) -> None:
@@ -181,4 +222,4 @@ class PacketTemplate(BaseDocTemplate):
         elif isinstance(flowable, ExhibitCaption):
             self.canv.bookmarkPage(flowable.exhibit)
             self.notify("ExhibitEntry", (1, f"{flowable.exhibit}  {flowable.exhibit_title}", self.page,
-                                         flowable.exhibit))
+                                         flowable.exhibit))     # as ``expected_entries`` expects

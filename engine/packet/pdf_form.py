@@ -10,16 +10,10 @@ import io
 import weakref
 from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject, StreamObject
 from reportlab.pdfbase import pdfdoc
 from reportlab.platypus import Flowable
-
-
-def page_size(pdf: bytes) -> tuple[float, float]:
-    """Width and height (points) of the first page of ``pdf``."""
-    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
-    return float(box.width), float(box.height)
 
 
 def _token(obj: PdfObject) -> bytes:
@@ -77,8 +71,8 @@ class _Copier:
 _FORMS: "weakref.WeakKeyDictionary[Any, dict[bytes, str]]" = weakref.WeakKeyDictionary()
 
 
-def add_form(document: Any, pdf: bytes) -> str:
-    """Register the first page of ``pdf`` as a Form XObject of ``document`` (once); its name.
+def add_form(document: Any, pdf: bytes, page: PageObject) -> str:
+    """Register ``page``, the first page of ``pdf``, as a Form XObject of ``document`` (once); its name.
     Names count the figures in the order they are placed: a drawing's own bytes carry the
     time it was drawn, so they cannot name it in a document that must repeat byte for byte."""
     forms = _FORMS.setdefault(document, {})
@@ -86,7 +80,6 @@ def add_form(document: Any, pdf: bytes) -> str:
     if digest in forms:
         return forms[digest]
     name = forms[digest] = f"fig{len(forms) + 1}"
-    page = PdfReader(io.BytesIO(pdf)).pages[0]
     contents = page.get_contents()
     box = [float(v) for v in page.mediabox]
     form = pdfdoc.PDFStream(pdfdoc.PDFDictionary({
@@ -98,18 +91,24 @@ def add_form(document: Any, pdf: bytes) -> str:
 
 
 class VectorDrawing(Flowable):
-    """A vector figure scaled by ``scale``; registered in the document when first drawn."""
+    """A vector figure scaled to fit ``max_width`` x ``max_height``; registered in the document
+    when first drawn."""
 
-    def __init__(self, pdf: bytes, width: float, height: float, scale: float) -> None:
+    def __init__(self, pdf: bytes, max_width: float, max_height: float) -> None:
         super().__init__()
-        self.pdf, self.width, self.height, self.scale = pdf, width, height, scale
+        self.pdf = pdf
+        self.page = PdfReader(io.BytesIO(pdf)).pages[0]
+        box = self.page.mediabox
+        self.scale = min(max_width / float(box.width), max_height / float(box.height))
+        self.width, self.height = float(box.width) * self.scale, float(box.height) * self.scale
+        self.hAlign = "LEFT"
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
         canvas = self.canv
-        name = add_form(canvas._doc, self.pdf)
+        name = add_form(canvas._doc, self.pdf, self.page)
         canvas.saveState()
         canvas.scale(self.scale, self.scale)
         canvas.doForm(name)

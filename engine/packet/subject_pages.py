@@ -99,10 +99,10 @@ def member_trades(tables: Any, stock: str, members: Sequence[str], start: Any, e
     trades = tables.trades if tables is not None else None
     if trades is None:
         return rows
-    dates = pd.to_datetime(trades["date"]).dt.date
-    sel = ((trades["stock"] == stock) & trades["investor_id"].isin(list(members))
-           & (dates >= start) & (dates < end)).to_numpy(bool)
-    part = trades.loc[sel, ["investor_id", "buy_shares", "sell_shares"]].assign(day=dates[sel])
+    mine = trades[(trades["stock"] == stock).to_numpy(bool) & trades["investor_id"].isin(list(members)).to_numpy(bool)]
+    dates = pd.to_datetime(mine["date"]).dt.date      # of the members' rows only: the table is the whole market
+    sel = ((dates >= start) & (dates < end)).to_numpy(bool)
+    part = mine.loc[sel, ["investor_id", "buy_shares", "sell_shares"]].assign(day=dates[sel])
     part = part[(part["buy_shares"] + part["sell_shares"]) > 0]
     grouped = part.groupby("investor_id", sort=True)
     for inv in sorted(members):

@@ -13,7 +13,7 @@ from engine.packet.figures import ReportFigure
 from engine.packet.case_state import escape
 from engine.packet.doc import FONT_BOLD, ExhibitCaption, Styles
 from engine.packet.numbers import number as fmt
-from engine.packet.pdf_form import VectorDrawing, page_size
+from engine.packet.pdf_form import VectorDrawing
 
 _HEADER_BG = colors.HexColor("#dfe6ef")
 _GRID = colors.HexColor("#b8c2cc")
@@ -76,33 +76,16 @@ def key_values(styles: Styles, pairs: Sequence[tuple[str, Any]], key_width: floa
     return table
 
 
-class PaperFigure(Flowable):
-    """A figure of fixed size that is drawn only on the final pass: the passes that lay out the
-    contents page (``PacketTemplate.draft``) need its size, not its ink."""
-
-    def __init__(self, inner: Any, width: float, height: float) -> None:
-        super().__init__()
-        self.inner, self.width, self.height = inner, width, height
-        self.hAlign = "LEFT"
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        if not getattr(getattr(self.canv, "_doctemplate", None), "draft", False):
-            self.inner.drawOn(self.canv, 0, 0)
-
-
-def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> PaperFigure:
+def figure_flowable(fig: ReportFigure, max_width: float, max_height: float) -> Flowable:
     """The figure scaled to fit: its vector page when it has one, else its image."""
     if fig.pdf:
-        w, h = page_size(fig.pdf)
-        scale = min(max_width / w, max_height / h)
-        return PaperFigure(VectorDrawing(fig.pdf, w * scale, h * scale, scale), w * scale, h * scale)
+        return VectorDrawing(fig.pdf, max_width, max_height)
     reader = ImageReader(io.BytesIO(fig.png))
     w, h = reader.getSize()
     scale = min(max_width / w, max_height / h)
-    return PaperFigure(Image(io.BytesIO(fig.png), width=w * scale, height=h * scale), w * scale, h * scale)
+    image = Image(io.BytesIO(fig.png), width=w * scale, height=h * scale)
+    image.hAlign = "LEFT"
+    return image
 
 
 def exhibit_caption(styles: Styles, number: str, title: str) -> ExhibitCaption:

@@ -44,8 +44,7 @@ def test_figures_are_light_keyed_vector_and_keep_the_screen_theme(qapp, analysed
     finally:
         _style.set_dark(False)
     assert len(figures) <= figure_count(result, request)
-    assert {"overview:kmeans:cube", f"suspect:{suspect}:cube", f"suspect:{suspect}:raster",
-            f"suspect:{suspect}:network", f"suspect:{suspect}:profile", f"suspect:{suspect}:timeline",
+    assert {"overview:kmeans:cube", f"suspect:{suspect}:cube", f"suspect:{suspect}:network", f"suspect:{suspect}:profile", f"suspect:{suspect}:timeline",
             f"ring:{ring.cluster_id}:raster", f"ring:{ring.cluster_id}:network",
             f"ring:{ring.cluster_id}:timeline"} <= set(figures)
     for key, figure in figures.items():       # one vector page at print width: paths and text, no PNG
