@@ -53,6 +53,7 @@ def paper_axes(item: pg.PlotItem, title: str, x_label: str, y_label: str) -> pg.
         item.setTitle(title, color="#202020", size="11pt")
     for side, text in (("bottom", x_label), ("left", y_label)):
         axis = item.getAxis(side)
+        axis.enableAutoSIPrefix(False)     # numbers as they are (and no label rewrite at every range change)
         axis.setPen(pg.mkPen("#202020"))
         axis.setTextPen(pg.mkPen("#202020"))
         if text:
