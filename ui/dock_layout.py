@@ -2,7 +2,8 @@
 with 'right' views beside them, bottom views tabbed; and when a saved layout still fits.
 
 Default sizes are shares of the window as shown (Qt forgets sizes given to docks before the
-window has its size: the cube and raster got ~300 px of a 1920 px screen)."""
+window has its size: the cube and raster got ~300 px of a 1920 px screen), and they stay
+shares when the window is resized (maximised) until the investigator moves a dock edge."""
 from __future__ import annotations
 
 import zlib
@@ -66,6 +67,11 @@ class DockSizer(QObject):
         super().__init__(window)
         self.window, self.heads, self.notes = window, heads, notes
         self._pending = False
+        self._default = False    # the docks have their default shares (no dock edge moved since)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit)
         self._sweep = QTimer(self)              # stale tab bars are looked for after each relayout
         self._sweep.setSingleShot(True)
         self._sweep.setInterval(0)
@@ -89,6 +95,7 @@ class DockSizer(QObject):
         if "center" in heads and "bottom" in heads:
             self.window.resizeDocks([heads["center"], heads["bottom"]], [int(h * TOP_SHARE), int(h * (1 - TOP_SHARE))],
                                     Qt.Orientation.Vertical)
+        self._default = True
 
     def fit_when_shown(self) -> None:
         """``fit`` now if the window is on screen, else right after it is first shown."""
@@ -103,6 +110,10 @@ class DockSizer(QObject):
             if kind == QEvent.Type.Show and self._pending:
                 self._pending = False
                 QTimer.singleShot(0, self.fit)   # after the first layout pass gave the window its size
+            if kind == QEvent.Type.MouseButtonPress:
+                self._default = False               # a press on the window itself: a dock edge dragged
+            if kind == QEvent.Type.Resize and self._default:
+                self._refit.start()                 # still the default layout: keep its shares
             if kind in (QEvent.Type.Show, QEvent.Type.Resize, QEvent.Type.LayoutRequest):
                 self._sweep.start()
         return False

@@ -88,27 +88,31 @@ class LabelLayer:
 
 
 def legend_html() -> str:
-    """Rich text naming the colours and shapes of nodes and edges (the view's one legend)."""
+    """Rich text naming the colours and shapes of nodes and edges (the view's one legend),
+    short enough for two or three lines in a 400 px dock."""
     def dot(colour: str, text: str, glyph: str = "&#9679;") -> str:
         return f'<span style="color:{colour}">{glyph}</span>&nbsp;{text}'
 
     def line(colour: str, text: str) -> str:
-        return f'<span style="color:{colour}">&#9473;&#9473;</span>&nbsp;{text}'
+        return f'<span style="color:{colour}">&#9473;</span>{text}'
 
     links = _style.LINK_COLOURS
-    return " &nbsp;".join((
-        "<b>Nodes</b>:", dot(_style.BUY, "buys"), dot(_style.theme().foreground, "mixed", "&#9675;"),
-        dot(_style.SELL, "sells"), dot("#9A9A9A", "inactive"),
-        "thick outline = k-means suspect; large = seed or collapsed ring; &#9632; = pinned.",
-        "<b>Links</b>:", line(links["bb"], "bb"), line(links["ss"], "ss"), line(links["bsbs"], "bsbs"),
-        line(links["bs"], "bs/sb"), line(links["bbs"], "bbs/bsb"), line(links["sbs"], "sbs/bss"), "faint = FDR only"))
+    return " ".join((
+        dot(_style.BUY, "buys"), dot(_style.theme().foreground, "mixed", "&#9675;"), dot(_style.SELL, "sells"),
+        dot("#9A9A9A", "inactive"), "· thick outline: k-means suspect · large: seed or ring · &#9632; pinned"
+        " · dashed: not expanded yet · links", line(links["bb"], "bb"), line(links["ss"], "ss"),
+        line(links["bsbs"], "bsbs"), line(links["bs"], "bs/sb"), line(links["bbs"], "bbs/bsb"),
+        line(links["sbs"], "sbs/bss"), "· faint: FDR only"))
 
 
-def shown_network_text(correction: str, threshold: float) -> str:
-    """Which validated network the graph draws (the toolbar's Validation control decides)."""
+def shown_network_text(correction: str, threshold: float) -> tuple[str, str]:
+    """(one line, tooltip): which validated network the graph draws (the toolbar's Validation
+    control decides)."""
+    why = "Set by Validation in the toolbar."
     if correction == "fdr":
-        return "Network: FDR (set by Validation in the toolbar)"
+        return "FDR network", f"The FDR-validated network. {why}"
     if correction == "threshold":
-        return (f"Network: Bonferroni and FDR links (FDR-only faint); the rings come from the typed "
-                f"threshold p < {threshold:.2g} (set by Validation in the toolbar)")
-    return "Network: Bonferroni (set by Validation in the toolbar)"
+        return (f"Both networks; rings at typed threshold p < {threshold:.2g}",
+                "A typed threshold has no explored network of its own: both validated networks are drawn, "
+                f"links validated only by FDR faint; the rings come from p < {threshold:.2g}. {why}")
+    return "Bonferroni network", f"The Bonferroni-validated network. {why}"

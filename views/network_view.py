@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.network import (NETWORK_BITS, ROLE_NEIGHBOUR, ROLE_SEED, NetworkContext, NetworkData,
@@ -37,8 +37,8 @@ from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
 from views.link_chart import LinkChartMixin
 from views.network_focus import LAYOUT_SEED, NO_DIRECTION, ROLE_SIZE, NetworkFocusMixin
 from views.network_graph import MANY_EDGES, DraggableGraph, edge_items
-from views.network_labels import (BITS_FOR_CORRECTION, NETWORK_NAMES, LabelLayer, label_order, label_ranks,
-                                  place_labels, shown_network_text)
+from views.network_labels import (BITS_FOR_CORRECTION, LABEL_GAP_PX, NETWORK_NAMES, LabelLayer, label_order,
+                                  label_ranks, place_labels, shown_network_text)
 from views.network_pointer import NetworkPointerMixin
 from views.network_print import print_network
 
@@ -99,19 +99,14 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         self._edge_items: list[pg.PlotCurveItem] = []
         self.graph.signals.clicked.connect(self._on_node_clicked)
         self.graph.signals.moved.connect(self._on_node_moved)
-        self.shown_label = QLabel(shown_network_text("bonferroni", 0.0))
-        self.shown_label.setWordWrap(True)
-        self.pin_button = QPushButton("Pin selected")
-        self.pin_button.setToolTip("Pinned nodes (squares) never move; click again to unpin")
-        self.pin_button.clicked.connect(self.toggle_pin_selected)
-        self.lock_box = QCheckBox("Lock layout")
+        self.shown_label = status_line()   # which network: one line, the why in its tooltip
+        self.pin_button = self._tool_button("Pin", "Pin the selected nodes (squares never move); again to unpin",
+                                            self.toggle_pin_selected)
+        self.lock_box = QCheckBox("Lock")
+        self.lock_box.setToolTip("Lock the layout: nothing moves, drags pan the view")
         self.lock_box.toggled.connect(self._on_lock)
-        self.tidy_button = QPushButton("Tidy")
-        self.tidy_button.setToolTip("Spring-relax the drawn nodes (pinned nodes stay)")
-        self.tidy_button.clicked.connect(self.tidy)
-        self.fit_button = QPushButton("Fit")
-        self.fit_button.setToolTip("Zoom to show every node")
-        self.fit_button.clicked.connect(self.fit)
+        self.tidy_button = self._tool_button("Tidy", "Spring-relax the drawn nodes (pinned nodes stay)", self.tidy)
+        self.fit_button = self._tool_button("Fit", "Zoom to show every node", self.fit)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
@@ -122,14 +117,22 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         bar = QHBoxLayout()
         for w in (self.pin_button, self.lock_box, self.tidy_button, self.fit_button):
             bar.addWidget(w)
-        bar.addStretch(1)
+        bar.addWidget(self.shown_label, 1)
         self._period = None                              # brushed (first, last) day, or None
         self._period_mask = np.zeros(0, dtype=bool)      # drawn edges with a co-occurrence in it
         chart_bar = self._init_link_chart()
-        stack(self, bar, chart_bar, self.shown_label, self.message, self.hint, (self.plot, 1), self.legend, self.status)
+        stack(self, bar, chart_bar, self.message, self.hint, (self.plot, 1), self.legend, self.status)
         self.plot.scene().sigMouseMoved.connect(self._on_move)
         enable_context(self, self.plot, self._context_at)
         self.clear()
+
+    def _tool_button(self, text: str, tip: str, slot) -> QToolButton:
+        """A button as wide as its text (the network dock is ~420 px wide at 1366 px)."""
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
 
     def _overlay(self, z: float, pen) -> pg.ScatterPlotItem:
         """A scatter over the graph whose points carry investor ids (clicks select them)."""
@@ -154,7 +157,9 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         self._preview = None
         self._reset_link_chart()
         svn = viewdata.context.svn
-        self.shown_label.setText(shown_network_text(svn.correction, svn.threshold))
+        text, why = shown_network_text(svn.correction, svn.threshold)
+        self.shown_label.setText(text)
+        self.shown_label.setToolTip(why)
         self._group = self._group_of(self._selection)
         # a selected group stays drawn across a new result; a focus is previewed by _show
         self._show(viewdata.data if not self._group else network_data(viewdata.context, self._wanted()))
@@ -273,7 +278,8 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
                 at_px = np.column_stack((xy[:, 0] / max(px, 1e-12), -xy[:, 1] / max(py, 1e-12)))
                 rank = label_ranks(ids, role, suspect, self._selection.focus, self._selection.ids, ROLE_NEIGHBOUR)
                 for j in place_labels(at_px, list(ids), label_order(rank, ids, self._label_limit()), sizes):
-                    wanted[str(ids[j])] = (float(xy[j, 0]), float(xy[j, 1]))
+                    lift = (sizes[j] / 2.0 + LABEL_GAP_PX) * py    # the label sits just above its node
+                    wanted[str(ids[j])] = (float(xy[j, 0]), float(xy[j, 1] + lift))
         self.labels.show(wanted)
 
     def labelled_ids(self) -> list[str]:

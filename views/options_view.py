@@ -135,6 +135,7 @@ class OptionsView(BaseView):
         self.detail.setVisible(False)
         bar = QHBoxLayout()
         bar.addWidget(self.summary)
+        bar.addSpacing(16)                   # the summary and the hint read as one sentence without it
         bar.addWidget(self.alert_line, 1)
         bar.addWidget(self.details_button)
         bar.addWidget(self.accounts_button)

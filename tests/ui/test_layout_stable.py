@@ -10,10 +10,12 @@ from PySide6.QtCore import QPointF
 
 from engine.svn.studies import ThresholdMarks
 from tests.ui.view_probe import shown
-from tests.ui.view_samples import sample_network, sample_raster
+from tests.ui.view_samples import sample_network, sample_raster, sample_triage
 from ui.threshold_panel import ThresholdPanel
 from views.network_view import NetworkView
 from views.raster_view import RasterView
+from views.selection_types import Selection
+from views.triage_view import TriageView
 
 
 def test_network_status_line_never_shrinks_the_plot(qtbot):
@@ -39,6 +41,20 @@ def test_raster_hover_text_never_widens_the_dock(qtbot):
     assert view.minimumSizeHint().width() <= hint
     view.vb.setRange(yRange=(0, 10), padding=0)     # zoom in: the left axis prints ids
     qtbot.wait(1)
+    assert view.minimumSizeHint().width() <= hint
+
+
+def test_triage_scorecard_title_never_widens_the_dock(qtbot):
+    """The scorecard's title names the investor's episodes; at 1366 px the triage dock's
+    minimum width (858 px) plus the left column's already filled the screen, and a title
+    widened the window past it (1407 px after selecting the top suspect)."""
+    data = sample_triage()
+    view = shown(qtbot, TriageView(), (700, 400), data)
+    hint = view.minimumSizeHint().width()
+    investor = str(data.ids[0])
+    view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
+    qtbot.wait(1)
+    assert investor in view.scorecard.title.text()
     assert view.minimumSizeHint().width() <= hint
 
 

@@ -65,6 +65,33 @@ def test_wide_screen_gives_cube_and_raster_a_real_share(window, qtbot):
     assert len(bars) == len(set(bars)) and ("Feature cube", "Trading states") in bars
 
 
+def test_maximising_keeps_the_default_shares_until_a_dock_edge_is_moved(window, qtbot):
+    """A newcomer's window opens at 1600 px and is maximised to 1920: the extra width went
+    to the suspects column (40 % of the screen) instead of the shares; once the investigator
+    drags a dock edge, a resize keeps their layout."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from ui.dock_layout import DockSizer
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: window.width() == 1600)
+    window.actions["reset_layout"].trigger()
+    qtbot.wait(20)
+    window.resize(1920, 1040)
+    cube, network, suspects = window.docks["cube"], window.docks["network"], window.docks["suspects"]
+    qtbot.waitUntil(lambda: window.width() == 1920 and suspects.width() <= 0.32 * 1920)
+    assert abs(cube.width() - network.width()) < 0.1 * 1920
+    window.resizeDocks([suspects, cube, network], [800, 540, 540], Qt.Orientation.Horizontal)   # moved edges:
+    qtbot.waitUntil(lambda: suspects.width() >= 0.32 * 1920 + 50)
+    edge = QPoint(suspects.geometry().right() + 2, suspects.geometry().center().y())   # a press on it, a release
+    QTest.mousePress(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    QTest.mouseRelease(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    mine = suspects.width()
+    window.resize(1800, 1040)
+    qtbot.waitUntil(lambda: window.width() == 1800)
+    assert not window.findChild(DockSizer)._refit.isActive()            # no refit asked: the layout is theirs
+    assert suspects.width() >= mine - 130
+
+
 def test_raster_names_small_suspicious_rings_and_prints_several_dates(qtbot):
     panel = sample_panel(n_inv=600)          # ring 1 = R00..R09: 10 of 600 rows
     ids = panel.investor_ids
