@@ -100,7 +100,7 @@ class EventsTools(QObject):
     def start(self) -> bool:
         """Screen every event of the open case on the worker pool."""
         s, info = self.session, self.session.info
-        if info is None:
+        if info is None or s.tables is None:
             return False
         if info.read_only:
             self.parts.status.showMessage("The case is read-only: screening caches every event's analysis in it; "
@@ -108,7 +108,7 @@ class EventsTools(QObject):
             return False
         params = s.params.replace("placebo", n=s.params.placebo.n or DEFAULT_N)
         self.parts.status.set_state(f"Screening {len(info.events)} events ({params.placebo.n} ordinary days each)…")
-        self.work.start(JOB, screen_job, str(info.path), params)
+        self.work.start(JOB, screen_job, str(info.path), s.tables, params)
         return True
 
     def cancel(self) -> None:

@@ -98,10 +98,10 @@ def placebo_job(case_path: str, tables: CaseTables, base: AnalysisResult, params
     return PlaceboShown(base=base, placebo=placebo, view_data=data)
 
 
-def screen_job(case_path: str, params: AnalysisParams, spec: RunnerSpec, notify: Notify,
+def screen_job(case_path: str, tables: CaseTables, params: AnalysisParams, spec: RunnerSpec, notify: Notify,
                reporter: Reporter) -> list[ScreenEntry]:
-    """Screen every event of the case (cached ones reused; every one cached in the case)."""
+    """Screen every event of the case whose ``tables`` the window holds (cached ones reused;
+    every one cached in the case)."""
     reporter.stage("Screening the events")
     with CaseStore.open(case_path) as store:
-        tables = store.tables()
         return screen(store, tables, params, None, spec, reporter, task_listener("Screening: event", notify)).entries

@@ -162,3 +162,12 @@ def test_sigterm_closes_the_window_and_ends_its_worker_processes(window, qtbot, 
         timer.stop()
         signal.signal(signal.SIGTERM, previous)
     assert not any(p.is_alive() for p in procs)
+
+
+def test_on_a_market_too_short_for_it_the_window_says_the_test_is_unavailable(window, qtbot, analysed_case):
+    _open(window, qtbot, analysed_case)                  # the default demo: too little history before the event
+    shown = _run_placebo(window, qtbot)
+    assert not shown.placebo.available and shown.placebo.reason
+    assert window.status.state_label.text() == f"Placebo test not available: {shown.placebo.reason}"
+    assert window.screening.placebo.view.summary.text() == f"The placebo test is not available: {shown.placebo.reason}."
+    assert set(_column(window.views["suspects"], "Placebo p")) == {""}   # nothing to re-rank by
