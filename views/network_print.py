@@ -81,13 +81,14 @@ def draw_annotations(plot: pg.PlotWidget, annotations: tuple[Annotation, ...], w
         if not all(i in where for i in note.ids):
             continue
         spot = np.mean([where[i] for i in note.ids], axis=0)
-        box = pg.TextItem(textwrap.fill(note.text, ANNOTATION_WIDTH), color="#202020", anchor=(-0.08, 1.25),
+        box = pg.TextItem(textwrap.fill(note.text, ANNOTATION_WIDTH), color="#202020", anchor=(-0.06, -0.3),
                           border=pg.mkPen(_style.FOCUS, width=1.2), fill=pg.mkBrush(255, 255, 255, 235))
         box.setPos(float(spot[0]), float(spot[1]))
         box.setZValue(10)
         plot.addItem(box)
-        plot.addItem(pg.ScatterPlotItem([spot[0]], [spot[1]], symbol="o", size=7, pen=pg.mkPen(_style.FOCUS, width=1.5),
-                                        brush=None))
+        ring = pg.ScatterPlotItem([spot[0]], [spot[1]], symbol="o", size=24, pen=pg.mkPen(_style.FOCUS, width=1.5),
+                                  brush=pg.mkBrush(0, 0, 0, 0))      # a ring around the spot, the node visible
+        plot.addItem(ring)
         n += 1
     return n
 

@@ -40,7 +40,8 @@ def timeline_figure(source: TimelineSource, ids: list[str], label: str) -> Repor
                                         brush=[pg.mkBrush(_style.PRIORITY_COLOURS.get(p, "#808080"))
                                                for p in source.alert_priority]))
     mine = np.isin(source.filing_ids.astype(str), shown)
-    for mask, colour, name in ((~mine, FILING + "46", "filing by another investor"), (mine, FILING, f"filing by {label}")):
+    for mask, colour, name in ((~mine, FILING + "46", "filing by another investor"),
+                               (mine, FILING, f"filing by {label}")):
         if mask.any():
             item.addItem(pg.ScatterPlotItem(days_to_x(source.filing_dates[mask]), np.ones(int(mask.sum())),
                                             symbol="s", size=8, pen=None, brush=pg.mkBrush(colour)))

@@ -19,6 +19,9 @@ from engine.packet.tables import key_values
 from engine.svn.counts import LINK_TYPES
 
 MAX_LINK_ROWS = 60
+#: a subject's figures print at the full text width unless taller than this (a profile's three
+#: panels), so their words stay the size of the caption's
+FIGURE_HEIGHT_MM = 115
 
 
 def figure_keys(b: Builder, prefix: str) -> list[str]:
@@ -73,7 +76,7 @@ def suspect_page(b: Builder, s: Any, in_ring: frozenset[str]) -> None:
                         shares=s.shares, directionality=s.directionality, expected_profit=s.expected_profit,
                         event=b.r.event, in_ring=inv in in_ring) + b.cite(*numbers, link_exhibit))
     for key, num in zip(keys, numbers):
-        b.place_figure(key, num, "", 70)
+        b.place_figure(key, num, "", FIGURE_HEIGHT_MM)
     if no_link:
         b.p(no_link)
     else:
@@ -132,7 +135,7 @@ def ring_page(b: Builder, g: Any, tables: Any) -> None:
         + b.cite(*numbers, trade_exhibit, expr_exhibit))
     b.p(f"Members ({len(members)}): " + ", ".join(members), "small")
     for key, num in zip(keys, numbers):
-        b.place_figure(key, num, "", 75)
+        b.place_figure(key, num, "", FIGURE_HEIGHT_MM)
     if trades:
         b.table_exhibit(trade_exhibit, f"Trades of the members of ring {g.cluster_id} in {ev.stock} over the "
                                        f"reference period ({date(ev.reference_start, b.locale)} to the day "

@@ -63,7 +63,8 @@ def analysed(analysed_case: Path):
     return analysed_case, tables, result, suspect, result.svn.rings[0]
 
 
-def test_figures_are_vector_forms_with_profile_and_timeline_exhibits_and_repeatable_bytes(qapp, analysed, tmp_path) -> None:
+def test_figures_are_vector_forms_with_profile_and_timeline_exhibits_and_repeatable_bytes(qapp, analysed,
+                                                                                          tmp_path) -> None:
     path, tables, result, suspect, ring = analysed
     request = PacketRequest(suspects=(suspect,), rings=(ring.cluster_id,))
     with CaseStore.open(path) as store:
@@ -73,7 +74,8 @@ def test_figures_are_vector_forms_with_profile_and_timeline_exhibits_and_repeata
     assert first == second                               # figures drawn twice, the same bytes
     reader = PdfReader(io.BytesIO(first))
     text = _words("\n".join(p.extract_text() for p in reader.pages))
-    for title in (f"Profile of investor {suspect}", f"Timeline of investor {suspect}", f"Timeline of ring {ring.cluster_id}"):
+    for title in (f"Profile of investor {suspect}", f"Timeline of investor {suspect}",
+                  f"Timeline of ring {ring.cluster_id}"):
         assert re.search(rf"Exhibit E\d+\. {re.escape(title)}", text), title
     numbers = [int(n) for n in re.findall(r"Exhibit E(\d+)\.", text)]
     assert numbers == sorted(set(numbers))              # numbered once each, in order
