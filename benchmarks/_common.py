@@ -22,6 +22,13 @@ def children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
+def children_cpu_s() -> float:
+    """CPU seconds (user + system) of the finished child processes so far: a figure that other
+    work on a shared machine inflates far less than wall time."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def load() -> str:
     """The 1, 5 and 15 minute load averages (other work on the machine slows a benchmark)."""
     with open("/proc/loadavg", encoding="ascii") as fh:
