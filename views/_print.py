@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF
@@ -39,9 +39,22 @@ def keep(widget: QWidget) -> QWidget:
 
 
 def release() -> None:
-    """Free the widgets of the figures drawn so far."""
+    """Free the widgets of the figures drawn so far (and the reusable canvases)."""
+    _REUSED.clear()
     while _KEEP:
         _KEEP.pop().deleteLater()
+
+
+#: canvases a print module refills figure after figure (key -> its canvas object), until ``release``
+_REUSED: dict[Any, Any] = {}
+
+
+def reusable(key: Any, make: Callable[[], Any]) -> Any:
+    """The object kept under ``key`` since the last ``release``, made by ``make`` the first time:
+    plots whose axes, guides and legends are the same for every subject are built once."""
+    if key not in _REUSED:
+        _REUSED[key] = make()
+    return _REUSED[key]
 
 
 def paper_axes(item: pg.PlotItem, title: str, x_label: str, y_label: str) -> pg.PlotItem:

@@ -114,3 +114,16 @@ def test_annotations_are_drawn_on_the_network_figures_showing_their_investor_or_
     pages = [_words(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
     assert any("Met the CFO in May" in p and f"Validated links among the members of ring {ring.cluster_id}" in p
                for p in pages)                           # on the ring's page, inside its network exhibit
+
+
+def test_a_figure_drawn_after_others_is_the_figure_drawn_alone(qapp, analysed) -> None:
+    """Print modules refill one canvas per kind: nothing of one suspect leaks into the next."""
+    _path, tables, result, _suspect, _ring = analysed
+    first, second = (s.investor_id for s in result.kmeans.suspects[:2])
+    alone = render_figures(result, tables, PacketRequest(suspects=(second,), rings=()))
+    after = render_figures(result, tables, PacketRequest(suspects=(first, second), rings=()))
+    keys = [k for k in alone if k.startswith(f"suspect:{second}:")]
+    assert f"suspect:{second}:profile" in keys
+    for key in keys:
+        pages = [PdfReader(io.BytesIO(f[key].pdf)).pages[0] for f in (alone, after)]
+        assert pages[0].get_contents().get_data() == pages[1].get_contents().get_data(), key
