@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.cube import CubeData
 from views import _style
-from views._print import STRIP_HEIGHT, paper_axes, paper_canvas, paper_figure, paper_legend, paper_plot
+from views._print import STRIP_HEIGHT, paper_axes, paper_canvas, paper_figure, paper_legend, paper_plot, reusable
 
 AXIS_WORDS = {"A": "signed turnover A", "a": "magnitudo a", "E": "maximum exposure E"}
 PROJECTIONS = ((0, 1), (0, 2), (1, 2))
@@ -56,30 +56,40 @@ def overview(data: CubeData, subject: PrintSubject) -> ReportFigure | None:
     return paper_figure(canvas, title, caption, height=400)
 
 
-def feature_path(data: CubeData, investor_id: str) -> ReportFigure | None:
-    """The investor's (A, a, E) across the windows, with its cluster in each window."""
-    pos = int(np.searchsorted(data.ids, investor_id))
-    if pos >= data.ids.size or data.ids[pos] != investor_id:
-        return None
-    plot = paper_plot(f"Feature path of investor {investor_id}", "window (the last ends the day before the PSE)",
-                      "rescaled feature value")
-    x = np.arange(1, data.n_windows + 1, dtype=float)
-    path = data.coords[:, pos, :].astype(float)
-    for j, name in enumerate(_NAMES):
-        colour = _style.CATEGORICAL[j]
-        plot.plot(x, path[:, j], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6, symbolBrush=colour,
-                  name=AXIS_WORDS[name], connect="finite")
-    labels = data.labels[:, pos]
-    in_rewarding = np.flatnonzero(labels == data.rewarding_cluster)
-    if in_rewarding.size:
-        plot.plot(x[in_rewarding], np.full(in_rewarding.size, -1.0), pen=None, symbol="s", symbolSize=9,
-                  symbolBrush=_style.HARD, name="in the rewarding cluster")
-    plot.setYRange(-1.1, 1.1)
-    history = ", ".join(f"w{w + 1}: {'inactive' if c < 0 else int(c)}" for w, c in enumerate(labels))
-    return paper_figure(plot, f"Feature path of investor {investor_id}",
-                         f"Rescaled features per window (gaps where inactive); squares at −1 mark the windows in "
-                         f"the rewarding cluster {data.rewarding_cluster}. Cluster per window: {history}.",
-                         height=STRIP_HEIGHT)
+class FeaturePathPlot:
+    """The feature-path plot for one ``CubeData``, made once (axes, legend, window scale) and
+    refilled per investor by ``figure``."""
+
+    def __init__(self, data: CubeData) -> None:
+        self.data = data
+        self.plot = paper_plot("", "window (the last ends the day before the PSE)", "rescaled feature value")
+        self.x = np.arange(1, data.n_windows + 1, dtype=float)
+        self.curves = [self.plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6, symbolBrush=colour,
+                                      name=AXIS_WORDS[name], connect="finite")
+                       for name, colour in zip(_NAMES, _style.CATEGORICAL)]
+        self.rewarding = self.plot.plot(pen=None, symbol="s", symbolSize=9, symbolBrush=_style.HARD,
+                                        name="in the rewarding cluster")
+        self.plot.setXRange(0.5, data.n_windows + 0.5, padding=0)
+        self.plot.setYRange(-1.1, 1.1, padding=0)
+
+    def figure(self, investor_id: str) -> ReportFigure | None:
+        """The investor's (A, a, E) across the windows, with its cluster in each window."""
+        data = self.data
+        pos = int(np.searchsorted(data.ids, investor_id))
+        if pos >= data.ids.size or data.ids[pos] != investor_id:
+            return None
+        self.plot.getPlotItem().setTitle(f"Feature path of investor {investor_id}", color="#202020", size="11pt")
+        path = data.coords[:, pos, :].astype(float)
+        for j, curve in enumerate(self.curves):
+            curve.setData(self.x, path[:, j])
+        labels = data.labels[:, pos]
+        in_rewarding = np.flatnonzero(labels == data.rewarding_cluster)
+        self.rewarding.setData(self.x[in_rewarding], np.full(in_rewarding.size, -1.0))
+        history = ", ".join(f"w{w + 1}: {'inactive' if c < 0 else int(c)}" for w, c in enumerate(labels))
+        return paper_figure(self.plot, f"Feature path of investor {investor_id}",
+                            f"Rescaled features per window (gaps where inactive); squares at −1 mark the windows in "
+                            f"the rewarding cluster {data.rewarding_cluster}. Cluster per window: {history}.",
+                            height=STRIP_HEIGHT)
 
 
 def print_cube(data: CubeData | None, subject: PrintSubject) -> ReportFigure | None:
@@ -89,5 +99,5 @@ def print_cube(data: CubeData | None, subject: PrintSubject) -> ReportFigure | N
     if subject.scope == "overview":
         return overview(data, subject)
     if subject.scope == "suspect" and subject.ids:
-        return feature_path(data, subject.ids[0])
+        return reusable(("feature path", id(data)), lambda: FeaturePathPlot(data)).figure(subject.ids[0])
     return None
