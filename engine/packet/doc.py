@@ -134,11 +134,12 @@ class _PacketFrame(Frame):
     def _add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
         if not getattr(getattr(canv, "_doctemplate", None), "draft", False):
             return super()._add(flowable, canv, trySplit)
-        flowable.drawOn = _no_drawing
+        own = vars(flowable)    # not setattr: a graphics Drawing refuses attributes it does not know
+        own["drawOn"] = _no_drawing
         try:
             return super()._add(flowable, canv, trySplit)
         finally:
-            del flowable.drawOn
+            del own["drawOn"]
 
     add = _add      # ReportLab's documents call ``add``, bound to the base ``_add`` by name
 
