@@ -57,19 +57,22 @@ def placebo_params(result: AnalysisResult, wanted: AnalysisParams, default_n: in
                                  min_distance=section.min_distance, spacing=section.spacing)
 
 
-def _prepare_task(shared: tuple[CaseTables, AnalysisParams], event: Event) -> tuple[TargetPanel, int]:
-    tables, params = shared
+def _prepare_task(shared: tuple[str, AnalysisParams], event: Event) -> tuple[TargetPanel, int]:
+    case_path, params = shared
+    with CaseStore.open(case_path, read_only=True) as store:
+        tables = store.tables()
     panel = TargetPanel.build(tables, event.stock)
     return panel, comparison_k(tables, event, params, panel)
 
 
-def prepared_on_pool(tables: CaseTables, event: Event, params: AnalysisParams, spec: RunnerSpec,
+def prepared_on_pool(case_path: str, event: Event, params: AnalysisParams, spec: RunnerSpec,
                      reporter: Reporter) -> tuple[TargetPanel, AnalysisParams]:
     """The target-stock panel and ``params`` with the comparison run's K fixed
-    (``engine.placebo.stage.comparison_k``), made by a task on the pool: neither the panel
-    (pandas) nor the K scan runs in the GUI process, where they held its interpreter lock (and
-    a large scan forks). The placebo result is the same as with K left to the scan."""
-    outcome = run_tasks(_prepare_task, (tables, params), [event], [f"{event.event_id} panel and K"], spec,
+    (``engine.placebo.stage.comparison_k``), made by a task on the pool that reads the case
+    itself: neither the panel (pandas), the K scan nor pickling the tables runs in the GUI
+    process, where they held its interpreter lock (and a large scan forks). The placebo result
+    is the same as with K left to the scan."""
+    outcome = run_tasks(_prepare_task, (case_path, params), [event], [f"{event.event_id} panel and K"], spec,
                         reporter)[0]
     if not outcome.ok:
         raise UsageError(f"the placebo comparison run could not be prepared: {outcome.error}")
@@ -86,7 +89,7 @@ def placebo_job(case_path: str, tables: CaseTables, base: AnalysisResult, params
         placebo = cached_placebo(store, base.data_hash, base.event, params)
         if placebo is None:
             reporter.stage("Placebo test: the event's panel and K")
-            panel, fixed = prepared_on_pool(tables, base.event, params, spec, reporter)
+            panel, fixed = prepared_on_pool(case_path, base.event, params, spec, reporter)
             reporter.stage("Placebo test: ordinary days")
             placebo = run_placebo(tables, base.event, fixed, base, spec, reporter,
                                   task_listener("Placebo test: day", notify), panel=panel)
