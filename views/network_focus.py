@@ -18,12 +18,16 @@ from engine.svn.neighbourhood import NETWORK_CORRECTIONS, Exploration
 from engine.viewdata.network import ROLE_NEIGHBOUR, ROLE_SEED, network_data, preview
 from views import _style
 from views.base import Selection
+from views.chart_layouts import circular_layout
 from views.graph_layout import empty_layout, extend_layout
 
 ROLE_SIZE = {ROLE_SEED: 18.0, 2: 14.0, ROLE_NEIGHBOUR: 10.0}
 GROUP_MAX = 300           # a selected group (a ring) larger than this is drawn by its first members
 NO_DIRECTION = "#9A9A9A"
 LAYOUT_SEED = 0
+NO_GROUP_LINKS = "No validated link of the drawn network joins these investors."
+THRESHOLD_RING = (" Their ring comes from the typed threshold, whose links are not explored: choose Bonferroni "
+                  "or FDR under Validation to see the links behind a ring.")
 
 
 class NetworkFocusMixin:
@@ -54,9 +58,23 @@ class NetworkFocusMixin:
         self._group = group
         self._layout = empty_layout()
         self._show(network_data(self._context, self._wanted()))
-        if group:
-            self.tidy()
+        self._arrange_group()
         self.fit()
+
+    def _arrange_group(self) -> None:
+        """A drawn group starts on a circle (members without a drawn link would otherwise sit on
+        one spot), then is tidied; says so when no link of the drawn network joins them."""
+        if not self._group or self._data is None:
+            return
+        self._set_positions(circular_layout([str(i) for i in self._data.node_ids[self._visible]]))
+        self._redraw()
+        linked = np.union1d(self._data.edge_a[self._edges], self._data.edge_b[self._edges])
+        if np.isin(self._visible, linked).all():
+            self.tidy()     # the spring layout gathers members without a link onto one spot: they keep the circle
+        if self._edges.size == 0:
+            typed = self._context.svn.correction == "threshold"
+            self.message.setText(NO_GROUP_LINKS + (THRESHOLD_RING if typed else ""))
+            self.message.setVisible(True)
 
     def _drawn_ids(self) -> frozenset[str]:
         """Investors of the explored graph drawn in the chosen network."""

@@ -163,6 +163,7 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         self._group = self._group_of(self._selection)
         # a selected group stays drawn across a new result; a focus is previewed by _show
         self._show(viewdata.data if not self._group else network_data(viewdata.context, self._wanted()))
+        self._arrange_group()
         self.fit()
 
     def restyle(self) -> None:

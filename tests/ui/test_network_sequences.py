@@ -92,3 +92,19 @@ def test_raster_zooms_to_a_selected_ring(qtbot):
     y0, y1 = view.vb.viewRange()[1]
     assert y0 <= rows.min() and rows.max() + 1 <= y1
     assert (y1 - y0) <= 3 * rows.size                                           # the ring fills the view
+
+
+def test_a_group_without_drawn_links_is_spread_and_explained(qtbot):
+    """A typed threshold's ring can have no Bonferroni or FDR link among its members (a 46-member
+    ring at p < 1e-4 on the demo): they were all drawn on one spot, one amber blob with one label."""
+    prepared = sample_network("R00")
+    view = shown(qtbot, NetworkView(), (700, 600), with_correction(prepared, "threshold"))
+    group = frozenset(sorted(str(i) for i in prepared.context.svn.investor_ids if str(i).startswith("B"))[:6])
+    view.apply_selection(Selection(ids=group, focus=None))
+    qtbot.waitUntil(lambda: _drawn(view) == set(group))
+    assert view._edges.size == 0
+    xy = np.array([view.positions()[m] for m in sorted(group)])
+    gaps = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2) + np.eye(len(group))
+    assert gaps.min() > 0.3                                                       # no two on one spot
+    assert view.message.isVisible() and "typed threshold" in view.message.text()
+    assert set(view.labelled_ids()) == set(group)                                 # room for every label
