@@ -311,6 +311,8 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         self._group = frozenset()
         self.message.setVisible(False)
         self.status.setText(" ")
+        self.shown_label.setText(" ")       # no network drawn (the closed case's stayed named)
+        self.shown_label.setToolTip("")
         self._redraw()
         for item in (self.selected_marks, self.focus_mark, self.hover_mark, self.preview_nodes):
             item.setData(x=[], y=[])

@@ -45,8 +45,10 @@ def test_empty_network_after_analysis_says_what_to_do_then_steps_aside(qtbot):
     view.apply_selection(Selection(ids=frozenset({"R00"}), focus="R00"))   # a preview of R00's neighbours
     qtbot.waitUntil(lambda: "R00" in view.shown_ids())
     assert not view.hint.isVisible()
+    assert "Bonferroni" in view.shown_label.text()
     view.clear()
     assert view.hint.isVisible() and view.hint.text() == "No analysis yet."
+    assert view.shown_label.text().strip() == ""                        # no network named after a close
 
 
 def test_wide_screen_gives_cube_and_raster_a_real_share(window, qtbot):
