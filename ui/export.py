@@ -140,7 +140,7 @@ class ExportController(QObject):
             record_packet(store, result, target, pdf, state, request, signed_by)
             return target
 
-        order = PacketOrder(str(session.info.path), state, result, request, sign_key)
+        order = PacketOrder(str(session.info.path), state, result.event, result.params, request, sign_key)
         self._packet_path = target
         self.runner.start(Job(build_packet_job, args=(order,), in_process=True, name="packet",
                               then=write_and_log, keep_warm=False))
