@@ -16,7 +16,7 @@ from views import _style
 from views._print import legend_entry, paper_axes, paper_canvas, paper_figure, paper_legend, reusable
 from views.time_axis import GUIDES_CAPTION, PSE_COLOUR, REFERENCE_COLOUR, days_to_x, event_guides
 
-BUY, SELL, POSITION = "#009E73", "#D55E00", "#0072B2"    # the profile's colours, on screen as on paper
+BUY, SELL, POSITION = _style.BUY, _style.SELL, "#0072B2"    # the colour language's buy and sell; position in blue
 DAYS_BEFORE, DAYS_AFTER = 60, 30     # calendar days shown around the reference period and PSE
 HEIGHT = 720
 INVESTOR_TYPES = {"H": "household", "IF": "investment firm", "L": "legal entity"}   # CASE_FORMAT's codes
@@ -79,8 +79,8 @@ class ProfileCanvas:
         self.path_points = pg.ScatterPlotItem(size=8, pen=None)
         self.path.addItem(self.path_points)
         legend_entry(self.path, "cluster of the window", "#606060")
-        legend_entry(self.path, f"in the rewarding cluster {rewarding}", _style.HARD)
-        self.path.addItem(pg.InfiniteLine(rewarding, angle=0, pen=pg.mkPen(_style.HARD, width=1,
+        legend_entry(self.path, f"in the rewarding cluster {rewarding}", _style.REWARDING)
+        self.path.addItem(pg.InfiniteLine(rewarding, angle=0, pen=pg.mkPen(_style.REWARDING, width=1,
                                                                            style=pg.QtCore.Qt.PenStyle.DashLine)))
         top = max(int(source.km_labels.max()) if source.km_labels.size else 0, rewarding)
         axis = self.path.getAxis("left")
@@ -102,9 +102,9 @@ class ProfileCanvas:
         self._clusters(p)
         n_buy, n_sell = int((p.buy_shares > 0).sum()), int((p.sell_shares > 0).sum())
         kind = INVESTOR_TYPES.get(p.investor_type, "type unknown")
-        caption = (f"Investor {investor_id} ({kind}): {n_buy} days with purchases (green up triangles at the "
-                   f"day's close), {n_sell} with sales (red down triangles); the shares it held after each active "
-                   f"day; its k-means cluster in each window (no point: not active in the window), red when in the "
+        caption = (f"Investor {investor_id} ({kind}): {n_buy} days with purchases (red up triangles at the "
+                   f"day's close), {n_sell} with sales (green down triangles); the shares it held after each active "
+                   f"day; its k-means cluster in each window (no point: not active in the window), purple when in the "
                    f"rewarding cluster. {GUIDES_CAPTION}")
         return paper_figure(self.canvas, f"Profile of investor {investor_id}", caption, height=HEIGHT)
 
@@ -130,7 +130,7 @@ class ProfileCanvas:
         active = p.clusters >= 0
         self.path_line.setData(x, np.where(active, p.clusters, np.nan).astype(float))
         self.path_points.setData(x[active], p.clusters[active].astype(float),
-                                 brush=[pg.mkBrush(_style.HARD if c == p.rewarding_cluster else "#606060")
+                                 brush=[pg.mkBrush(_style.REWARDING if c == p.rewarding_cluster else "#606060")
                                         for c in p.clusters[active]])
 
 

@@ -140,7 +140,7 @@ class ProfileView(BaseView):
         self.path_curve = self.path.plot(pen=_style.pen(_style.theme().base_point, 1.2), connect="finite")
         self.path_points = pg.ScatterPlotItem(size=7, pen=None)
         self.path.addItem(self.path_points)
-        self.rewarding_line = pg.InfiniteLine(0, angle=0, pen=_style.pen(_style.HARD, 1, 120), label="rewarding",
+        self.rewarding_line = pg.InfiniteLine(0, angle=0, pen=_style.pen(_style.REWARDING, 1, 120), label="rewarding",
                                               labelOpts={"position": 0.05})
         self.path.addItem(self.rewarding_line)
 
@@ -203,7 +203,7 @@ class ProfileView(BaseView):
         active = p.clusters >= 0
         y = np.where(active, p.clusters, np.nan).astype(float)
         self.path_curve.setData(x, y)
-        colours = [_style.brush(_style.HARD if c == p.rewarding_cluster else _style.theme().base_point)
+        colours = [_style.brush(_style.REWARDING if c == p.rewarding_cluster else _style.theme().base_point)
                    for c in p.clusters[active]]
         self.path_points.setData(x[active], y[active], brush=colours)
         self.rewarding_line.setValue(p.rewarding_cluster)
@@ -239,7 +239,7 @@ class ProfileView(BaseView):
     def snapshot(self) -> ReportFigure:
         who = self.profile.investor_id if self.profile is not None else "no investor"
         return ReportFigure(title=f"Investor profile: {who}", png=widget_png(self),
-                            caption="Close of the target stock with the investor's buys (green) and sells "
-                                    "(red), share position, k-means cluster per window (rewarding cluster "
-                                    "in red), trade blotter; links with evidence, ring, options, alerts, "
+                            caption="Close of the target stock with the investor's buys (red) and sells "
+                                    "(green), share position, k-means cluster per window (rewarding cluster "
+                                    "in purple), trade blotter; links with evidence, ring, options, alerts, "
                                     "filings, notes and decisions. Shaded: reference period; red line: PSE.")

@@ -14,7 +14,7 @@ from views._print import legend_entry, paper_figure, paper_plot
 from views.time_axis import GUIDES_CAPTION, PSE_COLOUR, REFERENCE_COLOUR, days_to_x, event_guides
 
 MAX_LANES = 24            # investors drawn one lane each; the rest are counted
-BUY, SELL, FILING = "#009E73", "#D55E00", "#7F3C8D"     # the timeline's colours, on screen as on paper
+BUY, SELL, FILING = _style.BUY, _style.SELL, "#7F3C8D"     # the colour language's buy and sell; filings
 FIXED_LANES = ("Alerts", "Filings")
 LANE_PX = 26              # height of one lane on paper (screen pixels)
 LEGEND_COLUMNS = 4
@@ -70,7 +70,7 @@ def timeline_figure(source: TimelineSource, ids: list[str], label: str) -> Repor
     more = len(ids) - len(shown)
     height = 220 + LANE_PX * (len(FIXED_LANES) + len(shown) + LEGEND_LANES)
     caption = (f"One lane per investor ({len(shown)}{f'; {more} more not drawn' if more else ''}): a square on "
-               f"each day it traded the stock, green for net buying, red for net selling, larger for more shares; "
+               f"each day it traded the stock, red for net buying, green for net selling, larger for more shares; "
                f"filings on the stock (dark: by {label}); options alerts (diamonds, by priority). {GUIDES_CAPTION}")
     return paper_figure(plot, f"Timeline of {label}", caption, height=int(height))
 

@@ -191,6 +191,6 @@ class TimelineView(BaseView):
         lanes = ", ".join(self._lane_ids) or "no investor selected"
         return ReportFigure(title="Timeline", png=widget_png(self),
                             caption=f"Alerts (diamonds, by priority), filings (squares; the selected investors' "
-                                    f"dark) and trades of {lanes} (green net buy, red net sell, size by shares); "
+                                    f"dark) and trades of {lanes} (red net buy, green net sell, size by shares); "
                                     "shaded: reference period; red line: PSE"
                                     + (f"; brushed period {period[0]} – {period[1]}." if period else "."))

@@ -8,6 +8,9 @@ meaning in the same colour and no two meanings share one.
 from __future__ import annotations
 
 
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage
@@ -46,22 +49,30 @@ def test_buying_is_one_colour_in_network_raster_and_packet(qtbot):
     assert data.codes[row, day] == 1
     point = widget_point(raster.plot, raster.vb, day + 0.5, row + 0.5)
     assert _near(pixel(raster.plot.viewport(), point), _style.BUY)
-    import pandas as pd
-    from types import SimpleNamespace as Tables
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm renders the print figure")
+def test_the_packet_draws_a_suspects_buying_in_the_buy_colour(qapp, demo_result, demo_tables, tmp_path):
+    """The timeline print figure carries a suspect's day-by-day trading in the packet."""
+    from engine.viewdata.timeline import timeline_source, timeline_trades
     from views._print import release
-    from views.raster_print import activity
-    dates = pd.bdate_range("2023-01-02", periods=40).to_numpy().astype("datetime64[D]")
-    trades = pd.DataFrame({"investor_id": "B1", "stock": "T", "date": pd.to_datetime(dates[20:35]),
-                           "buy_shares": 100.0, "sell_shares": 0.0})
+    from views.timeline_print import timeline_figure
+    source = timeline_source(demo_result, demo_tables)
+    suspect = demo_result.kmeans.suspects[0].investor_id
+    assert (timeline_trades(source, [suspect]).net_shares > 0).any()      # it bought on some day
     try:
-        figure = activity(Tables(trades=trades), "T", dates, 10, 36, "B1")    # 15 days of buying
+        figure = timeline_figure(source, [suspect], f"investor {suspect}")
     finally:
         release()
-    image = QImage.fromData(figure.png).convertToFormat(QImage.Format.Format_RGB888)
+    (tmp_path / "f.pdf").write_bytes(figure.pdf)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(tmp_path / "f.pdf"), str(tmp_path / "f")],
+                   check=True)
+    image = QImage(str(tmp_path / "f.png")).convertToFormat(QImage.Format.Format_RGB888)
     rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3]
     rgb = rgb.reshape(image.height(), image.width(), 3).astype(int)
-    buy = np.array(_rgb(_style.BUY))
-    assert (np.abs(rgb - buy).max(axis=2) <= 30).sum() > 100   # the 15 days of buying are drawn in BUY
+    def count(colour: str) -> int:
+        return int((np.abs(rgb - np.array(_rgb(colour))).max(axis=2) <= 16).sum())
+    assert count(_style.BUY) > 20                           # its buying squares (and the legend sample)
 
 
 def test_selected_focus_and_hover_agree_across_views(qtbot):
