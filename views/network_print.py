@@ -19,15 +19,13 @@ from views.graph_layout import empty_layout, extend_layout, relax_layout
 MAX_LABELS = 60
 ANNOTATION_WIDTH = 40      # characters per line of a printed annotation
 RELAX_ITERATIONS = 80
-BUYING, MIXED, SELLING = "#009E73", "#D9D9D9", "#D55E00"   # the network view's directionality map
+SUSPECT_OUTLINE = "#000000"   # the light theme's foreground, as the screen outlines a suspect on paper white
 
 
 def _node_colour(r: float) -> str:
     if not np.isfinite(r):
         return "#9A9A9A"
-    colour = pg.ColorMap([0.0, 0.5, 1.0], [_style.qcolor(SELLING), _style.qcolor(MIXED),
-                                           _style.qcolor(BUYING)]).map((r + 1) / 2, "qcolor")
-    return colour.name()
+    return _style.direction_colour(r).name()
 
 
 def _draw(data: NetworkData, bits: int, title: str, label_all: bool,
@@ -59,11 +57,11 @@ def _draw(data: NetworkData, bits: int, title: str, label_all: bool,
     plot.addItem(pg.ScatterPlotItem(xy[:, 0], xy[:, 1], size=[16 if r != ROLE_NEIGHBOUR else 11
                                                               for r in data.node_role[shown]],
                                     brush=[pg.mkBrush(_node_colour(r)) for r in data.node_direction[shown]],
-                                    pen=[pg.mkPen(_style.HARD, width=2.5) if s else pg.mkPen("#202020", width=0.8)
+                                    pen=[pg.mkPen(SUSPECT_OUTLINE, width=2.5) if s else pg.mkPen("#202020", width=0.8)
                                          for s in suspect]))
-    legend_entry(plot, "mostly buying in the reference period", BUYING)
-    legend_entry(plot, "mostly selling", SELLING)
-    legend_entry(plot, "k-means suspect (red outline)", "#FFFFFF")
+    legend_entry(plot, "mostly buying in the reference period", _style.BUY)
+    legend_entry(plot, "mostly selling", _style.SELL)
+    legend_entry(plot, "k-means suspect (thick black outline)", "#FFFFFF")
     for k, inv in enumerate(ids):
         if label_all or data.node_role[shown[k]] != ROLE_NEIGHBOUR:
             text = pg.TextItem(inv, color="#202020", anchor=(0.5, 1.4))

@@ -64,15 +64,37 @@ def test_the_packet_draws_a_suspects_buying_in_the_buy_colour(qapp, demo_result,
         figure = timeline_figure(source, [suspect], f"investor {suspect}")
     finally:
         release()
-    (tmp_path / "f.pdf").write_bytes(figure.pdf)
+    rgb = _rendered(figure.pdf, tmp_path)
+    assert _count(rgb, _style.BUY) > 20                           # its buying squares (and the legend sample)
+
+
+def _rendered(pdf: bytes, tmp_path) -> np.ndarray:
+    """RGB pixels of a one-page print figure rendered by poppler at 100 dpi."""
+    (tmp_path / "f.pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(tmp_path / "f.pdf"), str(tmp_path / "f")],
                    check=True)
     image = QImage(str(tmp_path / "f.png")).convertToFormat(QImage.Format.Format_RGB888)
     rgb = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3]
-    rgb = rgb.reshape(image.height(), image.width(), 3).astype(int)
-    def count(colour: str) -> int:
-        return int((np.abs(rgb - np.array(_rgb(colour))).max(axis=2) <= 16).sum())
-    assert count(_style.BUY) > 20                           # its buying squares (and the legend sample)
+    return rgb.reshape(image.height(), image.width(), 3).astype(int)
+
+
+def _count(rgb: np.ndarray, colour: str, tol: int = 16) -> int:
+    return int((np.abs(rgb - np.array(_rgb(colour))).max(axis=2) <= tol).sum())
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm renders the print figure")
+def test_the_printed_network_colours_buyers_as_the_screen_does(qapp, tmp_path):
+    """R00..R07 buy together: on paper their nodes are BUY red, never another green or the SELL colour."""
+    from engine.packet.figures import PrintSubject
+    from views._print import release
+    from views.network_print import print_network
+    try:
+        figure = print_network(sample_network("R00"), PrintSubject("suspect", ("R00",), "investor R00", None))
+    finally:
+        release()
+    rgb = _rendered(figure.pdf, tmp_path)
+    assert _count(rgb, _style.BUY) > 8 * 100            # eight filled buyer nodes (and their bb links)
+    assert _count(rgb, "#009E73") == 0                  # no buying in a colour outside the language
 
 
 def test_selected_focus_and_hover_agree_across_views(qtbot):
