@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import ROOT, load
+from _common import ROOT, children_cpu_s, load
 
 OTHER = ("ACR", "BLV", "CTN", "DRM", "ELX", "FNT", "GRV", "HLM", "JVN")
 
@@ -45,12 +45,15 @@ def main() -> int:
     walls = {}
     for workers in (1, 2):
         print(f"load before ({workers} worker(s)): {load()}")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu_s()
         subprocess.run([sys.executable, str(ROOT / "main.py"), "screen", str(case), "--no-cache", "--quiet",
                         "--placebo", str(args.n), "--workers", str(workers),
                         "--json", str(Path(args.dir) / f"screen{workers}.json")], check=True)
         walls[workers] = time.perf_counter() - start
-        print(f"screen, 10 events x {args.n} pseudo-events, {workers} worker(s): {walls[workers]:.1f} s")
+        used = children_cpu_s() - cpu
+        print(f"screen, 10 events x {args.n} pseudo-events, {workers} worker(s): {walls[workers]:.1f} s wall, "
+              f"{used:.1f} CPU s (CPU/wall {used / walls[workers]:.2f}: below the worker count when the "
+              f"machine's other work takes cores)")
     same = (Path(args.dir) / "screen1.json").read_bytes() == (Path(args.dir) / "screen2.json").read_bytes()
     print(f"speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x; JSON identical: {same}")
     print(f"load after: {load()}")
