@@ -11,15 +11,12 @@ exception, so one failed task never loses the others' results; failed tasks are 
 from __future__ import annotations
 
 import os
-import pickle
 import socket
-import tempfile
 import uuid
-from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from engine.errors import SchedulerError
 from engine.progress import Reporter
@@ -100,30 +97,10 @@ def _run_inline(fn, shared, items, spec: RunnerSpec, reporter, done) -> dict[int
 _installed: dict[str, Any] = {}
 
 
-def _install(token: str, path: str) -> None:
-    """Worker start-up: load the shared inputs of the run from the file the caller wrote once
-    (read once per worker, not per task)."""
-    with open(path, "rb") as fh:
-        shared = pickle.load(fh)
+def _install(token: str, shared: Any) -> None:
+    """Worker start-up: keep the shared inputs of the run (sent once per worker, not per task)."""
     _installed.clear()
     _installed[token] = shared
-
-
-@contextmanager
-def _shared_file(shared: Any) -> Iterator[str]:
-    """The shared inputs pickled once into a private temporary file, removed afterwards.
-
-    The initializer then carries only this path: a spawned worker receives its initializer
-    through a pipe and reads it only after its imports, so multi-megabyte inputs there made
-    each worker's start wait for the previous one's (measured: the second of two workers
-    started ~3 s after the first on the 'long' screen case, whose tables pickle to 9.6 MB)."""
-    fd, path = tempfile.mkstemp(prefix="itwb-shared-", suffix=".pickle")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(shared, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        yield path
-    finally:
-        os.unlink(path)
 
 
 def _attempt_installed(fn: Callable[[Any, Any], Any], token: str, item: Any) -> tuple[bool, Any, str, str]:
@@ -138,8 +115,10 @@ def _run_local(fn, shared, items, spec: RunnerSpec, reporter, done) -> dict[int,
 
     keys = {f"task-{i}": i for i in items}
     graph: dict[str, Any] = {}
-    token = f"shared-{uuid.uuid4().hex}"
+    initializer = None
     if spec.pool is None:
+        token = f"shared-{uuid.uuid4().hex}"
+        initializer = partial(_install, token, shared)
         graph.update({key: (_attempt_installed, fn, token, items[i]) for key, i in keys.items()})
     else:
         graph["shared"] = shared
@@ -155,11 +134,7 @@ def _run_local(fn, shared, items, spec: RunnerSpec, reporter, done) -> dict[int,
             out[keys[key]] = result
             done(keys[key], result)
 
-    with ExitStack() as stack:
-        initializer = None
-        if spec.pool is None:
-            initializer = partial(_install, token, stack.enter_context(_shared_file(shared)))
-        stack.enter_context(Callback(pretask=pretask, posttask=posttask))
+    with Callback(pretask=pretask, posttask=posttask):
         get(graph, list(keys), num_workers=spec.workers or os.cpu_count() or 1, chunksize=1, pool=spec.pool,
             initializer=initializer)
     return out

@@ -101,11 +101,9 @@ def add_offset(shared: CountedPickles, item: int) -> int:
     return item + shared.offset
 
 
-def test_local_workers_get_the_shared_inputs_pickled_once_through_a_file_removed_after(monkeypatch, tmp_path):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def test_local_workers_get_the_shared_inputs_once_each_not_per_task():
     CountedPickles.pickled = 0
     outcomes = run_tasks(add_offset, CountedPickles(10), list(range(8)), [str(i) for i in range(8)],
                          RunnerSpec(workers=2))
     assert [o.value for o in outcomes] == [i + 10 for i in range(8)]
-    assert CountedPickles.pickled == 1           # once in the caller, whatever the workers and tasks
-    assert list(tmp_path.iterdir()) == []        # the hand-over file is gone
+    assert 1 <= CountedPickles.pickled <= 2      # one per worker process, whatever the number of tasks
