@@ -123,16 +123,29 @@ class TailTable:
             self._sorted = self._keys[order]
             self._sorted_slot = order.astype(np.int32)
 
+    def _ensured_slots(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
+        """Group slot of each (n1, n2), computing the groups not seen yet."""
+        key = self._key(np.asarray(n1), np.asarray(n2))
+        missing = self._missing(key).astype(np.int64)
+        if missing.size:
+            self._add(missing)
+        return self._slots(key)
+
+    def smallest_kept(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
+        """Smallest k with P(X >= k) <= cap per (n1, n2) (min(n1, n2) + 1 when none; always >= 1).
+
+        A count k is kept exactly when k >= this value, so it filters millions of counts by a
+        gather before any tail is looked up.
+        """
+        slot = self._ensured_slots(n1, n2)   # first: it may grow (rebind) the arrays
+        return self._kcap[slot]
+
     def lookup(self, n1: np.ndarray, n2: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mask of entries with p <= cap, their log p), computing unseen groups on the way.
 
         ``k`` must lie in [0, min(n1, n2)] (an observed co-occurrence count).
         """
-        key = self._key(np.asarray(n1), np.asarray(n2))
-        missing = self._missing(key).astype(np.int64)
-        if missing.size:
-            self._add(missing)
-        slot = self._slots(key)
+        slot = self._ensured_slots(n1, n2)
         k = np.asarray(k)
         kcap = self._kcap[slot]
         mask = k >= kcap
