@@ -14,13 +14,14 @@ from typing import TypeVar
 from engine import serialize
 from engine.triage.episodes import run_episodes
 from engine.errors import CaseFileError
+from engine.forked import Forked, worth_forking
 from engine.kmeans.stage import run_kmeans
 from engine.options.stage import run_options
 from engine.market.panel import TargetPanel
 from engine.params import AnalysisParams, PlaceboParams
 from engine.progress import Reporter
 from engine.results import AnalysisResult
-from engine.svn.stage import revalidate, run_svn
+from engine.svn.stage import SvnResult, revalidate, run_svn
 from engine.tables import CaseTables, Event
 from engine.version import SOFTWARE_VERSION
 
@@ -82,17 +83,24 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
     rep = reporter or Reporter()
     rep.plan(STAGES)
     rep.stage(STAGES[0][0])
-    panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
+    target = panel if panel is not None else TargetPanel.build(tables, event.stock)
     rep.stage(STAGES[1][0])
-    kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=panel)
-    rep.stage(STAGES[2][0])
-    svn = run_svn(tables, event, params.svn, rep, panel=panel)
+    network: Forked[SvnResult] | None = None   # the network stage in a child beside the k-means
+    if worth_forking(target.n_records):
+        network = Forked(lambda child: run_svn(tables, event, params.svn, child, panel=target))
+    try:
+        kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=target)
+        rep.stage(STAGES[2][0])
+        svn = network.result(rep) if network is not None else run_svn(tables, event, params.svn, rep, panel=target)
+    finally:
+        if network is not None:
+            network.close()
     rep.stage(STAGES[3][0])
     suspects = frozenset(s.investor_id for s in kmeans.suspects)
     options = run_options(tables, event, params.options, rep, suspects=suspects,
                           ring_members=svn.suspicious_members())
     rep.stage(STAGES[4][0])
-    episodes = run_episodes(tables, event, params.episodes, rep, panel=panel)
+    episodes = run_episodes(tables, event, params.episodes, rep, panel=target)
     rep.advance(1.0)
     return AnalysisResult(event=event, params=params, data_hash=data_hash,
                           software_version=SOFTWARE_VERSION, kmeans=kmeans, svn=svn,

@@ -117,10 +117,36 @@ def reconstruction_errors(x: np.ndarray, hidden: int, seed: int) -> tuple[np.nda
     return pca_err, ae_err, int(train.size)
 
 
-def run_baselines(panel: TargetPanel, lo: int, hi: int, span: tuple[int, int], profit: np.ndarray,
-                  suspects: list[str], top_n: int, hidden: int, seed: int) -> Baselines:
-    """Every baseline ranking over investors active in calendar days [lo, hi) (Δ̄)."""
+@dataclass(frozen=True)
+class SeriesErrors:
+    """Reconstruction errors of the position series of the investors active in Δ̄: the costly
+    part of the baselines, independent of the clustering, so it can run beside the K scan."""
+
+    rows: np.ndarray             # int64: population rows (active in Δ̄)
+    days: np.ndarray             # int64 calendar days of the sampled series
+    pca: np.ndarray | None       # None with fewer than 3 investors
+    autoencoder: np.ndarray | None
+    trained: int
+
+
+def series_errors(panel: TargetPanel, lo: int, hi: int, span: tuple[int, int], hidden: int,
+                  seed: int) -> SeriesErrors:
+    """PCA and autoencoder errors of the investors active in calendar days [lo, hi) (Δ̄)."""
     rows = np.flatnonzero(panel.active_days(lo, hi) > 0)
+    if rows.size < 3:
+        return SeriesErrors(rows=rows, days=np.zeros(0, dtype=np.int64), pca=None, autoencoder=None, trained=0)
+    x, days = position_series(panel, rows, span[0], span[1])
+    pca_err, ae_err, trained = reconstruction_errors(x, hidden, seed)
+    return SeriesErrors(rows=rows, days=days, pca=pca_err, autoencoder=ae_err, trained=trained)
+
+
+def run_baselines(panel: TargetPanel, lo: int, hi: int, span: tuple[int, int], profit: np.ndarray,
+                  suspects: list[str], top_n: int, hidden: int, seed: int,
+                  errors: SeriesErrors | None = None) -> Baselines:
+    """Every baseline ranking over investors active in calendar days [lo, hi) (Δ̄); ``errors``:
+    ``series_errors`` of the same arguments when already computed."""
+    err = errors if errors is not None else series_errors(panel, lo, hi, span, hidden, seed)
+    rows = err.rows
     ids = panel.investor_ids
     rankings = []
     if np.isnan(profit).all():
@@ -129,15 +155,11 @@ def run_baselines(panel: TargetPanel, lo: int, hi: int, span: tuple[int, int], p
         rankings.append(_ranking("expected_profit", ids, rows, profit[rows], top_n, suspects))
     rankings.append(_ranking("volume_fluctuation", ids, rows, volume_fluctuation(panel, lo, hi)[rows],
                              top_n, suspects))
-    days = np.zeros(0, dtype=np.int64)
-    trained = 0
-    if rows.size >= 3:
-        x, days = position_series(panel, rows, span[0], span[1])
-        pca_err, ae_err, trained = reconstruction_errors(x, hidden, seed)
-        rankings.append(_ranking("pca_reconstruction", ids, rows, pca_err, top_n, suspects))
-        rankings.append(_ranking("autoencoder_reconstruction", ids, rows, ae_err, top_n, suspects))
+    if err.pca is not None and err.autoencoder is not None:
+        rankings.append(_ranking("pca_reconstruction", ids, rows, err.pca, top_n, suspects))
+        rankings.append(_ranking("autoencoder_reconstruction", ids, rows, err.autoencoder, top_n, suspects))
     else:
         reason = "fewer than 3 investors active in the reference period"
         rankings += [_unavailable("pca_reconstruction", reason), _unavailable("autoencoder_reconstruction", reason)]
-    return Baselines(top_n=top_n, population=int(rows.size), rankings=rankings, series_days=days,
-                     autoencoder_train_rows=trained)
+    return Baselines(top_n=top_n, population=int(rows.size), rankings=rankings, series_days=err.days,
+                     autoencoder_train_rows=err.trained)

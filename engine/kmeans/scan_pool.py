@@ -4,22 +4,19 @@ Each K's dynamic clustering is a pure function of the prepared windows, K, the r
 the seed, so a chain computed in a worker has the same bytes as one computed here; chains are
 gathered by K. Two forked workers inherit the inputs (nothing is pickled on the way out) and
 send back each K's labels and centroids. It pays only for a large scan on more than one
-core, and never inside a task (METHOD §5: one level of parallelism; the placebo and screen
-tasks run their analyses single-process), in a daemon process (the GUI's analysis child may
-not have children) or where processes cannot be forked.
+core, and only where this process may fork (engine/forked.py ``may_fork``).
 """
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 import numpy as np
 
+from engine.forked import cores, may_fork
 from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows
 from engine.progress import Reporter
-from engine.tasks.runner import in_task
 
 WORKERS = 2
 MIN_POINTS = 60_000      # distinct points over all windows: below this, forking costs more than it saves
@@ -27,21 +24,13 @@ MIN_POINTS = 60_000      # distinct points over all windows: below this, forking
 _inputs: dict[str, Any] = {}
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:       # not on Linux
-        return os.cpu_count() or 1
-
-
 def scan_workers(prepared: list[WindowPoints], n_k: int) -> int:
     """How many processes the K scan should use: 1 unless it is large and may fork."""
-    if (n_k < 2 or in_task() or multiprocessing.current_process().daemon
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if n_k < 2 or not may_fork():
         return 1
     if sum(p.points.shape[0] for p in prepared) < MIN_POINTS:
         return 1
-    return max(1, min(WORKERS, _cores(), n_k))
+    return max(1, min(WORKERS, cores(), n_k))
 
 
 def _set_inputs(features: np.ndarray, active: np.ndarray, prepared: list[WindowPoints],

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.errors import UsageError
-from engine.kmeans.baselines import Baselines, run_baselines
+from engine.forked import Forked, worth_forking
+from engine.kmeans.baselines import Baselines, SeriesErrors, run_baselines, series_errors
 from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows, prepare_windows
 from engine.kmeans.features import WindowFeatures, window_features
 from engine.kmeans.kscan import KSelection, fixed_k, scan_chains, select_k
@@ -244,24 +245,33 @@ def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter:
     """METHOD §1 end to end for ``event``; raises UsageError / Cancelled."""
     rep = reporter or Reporter()
     rep.check()
-    panel = panel if panel is not None else TargetPanel.build(tables, event.stock)
+    target = panel if panel is not None else TargetPanel.build(tables, event.stock)
     rep.advance(0.02)
-    scan = scan_and_fit(tables, event, params, panel, _Span(rep, 0.05, 0.8))
-    windows, chosen, k = scan.inputs.windows, scan.chosen, scan.selection.k
-    found = rank_fit(tables, event, panel, windows, scan.inputs.features, chosen)
-    sensitivity = tuple(sensitivity_row(kk, f.clusters, f.centroids[-1, f.clusters.rewarding_cluster],
-                                        f.suspects, chosen.suspects) for kk, f in scan.fits.items())
-    rep.advance(0.85)
-    rep.check()
-    base = run_baselines(panel, windows.ref_lo, windows.ref_hi, (int(windows.starts[0]), int(windows.ends[-1])),
-                         found.profit, [s.investor_id for s in found.suspects], params.baseline_top_n,
-                         params.autoencoder_hidden, params.seed)
+    span = event_windows(tables, event, params, target)
+    args = (target, span.ref_lo, span.ref_hi, (int(span.starts[0]), int(span.ends[-1])))
+    side: Forked[SeriesErrors] | None = None   # the baselines' costly part in a child beside the K scan
+    if worth_forking(target.n_records):
+        side = Forked(lambda _: series_errors(*args, params.autoencoder_hidden, params.seed))
+    try:
+        scan = scan_and_fit(tables, event, params, target, _Span(rep, 0.05, 0.8))
+        windows, chosen, k = scan.inputs.windows, scan.chosen, scan.selection.k
+        found = rank_fit(tables, event, target, windows, scan.inputs.features, chosen)
+        sensitivity = tuple(sensitivity_row(kk, f.clusters, f.centroids[-1, f.clusters.rewarding_cluster],
+                                            f.suspects, chosen.suspects) for kk, f in scan.fits.items())
+        rep.advance(0.85)
+        rep.check()
+        errors = side.result(rep, forward=False) if side is not None else None
+    finally:
+        if side is not None:
+            side.close()
+    base = run_baselines(*args, found.profit, [s.investor_id for s in found.suspects], params.baseline_top_n,
+                         params.autoencoder_hidden, params.seed, errors)
     rep.advance(1.0)
     price = found.price
     source = "unavailable" if price is None else ("offer_price" if event.offer_price is not None else "close")
     dyn = chosen.chain
     return KMeansResult(
-        event_id=event.event_id, direction=event.direction, investor_ids=panel.investor_ids,
+        event_id=event.event_id, direction=event.direction, investor_ids=target.investor_ids,
         window_start=windows.dates[windows.starts], window_end=windows.dates[windows.ends],
         reference_days=(windows.ref_lo, windows.ref_hi), features=scan.inputs.features.values.astype(np.float32),
         labels=dyn.labels, centroids=chosen.centroids, k=k, selection=scan.selection, sensitivity=sensitivity,

@@ -11,6 +11,7 @@ import pytest
 from engine import serialize
 from engine.case.store import CaseStore
 from engine.errors import Cancelled
+from engine.forked import Forked
 from engine.params import AnalysisParams
 from engine.pipeline import STAGES, analyze, cache_key, cached_result, run_stages
 from engine.progress import Reporter
@@ -118,3 +119,24 @@ def test_cached_and_fresh_runs_print_the_same_json(analysed_case: Path) -> None:
         texts = [json.dumps(result_json(r, store.file_hashes(), store.file_names()), allow_nan=False)
                  for r in (cached, fresh)]
     assert texts[0] == texts[1]
+
+
+def test_work_in_forked_children_gives_the_same_json(analysed_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.forked
+    import engine.kmeans.stage
+    import engine.pipeline
+    forks: list[object] = []
+    monkeypatch.setattr(engine.forked, "MIN_RECORDS", 0)     # the demo is too small to fork by itself
+    monkeypatch.setattr(engine.forked, "cores", lambda: 2)
+    for module in (engine.pipeline, engine.kmeans.stage):
+        monkeypatch.setattr(module, "Forked", lambda fn: forks.append(fn) or Forked(fn))
+    seen: list[str] = []
+    with CaseStore.open(analysed_case, read_only=True) as store:
+        tables = store.tables()
+        event = tables.event(None)
+        alone = cached_result(store, event, AnalysisParams())      # computed in one process
+        beside = run_stages(tables, event, AnalysisParams(), store.stored_data_hash(),
+                            Reporter(lambda s, f: seen.append(s)))
+    assert alone is not None and len(forks) == 2    # the network stage and the baselines' series forked
+    assert json.dumps(result_json(beside), allow_nan=False) == json.dumps(result_json(alone), allow_nan=False)
+    assert [s for s, _ in STAGES] == list(dict.fromkeys(seen))

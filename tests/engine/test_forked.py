@@ -1,0 +1,68 @@
+"""Work in a forked child: its value or its exception comes back, its progress reaches the
+caller's reporter, a cancel stops it, and no child is forked inside a task."""
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+import pytest
+
+from engine.errors import Cancelled, UsageError
+from engine.forked import Forked, may_fork
+from engine.progress import Reporter
+from engine.tasks.runner import RunnerSpec, run_tasks
+
+
+def _work(reporter: Reporter) -> tuple[int, np.ndarray]:
+    reporter.advance(0.5)
+    return os.getpid(), np.arange(5.0)
+
+
+def test_the_child_value_comes_back_from_another_process() -> None:
+    pid, values = Forked(_work).result(Reporter())
+    assert pid != os.getpid()
+    assert values.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def _fails(reporter: Reporter) -> None:
+    raise UsageError("window 3 has 2 distinct investor points")
+
+
+def test_the_child_exception_is_raised_in_the_caller() -> None:
+    with pytest.raises(UsageError, match="window 3"):
+        Forked(_fails).result(Reporter())
+
+
+def _waits(reporter: Reporter) -> None:
+    reporter.advance(0.25)
+    threading.Event().wait()                  # until the caller stops it
+
+
+def test_progress_is_forwarded_and_a_cancel_stops_the_child() -> None:
+    cancel = threading.Event()
+    seen: list[float] = []
+
+    def on_progress(stage: str, fraction: float) -> None:
+        seen.append(fraction)
+        if fraction >= 0.25:
+            cancel.set()
+
+    work = Forked(_waits)
+    reporter = Reporter(on_progress, cancel)
+    reporter.plan((("s", 1.0),))
+    reporter.stage("s")
+    with pytest.raises(Cancelled):
+        work.result(reporter)
+    assert 0.25 in seen
+    assert not work._proc.is_alive()
+
+
+def _fork_allowed(_shared: None, _item: int) -> bool:
+    return may_fork()
+
+
+def test_no_fork_inside_a_task() -> None:
+    assert may_fork()
+    inside = run_tasks(_fork_allowed, None, [0], ["t"], RunnerSpec(inline=True))[0]
+    assert inside.ok and inside.value is False
