@@ -132,11 +132,11 @@ def selection_times(app: Any, window: Any, ids: list[str], what: str) -> None:
             app.processEvents()
             t0, c0 = time.perf_counter(), time.thread_time()
             view.apply_selection(window.selection.value)
-            if view.isVisible():
+            if view.on_screen():
                 view.repaint()
             per_view[name].append((time.perf_counter() - t0, time.thread_time() - c0))
-    visible = [n for n, v in views.items() if v.isVisible()]
-    print(f"selection ({what}; {len(visible)} of {len(views)} views visible), {len(ids)} investors "
+    visible = [n for n, v in views.items() if v.on_screen()]
+    print(f"selection ({what}; {len(visible)} of {len(views)} views on screen: {', '.join(visible)}), {len(ids)} investors "
           "[wall: median, max | GUI-thread CPU: median]:", flush=True)
 
     def row(name: str, samples: list[tuple[float, float]], note: str = "") -> str:
@@ -144,19 +144,28 @@ def selection_times(app: Any, window: Any, ids: list[str], what: str) -> None:
         return (f"  {name:12s} median {statistics.median(wall):7.1f} ms   max {max(wall):7.1f} ms   "
                 f"| cpu {statistics.median(cpu):7.1f} ms{note}")
     for name, samples in sorted(per_view.items(), key=lambda kv: -statistics.median(s[1] for s in kv[1])):
-        print(row(name, samples, "" if name in visible else "   (hidden)"))
+        print(row(name, samples, "" if name in visible else "   (off screen: a tab behind another)"))
     print(row("TOTAL", totals, "   (hub dispatch + repaint)"), flush=True)
 
 
-def show_all_docks(window: Any) -> None:
-    """Untabify every view dock so each is visible (a tabbed-away dock does not draw)."""
+def untab(window: Any, names: list[str] | tuple[str, ...], area: str = "bottom") -> None:
+    """Give each named dock its own place in the window's ``area`` ("top" or "bottom"), beside
+    the others there. A dock tabbed behind another is off screen and draws nothing, and
+    splitting a dock from a tabbed one only adds another tab (the earlier helpers did that)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
-    docks = window.docks
-    anchor = docks["suspects"]
-    for name in window.views:
-        if name == "suspects":
-            continue
-        window.splitDockWidget(anchor, docks[name], Qt.Orientation.Horizontal)
-        docks[name].show()
+    where = {"top": Qt.DockWidgetArea.TopDockWidgetArea, "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}[area]
+    for name in names:
+        dock = window.docks[name]
+        window.removeDockWidget(dock)
+        window.addDockWidget(where, dock, Qt.Orientation.Horizontal)
+        dock.show()
     QApplication.processEvents()
+
+
+def show_all_docks(window: Any) -> None:
+    """Every view dock on screen: suspects and notes stay on the left, the others in two rows."""
+    others = [name for name in window.views if name != "suspects"]
+    half = (len(others) + 1) // 2
+    untab(window, others[:half], "top")
+    untab(window, others[half:], "bottom")

@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks._common import load  # noqa: E402
-from benchmarks._gui_phases import Heartbeat, run_phases, selection_times, settle, show_all_docks, wait  # noqa: E402
+from benchmarks._gui_phases import (Heartbeat, run_phases, selection_times, settle, show_all_docks, untab,  # noqa: E402
+                                     wait)
 SPARE_WARM_UP_S = 8.0
 
 
@@ -74,16 +75,6 @@ def _case_at_scale(scale: str) -> Path:
     return out
 
 
-def _split_off(window, names: tuple[str, ...]) -> None:
-    """Make the named docks visible beside the suspects table (tabbed docks do not draw)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-    for name in names:
-        window.splitDockWidget(window.docks["suspects"], window.docks[name], Qt.Orientation.Horizontal)
-        window.docks[name].show()
-    QApplication.processEvents()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-process", action="store_true", help="do not measure the child-process mode")
@@ -132,7 +123,7 @@ def main() -> int:
 
     ids = _top_ids(window, args.selections)
     selection_times(app, window, ids, "default layout")
-    _split_off(window, ("profile", "timeline"))
+    untab(window, ("profile", "timeline"))
     selection_times(app, window, ids, "profile and timeline docks shown too")
 
     for in_process in ((False,) if args.skip_process else (False, True)):
@@ -168,7 +159,7 @@ def _case_run(app, window, case: Path, n_selections: int, selection_only: bool) 
         stalls = run_phases(app, window, copy, work)
     ids = _top_ids(window, n_selections)
     selection_times(app, window, ids, "default layout")
-    _split_off(window, ("profile", "timeline"))
+    untab(window, ("profile", "timeline"))
     selection_times(app, window, ids, "profile and timeline docks shown too")
     show_all_docks(window)
     selection_times(app, window, ids, "every dock shown")

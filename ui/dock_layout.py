@@ -12,6 +12,8 @@ from typing import Mapping, Sequence
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QWidget
 
+from views.base import BaseView
+
 AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
          "bottom": Qt.DockWidgetArea.BottomDockWidgetArea, "center": Qt.DockWidgetArea.RightDockWidgetArea}
 NOTES = "notes"
@@ -37,6 +39,8 @@ def build_docks(window: QMainWindow, entries: Sequence[tuple[str, str, QWidget, 
         dock = QDockWidget(title, window)
         dock.setObjectName(f"dock_{name}")
         dock.setWidget(widget)
+        if isinstance(widget, BaseView):     # a tab behind another is off screen: its view waits
+            dock.visibilityChanged.connect(widget.set_on_screen)
         docks[name] = dock
         groups.setdefault(area, []).append(dock)
     heads = {area: group[0] for area, group in groups.items()}

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from engine.packet.figures import PrintSubject, ReportFigure
@@ -134,6 +134,7 @@ class BaseView(QWidget):
         self._data: Any = None                        # the prepared data shown (None: nothing)
         self._index = pd.Index([], dtype=object)      # investor id -> position in the shown data
         self._highlighted: frozenset[str] = frozenset()
+        self._behind_tab = False                      # its dock's tab is hidden behind another's
         self.setObjectName(f"view_{self.view_name or type(self).__name__}")
 
     def apply_hover(self, investor_id: str | None) -> None:
@@ -148,6 +149,27 @@ class BaseView(QWidget):
         """The theme changed (``views._style.theme()``): redraw what was drawn in the old one.
         Plot backgrounds, axes and titles are recoloured by the ui layer; default: repaint."""
         self.update()
+
+    def on_screen(self) -> bool:
+        """Drawn on screen now. A dock tabbed behind another stays 'visible' to Qt (it is only
+        moved off screen), so its view would redraw every selection unseen; its dock tells it
+        through ``set_on_screen``."""
+        return self.isVisible() and not self._behind_tab
+
+    def set_on_screen(self, shown: bool) -> None:
+        """The view's dock came into view (True) or went behind another tab or hid (False);
+        what waited while it was off screen is drawn now."""
+        self._behind_tab = not shown
+        if self.on_screen():
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Draw what ``apply_selection`` left undrawn while off screen; default: nothing."""
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self.on_screen():
+            self.catch_up()
 
     def highlighted_ids(self) -> frozenset[str]:
         """The ids this view draws as selected now (kept in ``self._highlighted``)."""

@@ -11,9 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser,
-                               QWidget)
+from PySide6.QtWidgets import QSplitter, QTextBrowser, QWidget
 
 from engine.case.review import EMPTY_WORK, CaseWorkSnapshot
 from engine.packet.figures import PrintSubject, ReportFigure
@@ -22,11 +20,11 @@ from views import _style
 from views._layout import stack, status_line
 from views._plots import tame
 from views.base import BaseView, Selection, widget_png
+from views.profile_blotter import BlotterModel, blotter_table
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
 from views.profile_text import LINK_SCHEME, details, headline
 from views.time_axis import days_to_x, event_guides
 
-BLOTTER_COLUMNS = ("Date", "Bought", "Sold", "Value bought", "Value sold", "Position")
 EMPTY_TEXT = "Select an investor (a row, a node, a point) to see its profile."
 
 
@@ -52,11 +50,8 @@ class ProfileView(BaseView):
         self.path = self._plot(2, "k-means cluster per window")
         for row, stretch in enumerate((3, 2, 2)):
             self.canvas.ci.layout.setRowStretchFactor(row, stretch)
-        self.blotter = QTableWidget(0, len(BLOTTER_COLUMNS))
-        self.blotter.setHorizontalHeaderLabels(BLOTTER_COLUMNS)
-        self.blotter.verticalHeader().setVisible(False)
-        self.blotter.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.blotter.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.blotter_model = BlotterModel(self)
+        self.blotter = blotter_table(self.blotter_model)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._on_link)
@@ -110,19 +105,15 @@ class ProfileView(BaseView):
         target = selection.focus or (next(iter(selection.ids)) if len(selection.ids) == 1 else None)
         self._highlighted = frozenset() if target is None else frozenset({target})
         self._target = target
-        if self.isVisible():
-            self._follow()
+        if self.on_screen():
+            self.catch_up()
 
-    def _follow(self) -> None:
-        """Draw the profile of the target, if it is not the one shown (hidden docks wait)."""
+    def catch_up(self) -> None:
+        """Draw the profile of the target, if it is not the one shown (off-screen docks wait)."""
         target = self._target
         if self._data is None or (self.profile.investor_id if self.profile is not None else None) == target:
             return
         self._show(None if target is None else investor_profile(self._data, target))
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)
-        self._follow()
 
     # -- drawing ------------------------------------------------------------------------
     def _build_items(self) -> None:
@@ -169,7 +160,7 @@ class ProfileView(BaseView):
                 item.setData([], [])
             for curve in (self.position_curve, self.path_curve):
                 curve.setData([], [])
-            self.blotter.setRowCount(0)
+            self.blotter_model.show(None)
             self.header.setText(EMPTY_TEXT if self._data is not None else "No analysis result.")
             self.text.clear()
             return
@@ -203,27 +194,14 @@ class ProfileView(BaseView):
         active = p.clusters >= 0
         y = np.where(active, p.clusters, np.nan).astype(float)
         self.path_curve.setData(x, y)
-        colours = [_style.brush(_style.REWARDING if c == p.rewarding_cluster else _style.theme().base_point)
-                   for c in p.clusters[active]]
-        self.path_points.setData(x[active], y[active], brush=colours)
+        brushes = np.array([_style.brush(_style.theme().base_point), _style.brush(_style.REWARDING)], dtype=object)
+        self.path_points.setData(x[active], y[active],
+                                 brush=brushes[(p.clusters[active] == p.rewarding_cluster).astype(np.int64)])
         self.rewarding_line.setValue(p.rewarding_cluster)
 
     def _fill_blotter(self, p: InvestorProfile) -> None:
-        start = np.datetime64(p.event.reference_start, "D") - np.timedelta64(DAYS_BEFORE, "D")
-        rows = np.flatnonzero(p.trade_dates >= start)   # the chart's span; older days stay on the chart
-        self.blotter.setUpdatesEnabled(False)    # one layout and paint for the whole fill
-        try:
-            self.blotter.setRowCount(rows.size)
-            for r, k in enumerate(rows[::-1]):     # latest first
-                values = (str(p.trade_dates[k]), f"{p.buy_shares[k]:,.0f}", f"{p.sell_shares[k]:,.0f}",
-                          f"{p.buy_value[k]:,.0f}", f"{p.sell_value[k]:,.0f}", f"{p.position[k]:,.0f}")
-                for c, v in enumerate(values):
-                    item = QTableWidgetItem(v)
-                    if c:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.blotter.setItem(r, c, item)
-        finally:
-            self.blotter.setUpdatesEnabled(True)
+        """The chart's span, latest first (older days stay on the chart)."""
+        self.blotter_model.show(p, np.datetime64(p.event.reference_start, "D") - np.timedelta64(DAYS_BEFORE, "D"))
 
     # -- interaction --------------------------------------------------------------------
     def _on_link(self, url: QUrl) -> None:

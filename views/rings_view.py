@@ -52,7 +52,8 @@ def _column(rings: RingsData, attr: str) -> np.ndarray:
 
 
 class RingsTableModel(ColumnTableModel):
-    """Read-only rings table with a sort permutation and shaded rows."""
+    """Read-only rings table with a sort permutation and shaded rows; the cell texts are
+    formatted once per result, and a selection repaints only the rows whose shading changed."""
 
     columns = COLUMNS
 
@@ -60,16 +61,33 @@ class RingsTableModel(ColumnTableModel):
         super().__init__(parent)
         self.rings: RingsData | None = None
         self.shaded: set[int] = set()       # source rows holding a selected investor
+        self._texts: list[list[str]] = []   # per column, the text of each source row
+        self._view_rows = np.zeros(0, dtype=np.int64)   # source row -> shown row
 
     def set_rings(self, rings: RingsData | None) -> None:
         self.beginResetModel()
         self.rings = rings
         self.order = np.arange(0 if rings is None else rings.cluster_id.size)
+        self._texts = [] if rings is None else [[_text(attr, v) for v in _column(rings, attr).tolist()]
+                                                for _, attr, _ in COLUMNS]
+        self.reordered()
         self.shaded = set()
         self.endResetModel()
 
+    def reordered(self) -> None:
+        self._view_rows = np.argsort(self.order)
+
     def set_shaded(self, rows: set[int]) -> None:
+        """Shade ``rows`` (source rows); only the rows that change are repainted."""
+        changed = rows ^ self.shaded
         self.shaded = rows
+        for src in changed:
+            row = self.view_row(src)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
+
+    def repaint_all(self) -> None:
+        """Every cell again (the theme changed the shading and warning colours)."""
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(COLUMNS) - 1))
 
@@ -77,15 +95,16 @@ class RingsTableModel(ColumnTableModel):
         return int(self.order[row])
 
     def view_row(self, source: int) -> int:
-        return int(np.flatnonzero(self.order == source)[0])
+        return int(self._view_rows[source])
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         rings = self.rings
         if rings is None or not index.isValid() or not 0 <= index.row() < self.order.size:
             return None
-        src, attr = int(self.order[index.row()]), COLUMNS[index.column()][1]
+        src, col = int(self.order[index.row()]), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _text(attr, _column(rings, attr)[src])
+            return self._texts[col][src]
+        attr = COLUMNS[col][1]
         if role == Qt.ItemDataRole.TextAlignmentRole and attr != "suspicious":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and src in self.shaded:
@@ -138,7 +157,7 @@ class RingsView(BaseView):
         self.summary.setText("No analysis yet.")
 
     def restyle(self) -> None:
-        self.model.set_shaded(self.model.shaded)   # shading and warning text in the new theme
+        self.model.repaint_all()   # shading and warning text in the new theme
 
     def apply_selection(self, selection: Selection) -> None:
         self._selection = selection

@@ -13,7 +13,6 @@ import datetime as dt
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
 from engine.packet.figures import PrintSubject, ReportFigure
@@ -45,12 +44,16 @@ class TimelineView(BaseView):
         self.plot = new_plot(axis_items={"bottom": pg.DateAxisItem(), "left": self.lanes}, grid=True)
         self.plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
         self.alerts = pg.ScatterPlotItem(symbol="d", size=12)
-        self.filings = pg.ScatterPlotItem(symbol="s", size=8, pen=None)
-        self.trades = pg.ScatterPlotItem(pen=None)
-        for item in (self.alerts, self.filings, self.trades):
+        # every filing faint, made once per result; the selected investors' filings drawn over
+        # them, and their trades: a selection refills only these two small items
+        self.filings = pg.ScatterPlotItem(symbol="s", size=8, pen=None, brush=_style.brush(FILING, 70))
+        self.my_filings = pg.ScatterPlotItem(symbol="s", size=8, pen=None, brush=_style.brush(FILING))
+        self.trades = pg.ScatterPlotItem(pen=None, symbol="s")
+        self._trade_brushes = np.array([_style.brush(SELL), _style.brush("#999999"), _style.brush(BUY)], dtype=object)
+        for item in (self.alerts, self.filings, self.my_filings, self.trades):
             self.plot.addItem(item)
-        self.filings.sigClicked.connect(self._on_points_clicked)
-        self.trades.sigClicked.connect(self._on_points_clicked)
+            if item is not self.alerts:
+                item.sigClicked.connect(self._on_points_clicked)
         self.brush_box = QCheckBox("Brush a period")
         self.brush_box.setToolTip("Drag the period's edges: the network shows only the links with at least "
                                   "one co-occurrence inside it (validation stays over the whole period)")
@@ -80,11 +83,13 @@ class TimelineView(BaseView):
         self.alerts.setData(days_to_x(viewdata.alert_dates), np.zeros(viewdata.alert_dates.size),
                             brush=[_style.brush(_style.PRIORITY_COLOURS.get(p, "#808080"))
                                    for p in viewdata.alert_priority])
+        self.filings.setData(days_to_x(viewdata.filing_dates), np.ones(viewdata.filing_dates.size),
+                             data=viewdata.filing_ids)
         self.brush_box.setChecked(False)
         lo, hi = days_to_x(np.array([viewdata.calendar[0], viewdata.calendar[-1]]))
         self.plot.setXRange(lo, hi, padding=0.01)
         self._pending = True
-        self._draw_selection()
+        self.catch_up()
 
     def clear(self) -> None:
         self._data = None
@@ -92,7 +97,7 @@ class TimelineView(BaseView):
         for item in self._guides:
             self.plot.removeItem(item)
         self._guides = []
-        for item in (self.alerts, self.filings, self.trades):
+        for item in (self.alerts, self.filings, self.my_filings, self.trades):
             item.setData([], [])
         self.brush_box.setChecked(False)
         self._lane_ids = []
@@ -104,16 +109,12 @@ class TimelineView(BaseView):
             return
         self._pending = True
         self._highlighted = frozenset(sorted(selection.ids)[:MAX_LANES])
-        if self.isVisible():
-            self._draw_selection()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
-        super().showEvent(event)
-        self._draw_selection()
+        if self.on_screen():
+            self.catch_up()
 
     # -- drawing ------------------------------------------------------------------------
-    def _draw_selection(self) -> None:
-        """Lanes of the selected investors (hidden views wait until shown)."""
+    def catch_up(self) -> None:
+        """Lanes of the selected investors (off-screen views wait until shown)."""
         data = self._data
         if data is None or not self._pending:
             return
@@ -127,16 +128,14 @@ class TimelineView(BaseView):
         self._lane_ids = shown
         lane_of = {inv: len(FIXED_LANES) + k for k, inv in enumerate(shown)}
         self.lanes.set_labels(list(FIXED_LANES) + shown)
-        mine = np.array([i in lane_of for i in data.filing_ids], dtype=bool)
-        self.filings.setData(days_to_x(data.filing_dates), np.ones(data.filing_dates.size),
-                             brush=[_style.brush(FILING, 255 if m else 70) for m in mine],
-                             data=data.filing_ids)
+        mine = np.isin(data.filing_ids, shown)
+        self.my_filings.setData(days_to_x(data.filing_dates[mine]), np.ones(int(mine.sum())),
+                                data=data.filing_ids[mine])
         trades = timeline_trades(data, shown)
         lanes = np.array([lane_of[str(i)] for i in trades.investor_ids], dtype=float)
-        size = trade_sizes(trades.net_shares)
-        self.trades.setData(days_to_x(trades.dates), lanes, size=size, symbol="s",
-                            brush=[_style.brush(BUY if n > 0 else SELL if n < 0 else "#999999")
-                                   for n in trades.net_shares], data=trades.investor_ids)
+        self.trades.setData(days_to_x(trades.dates), lanes, size=trade_sizes(trades.net_shares),
+                            brush=self._trade_brushes[np.sign(trades.net_shares).astype(np.int64) + 1],
+                            data=trades.investor_ids)
         self.plot.setYRange(-0.7, len(FIXED_LANES) + max(len(shown), 1) - 0.3, padding=0)
         more = len(ids) - len(shown)
         self.info.setText(f"{len(shown)} investor lane(s){f'; {more} more selected, not drawn' if more else ''}; "

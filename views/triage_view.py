@@ -80,6 +80,7 @@ class TriageView(BaseView):
         super().__init__(parent)
         self._share = np.zeros(0)
         self._size = np.zeros(0)
+        self._pending = False      # a selection not drawn yet (the dock was off screen)
         self.heatmap = new_plot("Investors by mean episode score", hide_axes=True)
         self.heatmap.getPlotItem().invertY(True)
         self.heatmap.setAspectLocked(True)  # square cells
@@ -158,6 +159,7 @@ class TriageView(BaseView):
 
     def clear(self) -> None:
         self._data = None
+        self._pending = False
         self._forget_ids()
         self.threshold.blockSignals(True)
         self.threshold.setValue(DEFAULT_HIGH_RISK)   # the next case starts from the default
@@ -182,10 +184,20 @@ class TriageView(BaseView):
     def apply_selection(self, selection: Selection) -> None:
         if not self._take_selection(selection):
             return
-        data = self._data
+        k = self._id_positions(selection.ids)
+        self._highlighted = frozenset(self._data.ids[k[k >= 0]].tolist())
+        self._pending = True
+        if self.on_screen():
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Draw the selection's overlays and the focus's scorecard (off-screen docks wait)."""
+        data, selection = self._data, self._selection
+        if data is None or not self._pending:
+            return
+        self._pending = False
         k = self._id_positions(selection.ids)
         k = k[k >= 0]
-        self._highlighted = frozenset(data.ids[k].tolist())
         focus = self._id_positions([selection.focus])
         focus = focus[focus >= 0]
         selected = _style.qcolor(_style.SELECTED, 230)

@@ -37,7 +37,8 @@ def test_close_resets_controls_and_reopen_restores_the_selection(window, qtbot, 
     window.selection.replace({first, second}, second, source="test")
     triage.threshold.setValue(500.0)
     panel.slider.setValue(panel.slider.maximum())
-    assert triage.scorecard.table.rowCount() > 0
+    window.docks["triage"].raise_()     # a tab behind another draws its selection when brought forward
+    qtbot.waitUntil(lambda: triage.scorecard.table.rowCount() > 0, timeout=5000)
     window.close_case()
     assert triage.threshold.value() == 650.0
     assert triage.scorecard.table.rowCount() == 0

@@ -82,7 +82,7 @@ def test_profile_of_a_planted_insider_matches_the_case_data(qtbot, demo_result, 
     # what the investigator reads
     text = view.text.toPlainText()
     assert p.links[0].other in text and "Ring" in text and insider in view.header.text()
-    assert view.blotter.rowCount() == int((p.trade_dates >= ref - np.timedelta64(60, "D")).sum())
+    assert view.blotter.model().rowCount() == int((p.trade_dates >= ref - np.timedelta64(60, "D")).sum())
 
 
 def test_profile_link_click_asks_for_that_investor(qtbot, demo_result, demo_tables, insider):

@@ -1,12 +1,14 @@
 """Rings view: a row click asks for the ring's members; rings of selected investors shaded."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.view_probe import shown
 from tests.ui.view_samples import sample_rings
+from engine.viewdata.prepare import RingsData
 from views.rings_view import RingsView
 from views.selection_types import Selection
 
@@ -58,3 +60,34 @@ def test_sort_by_size(view, rings):
     view.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
     sizes = [int(view.model.index(r, 2).data()) for r in range(view.model.rowCount())]
     assert sizes == sorted(sizes, reverse=True)
+
+
+def _three_rings():
+    """Three hand-made rings of 3, 2 and 4 members (the sample network has one)."""
+    members = (np.array(["A1", "A2", "A3"], dtype=object), np.array(["B1", "B2"], dtype=object),
+               np.array(["C1", "C2", "C3", "C4"], dtype=object))
+    return RingsData(cluster_id=np.array([1, 2, 3], np.int32), rank=np.array([1, 2, 3], np.int32),
+                     size=np.array([3, 2, 4], np.int32), directionality=np.array([0.9, np.nan, -0.2]),
+                     expected_profit=np.array([1500.0, np.nan, 20.0]), suspicious=np.array([True, False, False]),
+                     members=members, correction="bonferroni", sign=1)
+
+
+def test_a_selection_repaints_only_the_rings_whose_shading_changed(qtbot):
+    """Shading a ring tells the table about that ring's row only (it repainted every cell of
+    every ring on each selection); the cell texts are those of the data."""
+    view = shown(qtbot, RingsView(), (600, 300), _three_rings())
+    changed: list[tuple[int, int]] = []
+    view.model.dataChanged.connect(lambda tl, br, *_: changed.append((tl.row(), br.row())))
+    view.apply_selection(Selection(ids=frozenset({"A2"})))
+    assert changed == [(0, 0)]
+    changed.clear()
+    view.apply_selection(Selection(ids=frozenset({"C4", "B1"})))
+    assert sorted(changed) == [(0, 0), (1, 1), (2, 2)]
+    shaded = [view.model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole) is not None for r in range(3)]
+    assert shaded == [False, True, True]
+    changed.clear()
+    view.apply_selection(Selection(ids=frozenset({"C1", "B2"})))    # the same rings: nothing to repaint
+    assert changed == []
+    assert [[view.model.index(r, c).data() for c in range(6)] for r in range(3)] == [
+        ["1", "1", "3", "+0.900", "1,500", "yes"], ["2", "2", "2", "n/a", "n/a", ""],
+        ["3", "3", "4", "-0.200", "20", ""]]
