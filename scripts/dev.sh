@@ -52,7 +52,9 @@ case "${1:-}" in
     "$VENV/bin/lint-imports" --no-cache
     "$VENV/bin/python" -m mypy    # engine/ (config in pyproject.toml)
     set +e
-    QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
+    # two test processes (one per core of the reference machine), whole files per process so a
+    # module's fixtures are built once; ITWB_TEST_WORKERS=0 runs in this process
+    QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest -n "${ITWB_TEST_WORKERS:-2}" --dist loadfile "$@"
     rc=$?
     set -e
     if [ $rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi

@@ -136,7 +136,10 @@ def test_cancel_ends_the_running_tasks_and_shows_nothing(window, qtbot, master, 
     qtbot.waitUntil(lambda: bool(work.last_report), timeout=TIMEOUT_MS)   # tasks are running
     procs = work.pool.processes()
     window.status.cancel_button.click()
-    assert work.running_job == "" and not any(p.is_alive() for p in procs)
+    assert work.running_job == "" and work.pool.processes() == []
+    for proc in procs:      # ended (terminate, then kill): bounded by the pool's own join timeouts
+        proc.join(20)
+    assert not any(p.is_alive() for p in procs)
     assert work.runner.wait(30)
     assert "cancelled" in window.status.state_label.text()
     assert not done and set(_column(window.views["suspects"], "Placebo p")) == {""}
