@@ -28,16 +28,18 @@ def seen_in_own_cluster(features: np.ndarray, labels: np.ndarray, centroids: np.
     rows = np.flatnonzero(last >= 0)
     own = last[rows]
     target = centroids[-1][own]                                  # (n, 3): own last-window centroid
+    windows = np.flatnonzero(earlier)
+    same = labels[windows][:, rows] == own[None, :]              # (windows, n): by label
+    judged = wander[windows][:, own]                             # (windows, n): by distance instead
+    for j in np.flatnonzero(judged.any(axis=1)).tolist():
+        moved = np.flatnonzero(judged[j])
+        centres = centroids[windows[j]]
+        x = features[windows[j], rows[moved]]                     # NaN where inactive: never nearer
+        to_target = np.linalg.norm(x - target[moved], axis=1)
+        to_window = np.linalg.norm(x[:, None, :] - centres[None, :, :], axis=2).min(axis=1)
+        same[j, moved] = to_target < to_window
     seen = np.zeros(labels.shape[1], dtype=bool)
-    for w in np.flatnonzero(earlier).tolist():
-        by_label = labels[w, rows] == own
-        moved = wander[w, own]
-        if moved.any():
-            x = features[w, rows]                                 # NaN where inactive: never nearer
-            to_target = np.linalg.norm(x - target, axis=1)
-            to_window = np.linalg.norm(x[:, None, :] - centroids[w][None, :, :], axis=2).min(axis=1)
-            by_label = np.where(moved, to_target < to_window, by_label)
-        seen[rows] |= by_label
+    seen[rows] = same.any(axis=0)
     return seen
 
 
@@ -52,4 +54,6 @@ def discontinuous_with_rule(features: np.ndarray, labels: np.ndarray, centroids:
 
 def sizes_per_window(labels: np.ndarray, k: int) -> np.ndarray:
     """Int64 (n_windows, K): members of each id in each window."""
-    return np.stack([np.bincount(row[row >= 0], minlength=k) for row in labels.astype(np.int64)])
+    n_w = labels.shape[0]
+    slot = labels.astype(np.int64) + 1 + (k + 1) * np.arange(n_w)[:, None]    # −1 (inactive) -> slot 0
+    return np.bincount(slot.ravel(), minlength=n_w * (k + 1)).reshape(n_w, k + 1)[:, 1:]
