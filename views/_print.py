@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QRect, QSize, QSizeF
 from PySide6.QtGui import QPageSize, QPainter, QPaintDevice, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from engine.packet.figures import ReportFigure
 from views import _style
@@ -145,11 +145,16 @@ def svg_bytes(widget: QWidget, title: str) -> bytes:
 def _export_mode(widget: QWidget) -> Iterator[None]:
     """pyqtgraph draws symbols as vector paths (not cached pixmaps) while its items export, and
     images are written losslessly (Qt's PDF engine would otherwise JPEG a raster's cells); no
-    background cache, which would put a page-sized bitmap under the vectors."""
+    background cache, which would put a page-sized bitmap under the vectors, and no item cache
+    (cached axes would be written as their pixels)."""
     views = _graphics_views(widget)
     items = [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
     for item in items:
         item.setExportMode(True, {"antialias": True})
+    cached = [(item, item.cacheMode()) for view in views for item in view.scene().items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)     # drawn as vectors, not its cached pixels
     caches = [view.cacheMode() for view in views]
     for view in views:
         view.setRenderHint(QPainter.RenderHint.LosslessImageRendering, True)
@@ -159,6 +164,8 @@ def _export_mode(widget: QWidget) -> Iterator[None]:
     finally:
         for item in items:
             item.setExportMode(False)
+        for item, mode in cached:
+            item.setCacheMode(mode)
         for view, cache in zip(views, caches):
             view.setRenderHint(QPainter.RenderHint.LosslessImageRendering, False)
             view.setCacheMode(cache)
