@@ -119,16 +119,18 @@ class ProfileView(BaseView):
     def _build_items(self) -> None:
         """The plot items, made once and refilled with ``setData`` (fast selection changes)."""
         fg = _style.theme().foreground
-        self.close_curve = self.price.plot(pen=_style.pen(fg, 1.2))
+        # the curves are redrawn on new data only, not re-processed on every range change
+        self.close_curve = self.price.plot(pen=_style.pen(fg, 1.2), dynamicRangeLimit=None)
         self.buys = pg.ScatterPlotItem(symbol="t1", size=10, brush=_style.brush(BUY), pen=_style.pen(BUY))
         self.sells = pg.ScatterPlotItem(symbol="t", size=10, brush=_style.brush(SELL), pen=_style.pen(SELL))
         self.price.addItem(self.buys)
         self.price.addItem(self.sells)
         self.position_curve = self.position.plot(pen=_style.pen(POSITION, 1.5), symbol="o", symbolSize=4,
-                                                 symbolBrush=_style.brush(POSITION))
-        self.path.disableAutoRange()
-        self.price.disableAutoRange(axis="x")
-        self.path_curve = self.path.plot(pen=_style.pen(_style.theme().base_point, 1.2), connect="finite")
+                                                 symbolBrush=_style.brush(POSITION), dynamicRangeLimit=None)
+        for plot in (self.path, self.price, self.position):
+            plot.disableAutoRange()          # ranges set per result (price, path) or per investor (position)
+        self.path_curve = self.path.plot(pen=_style.pen(_style.theme().base_point, 1.2), connect="finite",
+                                         dynamicRangeLimit=None)
         self.path_points = pg.ScatterPlotItem(size=7, pen=None)
         self.path.addItem(self.path_points)
         self.rewarding_line = pg.InfiniteLine(0, angle=0, pen=_style.pen(_style.REWARDING, 1, 120), label="rewarding",
@@ -150,6 +152,8 @@ class ProfileView(BaseView):
         self.close_curve.setData(days_to_x(source.price_dates), source.price_close)
         self._span = shown_span(event)
         self.price.setXRange(*self._span, padding=0.02)      # fixed per result: axes repaint less
+        close = source.price_close          # a trade is drawn on the close: the close's range holds them all
+        self.price.setYRange(*((float(close.min()), float(close.max())) if close.size else (-1.0, 1.0)))
         self.path.setXRange(*days_to_x(source.window_start[[0, -1]]), padding=0.03)
         self.path.setYRange(-0.5, float(source.km_labels.max()) + 0.5, padding=0)
 
@@ -182,8 +186,8 @@ class ProfileView(BaseView):
         self.position_curve.setData(x, p.position)
         lo, hi = self._span
         inside = (x >= lo) & (x <= hi)
-        if inside.any():
-            self.position.setYRange(min(0.0, p.position[inside].min()), max(0.0, p.position[inside].max()))
+        held = p.position[inside] if inside.any() else p.position    # no trade in the span: the level held
+        self.position.setYRange(min(0.0, float(held.min(initial=0.0))), max(0.0, float(held.max(initial=0.0))))
 
     def _draw_path(self, p: InvestorProfile) -> None:
         if p.clusters.size == 0:

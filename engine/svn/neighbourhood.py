@@ -112,7 +112,9 @@ def cooccurrence_dates(result: SvnResult, a: int, b: int, link_type: int) -> tup
     q_state, r_state = LINK_STATES[link_type]
 
     def days(node: int, state: int) -> np.ndarray:
-        lo, hi = np.searchsorted(st.inv, [node, node + 1])   # records are grouped by investor
+        # records are grouped by investor; keys of the array's dtype (a Python list made numpy
+        # cast all 160,000 records to int64 on every call: 0.2 ms of a link's 0.25)
+        lo, hi = st.inv.searchsorted(np.array([node, node + 1], dtype=st.inv.dtype))
         return st.day[lo:hi][st.state[lo:hi] == state]
 
     common = np.intersect1d(days(a, q_state), days(b, r_state))

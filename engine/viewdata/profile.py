@@ -155,7 +155,7 @@ def _trades(panel: TargetPanel, investor_id: str) -> tuple[np.ndarray, ...]:
     if row < 0:
         empty = np.zeros(0)
         return np.zeros(0, "datetime64[D]"), empty, empty, empty, empty
-    lo, hi = np.searchsorted(panel.inv, [row, row + 1])
+    lo, hi = panel.inv.searchsorted(np.array([row, row + 1], dtype=panel.inv.dtype))   # no cast of the column
     return panel.dates[panel.day[lo:hi]], panel.vb[lo:hi], panel.vs[lo:hi], panel.ab[lo:hi], panel.as_[lo:hi]
 
 

@@ -67,9 +67,9 @@ def timeline_trades(source: TimelineSource, investor_ids) -> TimelineTrades:
     """Trades of ``investor_ids`` (unknown ids contribute nothing), by investor then day."""
     panel = source.panel
     rows = np.unique(panel.rows_of(sorted(investor_ids)))
-    rows = rows[rows >= 0]
-    lo = np.searchsorted(panel.inv, rows, "left")
-    hi = np.searchsorted(panel.inv, rows, "right")
+    rows = rows[rows >= 0].astype(panel.inv.dtype)     # keys of the column's dtype: no cast of the column
+    lo = panel.inv.searchsorted(rows, "left")
+    hi = panel.inv.searchsorted(rows, "right")
     take = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if rows.size else np.zeros(0, np.int64)
     return TimelineTrades(dates=panel.dates[panel.day[take]], investor_ids=panel.investor_ids[panel.inv[take]],
                           net_shares=panel.vb[take] - panel.vs[take])

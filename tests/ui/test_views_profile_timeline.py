@@ -106,6 +106,27 @@ def test_hidden_profile_draws_when_shown(qtbot, demo_result, demo_tables, inside
     assert view.profile is not None and view.profile.investor_id == insider
 
 
+
+def test_profile_ranges_hold_every_investors_trades_without_autoranging(qtbot, demo_result, demo_tables, insider):
+    """The price plot's range is set once per result (the close's, which holds every trade
+    drawn on it) and the position's per investor, so a selection re-ranges nothing else."""
+    view = shown(qtbot, ProfileView(), (1200, 700), view_data("profile", ViewInputs(demo_result, demo_tables)))
+    close = view._data.price_close
+    others = [s.investor_id for s in demo_result.kmeans.suspects[:3] if s.investor_id != insider]
+    for investor in [insider, *others]:
+        _select(view, investor)
+        (_, _), (ylo, yhi) = view.price.viewRange()
+        assert ylo <= close.min() and yhi >= close.max()
+        for item in (view.buys, view.sells):
+            _, y = item.getData()
+            assert ((y >= ylo) & (y <= yhi)).all()
+        (plo, phi) = view.position.viewRange()[1]
+        lo, hi = view._span
+        x = view.position_curve.xData
+        held = view.profile.position[(x >= lo) & (x <= hi)]
+        assert plo <= min(0.0, held.min(initial=0.0)) and phi >= max(0.0, held.max(initial=0.0))
+    assert not any(view.price.getViewBox().autoRangeEnabled())
+
 def _cooccur_in(svn, a: int, b: int, code: int, lo: np.datetime64, hi: np.datetime64) -> bool:
     """Brute force from the state records: a day in [lo, hi] with both in the type's state."""
     st = svn.states
