@@ -123,7 +123,7 @@ class TailTable:
             self._sorted = self._keys[order]
             self._sorted_slot = order.astype(np.int32)
 
-    def _ensured_slots(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    def slots(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
         """Group slot of each (n1, n2), computing the groups not seen yet."""
         key = self._key(np.asarray(n1), np.asarray(n2))
         missing = self._missing(key).astype(np.int64)
@@ -131,27 +131,24 @@ class TailTable:
             self._add(missing)
         return self._slots(key)
 
-    def smallest_kept(self, n1: np.ndarray, n2: np.ndarray) -> np.ndarray:
-        """Smallest k with P(X >= k) <= cap per (n1, n2) (min(n1, n2) + 1 when none; always >= 1).
-
-        A count k is kept exactly when k >= this value, so it filters millions of counts by a
-        gather before any tail is looked up.
-        """
-        slot = self._ensured_slots(n1, n2)   # first: it may grow (rebind) the arrays
+    def smallest_kept(self, slot: np.ndarray) -> np.ndarray:
+        """Smallest k with P(X >= k) <= cap per group slot (min(n1, n2) + 1 when none; always
+        >= 1): a count is kept exactly when it reaches this value."""
         return self._kcap[slot]
+
+    def log_tail(self, slot: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """log P(X >= k) of kept counts (k >= ``smallest_kept(slot)``)."""
+        return self._flat[self._offset[slot] + (k - self._kcap[slot])]
 
     def lookup(self, n1: np.ndarray, n2: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mask of entries with p <= cap, their log p), computing unseen groups on the way.
 
         ``k`` must lie in [0, min(n1, n2)] (an observed co-occurrence count).
         """
-        slot = self._ensured_slots(n1, n2)
+        slot = self.slots(n1, n2)
         k = np.asarray(k)
-        kcap = self._kcap[slot]
-        mask = k >= kcap
-        sel_slot = slot[mask]
-        values = self._flat[self._offset[sel_slot] + (k[mask] - kcap[mask])]
-        return mask, values
+        mask = k >= self._kcap[slot]
+        return mask, self.log_tail(slot[mask], k[mask])
 
 
 def _log_choose(n: np.ndarray | float, k: np.ndarray) -> np.ndarray:
