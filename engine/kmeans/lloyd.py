@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_ITER = 300
+ARGMIN_COLUMNS = 1024
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,13 @@ def partial_sq_dist(xt: np.ndarray, centres: np.ndarray) -> np.ndarray:
 
 
 def nearest(d2: np.ndarray) -> np.ndarray:
-    """Per column of ``d2`` (K, n), the row of its smallest entry (ties: the smaller row)."""
+    """Per column of ``d2`` (K, n), the row of its smallest entry (ties: the smaller row).
+
+    ``argmin`` gives the same rows (its first smallest entry; distances are never NaN) and is
+    3-10x faster on the few hundred columns an iteration recomputes, but slower than the
+    row-by-row comparison on a full window (it walks the columns with a stride)."""
+    if d2.shape[1] <= ARGMIN_COLUMNS:
+        return d2.argmin(axis=0)
     low = d2.min(axis=0)
     labels = np.empty(d2.shape[1], dtype=np.int64)
     for k in range(d2.shape[0] - 1, -1, -1):     # the smallest row written last
