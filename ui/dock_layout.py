@@ -127,10 +127,11 @@ def hide_stale_tab_bars(window: QMainWindow) -> list[QTabBar]:
     """Hide dock tab bars Qt left on screen from an earlier layout pass (Qt 6 keeps the tab bar
     of a tab group laid out before the window had its size visible, over the suspects table);
     the live one sits right under the docks of its tabs. Returns the bars hidden."""
-    docks = window.findChildren(QDockWidget)
-    hidden = []
-    for bar in window.findChildren(QTabBar):
-        if bar.parent() is not window or not bar.isVisible() or bar.count() == 0:
+    direct = Qt.FindChildOption.FindDirectChildrenOnly    # docks and their tab bars are the window's
+    docks = window.findChildren(QDockWidget, options=direct)  # own children (a recursive search walked
+    hidden = []                                               # every widget after each relayout)
+    for bar in window.findChildren(QTabBar, options=direct):
+        if not bar.isVisible() or bar.count() == 0:
             continue
         titles = {bar.tabText(i) for i in range(bar.count())}
         live = any(d.windowTitle() in titles and d.isVisible() and abs(d.geometry().bottom() + 1 - bar.y()) <= 4

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Mapping
 
 import numpy as np
+import pandas as pd
 
 RING_STEP = 1.0          # distance between successive rings around a parent
 PER_RING = 12            # new nodes on the first ring; each further ring holds more
@@ -30,6 +32,12 @@ class Layout:
     def position_map(self) -> dict[str, tuple[float, float]]:
         """id -> (x, y)."""
         return {str(i): (float(p[0]), float(p[1])) for i, p in zip(self.ids, self.xy)}
+
+    @cached_property
+    def index(self) -> pd.Index:
+        """id -> row of ``xy``, built once per layout (the network looked positions up several
+        times per selection, each time indexing every id laid out so far)."""
+        return pd.Index(self.ids, dtype=object)
 
 
 def empty_layout() -> Layout:

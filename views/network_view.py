@@ -217,8 +217,7 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
 
     def _xy_of(self, ids: np.ndarray) -> np.ndarray:
         """Layout positions of investor ids (drawn or previewed)."""
-        lay = pd.Index(self._layout.ids, dtype=object)
-        return self._layout.xy[lay.get_indexer(pd.Index(ids, dtype=object))].reshape(-1, 2)
+        return self._layout.xy[self._layout.index.get_indexer(pd.Index(ids, dtype=object))].reshape(-1, 2)
 
     def network_bits(self) -> int:
         """The validated network drawn: the one of the correction in use (one control: the toolbar's)."""

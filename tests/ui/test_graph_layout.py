@@ -69,3 +69,12 @@ def test_relax_never_moves_pinned_and_is_deterministic():
     p0, p1 = lay.position_map(), r1.position_map()
     assert p1["s"] == p0["s"] and p1["c"] == p0["c"]
     assert p1["a"] != p0["a"]
+
+
+def test_layout_index_is_built_once_and_finds_every_id():
+    """The network looks positions up several times per selection through the layout's index
+    (it rebuilt an index of every id laid out so far on each lookup)."""
+    layout = extend_layout(empty_layout(), np.array(["B", "A", "C"], dtype=object), {}, seed=3)
+    assert layout.index is layout.index
+    rows = layout.index.get_indexer(["C", "A", "B"])
+    assert [str(layout.ids[r]) for r in rows] == ["C", "A", "B"]
