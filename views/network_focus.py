@@ -96,9 +96,10 @@ class NetworkFocusMixin:
             self._layout = extend_layout(self._layout, self._preview.node_ids,
                                          {str(n): focus for n in self._preview.node_ids if n != focus},
                                          seed=LAYOUT_SEED)
-        self._draw_preview()
         previewed = self._previewed()
-        if previewed is not None and not self._all_in_view(self._xy_of(previewed[0])):
+        fitting = previewed is not None and not self._all_in_view(self._xy_of(previewed[0]))
+        self._draw_preview(labels=not fitting)   # fitting places the labels at the new scale
+        if fitting:
             self.fit()  # the previewed focus is brought on screen
 
     def _previewed(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -109,7 +110,7 @@ class NetworkFocusMixin:
         bits = self.network_bits()
         return pv.node_ids[(pv.node_networks & bits) > 0], pv.edge_other[(pv.edge_networks & bits) > 0]
 
-    def _draw_preview(self) -> None:
+    def _draw_preview(self, labels: bool = True) -> None:
         previewed = self._previewed()
         if previewed is None:
             self.preview_nodes.setData(x=[], y=[])
@@ -126,17 +127,21 @@ class NetworkFocusMixin:
             pairs[0::2] = self._xy_of(np.array([focus], dtype=object))
             pairs[1::2] = self._xy_of(others)
             self.preview_edges.setData(pairs[:, 0], pairs[:, 1], connect="pairs")
-        self._draw_labels()
+        if labels:
+            self._draw_labels()
         self._draw_marks()
         self._update_hint()
 
-    def _draw_marks(self) -> None:
+    def _draw_marks(self, draw: bool = True) -> None:
+        """Mark the selected and focus nodes on screen (``draw`` False: only note which ids
+        are highlighted, when the scheduled preview draws the marks in the same turn)."""
         selection = self._selection
         shown = self.shown_ids()
-        self._draw_overlay(self.selected_marks, sorted(selection.ids & shown), 8.0)
-        focus = [selection.focus] if selection.focus in shown else []
-        self._draw_overlay(self.focus_mark, focus, 12.0)
         self._highlighted = frozenset(selection.ids & shown)
+        if draw:
+            self._draw_overlay(self.selected_marks, sorted(self._highlighted), 8.0)
+            focus = [selection.focus] if selection.focus in shown else []
+            self._draw_overlay(self.focus_mark, focus, 12.0)
 
     def _id_sizes(self, ids: list[str]) -> np.ndarray:
         """Node sizes of drawn or previewed ids (by role; a previewed focus as a seed)."""

@@ -190,6 +190,7 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         if self.shown_ids():
             self.vb.autoRange(padding=0.12)
             self._draw_labels()
+            self._label_timer.stop()    # placed for the new range already (the range change asked again)
 
     def _show(self, data: NetworkData) -> None:
         data = self._chart_data(data)
@@ -323,11 +324,12 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         (never a rebuild); a ring selected (or left) schedules the redraw of the group."""
         previous = self._selection
         self._selection = selection
-        if selection.focus != previous.focus or selection.ids != previous.ids:
+        scheduled = self._context is not None and (selection.focus != previous.focus or selection.ids != previous.ids)
+        if scheduled:
             self._preview_timer.start()
         if self._context is not None and self._group_of(selection) != self._group:
             self._group_timer.start()
-        self._draw_marks()
+        self._draw_marks(draw=not scheduled)    # the preview, next turn, draws the marks once
 
     def pinned_ids(self) -> frozenset[str]:
         return frozenset(self._pinned)

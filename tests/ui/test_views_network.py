@@ -91,6 +91,7 @@ def test_selection_ring_drawn_and_no_echo(view):
     view.selection_requested.connect(got.append)
     view.apply_selection(Selection(ids=frozenset({"R04", "R06"}), focus="R04"))
     assert view.highlighted_ids() == frozenset({"R04", "R06"}) and got == []
+    view._update_preview()     # the pending preview turn draws the marks (once, with the preview)
     x, y = view.positions()["R06"]
     px = view.vb.viewPixelSize()
     # the selection ring passes ~ (node radius + 4) pixels right of the node centre
@@ -187,3 +188,24 @@ def test_dragging_a_node_moves_and_pins_it_unless_locked(view):
     before = view.positions()["R06"]
     _drag(view, start, start + type(start)(60, 40))
     assert view.positions()["R06"] == before and "R06" not in view.pinned_ids()
+
+
+def _counting(calls: list[str], name: str, method):
+    def wrapped(*args, **kwargs):
+        calls.append(name)
+        return method(*args, **kwargs)
+    return wrapped
+
+
+@pytest.mark.parametrize("focus", ["R05", "B40"])    # a drawn node; a background investor
+def test_a_selection_places_labels_and_marks_once(qtbot, view, focus):
+    """A new focus is previewed on the next turn; the labels and the marks are placed once in
+    that turn (they were placed on the selection, with the preview and again after a fit)."""
+    qtbot.wait(20)
+    calls: list[str] = []
+    view.labels.show = _counting(calls, "labels", view.labels.show)
+    view.selected_marks.setData = _counting(calls, "marks", view.selected_marks.setData)
+    view.apply_selection(Selection(ids=frozenset({focus}), focus=focus))
+    qtbot.wait(20)
+    assert calls.count("labels") == 1 and calls.count("marks") == 1
+    assert (focus in view.highlighted_ids()) == (focus in view.shown_ids()) == (focus in view.labelled_ids())
