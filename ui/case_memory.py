@@ -27,7 +27,7 @@ class CaseMemory(QObject):
         session = window.session
         session.case_closing.connect(self.save)
         session.case_opened.connect(self._on_opened)
-        window.result_shown.connect(self.restore)
+        window.hub.after_result(self.restore)   # after every view shows the result, in a turn of its own
 
     def save(self) -> None:
         store, event = self.window.session.store, self.window.session.event

@@ -3,8 +3,11 @@
 Views subscribe once; from then on the hub alone routes: a view's selection request to the
 selection model (and an expansion to the session), the selection, hover, exploration and
 decisions to every view, and each new result to the views one per event-loop turn (visible
-views first, so the GUI never freezes for the sum of all views' set-up). The window only
-listens to the hub's signals for its status bar and dialogs.
+views first, with the selection and decisions, so the GUI never freezes for the sum of all
+views' set-up); after ``result_shown``, the work that follows a result (``after_result``:
+the restored selection, the case-work snapshot) runs one per turn too. A newer result or a
+cleared one ends the older chain. The window only listens to the hub's signals for its status
+bar and dialogs.
 """
 from __future__ import annotations
 
@@ -39,7 +42,10 @@ class Hub(QObject):
         self.selection = selection
         self.views: dict[str, BaseView] = {}
         self._pending_result: PreparedResult | None = None
-        self._pending_views: list[str] = []
+        self._chain = 0                 # the running delivery chain (a newer one ends it)
+        self._pending_steps: list[Callable[[PreparedResult], None]] = []
+        self._decisions: dict[str, str] = {}
+        self._followers: list[Callable[[PreparedResult], None]] = []
         selection.changed.connect(self._on_selection_changed)
         selection.hovered.connect(self._on_hovered)
         session.case_opened.connect(self._on_case_opened)
@@ -47,6 +53,11 @@ class Hub(QObject):
         session.result_ready.connect(self._on_result)
         session.result_cleared.connect(self._clear_views)
         session.exploration_changed.connect(self._on_exploration_changed)
+
+    def after_result(self, follower: Callable[[PreparedResult], None]) -> None:
+        """Call ``follower`` with each result once every view shows it, in a turn of its own
+        (not when a newer result came meanwhile)."""
+        self._followers.append(follower)
 
     def subscribe(self, view: BaseView) -> None:
         """Route ``view``'s requests and hover, and send it everything it shows from now on."""
@@ -77,11 +88,15 @@ class Hub(QObject):
 
     def show_decisions(self) -> None:
         """Send the case's decisions to every view (after a result or a recorded decision)."""
+        decisions = self._case_decisions()
+        if decisions is not None:
+            self._each("show the decisions", lambda view: view.apply_decisions(decisions))
+
+    def _case_decisions(self) -> dict[str, str] | None:
         store = self.session.store
         if store is None:
-            return
-        decisions = {inv: d.decision for inv, d in store.decisions().items()}
-        self._each("show the decisions", lambda view: view.apply_decisions(decisions))
+            return None
+        return {inv: d.decision for inv, d in store.decisions().items()}
 
     # -- session --------------------------------------------------------------------------
     @Slot(object)
@@ -96,30 +111,42 @@ class Hub(QObject):
 
     @Slot(object)
     def _on_result(self, prepared: PreparedResult) -> None:
+        """Start showing ``prepared``: one view per turn, then ``result_shown``, then each
+        follower; an older chain still running stops at its next turn."""
+        self._chain += 1
         self._pending_result = prepared
-        self._pending_views = sorted(self.views, key=lambda n: not self.views[n].isVisible())
-        self._show_next_view()
+        self._decisions = self._case_decisions() or {}
+        names = sorted(self.views, key=lambda n: not self.views[n].isVisible())
+        self._pending_steps = ([lambda p, name=name: self._show_view(name, p) for name in names]
+                               + [self.result_shown.emit] + list(self._followers))
+        self._next_step(self._chain)
 
-    def _show_next_view(self) -> None:
+    def _next_step(self, chain: int) -> None:
         prepared = self._pending_result
-        if prepared is None or prepared is not self.session.prepared:
+        if chain != self._chain or prepared is None or prepared is not self.session.prepared:
             return                      # superseded or cleared meanwhile
-        if not self._pending_views:
+        if not self._pending_steps:
             self._pending_result = None
-            self.show_decisions()
-            self.result_shown.emit(prepared)
             return
-        name = self._pending_views.pop(0)
+        step = self._pending_steps.pop(0)
+        try:
+            step(prepared)
+        except Exception:   # a follower's failure must not stop the chain
+            log.error("showing a result failed", exc_info=True)
+        QTimer.singleShot(0, lambda: self._next_step(chain))
+
+    def _show_view(self, name: str, prepared: PreparedResult) -> None:
+        """One view takes the result's data, the selection and the case's decisions."""
         view = self.views[name]
-        if name in prepared.view_data:
-            try:
-                view.set_data(prepared.view_data[name])
-                view.apply_selection(self.selection.value)
-            except Exception as exc:
-                self.view_failed.emit(f"The {view.title or name} view could not show the result", exc)
-        else:
+        if name not in prepared.view_data:
             view.clear()
-        QTimer.singleShot(0, self._show_next_view)
+            return
+        try:
+            view.set_data(prepared.view_data[name])
+            view.apply_selection(self.selection.value)
+            view.apply_decisions(self._decisions)
+        except Exception as exc:
+            self.view_failed.emit(f"The {view.title or name} view could not show the result", exc)
 
     def update_views(self, data: dict[str, Any], then: Callable[[], None] | None = None) -> None:
         """Show data computed for the shown result after it (the placebo test's re-ranked

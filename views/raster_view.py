@@ -26,12 +26,20 @@ from views._plots import new_plot
 from views.base import BaseView, Selection, widget_png
 
 STATE_RGBA = _style.rgba_table(_style.RASTER_COLOURS)   # indexed by state code
+#: the same colours as one 32-bit word each: indexing by 4-byte words is ~6x faster than by
+#: RGBA rows (10 vs 65 ms for the 4,848 x 541 raster of the reference scale on the GUI thread)
+_STATE_WORDS = np.ascontiguousarray(STATE_RGBA).view(np.uint32).ravel()
 BAND_RGBA = _style.qcolor(_style.SELECTED, 90).getRgb()   # selected rows: translucent amber
 REFERENCE_LINE = "#56B4E9"
 PSE_LINE = "#F0E442"
 AXIS_TEXT = "#C8C8C8"
 LABEL_FILL = (0, 0, 0, 170)       # guide-line labels stay readable over coloured cells
 LEFT_AXIS_PX = 72                 # room for an investor id or "isolated"; fixed so zooming never resizes
+
+
+def _state_rgba(codes: np.ndarray) -> np.ndarray:
+    """(rows, days, 4) RGBA pixels of a (rows, days) array of state codes."""
+    return _STATE_WORDS[codes].view(np.uint8).reshape(*codes.shape, 4)
 
 
 class RasterView(HoverOnChange, BaseView):
@@ -94,7 +102,7 @@ class RasterView(HoverOnChange, BaseView):
         self._index = pd.Index(viewdata.row_ids, dtype=object)
         n_rows, n_days = viewdata.shape
         rect = QRectF(0, 0, max(n_days, 1), max(n_rows, 1))
-        self.image.setImage(STATE_RGBA[viewdata.codes], autoLevels=False, levels=(0, 255))
+        self.image.setImage(_state_rgba(viewdata.codes), autoLevels=False, levels=(0, 255))
         self.image.setRect(rect)
         self.bands.setImage(np.zeros((max(n_rows, 1), 1, 4), dtype=np.uint8), autoLevels=False, levels=(0, 255))
         self.bands.setRect(rect)

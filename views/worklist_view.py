@@ -111,7 +111,10 @@ class WorklistView(BaseView):
         self._refilter()
 
     def set_case_work(self, work: CaseWorkSnapshot) -> None:
-        """Decisions and tags changed: refilter and refresh the review queue."""
+        """Decisions and tags changed: refilter and refresh the review queue (an unchanged
+        snapshot, e.g. the one sent after each result, costs nothing)."""
+        if work == self._work:
+            return
         self._work = work
         self._reset_combo(self.tag, [ANY, *work.all_tags()])
         self._refilter()

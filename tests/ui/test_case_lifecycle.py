@@ -47,6 +47,7 @@ def test_close_resets_controls_and_reopen_restores_the_selection(window, qtbot, 
     assert not panel.isEnabled()
     assert window.selection.value.is_empty
     _open(window, qtbot, analysed_case)
+    qtbot.waitUntil(lambda: not window.selection.value.is_empty, timeout=10000)   # a turn after the result
     assert window.selection.value.ids == frozenset({first, second})
     assert window.selection.value.focus == second
     assert window.views["raster"].highlighted_ids() >= {first, second} & set(window.views["raster"]._index)

@@ -1,0 +1,123 @@
+"""The hub shows a result one view per event-loop turn, then says so, then runs the work that
+follows a result one per turn; a newer result ends the older chain at its next turn.
+
+Recording views and followers on a session without a case; oracles: the data each view got
+last, and the order of the recorded calls (not timing).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from ui.hub import Hub
+from ui.selection import SelectionModel
+from ui.session import PreparedResult, Session
+from views.base import BaseView, Selection
+
+NAMES = ("a", "b", "c")
+
+
+class _Recorder(BaseView):
+    """Records every result data it takes, into the shared ``log``."""
+
+    def __init__(self, name: str, log: list[tuple[str, Any]]) -> None:
+        self.view_name = name
+        super().__init__()
+        self.log = log
+        self.decisions: dict[str, str] = {}
+
+    def set_data(self, viewdata: Any) -> None:
+        self._data = viewdata
+        self.log.append((self.view_name, viewdata))
+
+    def apply_selection(self, selection: Selection) -> None:
+        self._take_selection(selection)
+
+    def apply_decisions(self, decisions: Any) -> None:
+        self.decisions = dict(decisions)
+
+    def clear(self) -> None:
+        self._data = None
+
+
+def _result(tag: str) -> PreparedResult:
+    return PreparedResult(result=tag, view_data={name: f"{tag}-{name}" for name in NAMES})  # type: ignore[arg-type]
+
+
+def _one_turn() -> None:
+    """Deliver what is posted now (events posted meanwhile wait for the next turn)."""
+    QCoreApplication.sendPostedEvents()
+
+
+def _hub(qtbot, log: list[tuple[str, Any]]) -> tuple[Hub, Session, dict[str, _Recorder]]:
+    session = Session()
+    hub = Hub(session, SelectionModel())
+    views = {name: _Recorder(name, log) for name in NAMES}
+    for view in views.values():
+        qtbot.addWidget(view)
+        hub.subscribe(view)
+    hub.result_shown.connect(lambda p: log.append(("shown", p.result)))
+    hub.after_result(lambda p: log.append(("follower 1", p.result)))
+    hub.after_result(lambda p: log.append(("follower 2", p.result)))
+    return hub, session, views
+
+
+def _deliver(session: Session, prepared: PreparedResult) -> None:
+    session.prepared = prepared
+    session.result_ready.emit(prepared)
+
+
+def test_each_view_then_the_followers_take_the_result_in_turns_of_their_own(qtbot):
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+    _deliver(session, _result("r1"))
+    assert len(log) == 1, log           # the first view only, in the turn the result arrived
+    qtbot.waitUntil(lambda: ("follower 2", "r1") in log, timeout=5000)
+    assert [entry[0] for entry in log] == [*NAMES, "shown", "follower 1", "follower 2"]
+    assert all(view._data == f"r1-{name}" for name, view in views.items())
+
+
+def test_a_newer_result_ends_the_older_chain(qtbot):
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+    _deliver(session, _result("old"))
+    _deliver(session, _result("new"))   # before the old chain's next turn
+    _one_turn()
+    assert log == [("a", "old-a"), ("a", "new-a"), ("b", "new-b")]   # one view per turn, not two
+    qtbot.waitUntil(lambda: ("follower 2", "new") in log, timeout=5000)
+    for _ in range(5):                  # the old chain's pending turn finds itself superseded
+        _one_turn()
+    assert all(view._data == f"new-{name}" for name, view in views.items())
+    old = [entry for entry in log if entry[1] in ("old", *(f"old-{n}" for n in NAMES))]
+    assert old == [("a", "old-a")], log   # the old chain stopped after its first view
+    assert ("shown", "old") not in log and ("follower 1", "old") not in log
+    assert [entry for entry in log if entry[0] == "shown"] == [("shown", "new")]
+
+
+def test_a_cleared_result_ends_the_chain(qtbot):
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+    _deliver(session, _result("r1"))
+    session.prepared = None             # the case closed meanwhile
+    for _ in range(6):
+        _one_turn()
+    assert log == [("a", "r1-a")]
+
+
+def test_each_view_gets_the_case_decisions_with_its_data(qtbot, tmp_path):
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+
+    class _Decision:
+        decision = "refer"
+
+    class _Store:
+        def decisions(self) -> dict[str, _Decision]:
+            return {"inv1": _Decision()}
+
+    session.store = _Store()            # type: ignore[assignment]
+    _deliver(session, _result("r1"))
+    session.store = None
+    qtbot.waitUntil(lambda: ("shown", "r1") in log, timeout=5000)
+    assert all(view.decisions == {"inv1": "refer"} for view in views.values())
