@@ -11,6 +11,8 @@ import hashlib
 import logging
 from typing import TypeVar
 
+from threadpoolctl import threadpool_limits
+
 from engine import serialize
 from engine.triage.episodes import run_episodes
 from engine.errors import CaseFileError
@@ -35,6 +37,14 @@ STAGES: tuple[tuple[str, float], ...] = (
     ("Options flow", 1.0),
     ("Triage episodes", 1.0),
 )
+
+
+def _network_beside(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel,
+                    reporter: Reporter) -> SvnResult:
+    """The network stage in its child beside the k-means, one BLAS thread: the k-means holds the
+    other core, so a second thread would only wait for it (exact integer products: same bits)."""
+    with threadpool_limits(1):
+        return run_svn(tables, event, params.svn, reporter, panel=panel)
 
 
 def plain_params(params: AnalysisParams) -> AnalysisParams:
@@ -87,7 +97,7 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
     rep.stage(STAGES[1][0])
     network: Forked[SvnResult] | None = None   # the network stage in a child beside the k-means
     if worth_forking(target.n_records):
-        network = Forked(lambda child: run_svn(tables, event, params.svn, child, panel=target))
+        network = Forked(lambda child: _network_beside(tables, event, params, target, child))
     try:
         kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=target)
         rep.stage(STAGES[2][0])
