@@ -84,25 +84,30 @@ def prepare_all(result: AnalysisResult, tables: CaseTables, view_names: Sequence
                           marks=_marks(result, base_marks))
 
 
-def analysis_job(case_path: str, tables: CaseTables, event: Event, params: AnalysisParams,
+def analysis_job(case_path: str, tables: CaseTables | None, event: Event, params: AnalysisParams,
                  use_cache: bool, view_names: Sequence[str], exploration: Exploration,
                  reporter: Reporter) -> PreparedResult:
     """Analyse (or fetch the cached result) with a store opened in this thread or process,
-    then prepare every view's data."""
-    panel = TargetPanel.build(tables, event.stock)
+    then prepare every view's data. A child process gets ``tables`` None and reads them from
+    the case itself: pickling them in the GUI process (69 MB at the reference scale) held its
+    interpreter lock ~80 ms CPU in one call."""
     with CaseStore.open(case_path) as store:
+        tables = tables if tables is not None else store.tables()
+        panel = TargetPanel.build(tables, event.stock)
         result = analyze(tables, event, params, reporter=reporter, store=store, use_cache=use_cache, panel=panel)
     return prepare_all(result, tables, view_names, exploration, reporter, panel=panel)
 
 
-def revalidation_job(case_path: str, result: AnalysisResult, tables: CaseTables, correction: str,
+def revalidation_job(case_path: str, result: AnalysisResult, tables: CaseTables | None, correction: str,
                      threshold: float | None, view_names: Sequence[str], exploration: Exploration,
                      base_marks: ThresholdMarks | None, base_networks: Networks | None,
                      reporter: Reporter) -> PreparedResult:
     """Re-validate and re-cluster ``result`` under another correction or threshold, cache it
     in the case (logged there as an analysis with its parameters), then prepare the views;
-    the Bonferroni/FDR networks and cuts do not depend on the threshold, so the base's are kept."""
+    the Bonferroni/FDR networks and cuts do not depend on the threshold, so the base's are kept.
+    A child process reads ``tables`` (None) from the case, as ``analysis_job`` does."""
     with CaseStore.open(case_path) as store:
+        tables = tables if tables is not None else store.tables()
         new = revalidate_result(result, tables, correction, threshold, reporter, store=store)
     reporter.stage("Preparing the views")
     return prepare_all(new, tables, view_names, exploration, reporter, base_marks=base_marks,

@@ -15,10 +15,12 @@ from typing import Any, Callable
 
 from engine.errors import CaseFileError, Cancelled, InputError, Problem, UsageError
 from engine.progress import Reporter
+from ui.pieces import join, split
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05
+PIECE_DEPTH = 3     # prepared result -> view data -> one view's data -> its fields, each a piece
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,32 @@ class TaskFailed(Exception):
     """An unexpected error in a child process, re-raised in the parent with its message."""
 
 
+def _send(queue: Any, kind: str, value: Any, depth: int) -> None:
+    """Put ``value`` on ``queue`` as its pickled pieces, then (kind, tree) (``ui.pieces``): no
+    single pickle of a large job or result holds the sender's interpreter lock for long."""
+    tree = split(value, lambda piece: queue.put(("piece", piece)), depth)
+    queue.put((kind, tree))
+
+
+def _receive_job(inbox: Any) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    """The job ``run_in_child`` sent: its pieces, then the tree that joins them."""
+    pieces: list[bytes] = []
+    while True:
+        msg = inbox.get()
+        if msg[0] == "piece":
+            pieces.append(msg[1])
+            continue
+        job = join(msg[1], pieces)
+        args = job["args"]
+        return job["fn"], tuple(args[i] for i in range(len(args))), job["kwargs"]
+
+
 def _child_main(inbox: Any, out: Any, preload: tuple[str, ...]) -> None:
     """Child-process body: import ``preload``, wait for one job, then report progress and
     exactly one of result / input_error / user_error / error."""
     for module in preload:
         importlib.import_module(module)
-    fn, args, kwargs = inbox.get()
+    fn, args, kwargs = _receive_job(inbox)
     reporter = Reporter(on_progress=lambda stage, frac: out.put(("progress", stage, frac)))
     try:
         value = fn(*args, reporter=reporter, **kwargs)
@@ -61,7 +83,7 @@ def _child_main(inbox: Any, out: Any, preload: tuple[str, ...]) -> None:
     except Exception as exc:
         out.put(("error", f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
     else:
-        out.put(("result", value))
+        _send(out, "result", value, PIECE_DEPTH)
 
 
 class _Child:
@@ -123,8 +145,10 @@ def run_in_child(job: Job, on_progress: Callable[[str, float], None],
     A warm spare is used when one is ready, and (with ``job.keep_warm``) a new one is started
     after the job ends (not during it: the job should have the machine's cores to itself)."""
     child = _take_child(job.fn)
-    child.inbox.put((job.fn, job.args, job.kwargs))
-    try:
+    pieces: list[bytes] = []
+    try:   # the job as a dict of its arguments (one level more than the result's pieces)
+        _send(child.inbox, "job", {"fn": job.fn, "args": dict(enumerate(job.args)), "kwargs": dict(job.kwargs)},
+              PIECE_DEPTH + 1)
         while True:
             if cancel.is_set():
                 raise Cancelled()
@@ -138,8 +162,10 @@ def run_in_child(job: Job, on_progress: Callable[[str, float], None],
             kind = msg[0]
             if kind == "progress":
                 on_progress(msg[1], msg[2])
+            elif kind == "piece":
+                pieces.append(msg[1])
             elif kind == "result":
-                return msg[1]
+                return join(msg[1], pieces)
             elif kind == "input_error":
                 raise InputError([Problem(*p) for p in msg[1]])
             elif kind == "user_error":

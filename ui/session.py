@@ -145,7 +145,7 @@ class Session(QObject):
             self.params = params
             self._save_params()
         self.exploration = self._load_exploration()
-        job = Job(fn=analysis_job, args=(str(self.info.path), self.tables, self.event, self.params, use_cache,
+        job = Job(fn=analysis_job, args=(str(self.info.path), self._tables_for_job(), self.event, self.params, use_cache,
                                          self.view_names, self.exploration),
                   in_process=self._in_process, name="analysis")
         self._progress_prefix = ""
@@ -168,7 +168,7 @@ class Session(QObject):
             self.params = params
             self._save_params()
         self.exploration = self._load_exploration()
-        job = Job(fn=revalidation_job, args=(str(self.info.path), base, self.tables, correction, typed,
+        job = Job(fn=revalidation_job, args=(str(self.info.path), base, self._tables_for_job(), correction, typed,
                                              self.view_names, self.exploration, self.prepared.marks,
                                              self.prepared.networks),
                   in_process=self._in_process, name="revalidation")
@@ -177,6 +177,11 @@ class Session(QObject):
         generation = self._start("analysis", job)
         self.analysis_started.emit()
         return generation
+
+    def _tables_for_job(self) -> CaseTables | None:
+        """The tables for a job on a thread; None for a child process, which reads them from
+        the case (cheaper than pickling them while the GUI waits for the interpreter lock)."""
+        return None if self._in_process else self.tables
 
     def _start(self, kind: str, job: Job) -> int:
         self._task_kind = kind
