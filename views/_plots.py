@@ -21,8 +21,7 @@ def tame(plot: P, xlabel: str | None = None, ylabel: str | None = None, grid: bo
     (~2 ms an axis; the profile's six axes cost 24 ms a selection); the cache is redrawn when
     the axis changes (range, size, theme). Figure export turns item caches off (vectors)."""
     plot.setMenuEnabled(False)
-    for side in ("left", "bottom", "right", "top"):
-        plot.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    keep_pixels(*(plot.getAxis(side) for side in ("left", "bottom", "right", "top")))
     plot.hideButtons()
     if xlabel:
         plot.setLabel("bottom", xlabel)
@@ -34,6 +33,15 @@ def tame(plot: P, xlabel: str | None = None, ylabel: str | None = None, grid: bo
         plot.hideAxis("left")
         plot.hideAxis("bottom")
     return plot
+
+
+def keep_pixels(*items: QGraphicsItem) -> None:
+    """Items that stay the same across selections (axes, a result's curve and guides) keep
+    their pixels between repaints (Qt's device-coordinate cache, redrawn when the item or the
+    view's scale changes): a selection's overlay repainted everything under it. Figure export
+    draws them as vectors (``views._print``)."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 TITLE_SIZE = "9pt"   # plot titles small: docks are short

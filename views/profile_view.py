@@ -18,7 +18,7 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
 from views import _style
 from views._layout import stack, status_line
-from views._plots import tame
+from views._plots import keep_pixels, tame
 from views.base import BaseView, Selection, widget_png
 from views.profile_blotter import BlotterModel, blotter_table
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
@@ -136,6 +136,7 @@ class ProfileView(BaseView):
         self.rewarding_line = pg.InfiniteLine(0, angle=0, pen=_style.pen(_style.REWARDING, 1, 120), label="rewarding",
                                               labelOpts={"position": 0.05})
         self.path.addItem(self.rewarding_line)
+        keep_pixels(self.close_curve.curve)      # the same close for every investor of a result
 
     def _set_guides(self, source: ProfileSource | None) -> None:
         """Price curve, reference period and PSE: the same for every investor of a result."""
@@ -149,6 +150,7 @@ class ProfileView(BaseView):
         event = source.event
         for plot in (self.price, self.position, self.path):
             self._guides[plot] = event_guides(plot, event.reference_start, event.event_date)
+            keep_pixels(*self._guides[plot])
         self.close_curve.setData(days_to_x(source.price_dates), source.price_close)
         self._span = shown_span(event)
         self.price.setXRange(*self._span, padding=0.02)      # fixed per result: axes repaint less

@@ -20,7 +20,7 @@ from engine.viewdata.timeline import TimelineSource, timeline_trades
 from views import _style
 from views._axes import LabelAxis
 from views._layout import stack
-from views._plots import new_plot
+from views._plots import keep_pixels, new_plot
 from views.base import BaseView, Selection, widget_png
 from views.timeline_print import BUY, FILING, FIXED_LANES, MAX_LANES, SELL, print_timeline, trade_sizes
 from views.time_axis import days_to_x, event_guides, x_to_date
@@ -80,6 +80,7 @@ class TimelineView(BaseView):
             self.plot.removeItem(item)
         self._guides = event_guides(self.plot.getPlotItem(), viewdata.event.reference_start,
                                     viewdata.event.event_date)
+        keep_pixels(*self._guides, self.alerts, self.filings)     # the same for every selection
         self.alerts.setData(days_to_x(viewdata.alert_dates), np.zeros(viewdata.alert_dates.size),
                             brush=[_style.brush(_style.PRIORITY_COLOURS.get(p, "#808080"))
                                    for p in viewdata.alert_priority])

@@ -126,6 +126,9 @@ def test_profile_ranges_hold_every_investors_trades_without_autoranging(qtbot, d
         held = view.profile.position[(x >= lo) & (x <= hi)]
         assert plo <= min(0.0, held.min(initial=0.0)) and phi >= max(0.0, held.max(initial=0.0))
     assert not any(view.price.getViewBox().autoRangeEnabled())
+    from PySide6.QtWidgets import QGraphicsItem      # what a selection leaves alone keeps its pixels
+    static = [view.close_curve.curve, *(item for items in view._guides.values() for item in items)]
+    assert all(item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for item in static)
 
 def _cooccur_in(svn, a: int, b: int, code: int, lo: np.datetime64, hi: np.datetime64) -> bool:
     """Brute force from the state records: a day in [lo, hi] with both in the type's state."""
