@@ -8,6 +8,8 @@ rule, discontinuity, Fisher tests), the ranking, the baselines, and a full ``run
 (``--repeat`` times), with wall and CPU time, the process's peak resident memory after each
 part and the system load (other work on the machine slows the wall time). A large K scan runs on
 two forked processes (engine/kmeans/scan_pool.py); ``--one-process`` times it in this one.
+Within ``run_kmeans`` the baselines' PCA and autoencoder also run in a forked child beside the
+scan (engine/forked.py); the "baselines" part times them here, in this process.
 ``--seeds``: K and the suspects for ``kmeans.seed`` 0 … 4 at 1, 2 and the default restarts
 (Jaccard of each seed's suspects with seed 0's).
 Target: the whole k-means part including the K scan <= 4 s and <= 1.5 GB on 2 cores.
