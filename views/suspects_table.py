@@ -23,7 +23,6 @@ from views.selection_types import Selection
 from views.sensitivity_dialog import SensitivityDialog
 
 UNAVAILABLE = "unavailable"
-RESIZE_PRECISION_ROWS = 40   # rows measured when fitting column widths
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -178,7 +177,6 @@ class SuspectsTable(BaseView):
         self.table = table_view(self.model, self, multi=True, sort_column=0)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.horizontalHeader().setResizeContentsPrecision(RESIZE_PRECISION_ROWS)
         self.summary = QLabel("No analysis yet.", self)
         self.summary.setWordWrap(True)
         self.sensitivity_button = QPushButton("Sensitivity to K…", self)
