@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -111,20 +110,22 @@ def test_json_section(demo_result: KMeansResult) -> None:
 def test_progress_and_cancellation(demo_tables: CaseTables) -> None:
     seen: list[float] = []
     cancel = threading.Event()
-    stamp: list[float] = []
+    at_cancel: list[int] = []
 
     def on_progress(stage: str, value: float) -> None:
         seen.append(value)
         if value > 0.3 and not cancel.is_set():
             cancel.set()
-            stamp.append(time.perf_counter())
+            at_cancel.append(len(seen))
 
     rep = Reporter(on_progress, cancel)
     rep.plan([("k-means", 1.0)])
     rep.stage("k-means")
     with pytest.raises(Cancelled):
         run_kmeans(demo_tables, demo_tables.event(None), KMeansParams(), rep)
-    assert time.perf_counter() - stamp[0] < 1.0
+    # the work stops at its next check: no further step is reported (a wall-clock bound here
+    # failed on a loaded machine; the benchmarks measure speed)
+    assert len(seen) == at_cancel[0]
     assert seen == sorted(seen) and 0.3 < seen[-1] < 1.0
 
 
