@@ -7,13 +7,16 @@ pickled value, or the exception it raised; its progress reaches the caller's rep
 through one shared number. Forking is allowed only where it may start processes at all:
 never inside a task (METHOD §5: one level of parallelism; the placebo and screen tasks run
 their analyses in one process), in a daemon process (the GUI's analysis child may not have
-children) or where processes cannot be forked.
+children), off the main thread (a process running work on threads, as the GUI does in its
+in-process mode, would fork with its other threads' locks and signal handlers) or where
+processes cannot be forked.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import sys
+import threading
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any, Callable, Generic, TypeVar
@@ -22,6 +25,7 @@ from engine.progress import Reporter
 from engine.tasks.runner import in_task
 
 T = TypeVar("T")
+JOIN_S = 5.0   # how long a terminated child may take to end before it is killed
 POLL_S = 0.1   # how often a waiting caller forwards the child's progress and checks for cancel
 # Target-stock records from which independent work runs in a child beside this process: on the
 # reference markets (214,000 and 321,000 records) it pays; on a small case a fork is not worth it.
@@ -39,6 +43,7 @@ def cores() -> int:
 def may_fork() -> bool:
     """True where this process may fork children (see the module's docstring)."""
     return not (in_task() or multiprocessing.current_process().daemon
+                or threading.current_thread() is not threading.main_thread()
                 or "fork" not in multiprocessing.get_all_start_methods())
 
 
@@ -90,13 +95,16 @@ class Forked(Generic[T]):
         ``reporter`` while waiting (unless ``forward`` is False: the child is a side job of the
         caller's stage); a cancel stops the child and raises ``Cancelled``."""
         try:
-            while not self._conn.poll(POLL_S):
+            while not self._conn.poll(POLL_S):   # True too when the child died (end of file)
                 reporter.check()
                 if forward:
                     reporter.advance(self._progress.value)
-                if not self._proc.is_alive() and not self._conn.poll():
-                    raise RuntimeError(f"the forked child ended without a result (exit code {self._proc.exitcode})")
-            ok, value = self._conn.recv()
+            try:
+                ok, value = self._conn.recv()
+            except EOFError:
+                self._proc.join(JOIN_S)
+                raise RuntimeError(f"the forked child ended without a result "
+                                   f"(exit code {self._proc.exitcode})") from None
         finally:
             self.close()
         if not ok:
@@ -107,5 +115,8 @@ class Forked(Generic[T]):
         """Stop the child if it still runs, and release it."""
         if self._proc.is_alive():
             self._proc.terminate()
+            self._proc.join(JOIN_S)
+            if self._proc.is_alive():   # it inherited a handler that ignores SIGTERM
+                self._proc.kill()
         self._proc.join()
         self._conn.close()

@@ -18,11 +18,10 @@ import numpy as np
 
 from engine.svn.hypergeom_tails import log_cdf, log_sf
 from engine.svn.infomap_wrap import infomap_clusters
-from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES
+from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES, LOG10_E
 
 INVESTOR_TYPES: tuple[str, ...] = ("H", "IF", "L")
 MIN_ACTIVE_MEMBERS = 2
-LOG10_E = float(np.log10(np.e))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ recomputes tails. Blocks come out sorted by (i, j, type) and are gathered in ord
 """
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ DIAGONAL_CODES: tuple[int, ...] = (0, 1, 2)
 LINK_STATES: tuple[tuple[int, int], ...] = (
     (STATE_B, STATE_B), (STATE_S, STATE_S), (STATE_BS, STATE_BS), (STATE_B, STATE_S), (STATE_S, STATE_B),
     (STATE_B, STATE_BS), (STATE_BS, STATE_B), (STATE_S, STATE_BS), (STATE_BS, STATE_S))
-LOG10_E = float(np.log10(np.e))
+LOG10_E = math.log10(math.e)   # natural-log tails to log10 (math: mypy misreads numpy's e)
 _TYPE_OF = np.zeros((3, 3), dtype=np.int8)   # link type code of (state of i, state of j)
 for _code, (_q, _r) in enumerate(LINK_STATES):
     _TYPE_OF[_q, _r] = _code

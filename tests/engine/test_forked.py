@@ -3,6 +3,7 @@ caller's reporter, a cancel stops it, and no child is forked inside a task."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
 
 import numpy as np
@@ -66,3 +67,39 @@ def test_no_fork_inside_a_task() -> None:
     assert may_fork()
     inside = run_tasks(_fork_allowed, None, [0], ["t"], RunnerSpec(inline=True))[0]
     assert inside.ok and inside.value is False
+
+
+def _dies(reporter: Reporter) -> None:
+    os._exit(3)
+
+
+def test_a_child_that_dies_is_reported_with_its_exit_code() -> None:
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        Forked(_dies).result(Reporter())
+
+
+def _ignores_sigterm(reporter: Reporter) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    reporter.advance(0.5)
+    threading.Event().wait()
+
+
+def test_a_child_that_ignores_sigterm_is_killed_on_cancel(monkeypatch) -> None:
+    import engine.forked
+    monkeypatch.setattr(engine.forked, "JOIN_S", 0.2)
+    cancel = threading.Event()
+    reporter = Reporter(lambda _s, f: cancel.set() if f >= 0.5 else None, cancel)
+    reporter.plan((("s", 1.0),))
+    reporter.stage("s")
+    work = Forked(_ignores_sigterm)
+    with pytest.raises(Cancelled):
+        work.result(reporter)
+    assert work._proc.exitcode == -signal.SIGKILL
+
+
+def test_no_fork_off_the_main_thread() -> None:
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(may_fork()))
+    thread.start()
+    thread.join()
+    assert seen == [False]
