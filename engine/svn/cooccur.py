@@ -159,7 +159,8 @@ def _dense_tests(kept: KeptFilter, lh: slice, rh: slice, diagonal: bool) -> tupl
         prod *= (rids // 3)[None, :] > (lids // 3)[:, None]
     lcode, rcode = st.code[lids], st.code[rids]
     codes, row_of = np.unique(lcode, return_inverse=True)
-    thr = kept.grid.reshape(width, width)[codes][:, rcode].astype(np.float32)[row_of]
+    # a count of 0 is never a test (a key not seen yet has threshold 0)
+    thr = np.maximum(kept.grid.reshape(width, width)[codes][:, rcode].astype(np.float32), 1)[row_of]
     idx = np.flatnonzero(prod >= thr)
     row, col = np.divmod(idx, prod.shape[1])
     k = prod.ravel()[idx].astype(st.x.dtype)

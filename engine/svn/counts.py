@@ -10,7 +10,6 @@ recomputes tails. Blocks come out sorted by (i, j, type) and are gathered in ord
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from engine.svn.cooccur import KeptFilter, Stacked, block_tests
 from engine.svn.hypergeom_tails import TailTable
+from engine.forked import cores
 from engine.market.panel import STATE_B, STATE_BS, STATE_S, TargetPanel
 from engine.progress import Reporter
 from engine.tasks.runner import in_task
@@ -122,13 +122,7 @@ def _chunk_tests(kept: KeptFilter, lo: int, hi: int) -> tuple[tuple, int]:
 def _workers() -> int:
     """Threads for the row blocks: two where the machine has two cores, one inside a task
     (METHOD §5: one level of parallelism)."""
-    if in_task():
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:       # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(_WORKERS, cores))
+    return 1 if in_task() else max(1, min(_WORKERS, cores()))
 
 
 def candidate_links(sample: StateSample, cap: float, reporter: Reporter | None = None) -> Candidates:
