@@ -94,11 +94,14 @@ class Session(QObject):
     # -- case -----------------------------------------------------------------------------
     def open_case(self, path: str | Path) -> None:
         """Open a case file: a file that is not a case raises ``CaseFileError`` at once;
-        the tables load on the worker, then ``case_opened`` fires."""
+        the tables load and the case verifies on the worker (in the child process with
+        ``in_process``), then ``case_opened`` fires."""
         store = CaseStore.open(path)
         self.close_case()
         self.store = store
-        self._start("open", Job(load_case_job, (str(path),), name="open"))
+        # in the analysis child when analyses run there: verifying the case (its data hash
+        # recomputed) held this process's interpreter lock up to 250 ms at a time, 5 s in all
+        self._start("open", Job(load_case_job, (str(path),), in_process=self._in_process, name="open"))
         self.case_loading.emit(Path(path))
 
     def _finish_open(self, loaded: LoadedCase) -> None:

@@ -28,3 +28,31 @@ def test_child_process_analysis_prepares_every_view(qtbot, analysed_case):
         assert session.runner.wait(1.0)
         assert time.perf_counter() - t0 < 1.0
         assert outcomes == ["cancelled"] and session.prepared is prepared   # the old result stays
+
+
+def test_an_altered_case_is_refused_when_it_opens_in_the_child(qtbot, analysed_case):
+    import sqlite3
+
+    from engine.case.store import CaseStore
+    from engine.errors import CaseFileError
+    from ui.session import Session
+    with CaseStore.open(analysed_case) as store:
+        expected = store.tables()
+    session = Session([], in_process=True)
+    try:
+        with qtbot.waitSignal(session.case_opened, timeout=60000) as opened:
+            session.open_case(analysed_case)
+        assert opened.args[0].data_hash and session.tables is not None
+        assert session.tables.trades.equals(expected.trades)     # came back from the child whole
+        session.close_case()
+        conn = sqlite3.connect(analysed_case)   # a tamperer drops the append-only triggers first
+        conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+        conn.execute("UPDATE audit SET user = 'someone else' WHERE seq = 1")
+        conn.commit()
+        conn.close()
+        with qtbot.waitSignal(session.task_failed, timeout=60000) as failed:
+            session.open_case(analysed_case)
+        assert failed.args[0] == "Cannot open the case" and isinstance(failed.args[1], CaseFileError)
+        assert session.info is None and session.store is None
+    finally:
+        session.shutdown(5.0)
