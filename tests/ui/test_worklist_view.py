@@ -4,6 +4,7 @@ decided what."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 
 from engine.case.review import case_work
 from engine.case.store import CaseStore
@@ -37,7 +38,11 @@ def test_filter_bar_rows_and_selection(view, qtbot, demo_result):
     view.apply_selection(Selection(frozenset({target}), target, "test"))
     assert view.highlighted_ids() == {target}
     with qtbot.waitSignal(view.selection_requested) as got:
-        view.rows.selectRow(view.shown_ids().index(sorted(ringed)[1]))
+        # an explicit clear-and-select: selectRow follows the application's modifier state,
+        # which a Ctrl-click of an earlier test in this process leaves pressed
+        row = view.rows.model().index(view.shown_ids().index(sorted(ringed)[1]), 0)
+        view.rows.selectionModel().select(row, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
     assert got.args[0].ids == {sorted(ringed)[1]}
 
 
