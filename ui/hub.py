@@ -90,6 +90,7 @@ class Hub(QObject):
         """Send the case's decisions to every view (after a result or a recorded decision)."""
         decisions = self._case_decisions()
         if decisions is not None:
+            self._decisions = decisions     # the views a result's chain has not reached yet
             self._each("show the decisions", lambda view: view.apply_decisions(decisions))
 
     def _case_decisions(self) -> dict[str, str] | None:

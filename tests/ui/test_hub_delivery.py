@@ -121,3 +121,26 @@ def test_each_view_gets_the_case_decisions_with_its_data(qtbot, tmp_path):
     session.store = None
     qtbot.waitUntil(lambda: ("shown", "r1") in log, timeout=5000)
     assert all(view.decisions == {"inv1": "refer"} for view in views.values())
+
+
+def test_a_decision_recorded_while_a_result_is_shown_reaches_the_views_not_reached_yet(qtbot):
+    """The chain's later views must not get the decisions as they were when it began."""
+    log: list = []
+    hub, session, views = _hub(qtbot, log)
+
+    class Decision:
+        def __init__(self, decision: str) -> None:
+            self.decision = decision
+
+    class Store:
+        decision = "refer"
+
+        def decisions(self) -> dict:
+            return {"inv1": Decision(Store.decision)}
+
+    session.store = Store()
+    _deliver(session, _result("r1"))           # the first view is shown, the chain goes on
+    Store.decision = "dismiss"
+    hub.show_decisions()                       # the investigator records a decision meanwhile
+    qtbot.waitUntil(lambda: ("shown", "r1") in log, timeout=5000)
+    assert all(v.decisions == {"inv1": "dismiss"} for v in views.values())
