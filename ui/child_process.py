@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from engine.errors import CaseFileError, Cancelled, InputError, Problem, UsageError
 from engine.progress import Reporter
-from ui.pieces import join, split
+from ui.pieces import YIELD_S, join, split
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,11 @@ class TaskFailed(Exception):
     """An unexpected error in a child process, re-raised in the parent with its message."""
 
 
-def _send(queue: Any, kind: str, value: Any, depth: int) -> None:
+def _send(queue: Any, kind: str, value: Any, depth: int, pause: float = YIELD_S) -> None:
     """Put ``value`` on ``queue`` as its pickled pieces, then (kind, tree) (``ui.pieces``): no
-    single pickle of a large job or result holds the sender's interpreter lock for long."""
-    tree = split(value, lambda piece: queue.put(("piece", piece)), depth)
+    single pickle of a large job or result holds the sender's interpreter lock for long (the
+    child, with no GUI thread to give way to, sends without pausing)."""
+    tree = split(value, lambda piece: queue.put(("piece", piece)), depth, pause)
     queue.put((kind, tree))
 
 
@@ -83,7 +84,7 @@ def _child_main(inbox: Any, out: Any, preload: tuple[str, ...]) -> None:
     except Exception as exc:
         out.put(("error", f"{exc.__class__.__name__}: {exc}", traceback.format_exc()))
     else:
-        _send(out, "result", value, PIECE_DEPTH)
+        _send(out, "result", value, PIECE_DEPTH, pause=0.0)
 
 
 class _Child:

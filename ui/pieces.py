@@ -50,36 +50,54 @@ def _plain(value: Any) -> bool:
             and not hasattr(cls, "__setstate__"))
 
 
-def split(value: Any, emit: Callable[[bytes], None], depth: int = DEPTH) -> Any:
+def split(value: Any, emit: Callable[[bytes], None], depth: int = DEPTH, pause: float = YIELD_S) -> Any:
     """The tree of ``value``: each leaf pickled and passed to ``emit`` in order (a ``Piece``
-    names it by position), yielding the lock between two pickles."""
+    names it by position), sleeping ``pause`` between two pickles so a waiting thread of this
+    process gets the lock (0 in a process with no such thread). An object reached twice (the
+    profile's and the timeline's panel) is taken apart once and its tree shared, so ``join``
+    shares it too instead of making copies."""
     counter = [0]
+    seen: dict[int, Any] = {}
 
     def walk(node: Any, level: int) -> Any:
+        if id(node) in seen:
+            return seen[id(node)]
         if level > 0 and _plain(node):
-            return Fields(type(node), {k: walk(v, level - 1) for k, v in vars(node).items()})
-        if level > 0 and type(node) is dict:
-            return Items({k: walk(v, level - 1) for k, v in node.items()})
-        emit(pickle.dumps(node, protocol=pickle.HIGHEST_PROTOCOL))
-        time.sleep(YIELD_S)
-        counter[0] += 1
-        return Piece(counter[0] - 1)
+            tree: Any = Fields(type(node), {k: walk(v, level - 1) for k, v in vars(node).items()})
+        elif level > 0 and type(node) is dict:
+            tree = Items({k: walk(v, level - 1) for k, v in node.items()})
+        else:
+            emit(pickle.dumps(node, protocol=pickle.HIGHEST_PROTOCOL))
+            if pause:
+                time.sleep(pause)
+            counter[0] += 1
+            tree = Piece(counter[0] - 1)
+        seen[id(node)] = tree
+        return tree
 
     return walk(value, depth)
 
 
 def join(tree: Any, pieces: list[bytes]) -> Any:
     """The value ``split`` took apart, unpickling one piece at a time and yielding the lock
-    between two pieces."""
-    if isinstance(tree, Piece):
-        value = pickle.loads(pieces[tree.index])
-        pieces[tree.index] = b""            # free the bytes as soon as they are read
-        time.sleep(YIELD_S)
+    between two pieces; a subtree shared in ``tree`` gives one shared object."""
+    made: dict[int, Any] = {}
+
+    def build(node: Any) -> Any:
+        if id(node) in made:
+            return made[id(node)]
+        if isinstance(node, Piece):
+            value = pickle.loads(pieces[node.index])
+            pieces[node.index] = b""            # free the bytes as soon as they are read
+            time.sleep(YIELD_S)
+        elif isinstance(node, Items):
+            value = {k: build(v) for k, v in node.items.items()}
+        elif isinstance(node, Fields):
+            value = node.cls.__new__(node.cls)
+            value.__dict__.update({k: build(v) for k, v in node.state.items()})
+        else:
+            raise TypeError(f"not a tree of pieces: {type(node).__name__}")
+        made[id(node)] = value
         return value
-    if isinstance(tree, Items):
-        return {k: join(v, pieces) for k, v in tree.items.items()}
-    if isinstance(tree, Fields):
-        obj = tree.cls.__new__(tree.cls)
-        obj.__dict__.update({k: join(v, pieces) for k, v in tree.state.items()})
-        return obj
-    raise TypeError(f"not a tree of pieces: {type(tree).__name__}")
+
+    return build(tree)

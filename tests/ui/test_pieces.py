@@ -102,3 +102,13 @@ def test_a_child_process_job_sends_and_returns_its_value_in_pieces():
                         lambda _stage, _fraction: None, threading.Event())
     assert back.by_name == value.by_name and back.inner.cached == [1, 2, 3]
     np.testing.assert_array_equal(back.inner.values, value.inner.values)
+
+
+def test_an_object_reached_twice_travels_once_and_comes_back_shared():
+    """The profile's and the timeline's view data hold the same panel: one copy, not two."""
+    inner = _sample().inner
+    value = {"profile": {"panel": inner}, "timeline": {"panel": inner, "frame": inner.frame}}
+    back, pieces = _round_trip(value)
+    assert back["profile"]["panel"] is back["timeline"]["panel"]
+    assert back["timeline"]["frame"] is back["timeline"]["panel"].frame
+    assert len(pieces) == 4                       # values, frame, label, cached of the one panel
