@@ -117,7 +117,7 @@ class Hub(QObject):
         self._chain += 1
         self._pending_result = prepared
         self._decisions = self._case_decisions() or {}
-        names = sorted(self.views, key=lambda n: not self.views[n].isVisible())
+        names = sorted(self.views, key=lambda n: not self.views[n].on_screen())   # what is seen first
         self._pending_steps = ([lambda p, name=name: self._show_view(name, p) for name in names]
                                + [self.result_shown.emit] + list(self._followers))
         self._next_step(self._chain)

@@ -90,7 +90,8 @@ class TimelineView(BaseView):
         lo, hi = days_to_x(np.array([viewdata.calendar[0], viewdata.calendar[-1]]))
         self.plot.setXRange(lo, hi, padding=0.01)
         self._pending = True
-        self.catch_up()
+        if self.on_screen():        # else when its tab comes forward
+            self.catch_up()
 
     def clear(self) -> None:
         self._data = None
