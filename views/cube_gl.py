@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from pyqtgraph import Vector
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -24,6 +24,8 @@ from views._layout import stack
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints, cluster_rgba
 
 PICK_RADIUS_PX = 6.0
+CAMERA_DISTANCE = 4.2   # the whole box in view on a canvas of at least FIT_ASPECT height per width
+FIT_ASPECT = 0.6
 CLICK_SLOP_PX = 4.0
 
 
@@ -54,6 +56,12 @@ def _forget_foreign_shaders() -> None:
         item_class._shaderProgram = None
 
 
+def distance_factor(width: int, height: int) -> float:
+    """How much farther the camera stands on a ``width`` x ``height`` canvas: the GL view's
+    field of view is horizontal, so a wide, low canvas (a 1366 x 768 screen) cut the box's top."""
+    return max(1.0, FIT_ASPECT * width / max(height, 1))
+
+
 class CubeGLCanvas(QWidget):
     """GLViewWidget with base, selection, focus and hover layers and the rewarding corner."""
 
@@ -67,7 +75,7 @@ class CubeGLCanvas(QWidget):
         self._points: WindowPoints | None = None
         self.gl = PickingGLView(self)
         self.gl.setBackgroundColor(_style.theme().background)
-        self.gl.setCameraPosition(distance=4.2, elevation=22, azimuth=-60)
+        self.gl.setCameraPosition(distance=CAMERA_DISTANCE, elevation=22, azimuth=-60)
         self.gl.opts["center"] = Vector(0.0, 0.5, 0.0)
         on_top = {GL.GL_DEPTH_TEST: False, GL.GL_BLEND: True,
                   "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
@@ -94,6 +102,13 @@ class CubeGLCanvas(QWidget):
         self.gl.released_at.connect(self._on_click)
         self.gl.moved_to.connect(self._on_move)
         stack(self, self.gl)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """Keep the box in view at the new shape, and the investigator's zoom relative to it."""
+        old, new = event.oldSize(), event.size()
+        before = distance_factor(old.width(), old.height()) if old.isValid() else 1.0
+        self.gl.opts["distance"] *= distance_factor(new.width(), new.height()) / before
+        super().resizeEvent(event)
 
     def restyle(self) -> None:
         """Background, box and axis names in the current theme (they vanished on a dark switch)."""
