@@ -40,6 +40,13 @@ def master(tmp_path_factory):
     return case, base, oracle
 
 
+def _wait_ended(qtbot, procs) -> None:
+    """Wait (bounded) until every process has ended. Polled, not asserted once: the executor's
+    own thread may reap a process while this one asks, and multiprocessing then answers
+    "alive" (its waitpid gets ECHILD) until that thread has stored the exit code."""
+    qtbot.waitUntil(lambda: not any(p.is_alive() for p in procs), timeout=30000)
+
+
 def _open(window, qtbot, path) -> None:
     with qtbot.waitSignal(window.result_shown, timeout=TIMEOUT_MS):
         assert window.open_case_path(path)
@@ -119,7 +126,7 @@ def test_the_placebo_reranks_the_suspects_fills_the_columns_and_figure_and_its_w
     procs = window.screening.work.pool.processes()
     assert procs and all(not p.daemon for p in procs)
     window.close()
-    assert not any(p.is_alive() for p in procs)
+    _wait_ended(qtbot, procs)
     assert not set(multiprocessing.active_children()) & set(procs)
 
 
@@ -137,9 +144,7 @@ def test_cancel_ends_the_running_tasks_and_shows_nothing(window, qtbot, master, 
     procs = work.pool.processes()
     window.status.cancel_button.click()
     assert work.running_job == "" and work.pool.processes() == []
-    for proc in procs:      # ended (terminate, then kill): bounded by the pool's own join timeouts
-        proc.join(20)
-    assert not any(p.is_alive() for p in procs)
+    _wait_ended(qtbot, procs)   # ended (terminate, then kill) by the pool's stop
     assert work.runner.wait(30)
     assert "cancelled" in window.status.state_label.text()
     assert not done and set(_column(window.views["suspects"], "Placebo p")) == {""}
@@ -164,7 +169,7 @@ def test_sigterm_closes_the_window_and_ends_its_worker_processes(window, qtbot, 
     finally:
         timer.stop()
         signal.signal(signal.SIGTERM, previous)
-    assert not any(p.is_alive() for p in procs)
+    _wait_ended(qtbot, procs)
 
 
 def test_on_a_market_too_short_for_it_the_window_says_the_test_is_unavailable(window, qtbot, analysed_case):
