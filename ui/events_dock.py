@@ -51,6 +51,7 @@ class EventsPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.resizeColumnsToContents()    # the headers in full before a screening ("IGH options day")
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         self.entries: list[ScreenEntry] = []
         stack(self, self.summary, (self.table, 1))

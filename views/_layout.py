@@ -1,15 +1,51 @@
-"""The margin-free vertical layout every view and panel is built with."""
+"""The margin-free vertical layout every view and panel is built with, and its one-line labels."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6 import QtGui
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 Item = QWidget | QLayout | tuple[QWidget | QLayout, int]
 
 
+class ElidedLabel(QLabel):
+    """A label whose plain text, when too long for its width, ends in "…" instead of being cut
+    mid-word at its edge (a cut word read as text running under the button beside it); the
+    full text shows as its tooltip unless it has one of its own. Rich text is drawn as QLabel
+    draws it."""
+
+    def _plain(self) -> bool:
+        fmt = self.textFormat()
+        auto = fmt == Qt.TextFormat.AutoText and not QtGui.Qt.mightBeRichText(self.text())
+        return fmt == Qt.TextFormat.PlainText or auto
+
+    def shown_text(self) -> str:
+        """The text as painted: elided to the label's width."""
+        if not self._plain():
+            return self.text()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        if not self._plain():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(), self.isEnabled(),
+                                  self.shown_text(), self.foregroundRole())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and not self.toolTip() and self.shown_text() != self.text():
+            assert isinstance(event, QHelpEvent)
+            QToolTip.showText(event.globalPos(), self.text(), self)
+            return True
+        return super().event(event)
+
+
 def status_line(text: str = " ") -> QLabel:
     """A one-line label whose text never resizes the layout: no wrapping, any width (long
-    text is clipped, not widening the dock), one line tall (the plot above never shrinks)."""
-    label = QLabel(text)
+    text is elided, not widening the dock), one line tall (the plot above never shrinks)."""
+    label = ElidedLabel(text)
     label.setWordWrap(False)
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     label.setMinimumWidth(0)

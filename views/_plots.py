@@ -2,9 +2,11 @@
 grid, and axes that keep their pixels between repaints."""
 from __future__ import annotations
 
+import math
 from typing import TypeVar
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem
 
 from views import _style
@@ -53,3 +55,35 @@ def new_plot(title: str | None = None, axis_items: dict | None = None, **options
     if title:
         plot.setTitle(title, size=TITLE_SIZE)
     return plot
+
+
+CANVAS_MARGIN = 2    # around a canvas' plots (pyqtgraph's 9 px took 36 px of a short dock's stack)
+
+
+def fit_canvas(canvas: pg.GraphicsLayoutWidget) -> None:
+    """Small margins, and a canvas never shorter than its plots' layout needs (each plot's
+    minimum with its title and axes, the spacing, the margins): the layout does not shrink
+    below that, so a shorter canvas cut the bottom plot off, date ticks first (options flow
+    and profile at 1366 x 768). Call once the plots and their minimum heights are set."""
+    canvas.ci.layout.setContentsMargins(*(CANVAS_MARGIN,) * 4)
+    need = canvas.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+    canvas.setMinimumHeight(math.ceil(need) + 2 * canvas.frameWidth())
+
+
+def corner_title(plot: pg.PlotItem, text: str) -> pg.TextItem:
+    """The plot's name inside its top-left corner, over a translucent background: a title row
+    above each of a stack of short plots took the height their data needed."""
+    colours = _style.theme()
+    title = pg.TextItem(text, color=colours.foreground, anchor=(0, 0), fill=_style.brush(colours.background, 190))
+    title.setParentItem(plot.getViewBox())   # fixed in the corner, not in data space
+    title.setPos(2, 0)
+    title.setZValue(_style.Z_HOVER)
+    return title
+
+
+def restyle_title(title: pg.TextItem) -> None:
+    """A corner title in the current theme's colours."""
+    colours = _style.theme()
+    title.setColor(colours.foreground)
+    title.fill = _style.brush(colours.background, 190)
+    title.update()

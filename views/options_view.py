@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QWidget)
 
 from engine.packet.figures import PrintSubject, ReportFigure
@@ -26,8 +26,8 @@ from engine.viewdata.options import CONTRACT_COLUMNS, SERIES, OptionsSeries
 from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._context import enable_context, nobody
-from views._layout import stack
-from views._plots import tame
+from views._layout import stack, status_line
+from views._plots import corner_title, fit_canvas, restyle_title, tame
 from views._print import PAGE_WIDTH, paper_figure
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
@@ -47,6 +47,10 @@ TICK_POINT_SIZE = 8
 ROW_STRETCH = {"risk": 2}  # other panels 1
 DETAIL_MAX_HEIGHT = 110
 PANEL_MIN_HEIGHT = 30
+HINT = "Click an alert marker for its reasons, or any day of the risk panel for its contracts."
+#: the guide lines' names hang from the top panel's top edge, the reference start left of its
+#: line and the PSE right of its own (centred a few pixels under the edge, half of each was cut)
+GUIDE_LABEL_ANCHOR = {"reference start": (1, 0), "PSE": (0, 0)}
 _CAPTION = ("{summary}; dashed lines: normal/suspicious levels and alert thresholds; filled triangles: alerts, "
             "the evidence (red HIGH, orange MEDIUM); hollow grey diamonds: context (PSE ahead, filings), never "
             "part of the risk.")
@@ -66,7 +70,6 @@ class OptionsView(BaseView):
         super().__init__(parent)
         self._shown_alert = -1
         self.canvas = pg.GraphicsLayoutWidget()
-        self.canvas.setMinimumHeight(PANEL_MIN_HEIGHT * sum(ROW_STRETCH.get(n, 1) for n, _ in SERIES) + 10)
         self.canvas.ci.layout.setVerticalSpacing(2)
         self.plots: dict[str, pg.PlotItem] = {}
         self.panel_names: dict[str, pg.TextItem] = {}
@@ -91,13 +94,9 @@ class OptionsView(BaseView):
             plot.setPreferredHeight(least)  # spare height goes by ROW_STRETCH
             plot.setMinimumHeight(least)
             self.canvas.ci.layout.setRowStretchFactor(row, ROW_STRETCH.get(name, 1))
-            title = pg.TextItem(label, color=_style.theme().foreground, anchor=(0, 0),
-                                fill=pg.mkBrush(_style.qcolor(_style.theme().background, 190)))
-            title.setParentItem(plot.getViewBox())  # fixed in the panel's corner, not in data space
-            title.setPos(2, 0)
-            title.setZValue(_style.Z_HOVER)
             self.plots[name] = plot
-            self.panel_names[name] = title
+            self.panel_names[name] = corner_title(plot, label)
+        fit_canvas(self.canvas)
         self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=weak_callable(self._tip))
         self.markers.setZValue(_style.Z_SELECTED)
         self.markers.sigClicked.connect(self._on_marker)
@@ -119,8 +118,7 @@ class OptionsView(BaseView):
         self.contracts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.contracts_table.verticalHeader().setVisible(False)
         self.contracts_table.setMaximumHeight(TABLE_MAX_HEIGHT)
-        self.alert_line = QLabel("Click an alert marker for its reasons, or any day of the risk panel for its contracts.")
-        self.alert_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.alert_line = status_line(HINT)
         self.details_button = QPushButton("Details")
         self.details_button.setCheckable(True)
         self.details_button.setEnabled(False)
@@ -144,11 +142,8 @@ class OptionsView(BaseView):
         self.clear()
 
     def restyle(self) -> None:
-        colours = _style.theme()
         for title in self.panel_names.values():
-            title.setColor(colours.foreground)
-            title.fill = pg.mkBrush(_style.qcolor(colours.background, 190))
-            title.update()
+            restyle_title(title)
         if self._data is not None:
             self.set_data(self._data)   # "not supplied" notes and guides in the new colours
 
@@ -182,7 +177,8 @@ class OptionsView(BaseView):
                 if np.isfinite(value):
                     plot.addItem(pg.InfiniteLine(value * SECONDS_PER_DAY, angle=90, pen=_style.pen(colour, 1.5),
                                                  label=text if name == SERIES[0][0] else None,
-                                                 labelOpts={"position": 0.9, "color": colour}))
+                                                 labelOpts={"position": 1.0, "color": colour,
+                                                            "anchors": [GUIDE_LABEL_ANCHOR[text]] * 2}))
         risk_plot = self.plots["risk"]
         risk_plot.addItem(self.markers)
         risk_plot.addItem(self.marks_selected)
@@ -216,7 +212,7 @@ class OptionsView(BaseView):
         self.contracts_table.setVisible(False)
         self.day_label.setVisible(False)
         self.detail.clear()
-        self.alert_line.setText("Click an alert marker for its reasons, or any day of the risk panel for its contracts.")
+        self.alert_line.setText(HINT)
         self.alert_line.setToolTip("")
         self.details_button.setChecked(False)
         self.details_button.setEnabled(False)

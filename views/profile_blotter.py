@@ -67,4 +67,7 @@ def blotter_table(model: BlotterModel) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    # one row at least, not the scroll area's 70 px: the charts above need the height on a short dock
+    table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + table.verticalHeader().defaultSectionSize()
+                           + 2 * table.frameWidth())
     return table

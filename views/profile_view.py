@@ -18,7 +18,7 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
 from views import _style
 from views._layout import stack, status_line
-from views._plots import keep_pixels, tame
+from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, tame
 from views.base import BaseView, Selection, widget_png
 from views.profile_blotter import BlotterModel, blotter_table
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
@@ -26,6 +26,10 @@ from views.profile_text import LINK_SCHEME, details, headline
 from views.time_axis import days_to_x, event_guides
 
 EMPTY_TEXT = "Select an investor (a row, a node, a point) to see its profile."
+#: least data height of each chart (px; its date axis comes on top): on the 1366 x 768 screen
+#: the charts' title rows and axes took the whole canvas, the charts were 0 px tall and the
+#: k-means path fell off its bottom
+CHART_MIN_HEIGHT = 30
 
 
 class ProfileView(BaseView):
@@ -44,12 +48,15 @@ class ProfileView(BaseView):
         self.header = status_line(EMPTY_TEXT)   # one line: a new investor never re-lays out the dock
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.canvas = pg.GraphicsLayoutWidget()
-        self.price = self._plot(0, "Close and trades")
+        self.canvas.ci.layout.setVerticalSpacing(2)
+        self.titles: list[pg.TextItem] = []
+        self.price = self._plot(0, "Close and trades", dates=False)   # the position's dates, right under it
         self.position = self._plot(1, "Position (shares)")
         self.position.setXLink(self.price)
         self.path = self._plot(2, "k-means cluster per window")
         for row, stretch in enumerate((3, 2, 2)):
             self.canvas.ci.layout.setRowStretchFactor(row, stretch)
+        fit_canvas(self.canvas)
         self.blotter_model = BlotterModel(self)
         self.blotter = blotter_table(self.blotter_model)
         self.text = QTextBrowser()
@@ -72,11 +79,22 @@ class ProfileView(BaseView):
         self._build_items()
         self.clear()
 
-    def _plot(self, row: int, title: str) -> pg.PlotItem:
+    def _plot(self, row: int, title: str, dates: bool = True) -> pg.PlotItem:
         plot = tame(self.canvas.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()}), grid=True)
-        plot.setTitle(title, size="9pt")
+        self.titles.append(corner_title(plot, title))
         plot.getAxis("left").setWidth(56)
+        plot.getAxis("bottom").setStyle(showValues=dates)
+        plot.setMinimumHeight(CHART_MIN_HEIGHT + (plot.getAxis("bottom").height() if dates else 0))
         return plot
+
+    def restyle(self) -> None:
+        for title in self.titles:
+            restyle_title(title)
+        fg = _style.theme().foreground
+        self.close_curve.setPen(_style.pen(fg, 1.2))
+        self.path_curve.setPen(_style.pen(_style.theme().base_point, 1.2))
+        if self.profile is not None:
+            self._draw_path(self.profile)     # its points in the new base colour
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: ProfileSource) -> None:

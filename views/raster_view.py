@@ -18,7 +18,7 @@ from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.raster import CODE_NAMES, NO_CLUSTER, RasterData
 from views import _style
 from views.raster_print import print_raster
-from views._axes import LabelAxis
+from views._axes import LINE_PX, LabelAxis
 from views._context import enable_context
 from views._hover import HoverOnChange
 from views._layout import stack, status_line
@@ -35,6 +35,9 @@ PSE_LINE = "#F0E442"
 AXIS_TEXT = "#C8C8C8"
 LABEL_FILL = (0, 0, 0, 170)       # guide-line labels stay readable over coloured cells
 LEFT_AXIS_PX = 72                 # room for an investor id or "isolated"; fixed so zooming never resizes
+#: room above the rows for half a label: the top ring's name (or the first id) is centred on its
+#: rows, a few pixels under the plot's top edge, and its upper half was cut off
+LABEL_HEADROOM = int(LINE_PX / 2)
 
 
 def _state_rgba(codes: np.ndarray) -> np.ndarray:
@@ -64,6 +67,7 @@ class RasterView(HoverOnChange, BaseView):
             axis.setPen(AXIS_TEXT)
         item = self.plot.getPlotItem()
         item.invertY(True)
+        item.layout.setContentsMargins(1, LABEL_HEADROOM, 1, 1)
         self.vb = item.getViewBox()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(_style.Z_BASE)

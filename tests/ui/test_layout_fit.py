@@ -1,0 +1,129 @@
+"""Nothing is cut off or drawn under a control on the 1366 x 768 screen.
+
+Each view is shown at the size its dock gets in a 1366 x 768 window (the bottom docks about
+876 px wide and as short as their minimum height); oracle: widget and scene geometry (what
+is drawn lies inside what shows it) and the header's own size hints. Found by looking at the
+workbench under Xvfb at 1366 x 768 and 1920 x 1080.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
+
+from tests.ui.view_probe import shown
+from tests.ui.view_samples import sample_options, sample_raster
+from ui.events_dock import EventsPanel
+from views._layout import status_line
+from views.options_view import OptionsView
+from views.profile_view import ProfileView
+from views.raster_view import RasterView
+
+DOCK_WIDTH_1366 = 876   # the bottom docks beside the suspects/notes column at 1366 px
+
+
+def _texts(axis) -> list[tuple[QRectF, str]]:
+    """(rect in axis coordinates, text) of each tick label the axis draws."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
+
+
+def _in_viewport(canvas, item) -> QRectF:
+    """``item``'s scene rect in the canvas's viewport pixels."""
+    return QRectF(canvas.mapFromScene(item.sceneBoundingRect()).boundingRect())
+
+
+def _short(qtbot, view):
+    """``view`` at the 1366 dock width and its own minimum height, laid out."""
+    shown(qtbot, view, (DOCK_WIDTH_1366, 100))
+    view.resize(DOCK_WIDTH_1366, view.minimumSizeHint().height())
+    qtbot.wait(1)
+    return view
+
+
+def test_options_date_ticks_show_in_a_short_dock(qtbot):
+    """The month ticks under the risk panel were cut at the bottom at 1366 x 768: the canvas'
+    minimum left out the layout's margins and spacing, so the panels overflowed it by 16 px."""
+    view = _short(qtbot, OptionsView())
+    view.set_data(sample_options())
+    qtbot.wait(1)
+    viewport = QRectF(view.canvas.viewport().rect())
+    axis = view.plots["risk"].getAxis("bottom")
+    assert viewport.contains(_in_viewport(view.canvas, axis))
+    texts = _texts(axis)
+    assert texts, "no month tick"
+    for rect, text in texts:
+        assert rect.height() <= axis.height(), text
+        assert viewport.contains(QRectF(view.canvas.mapFromScene(axis.mapRectToScene(rect)).boundingRect())), text
+
+
+def test_options_guide_names_inside_the_top_panel(qtbot):
+    """'reference start' and 'PSE' were centred a few pixels under the top panel's edge: their
+    upper half was cut off."""
+    view = _short(qtbot, OptionsView())
+    view.set_data(sample_options())
+    qtbot.wait(1)
+    panel = view.plots["volume"].getViewBox().sceneBoundingRect()
+    labels = [item.label for item in view.plots["volume"].items if getattr(item, "label", None) is not None]
+    assert sorted(label.toPlainText() for label in labels) == ["PSE", "reference start"]
+    for label in labels:
+        assert panel.contains(label.sceneBoundingRect()), label.toPlainText()
+
+
+def test_options_alert_line_ends_before_its_buttons(qtbot):
+    """The hint ran to the Details button and was cut mid-word there, reading as text going
+    under it: it now ends in an ellipsis inside its own rect."""
+    view = _short(qtbot, OptionsView())
+    view.set_data(sample_options())
+    view.show_alert(2)
+    qtbot.wait(1)
+    line = view.alert_line
+    for button in (view.details_button, view.accounts_button):
+        assert not line.geometry().intersects(button.geometry())
+    painted = getattr(line, "shown_text", line.text)()
+    assert painted.endswith("…") and len(painted) < len(line.text())
+    assert line.fontMetrics().horizontalAdvance(painted) <= line.contentsRect().width()
+
+
+def test_elided_status_line_offers_the_full_text(qtbot):
+    label = status_line("a hover text far longer than the few pixels its label gets on a narrow dock")
+    shown(qtbot, label, (120, 20))
+    assert label.shown_text().endswith("…")
+    assert label.fontMetrics().horizontalAdvance(label.shown_text()) <= label.contentsRect().width()
+    label.resize(2000, 20)
+    assert label.shown_text() == label.text()
+
+
+def test_profile_charts_keep_their_height_in_a_short_dock(qtbot):
+    """At 1366 x 768 the profile's three title rows and date axes took the whole canvas: the
+    price and position charts were 0 px tall and the k-means path fell below the canvas."""
+    view = _short(qtbot, ProfileView())
+    viewport = QRectF(view.canvas.viewport().rect())
+    for plot in (view.price, view.position, view.path):
+        box = plot.getViewBox()
+        assert box.height() >= 24
+        assert viewport.contains(_in_viewport(view.canvas, plot))
+
+
+def test_raster_top_ring_name_is_not_cut(qtbot):
+    """The top ring's name is centred on its first rows, a few pixels under the plot's edge:
+    its upper half was cut off ('ring 3' at both sizes)."""
+    view = shown(qtbot, RasterView(), (430, 280), sample_raster())
+    qtbot.wait(1)
+    axis = view._left
+    texts = _texts(axis)
+    assert texts
+    top = min(QRectF(view.plot.mapFromScene(axis.mapRectToScene(rect)).boundingRect()).top() for rect, _ in texts)
+    assert top >= 0
+
+
+def test_events_headers_show_in_full_before_a_screening(qtbot):
+    """'HIGH options days' read 'IGH options day' in the empty table."""
+    panel = shown(qtbot, EventsPanel(), (DOCK_WIDTH_1366, 200))
+    header = panel.table.horizontalHeader()
+    for k in range(header.count() - 1):        # the last section stretches
+        assert header.sectionSize(k) >= header.sectionSizeHint(k), panel.table.horizontalHeaderItem(k).text()
