@@ -91,7 +91,7 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         self.focus_mark = self._overlay(_style.Z_FOCUS, _style.focus_pen())
         self.hover_mark = self._overlay(_style.Z_HOVER, _style.hover_pen())
         self.plot.addItem(self.graph)
-        self.preview_nodes = self._overlay(_style.Z_BASE + 1, _style.pen(_style.theme().foreground, 0.8, 120))
+        self.preview_nodes = self._overlay(_style.Z_BASE + 1, self._preview_node_pen())
         self.preview_edges = pg.PlotCurveItem(connect="pairs", pen=self._preview_pen())
         self.preview_edges.setZValue(_style.Z_BASE - 1)
         self.plot.addItem(self.preview_edges)
@@ -143,6 +143,10 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
         return item
 
     @staticmethod
+    def _preview_node_pen():
+        return _style.pen(_style.theme().foreground, 0.8, 120)
+
+    @staticmethod
     def _preview_pen():
         p = _style.pen(_style.theme().foreground, 1.0, 140)
         p.setStyle(Qt.PenStyle.DashLine)
@@ -168,6 +172,10 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
 
     def restyle(self) -> None:
         self.message.setStyleSheet(f"color: {_style.theme().warning_text}")
+        # the previewed (not yet expanded) neighbours in the theme's foreground: dark on dark, the
+        # seed's dashed edges vanished after a switch to the dark theme
+        self.preview_nodes.setPen(self._preview_node_pen())
+        self.preview_edges.setPen(self._preview_pen())
         self.labels.clear()   # drawn again in the new theme's colours
         self._restyle_legend()
         self._redraw()

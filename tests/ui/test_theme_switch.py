@@ -84,3 +84,20 @@ def test_dark_switch_recolours_titles_labels_tables_and_lines(qtbot, light_then_
 def test_warning_text_readable_on_shaded_rows(theme):
     assert contrast(QColor(theme.warning_text), QColor(theme.selected_row)) >= 3.0
     assert contrast(QColor(theme.warning_text), QColor(theme.background)) >= 3.0
+
+
+def test_dark_switch_recolours_the_preview_and_the_profile(qtbot, light_then_restore):
+    """After a switch to dark, the seed's dashed edges to its not-yet-expanded neighbours kept
+    the light theme's near-black (invisible on the dark background); so did the profile's
+    close curve."""
+    from views.profile_view import ProfileView
+    apply_theme = light_then_restore
+    network = shown(qtbot, NetworkView(), (600, 500), sample_network("R00"))
+    profile = shown(qtbot, ProfileView(), (900, 400))
+    network.apply_selection(Selection(ids=frozenset({"R00"}), focus="R00"))
+    apply_theme("dark")
+    dark = QColor(_style.DARK.foreground).name()
+    assert network.preview_edges.opts["pen"].color().name() == dark
+    assert network.preview_nodes.opts["pen"].color().name() == dark
+    assert profile.close_curve.opts["pen"].color().name() == dark
+    assert all(title.color.name() == dark for title in profile.titles)
