@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.timeline import TimelineSource, timeline_trades
 from views import _style
-from views._axes import LabelAxis
+from views._axes import DayAxis, LabelAxis
 from views._layout import stack
 from views._plots import keep_pixels, new_plot
 from views.base import BaseView, Selection, widget_png
@@ -41,7 +41,7 @@ class TimelineView(BaseView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lanes = LabelAxis("left", offset=0.0)
-        self.plot = new_plot(axis_items={"bottom": pg.DateAxisItem(), "left": self.lanes}, grid=True)
+        self.plot = new_plot(axis_items={"bottom": DayAxis(), "left": self.lanes}, grid=True)
         self.plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
         self.alerts = pg.ScatterPlotItem(symbol="d", size=12)
         # every filing faint, made once per result; the selected investors' filings drawn over

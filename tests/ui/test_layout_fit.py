@@ -127,3 +127,18 @@ def test_events_headers_show_in_full_before_a_screening(qtbot):
     header = panel.table.horizontalHeader()
     for k in range(header.count() - 1):        # the last section stretches
         assert header.sectionSize(k) >= header.sectionSizeHint(k), panel.table.horizontalHeaderItem(k).text()
+
+
+def test_dated_views_never_tick_hours(qtbot):
+    """Zoomed in on a few days, the timeline and the profile ticked '06:00', '12:00', … on
+    daily data; like the options and the scorecard, they tick days at the finest."""
+    from views.time_axis import days_to_x
+    from views.timeline_view import TimelineView
+    timeline = shown(qtbot, TimelineView(), (DOCK_WIDTH_1366, 240))
+    profile = shown(qtbot, ProfileView(), (DOCK_WIDTH_1366, 300))
+    lo, hi = days_to_x(["2019-10-07", "2019-10-10"])
+    for plot in (timeline.plot.getPlotItem(), profile.position, profile.path):
+        plot.setXRange(lo, hi, padding=0)
+        qtbot.wait(1)
+        texts = [text for _rect, text in _texts(plot.getAxis("bottom"))]
+        assert texts and not any(":" in text for text in texts), texts
