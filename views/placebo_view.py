@@ -85,6 +85,8 @@ class PlaceboView(BaseView):
         self.line.hide()
         self.figure = figure
         self.summary.setText(text)
+        for side in ("left", "bottom"):     # no 0 … 1 ticks of nothing: the hint under it says why
+            self.plot.showAxis(side, figure is not None)
         if figure is None:
             self.plot.setTitle("")
             return

@@ -19,12 +19,14 @@ from engine.packet.figures import ReportFigure
 from engine.viewdata.worklist import (ANY_SUSPICIOUS_RING, DECISION_CHOICES, DISCONTINUITIES, NO_RING,
                                       SAVED_FILTERS_KEY, WorklistFilter, WorklistRows, decision_of, filter_rows,
                                       filters_document, saved_filters)
-from views._layout import stack
+from views._layout import stack, status_line
 from views.base import BaseView, Selection, widget_png
 
 ROW_COLUMNS = ("Investor", "Rank", "Score", "Hard/soft", "Ring", "Options", "Decision", "Tags")
 QUEUE_COLUMNS = ("When (UTC)", "Who", "Investor", "Did", "What", "Reason")
 ANY = "any"
+#: the queue's title when empty: a bare header row told a newcomer neither what fills it nor how
+QUEUE_EMPTY = "Review queue: no decision or tag recorded yet (Notes ▸ Decision records one)."
 
 
 def _table(columns: tuple[str, ...]) -> QTableWidget:
@@ -91,7 +93,10 @@ class WorklistView(BaseView):
         saved_bar.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.rows)
-        split.addWidget(self.queue)
+        self.queue_title = status_line(QUEUE_EMPTY)
+        queue_box = QWidget()
+        stack(queue_box, self.queue_title, (self.queue, 1))
+        split.addWidget(queue_box)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         stack(self, bar, saved_bar, (split, 1))
@@ -121,6 +126,8 @@ class WorklistView(BaseView):
         entries = list(reversed(work.history))
         _fill(self.queue, [(e.time[:19].replace("T", " "), e.user, e.investor_id, e.action.replace("_", " "),
                             e.what, e.reason) for e in entries])
+        self.queue_title.setText(f"Review queue: {len(entries)} decisions and tags, newest first" if entries
+                                 else QUEUE_EMPTY)
 
     @staticmethod
     def document_keys(event_id: str) -> tuple[str, ...]:

@@ -142,3 +142,25 @@ def test_dated_views_never_tick_hours(qtbot):
         qtbot.wait(1)
         texts = [text for _rect, text in _texts(plot.getAxis("bottom"))]
         assert texts and not any(":" in text for text in texts), texts
+
+
+def test_review_queue_says_what_fills_it(qtbot):
+    """The empty review queue was a bare header row: its title now says how it fills."""
+    from engine.case.review import CaseWorkSnapshot, ReviewEntry
+    from views.worklist_view import WorklistView
+    view = shown(qtbot, WorklistView(), (480, 400))
+    assert "no decision or tag recorded yet" in view.queue_title.text()
+    assert view.queue_title.geometry().bottom() < view.queue.geometry().top()
+    entry = ReviewEntry(1, "2026-01-05T10:00:00", "ana", "decision", "P1", "refer", "lockstep buys")
+    view.set_case_work(CaseWorkSnapshot(history=(entry, entry)))
+    assert view.queue_title.text() == "Review queue: 2 decisions and tags, newest first"
+
+
+def test_placebo_plot_without_a_test_shows_no_ticks(qtbot):
+    """Before a placebo test the plot ticked 0 … 1 on both axes around nothing."""
+    from views.placebo_view import EMPTY_TEXT, PlaceboView
+    view = shown(qtbot, PlaceboView(), (DOCK_WIDTH_1366, 220))
+    view.clear()
+    assert view.summary.text() == EMPTY_TEXT
+    item = view.plot.getPlotItem()
+    assert not any(item.getAxis(side).isVisible() for side in ("left", "bottom"))
