@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from engine.errors import UsageError
 from engine.kmeans.lloyd import best_of, lloyd
+from engine.kmeans.points import Points
 from engine.progress import Reporter
 
 @dataclass(frozen=True)
@@ -50,17 +51,9 @@ def merge_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows[starts], np.diff(np.append(starts, x.shape[0])).astype(np.float64), inverse
 
 
-def load_sklearn() -> None:
-    """Import scikit-learn's k-means (and its OpenMP runtime). It is imported lazily (the GUI's
-    start-up need not pay for it); work about to be forked calls this first, so the children
-    inherit it instead of each importing it again (0.45 s CPU apiece)."""
-    import sklearn.cluster  # noqa: F401
-
-
 def single_threaded() -> threadpool_limits:
-    """Limit every thread pool to one thread, after loading scikit-learn's OpenMP runtime:
-    threadpoolctl only limits libraries already loaded."""
-    load_sklearn()
+    """Limit the BLAS thread pool to one thread (the fits are small products, PITFALLS.md); the
+    fits use no OpenMP library (numpy only), so none needs loading first to be limited."""
     return threadpool_limits(1)
 
 
@@ -85,12 +78,19 @@ def matching(jm: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class WindowPoints:
-    """One window's active rows, its distinct feature points, their weights and the row map."""
+    """One window's active rows, its distinct feature points with their weights, and the row map."""
 
     rows: np.ndarray      # int64: investor rows active in the window
-    points: np.ndarray    # float64 (n_distinct, 3)
-    weights: np.ndarray   # float64 (n_distinct,)
+    cloud: Points         # the distinct points (n_distinct, 3), weighted by multiplicity
     inverse: np.ndarray   # int64 (rows.size,): distinct point of each active row
+
+    @property
+    def points(self) -> np.ndarray:
+        return self.cloud.x
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.cloud.w
 
 
 def prepare_windows(features: np.ndarray, active: np.ndarray) -> list[WindowPoints]:
@@ -99,7 +99,7 @@ def prepare_windows(features: np.ndarray, active: np.ndarray) -> list[WindowPoin
     for w in range(active.shape[0]):
         rows = np.flatnonzero(active[w])
         x, wt, inverse = merge_rows(features[w, rows])
-        out.append(WindowPoints(rows=rows, points=x, weights=wt, inverse=inverse))
+        out.append(WindowPoints(rows=rows, cloud=Points.of(x, wt), inverse=inverse))
     return out
 
 
@@ -130,7 +130,7 @@ def cluster_windows(features: np.ndarray, active: np.ndarray, k: int, restarts: 
             if x.shape[0] < k:
                 raise UsageError(f"window {w + 1} has {x.shape[0]} distinct investor points, "
                                  f"fewer than K = {k}")
-            fit = best_of(x, win.weights, k, restarts, seed) if w == 0 else lloyd(x, win.weights, centroids[w - 1])
+            fit = best_of(win.cloud, k, restarts, seed) if w == 0 else lloyd(win.cloud, centroids[w - 1])
             raw = np.full(n_i, -1, dtype=np.int64)
             raw[rows] = fit.labels[win.inverse]
             if w == 0:

@@ -4,13 +4,15 @@ The K scan fits 16 K values x 27 windows; scikit-learn's estimator spends most o
 fit validating its input, so the iterations are done here in numpy (the same algorithm:
 squared Euclidean, assignment then weighted means, until the labels no longer change;
 an emptied cluster is moved to the point furthest from its centre, as scikit-learn does).
-Seeding is scikit-learn's public ``kmeans_plusplus``. Callers hold ``single_threaded()``
-(engine/kmeans/dynamic.py) so the small BLAS products use one thread (PITFALLS.md).
+Seeding is scikit-learn's greedy k-means++ (engine/kmeans/seeding.py, the same bits). A fit
+takes the window's ``Points`` (engine/kmeans/points.py), whose invariants every K reuses.
+Callers hold ``single_threaded()`` (engine/kmeans/dynamic.py) so the small BLAS products use
+one thread (PITFALLS.md).
 
 Speed (Hamerly's bounds): after the first assignment only a few dozen of ~6,000 points change
 cluster per iteration, so each point keeps an upper bound on its distance to its own centre and
 a lower bound on its distance to every other one, both moved by how far the centres moved. A
-point whose bounds leave a margin (``_margin``, far above the rounding of the distances) cannot
+point whose bounds leave a margin (``Points.margin``, far above the rounding of the distances) cannot
 change cluster and is not recomputed; the others get their exact distances. The labels are
 therefore those of the full assignment at every iteration, and the centres, summed in a fixed
 order from the labels, the same bits. Distances are one BLAS product per call, never a single
@@ -21,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from engine.kmeans.points import Points
+from engine.kmeans.seeding import kmeans_plusplus
 
 MAX_ITER = 300
 ARGMIN_COLUMNS = 1024
@@ -44,16 +49,16 @@ def _means(wt: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.divide(sums, weight[:, None], out=np.zeros_like(sums), where=weight[:, None] > 0)
 
 
-def _weighted_rows(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """(1 + d, n) contiguous rows w, w·x₀, w·x₁, … (contiguous weights spare bincount a copy)."""
-    return np.vstack([w[None, :], (x * w[:, None]).T])
+def inertia(pts: Points, labels: np.ndarray, centres: np.ndarray) -> float:
+    """Weighted squared distances of the points to their centres, summed in a fixed order."""
+    return float(np.sum(pts.w * ((pts.x - centres[labels]) ** 2).sum(axis=1)))
 
 
-def weighted_means(x: np.ndarray, w: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, float]:
+def weighted_means(pts: Points, labels: np.ndarray, k: int) -> tuple[np.ndarray, float]:
     """Cluster centres as weighted member means and the inertia around them, summed in a fixed
     order, so the centres (and the next window's warm start) depend only on the labels."""
-    centres = _means(_weighted_rows(x, w), labels, k)
-    return centres, float(np.sum(w * ((x - centres[labels]) ** 2).sum(axis=1)))
+    centres = _means(pts.wt, labels, k)
+    return centres, inertia(pts, labels, centres)
 
 
 def partial_sq_dist(xt: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -105,20 +110,12 @@ def _bounds(d2: np.ndarray, sq_x: np.ndarray, labels: np.ndarray) -> tuple[np.nd
     return np.sqrt(np.maximum(own + sq_x, 0.0)), np.sqrt(np.maximum(other + sq_x, 0.0))
 
 
-def _margin(x: np.ndarray) -> float:
-    """Slack on the bounds: the distances from ``partial_sq_dist`` are exact to ~1e-7 times the
-    data's scale, and points whose distances differ by more are ordered alike by it."""
-    return 1e-6 * max(1.0, float(np.abs(x).max(initial=0.0)) * np.sqrt(x.shape[1]))
-
-
 class _Assignment:
     """The labels of the full assignment, kept up to date with Hamerly's bounds: ``upper``
     (with the margin) on the distance to the own centre, ``lower`` on that to any other."""
 
-    def __init__(self, x: np.ndarray, centres: np.ndarray) -> None:
-        self.xt = np.ascontiguousarray(x.T)
-        self.sq_x = (x * x).sum(axis=1)
-        self.margin = _margin(x)
+    def __init__(self, pts: Points, centres: np.ndarray) -> None:
+        self.xt, self.sq_x, self.margin = pts.xt, pts.sq_x, pts.margin
         self._full(centres)
 
     def _full(self, centres: np.ndarray) -> None:
@@ -159,31 +156,29 @@ class _Assignment:
         return True
 
 
-def lloyd(x: np.ndarray, w: np.ndarray, init: np.ndarray) -> Fit:
+def lloyd(pts: Points, init: np.ndarray) -> Fit:
     """Lloyd iterations from ``init`` until no label changes (or MAX_ITER)."""
     k = init.shape[0]
-    wt = _weighted_rows(x, w)
-    state = _Assignment(x, np.array(init, dtype=np.float64))
+    state = _Assignment(pts, np.array(init, dtype=np.float64))
     for _ in range(MAX_ITER):
-        if not state.update(_means(wt, state.labels, k)):
-            break
-    labels = state.labels
-    centres, inertia = weighted_means(x, w, labels, k)
-    return Fit(labels=labels, centres=centres, inertia=inertia)
+        centres = _means(pts.wt, state.labels, k)
+        if not state.update(centres):   # the labels stay: these centres are their means
+            return Fit(labels=state.labels, centres=centres, inertia=inertia(pts, state.labels, centres))
+    centres, total = weighted_means(pts, state.labels, k)
+    return Fit(labels=state.labels, centres=centres, inertia=total)
 
 
-def initial_centres(x: np.ndarray, w: np.ndarray, k: int, restarts: int, seed: int) -> list[np.ndarray]:
+def initial_centres(pts: Points, k: int, restarts: int, seed: int) -> list[np.ndarray]:
     """``restarts`` k-means++ seedings drawn from one random stream of ``seed``."""
-    from sklearn.cluster import kmeans_plusplus  # imported on use: keeps the GUI's start-up light
     rng = np.random.RandomState(seed)
-    return [kmeans_plusplus(x, k, sample_weight=w, random_state=rng)[0] for _ in range(max(restarts, 1))]
+    return [kmeans_plusplus(pts, k, rng) for _ in range(max(restarts, 1))]
 
 
-def best_of(x: np.ndarray, w: np.ndarray, k: int, restarts: int, seed: int) -> Fit:
+def best_of(pts: Points, k: int, restarts: int, seed: int) -> Fit:
     """The lowest-inertia fit over ``restarts`` k-means++ seedings (ties: the first)."""
     best = None
-    for init in initial_centres(x, w, k, restarts, seed):
-        fit = lloyd(x, w, init)
+    for init in initial_centres(pts, k, restarts, seed):
+        fit = lloyd(pts, init)
         if best is None or fit.inertia < best.inertia:
             best = fit
     assert best is not None

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from engine.forked import cores, may_fork
-from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows, load_sklearn
+from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows
 from engine.progress import Reporter
 
 WORKERS = 2
@@ -49,7 +49,6 @@ def chains_in_processes(features: np.ndarray, active: np.ndarray, prepared: list
     """Every K's chain on ``workers`` forked processes, largest K first (the longest fits start
     first, so the two workers finish together); outstanding K are dropped on cancel."""
     ctx = multiprocessing.get_context("fork")
-    load_sklearn()
     out: dict[int, DynamicClustering] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_set_inputs,
                              initargs=(features, active, prepared, restarts, seed)) as pool:

@@ -18,7 +18,7 @@ import numpy as np
 from engine.errors import UsageError
 from engine.forked import Forked, worth_forking
 from engine.kmeans.baselines import Baselines, SeriesErrors, run_baselines, series_errors
-from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows, load_sklearn, prepare_windows
+from engine.kmeans.dynamic import DynamicClustering, WindowPoints, cluster_windows, prepare_windows
 from engine.kmeans.features import WindowFeatures, window_features
 from engine.kmeans.kscan import KSelection, fixed_k, scan_chains, select_k
 from engine.kmeans.sensitivity import SensitivityRow, sensitivity_ks, sensitivity_row
@@ -251,7 +251,6 @@ def run_kmeans(tables: CaseTables, event: Event, params: KMeansParams, reporter:
     args = (target, span.ref_lo, span.ref_hi, (int(span.starts[0]), int(span.ends[-1])))
     side: Forked[SeriesErrors] | None = None   # the baselines' costly part in a child beside the K scan
     if worth_forking(target.n_records):
-        load_sklearn()   # once here, for the child and the K scan's workers alike
         side = Forked(lambda _: series_errors(*args, params.autoencoder_hidden, params.seed))
     try:
         scan = scan_and_fit(tables, event, params, target, _Span(rep, 0.05, 0.8))

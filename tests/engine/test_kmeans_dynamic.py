@@ -11,6 +11,7 @@ from sklearn.cluster import KMeans
 from engine.kmeans.dynamic import cluster_windows, jaccard_matrix, matching, merge_rows
 from engine.kmeans.kscan import elbow_per_window
 from engine.kmeans.lloyd import best_of, initial_centres, lloyd, weighted_means
+from engine.kmeans.points import Points
 
 
 def _brute_jaccard(prev: np.ndarray, new: np.ndarray, p: int, n: int) -> float:
@@ -66,7 +67,7 @@ def test_weighted_distinct_rows_give_the_same_fit_as_scikit_learn() -> None:
     for k in (2, 5, 9):
         init = u[:k]
         full = KMeans(k, init=init, n_init=1, tol=0.0, algorithm="lloyd").fit(x)
-        ours = lloyd(u, w, init)
+        ours = lloyd(Points.of(u, w), init)
         assert ours.inertia == pytest.approx(full.inertia_, rel=1e-9)
         assert np.array_equal(ours.labels[inv], full.labels_)
         np.testing.assert_allclose(ours.centres, full.cluster_centers_, atol=1e-12)
@@ -75,18 +76,18 @@ def test_weighted_distinct_rows_give_the_same_fit_as_scikit_learn() -> None:
 def test_best_of_restarts_keeps_the_lowest_inertia_and_seeds_differ() -> None:
     rng = np.random.default_rng(4)
     x = _blobs(rng, CENTERS[:6], 40, width=0.3)
-    w = np.ones(len(x))
-    inits = {seed: initial_centres(x, w, 6, 3, seed) for seed in range(5)}
+    pts = Points.of(x, np.ones(len(x)))
+    inits = {seed: initial_centres(pts, 6, 3, seed) for seed in range(5)}
     firsts = [inits[s][0].tobytes() for s in range(5)]
     assert len(set(firsts)) == 5                      # each seed starts elsewhere
     assert len({a.tobytes() for a in inits[0]}) == 3  # and each restart too
-    best = best_of(x, w, 6, 3, 0)
-    assert best.inertia == min(lloyd(x, w, init).inertia for init in inits[0])
+    best = best_of(pts, 6, 3, 0)
+    assert best.inertia == min(lloyd(pts, init).inertia for init in inits[0])
 
 
 def test_an_emptied_cluster_takes_the_furthest_point() -> None:
     x = np.array([[0.0, 0, 0], [0.1, 0, 0], [5, 0, 0]])
-    fit = lloyd(x, np.ones(3), np.array([[0.0, 0, 0], [100, 100, 100]]))
+    fit = lloyd(Points.of(x, np.ones(3)), np.array([[0.0, 0, 0], [100, 100, 100]]))
     assert fit.labels.tolist() == [0, 0, 1]
 
 
@@ -130,7 +131,7 @@ def test_weighted_means_and_inertia_against_plain_sums() -> None:
     rng = np.random.default_rng(3)
     x, w = rng.normal(size=(50, 3)), rng.integers(1, 4, 50).astype(float)
     labels = rng.integers(0, 4, 50)
-    centres, inertia = weighted_means(x, w, labels, 4)
+    centres, inertia = weighted_means(Points.of(x, w), labels, 4)
     for k in range(4):  # oracle: plain weighted means and squared distances
         members = labels == k
         assert np.allclose(centres[k], (x[members] * w[members, None]).sum(0) / w[members].sum())

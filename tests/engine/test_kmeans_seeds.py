@@ -99,7 +99,7 @@ def test_optimiser_seeds_give_the_same_k_and_suspects(markets) -> None:
     runs = {s: _outcome(tables, dataclasses.replace(KMeansParams(), seed=s)) for s in OPTIMISER_SEEDS}
     first = runs[0][1].inputs.prepared[0]
     k = runs[0][0].k
-    starts = [initial_centres(first.points, first.weights, k, 10, s)[0].tobytes() for s in OPTIMISER_SEEDS]
+    starts = [initial_centres(first.cloud, k, 10, s)[0].tobytes() for s in OPTIMISER_SEEDS]
     assert len(set(starts)) == len(OPTIMISER_SEEDS)           # the seeds start elsewhere
     base = set(runs[0][0].kinds)
     for s, (got, _) in runs.items():

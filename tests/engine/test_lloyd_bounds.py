@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engine.kmeans.lloyd import MAX_ITER, lloyd, nearest, partial_sq_dist
+from engine.kmeans.points import Points
 
 
 def brute_lloyd(x: np.ndarray, w: np.ndarray, init: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +58,7 @@ def test_bounded_lloyd_equals_brute_force(seed: int) -> None:
     w = rng.integers(1, 5, n).astype(np.float64)
     k = int(rng.integers(2, 14))
     init = x[rng.choice(n, k, replace=False)] + rng.normal(0, 0.05, (k, 3))
-    fit = lloyd(x, w, init)
+    fit = lloyd(Points.of(x, w), init)
     labels, centres = brute_lloyd(x, w, init)
     assert np.array_equal(fit.labels, labels)
     np.testing.assert_allclose(fit.centres, centres, rtol=0, atol=1e-12)
@@ -72,7 +73,7 @@ def test_emptied_clusters_and_ties_follow_the_brute_force() -> None:
     w = np.ones(len(x))
     for init in (np.array([[-0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [9.0, 9.0, 9.0], [-9.0, 9.0, -9.0]]),
                  np.array([[-0.25, 0.5, 0.0], [0.25, 0.5, 0.0], [0.0, 0.5, 0.75]])):
-        fit = lloyd(x, w, init)
+        fit = lloyd(Points.of(x, w), init)
         labels, centres = brute_lloyd(x, w, init)
         assert np.array_equal(fit.labels, labels)
         np.testing.assert_allclose(fit.centres, centres, rtol=0, atol=1e-12)
