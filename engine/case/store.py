@@ -15,13 +15,15 @@ What is where (schema in engine/case/schema.py):
 checks the audit chain, that the import entry agrees with the recorded hashes, and that every
 row of the investigator's work matches the content hash its audit entry recorded
 (engine/case/coverage.py). ``check_intact`` runs the same checks but SQLite's, and is what
-``analyze`` and ``report`` require before they read or add to a case.
+``analyze`` and ``report`` require before they read or add to a case. It hashes the very tables
+``tables()`` hands out (read once, not a second time for the check), re-read when another
+connection has committed to the file since they were read.
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +68,7 @@ class CaseStore(CaseWork, CaseDocuments):
         self._read_only = read_only
         self._lock = threading.RLock()
         self._tables: CaseTables | None = None
+        self._tables_version = -1  # ``PRAGMA data_version`` when ``_tables`` was read
 
     # -- life cycle ----------------------------------------------------------------------
     @classmethod
@@ -178,8 +181,19 @@ class CaseStore(CaseWork, CaseDocuments):
         """The imported tables (frame conventions of engine/tables.py); read once, then shared:
         treat the frames as read-only."""
         if self._tables is None:
+            self._tables_version = self._data_version()
             self._tables = self._read_tables()
         return self._tables
+
+    def _data_version(self) -> int:
+        """SQLite's count of commits by other connections (changes when the file changes)."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _current_tables(self) -> CaseTables:
+        """``tables()``, read again when another connection has committed since they were read."""
+        if self._tables is not None and self._data_version() != self._tables_version:
+            self._tables = None
+        return self.tables()
 
     def stored_data_hash(self) -> str:
         """The data hash recorded at import."""
@@ -208,7 +222,11 @@ class CaseStore(CaseWork, CaseDocuments):
 
     # -- integrity ---------------------------------------------------------------------------
     def verify(self, sqlite_check: bool = True) -> VerifyReport:
-        """Check the database, the data hash, the audit chain, the import record and the work rows."""
+        """Check the database, the data hash (of the tables read afresh), the audit chain, the
+        import record and the work rows."""
+        return self._verify(sqlite_check, self.compute_data_hash)
+
+    def _verify(self, sqlite_check: bool, computed_hash: Callable[[], str]) -> VerifyReport:
         problems: list[str] = []
         if sqlite_check:
             try:
@@ -220,7 +238,7 @@ class CaseStore(CaseWork, CaseDocuments):
         try:
             recorded = self.stored_data_hash()
             try:
-                computed = self.compute_data_hash()
+                computed = computed_hash()
             except CaseFileError as exc:
                 computed = ""
                 problems.append(str(exc))
@@ -241,7 +259,7 @@ class CaseStore(CaseWork, CaseDocuments):
     def check_intact(self) -> VerifyReport:
         """The ``verify`` report when the case is intact; ``CaseFileError`` with the first
         problems and what to do otherwise (nothing is read from or added to a broken case)."""
-        report = self.verify(sqlite_check=False)
+        report = self._verify(False, lambda: data_hash(self._current_tables()))
         if not report.ok:
             shown = "; ".join(report.problems[:3]) + (f"; and {len(report.problems) - 3} more"
                                                       if len(report.problems) > 3 else "")

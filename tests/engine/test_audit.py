@@ -17,7 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from engine.case.audit import GENESIS_HASH, entry_hash
+from engine.case.datahash import data_hash
 from engine.case.store import CaseStore
+from engine.errors import CaseFileError
 from tests.fixtures.small_case import FILE_HASHES, FILE_NAMES, small_tables
 
 
@@ -157,16 +159,41 @@ def _rewrite_trades(path: Path, change) -> None:
 
 
 def test_changed_trade_value_is_detected(case_path: Path) -> None:
-    def one_more_share(table: pa.Table) -> pa.Table:
-        values = table.column("buy_shares").to_pylist()
-        values[5] += 1.0
-        return table.set_column(table.column_names.index("buy_shares"), "buy_shares", pa.array(values))
-
     recorded = _verify(case_path).data_hash
-    _rewrite_trades(case_path, one_more_share)
+    _rewrite_trades(case_path, _one_more_share)
     report = _verify(case_path)
     assert not report.ok and report.data_hash != recorded == report.recorded_data_hash
     assert any("changed after import" in p for p in report.problems)
+
+
+def _one_more_share(table: pa.Table) -> pa.Table:
+    values = table.column("buy_shares").to_pylist()
+    values[5] += 1.0
+    return table.set_column(table.column_names.index("buy_shares"), "buy_shares", pa.array(values))
+
+
+def test_check_intact_hashes_the_tables_it_hands_out(case_path: Path) -> None:
+    """The check reads the tables once: what it hashed is what ``tables()`` returns."""
+    with CaseStore.open(case_path) as store:
+        report = store.check_intact()
+        assert report.ok and report.data_hash == data_hash(store.tables()) == store.stored_data_hash()
+
+
+def test_check_intact_refuses_a_table_altered_after_import(case_path: Path) -> None:
+    _rewrite_trades(case_path, _one_more_share)
+    with CaseStore.open(case_path) as store:
+        with pytest.raises(CaseFileError, match="changed after import"):
+            store.check_intact()
+
+
+def test_check_intact_rereads_tables_altered_after_they_were_read(case_path: Path) -> None:
+    """Tables read before another connection altered the file are not taken as still stored."""
+    with CaseStore.open(case_path) as store:
+        store.tables()
+        assert store.check_intact().ok
+        _rewrite_trades(case_path, _one_more_share)
+        with pytest.raises(CaseFileError, match="changed after import"):
+            store.check_intact()
 
 
 def test_changed_data_with_a_matching_recorded_hash_is_still_detected(case_path: Path) -> None:
