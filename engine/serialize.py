@@ -1,8 +1,14 @@
-"""Safe serialisation of result dataclasses: JSON for structure, .npz for arrays.
+"""Safe serialisation of result dataclasses: JSON for structure, .npy arrays in a zip archive.
 
 Cached results live in the case file, and case data is data: nothing here can execute
-code on load (no pickle; ``numpy.load(allow_pickle=False)``). Object arrays of text are
-stored as fixed-width unicode and restored as object arrays.
+code on load (no pickle; ``numpy.lib.format.read_array(allow_pickle=False)``). Object arrays
+of text are stored as fixed-width unicode and restored as object arrays.
+
+Each array is a zip member ``NAME.npy.zst``: the ``.npy`` bytes as one standard Zstandard
+frame (level 1), stored uncompressed in the archive. Zstandard writes a multi-million-link
+result 2.6 times faster than zlib level 1 and 20% smaller (dense reference case: 140 MB of
+arrays, 0.55 s and 17 MB against 1.44 s and 21 MB). Results cached by earlier versions, an
+.npz archive of zlib-deflated ``NAME.npy`` members, are still read.
 """
 from __future__ import annotations
 
@@ -16,10 +22,12 @@ import zipfile
 from typing import Any, TypeVar
 
 import numpy as np
+import pyarrow as pa
 
 T = TypeVar("T")
 _JSON_KEY = "__json__"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_NPY, _ZSTD = ".npy", ".npy.zst"
 
 
 def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
@@ -96,21 +104,32 @@ def dumps(obj: Any) -> bytes:
     text = json.dumps(structure, separators=(",", ":"))
     arrays[_JSON_KEY] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
-    # An .npz archive (numpy.load reads it) at zlib level 1: a multi-million-link result is
-    # written in a fraction of the time of numpy's default level for a slightly larger blob.
+    codec = pa.Codec("zstd", 1)
     # Members carry a fixed time stamp, so equal results give equal bytes.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         for name, array in arrays.items():
             member = io.BytesIO()
             np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_TIME)
-            archive.writestr(info, member.getvalue(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            info = zipfile.ZipInfo(f"{name}{_ZSTD}", date_time=_ZIP_TIME)
+            archive.writestr(info, codec.compress(member.getbuffer(), asbytes=True))
     return buffer.getvalue()
+
+
+def _read_member(archive: zipfile.ZipFile, member: str) -> tuple[str, np.ndarray]:
+    """One array of the archive: its name and its values (never a pickled object)."""
+    data = archive.read(member)
+    if member.endswith(_ZSTD):
+        name, data = member[:-len(_ZSTD)], pa.input_stream(pa.py_buffer(data), compression="zstd").read()
+    elif member.endswith(_NPY):
+        name = member[:-len(_NPY)]
+    else:
+        raise ValueError(f"unexpected member {member!r} in a serialised result")
+    return name, np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
 
 
 def loads(cls: type[T], payload: bytes) -> T:
     """Rebuild an instance of ``cls`` from ``dumps`` output, without pickle."""
-    with np.load(io.BytesIO(payload), allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        arrays = dict(_read_member(archive, m) for m in archive.namelist())
     structure = json.loads(arrays.pop(_JSON_KEY).tobytes().decode("utf-8"))
     return _decode(cls, structure, arrays)

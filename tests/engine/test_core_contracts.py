@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import pkgutil
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 import engine
@@ -85,10 +88,42 @@ def test_serialize_round_trip_keeps_text_ids_and_is_deterministic() -> None:
     assert back.items[1].ids.dtype == np.int32 and back.items[1].x == 2.5
     assert (back.counts, back.day, back.pair, back.maybe) == ({"a": 1}, dt.date(2020, 7, 1), (3, 4), None)
     assert dumps(back) == payload
-    import io
-    import zipfile
     members = zipfile.ZipFile(io.BytesIO(payload)).infolist()
     assert {m.date_time for m in members} == {(1980, 1, 1, 0, 0, 0)}  # no clock time in the bytes
+
+
+def _sample() -> _Outer:
+    return _Outer([_Inner(1, None, np.array(["007", "x"], dtype=object)),
+                   _Inner(2, 2.5, np.arange(4, dtype=np.int32))], {"a": 1}, dt.date(2020, 7, 1), (3, 4))
+
+
+def test_serialized_arrays_are_standard_zstandard_frames_of_npy_bytes() -> None:
+    """Each member is a .npy file in one Zstandard frame, readable by any zstd decoder."""
+    archive = zipfile.ZipFile(io.BytesIO(dumps(_sample())))
+    assert all(m.filename.endswith(".npy.zst") and m.compress_type == zipfile.ZIP_STORED
+               for m in archive.infolist())
+    raw = pa.input_stream(pa.py_buffer(archive.read("a1.npy.zst")), compression="zstd").read()
+    assert np.array_equal(np.load(io.BytesIO(raw), allow_pickle=False), np.arange(4, dtype=np.int32))
+
+
+def test_results_cached_by_earlier_versions_still_load() -> None:
+    """The earlier format (an .npz of zlib-deflated members) is still read, values unchanged."""
+    payload = dumps(_sample())
+    old = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(payload)) as new, zipfile.ZipFile(old, "w", zipfile.ZIP_DEFLATED) as npz:
+        for member in new.namelist():
+            raw = pa.input_stream(pa.py_buffer(new.read(member)), compression="zstd").read()
+            npz.writestr(member.removesuffix(".zst"), raw)
+    assert dumps(loads(_Outer, old.getvalue())) == payload
+
+
+def test_a_pickled_array_in_a_result_is_refused() -> None:
+    buffer, member = io.BytesIO(), io.BytesIO()
+    np.save(member, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a0.npy", member.getvalue())
+    with pytest.raises(ValueError):
+        loads(_Outer, buffer.getvalue())
 
 
 def test_reporter_weights_and_cancel() -> None:
