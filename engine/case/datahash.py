@@ -46,6 +46,7 @@ from engine.case.table_codec import normalise_frame
 from engine.tables import TABLE_NAMES, CaseTables
 
 FORMAT_LINE = "itcase-data-hash v1"
+PAD_SLACK = 1 << 24  # bytes of padding above twice a column's lines before its lines are joined instead
 MISSING = "\\N"
 LEADING_COLUMNS: dict[str, tuple[str, ...]] = {
     "trades": ("investor_id", "stock", "date"),
@@ -105,9 +106,7 @@ class _Column:
         if self.kind == "real":
             return _real_cells(self.series.to_numpy(dtype=np.float64)[order])
         codes, uniques = self._factorize()
-        texts = np.array([self._format(u) for u in uniques] + [MISSING], dtype=object)
-        lines = texts[codes[order]]  # code -1 picks MISSING, the last entry
-        return ("\n".join(lines.tolist()) + ("\n" if len(lines) else "")).encode("utf-8")
+        return _lines([self._format(u) for u in uniques], codes[order])
 
     def _format(self, value: Any) -> str:  # one distinct cell of the stored table
         if self.kind == "text":
@@ -117,6 +116,23 @@ class _Column:
         if self.kind == "int":
             return str(int(value))
         return "true" if bool(value) else "false"
+
+
+def _lines(texts: list[str], codes: np.ndarray) -> bytes:
+    """The line ``texts[code]`` for each code (-1: the missing marker), each ended by LF.
+
+    Gathered as fixed-width byte rows cut to each line's length, which is several times faster
+    than joining Python strings; a column with a few much longer values is joined instead."""
+    encoded = [f"{text}\n".encode("utf-8") for text in texts] + [f"{MISSING}\n".encode("ascii")]
+    lengths = np.array([len(line) for line in encoded], dtype=np.int64)
+    row_lengths = lengths[codes]  # code -1 picks the missing marker, the last entry
+    width, total = int(lengths.max()), int(row_lengths.sum())
+    if len(codes) * width > 2 * total + PAD_SLACK:  # padding would cost more than the lines
+        return b"".join(np.array(encoded, dtype=object)[codes].tolist())
+    grid = np.array(encoded, dtype=f"S{width}")[codes].view(np.uint8).reshape(len(codes), width)
+    if total == len(codes) * width:
+        return grid.tobytes()
+    return grid[np.arange(width) < row_lengths[:, None]].tobytes()
 
 
 def _real_cells(values: np.ndarray) -> bytes:
@@ -160,6 +176,20 @@ def _packed(keys: list[np.ndarray]) -> list[np.ndarray]:
     return packed
 
 
+def _stable_order(keys: list[np.ndarray]) -> np.ndarray:
+    """``numpy.lexsort`` of ``keys`` (first key most significant). One key with room for the
+    row number in its low bits is sorted as (key, row) pairs instead: the same order, about
+    four times faster (trades at 100k investors: 0.29 -> 0.06 s)."""
+    n_rows = len(keys[0])
+    row_bits = max(1, (n_rows - 1).bit_length())
+    if len(keys) > 1 or keys[0].dtype.kind != "i" or \
+            max(1, int(keys[0].max()).bit_length()) + row_bits > 63:
+        return np.lexsort(keys[::-1])
+    pairs = (keys[0] << np.int64(row_bits)) | np.arange(n_rows, dtype=np.int64)
+    pairs.sort()
+    return pairs & np.int64((1 << row_bits) - 1)
+
+
 def row_order(columns: list[_Column], n_rows: int, n_leading: int) -> np.ndarray:
     """Canonical row order: lexicographic over the columns' sort keys.
 
@@ -173,7 +203,7 @@ def row_order(columns: list[_Column], n_rows: int, n_leading: int) -> np.ndarray
     while True:
         m = min(m, len(columns))
         keys.extend(columns[i].sort_key() for i in range(len(keys), m))
-        order = np.lexsort(_packed(keys)[::-1])
+        order = _stable_order(_packed(keys))
         if m == len(columns):
             return order
         tie = np.ones(n_rows - 1, dtype=bool)

@@ -94,6 +94,23 @@ def test_matches_on_empty_tables_and_all_missing_columns() -> None:
         assert data_hash(case) == oracle_hash(case)
 
 
+@pytest.mark.parametrize("pad_slack", [1 << 24, 0])  # lines gathered padded, or joined
+def test_matches_on_text_of_uneven_length_escapes_and_missing_cells(pad_slack: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("engine.case.datahash.PAD_SLACK", pad_slack)
+    tables = small_tables(seed=4)
+    rng = np.random.default_rng(4)
+    n = len(tables.trades)
+    names = np.array(["a\\b", "x\ny", "é€𝄞", "r\r", "", "long" * 50, None], dtype=object)
+    trades = tables.trades.assign(
+        investor_id=pd.Series(names[rng.integers(0, len(names), n)], dtype="str"),
+        count=pd.array(rng.choice([1, -5, None, 10**12], n), dtype="Int64"),
+        flag=pd.array(rng.choice([True, False, None], n), dtype="boolean"))
+    for case in (CaseTables(trades=trades, events=tables.events),
+                 CaseTables(trades=pd.concat([trades] * 3, ignore_index=True), events=tables.events)):
+        assert data_hash(case) == oracle_hash(case)
+
+
 def _changed(series: pd.Series, row: int, kind: str, rng: np.random.Generator) -> pd.Series:
     """The column with one cell changed to a different value (or to / from missing)."""
     out = series.copy()
