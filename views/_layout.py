@@ -27,12 +27,13 @@ class ElidedLabel(QLabel):
         return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
-        if not self._plain():
+        shown = self.shown_text()
+        if shown == self.text():      # fits (or rich): QLabel paints it, a mouse selection too
             super().paintEvent(event)
             return
         painter = QPainter(self)
         self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(), self.isEnabled(),
-                                  self.shown_text(), self.foregroundRole())
+                                  shown, self.foregroundRole())
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and not self.toolTip() and self.shown_text() != self.text():

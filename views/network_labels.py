@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
 
 from views import _style
 
-LABEL_CHAR_PX = 7.0       # average width of a label character (9 pt sans)
-LABEL_HEIGHT_PX = 16.0
+TEXT_MARGIN_PX = 4.0      # a text item's document margin, on each side of its text
 LABEL_GAP_PX = 2.0
 LABEL_CANDIDATES = 300    # only the most telling nodes compete for a label
 
@@ -45,6 +45,14 @@ def label_order(rank: np.ndarray, ids: np.ndarray, limit: int) -> np.ndarray:
     return order[rank[order] <= limit][:LABEL_CANDIDATES]
 
 
+def label_box_px(text: str) -> tuple[float, float]:
+    """Width and height in pixels of the box a label is drawn in (its text in the application
+    font plus the text item's margins): a guess of 7 x 16 px a character took a 7-digit id's
+    61 x 22 px box for 55 x 16, and neighbouring labels overlapped."""
+    metrics = QFontMetricsF(QGuiApplication.font())
+    return metrics.horizontalAdvance(text) + 2 * TEXT_MARGIN_PX, metrics.height() + 2 * TEXT_MARGIN_PX
+
+
 def place_labels(xy_px: np.ndarray, texts: list[str], order: np.ndarray,
                  node_px: np.ndarray) -> list[int]:
     """Indices (in ``order``) whose label box, centred above its node, overlaps no box placed
@@ -52,9 +60,9 @@ def place_labels(xy_px: np.ndarray, texts: list[str], order: np.ndarray,
     kept: list[int] = []
     boxes: list[tuple[float, float, float, float]] = []
     for k in order:
-        w = LABEL_CHAR_PX * len(texts[k]) + 6.0
-        x, y = float(xy_px[k, 0]), float(xy_px[k, 1]) - node_px[k] / 2.0 - LABEL_GAP_PX - LABEL_HEIGHT_PX
-        box = (x - w / 2.0, y, x + w / 2.0, y + LABEL_HEIGHT_PX)
+        w, h = label_box_px(texts[k])
+        x, y = float(xy_px[k, 0]), float(xy_px[k, 1]) - node_px[k] / 2.0 - LABEL_GAP_PX - h
+        box = (x - w / 2.0, y, x + w / 2.0, y + h)
         if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
             continue
         boxes.append(box)

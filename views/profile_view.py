@@ -17,7 +17,7 @@ from engine.case.review import EMPTY_WORK, CaseWorkSnapshot
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_profile
 from views import _style
-from views._axes import DayAxis
+from views._axes import DayAxis, SparseAxis
 from views._layout import stack, status_line
 from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, tame
 from views.base import BaseView, Selection, widget_png
@@ -82,7 +82,8 @@ class ProfileView(BaseView):
         self.clear()
 
     def _plot(self, row: int, title: str, dates: bool = True) -> pg.PlotItem:
-        plot = tame(self.canvas.addPlot(row=row, col=0, axisItems={"bottom": DayAxis()}), grid=True)
+        plot = tame(self.canvas.addPlot(row=row, col=0, axisItems={"bottom": DayAxis(), "left": SparseAxis("left")}),
+                    grid=True)
         self.titles.append(corner_title(plot, title))
         plot.getAxis("left").setWidth(56)
         plot.getAxis("bottom").setStyle(showValues=dates)

@@ -164,3 +164,38 @@ def test_placebo_plot_without_a_test_shows_no_ticks(qtbot):
     assert view.summary.text() == EMPTY_TEXT
     item = view.plot.getPlotItem()
     assert not any(item.getAxis(side).isVisible() for side in ("left", "bottom"))
+
+
+def test_profile_value_ticks_never_overlap_in_a_short_dock(qtbot):
+    """With the charts 30 px tall, the position chart's axis printed 0.2, 0.4, 0.6, 0.8 over
+    one another (no investor yet): two or three values, apart, like the options panels."""
+    view = _short(qtbot, ProfileView())
+    for plot in (view.price, view.position, view.path):
+        axis = plot.getAxis("left")
+        rects = [rect for rect, _text in _texts(axis)]
+        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:]), [t for _r, t in _texts(axis)]
+
+
+def test_network_labels_never_overlap_as_drawn(qtbot):
+    """Labels were placed by a guess of 7 x 16 px a character, but a 7-digit id is drawn in a
+    61 x 22 px box: in a 45-member ring, neighbouring ids overlapped. Nodes on a tight grid;
+    oracle: the boxes of the text items the view draws for the labels kept."""
+    import numpy as np
+    import pyqtgraph as pg
+    from views.network_labels import LABEL_GAP_PX, place_labels
+    cols, rows = 6, 6
+    ids = [f"{1000000 + 7919 * k}" for k in range(cols * rows)]
+    xy = np.array([(60.0 * (k % cols), 20.0 * (k // cols)) for k in range(len(ids))])
+    node = np.full(len(ids), 8.0)
+    kept = place_labels(xy, ids, np.arange(len(ids)), node)
+    boxes = []
+    for k in kept:          # as LabelLayer draws them: bottom centre just above the node
+        item = pg.TextItem(ids[k], anchor=(0.5, 1.0))
+        size = item.textItem.boundingRect()
+        bottom = xy[k, 1] - node[k] / 2.0 - LABEL_GAP_PX
+        boxes.append(QRectF(xy[k, 0] - size.width() / 2.0, bottom - size.height(), size.width(), size.height()))
+    assert len(kept) >= cols
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            cut = a.intersected(b)
+            assert cut.width() * cut.height() < 1.0
