@@ -46,6 +46,17 @@ def keep_pixels(*items: QGraphicsItem) -> None:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+def set_range(plot: pg.PlotItem | pg.PlotWidget, x: tuple[float, float] | None = None,
+              y: tuple[float, float] | None = None, padding: float | None = None) -> None:
+    """Set a plot's range and apply it to its items now. pyqtgraph applies a new range while
+    the next paint starts (ViewBox.prepareForPaint): every item then learns of its new view
+    transform inside that paint and asks for another one (a selection painted the profile's
+    canvas twice)."""
+    box = plot.getViewBox() if isinstance(plot, pg.PlotItem) else plot.getPlotItem().getViewBox()
+    box.setRange(xRange=x, yRange=y, padding=padding)
+    box.updateMatrix()
+
+
 TITLE_SIZE = "9pt"   # plot titles small: docks are short
 
 

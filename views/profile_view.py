@@ -19,7 +19,7 @@ from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_pro
 from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._layout import stack, status_line
-from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, tame
+from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, set_range, tame
 from views.base import BaseView, Selection, widget_png
 from views.profile_blotter import BlotterModel, blotter_table
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
@@ -174,11 +174,11 @@ class ProfileView(BaseView):
             keep_pixels(*self._guides[plot])
         self.close_curve.setData(days_to_x(source.price_dates), source.price_close)
         self._span = shown_span(event)
-        self.price.setXRange(*self._span, padding=0.02)      # fixed per result: axes repaint less
         close = source.price_close          # a trade is drawn on the close: the close's range holds them all
-        self.price.setYRange(*((float(close.min()), float(close.max())) if close.size else (-1.0, 1.0)))
-        self.path.setXRange(*days_to_x(source.window_start[[0, -1]]), padding=0.03)
-        self.path.setYRange(-0.5, float(source.km_labels.max()) + 0.5, padding=0)
+        set_range(self.price, x=self._span, padding=0.02)      # fixed per result: axes repaint less
+        set_range(self.price, y=(float(close.min()), float(close.max())) if close.size else (-1.0, 1.0))
+        set_range(self.path, x=tuple(days_to_x(source.window_start[[0, -1]])), padding=0.03)
+        set_range(self.path, y=(-0.5, float(source.km_labels.max()) + 0.5), padding=0)
 
     def _show(self, profile: InvestorProfile | None) -> None:
         self.profile = profile
@@ -210,7 +210,7 @@ class ProfileView(BaseView):
         lo, hi = self._span
         inside = (x >= lo) & (x <= hi)
         held = p.position[inside] if inside.any() else p.position    # no trade in the span: the level held
-        self.position.setYRange(min(0.0, float(held.min(initial=0.0))), max(0.0, float(held.max(initial=0.0))))
+        set_range(self.position, y=(min(0.0, float(held.min(initial=0.0))), max(0.0, float(held.max(initial=0.0)))))
 
     def _draw_path(self, p: InvestorProfile) -> None:
         if p.clusters.size == 0:

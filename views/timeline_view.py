@@ -20,7 +20,7 @@ from engine.viewdata.timeline import TimelineSource, timeline_trades
 from views import _style
 from views._axes import DayAxis, LabelAxis
 from views._layout import stack
-from views._plots import keep_pixels, new_plot
+from views._plots import keep_pixels, new_plot, set_range
 from views.base import BaseView, Selection, widget_png
 from views.timeline_print import BUY, FILING, FIXED_LANES, MAX_LANES, SELL, print_timeline, trade_sizes
 from views.time_axis import days_to_x, event_guides, x_to_date
@@ -88,7 +88,7 @@ class TimelineView(BaseView):
                              data=viewdata.filing_ids)
         self.brush_box.setChecked(False)
         lo, hi = days_to_x(np.array([viewdata.calendar[0], viewdata.calendar[-1]]))
-        self.plot.setXRange(lo, hi, padding=0.01)
+        set_range(self.plot, x=(lo, hi), padding=0.01)
         self._pending = True
         if self.on_screen():        # else when its tab comes forward
             self.catch_up()
@@ -138,7 +138,7 @@ class TimelineView(BaseView):
         self.trades.setData(days_to_x(trades.dates), lanes, size=trade_sizes(trades.net_shares),
                             brush=self._trade_brushes[np.sign(trades.net_shares).astype(np.int64) + 1],
                             data=trades.investor_ids)
-        self.plot.setYRange(-0.7, len(FIXED_LANES) + max(len(shown), 1) - 0.3, padding=0)
+        set_range(self.plot, y=(-0.7, len(FIXED_LANES) + max(len(shown), 1) - 0.3), padding=0)
         more = len(ids) - len(shown)
         self.info.setText(f"{len(shown)} investor lane(s){f'; {more} more selected, not drawn' if more else ''}; "
                           f"validated network over {data.svn_start} – {data.svn_end}")

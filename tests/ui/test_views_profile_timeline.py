@@ -22,6 +22,7 @@ from engine.viewdata.registry import view_data
 from views.network_view import NetworkView
 from views.profile_view import ProfileView
 from views.selection_types import Selection
+from views.timeline_print import FIXED_LANES
 from views.timeline_view import TimelineView
 
 pytestmark = pytest.mark.slow
@@ -184,6 +185,8 @@ def test_timeline_lanes_follow_the_selection(qtbot, demo_result, demo_tables, in
     members = frozenset(str(m) for m in ring.member_ids)
     view.apply_selection(Selection(ids=members, focus=insider, source="test"))
     assert view._lane_ids[0] == insider and set(view._lane_ids) == members
+    assert view.plot.viewRange()[1] == [-0.7, len(FIXED_LANES) + len(members) - 0.3]
+    assert _placed_for_range(view.plot.getPlotItem())    # the new lanes' range applied before any paint
     assert view.highlighted_ids() == members
     x, y = view.trades.getData()
     t = demo_tables.trades
@@ -194,3 +197,35 @@ def test_timeline_lanes_follow_the_selection(qtbot, demo_result, demo_tables, in
     view.selection_requested.connect(got.append)
     view.trades.sigClicked.emit(view.trades, [view.trades.points()[0]], None)
     assert got and got[0].ids <= members
+
+
+def _placed_for_range(plot) -> bool:
+    """The plot's items are already transformed for its view range (its viewbox's corners),
+    without waiting for the next paint to apply the range."""
+    from PySide6.QtCore import QPointF
+    box = plot.getViewBox()
+    (xlo, xhi), (ylo, yhi) = box.viewRange()
+    m = box.childGroup.transform()
+    rect = box.rect()
+    corners = [(m.map(QPointF(xlo, yhi)), rect.topLeft()), (m.map(QPointF(xhi, ylo)), rect.bottomRight())]
+    return all(abs(a.x() - b.x()) < 1e-6 * max(1.0, rect.width()) and abs(a.y() - b.y()) < 1e-6 * max(1.0, rect.height())
+               for a, b in corners)
+
+
+def test_profile_selection_places_items_for_the_new_ranges_before_painting(qtbot, demo_result, demo_tables, insider):
+    """A selection changes the position plot's range; applied only when the next paint starts,
+    every item learnt of its new place inside that paint and asked for a second one (twice the
+    canvas per selection in the workbench). The end state the user sees is the same: ranges
+    that hold the investor's position, the result's fixed price and path ranges."""
+    view = shown(qtbot, ProfileView(), (700, 500), view_data("profile", ViewInputs(demo_result, demo_tables)))
+    price_range, path_range = view.price.viewRange(), view.path.viewRange()
+    others = [s.investor_id for s in demo_result.kmeans.suspects[:3] if s.investor_id != insider]
+    for investor in [insider, *others]:
+        _select(view, investor)
+        assert all(_placed_for_range(plot) for plot in (view.price, view.position, view.path))
+        (plo, phi) = view.position.viewRange()[1]
+        x, (lo, hi) = view.position_curve.xData, view._span
+        held = view.profile.position[(x >= lo) & (x <= hi)]
+        assert plo <= min(0.0, held.min(initial=0.0)) and phi >= max(0.0, held.max(initial=0.0))
+        assert view.price.viewRange() == price_range and view.path.viewRange() == path_range
+        qtbot.wait(1)
