@@ -35,9 +35,10 @@ text is built once per distinct value.
 """
 from __future__ import annotations
 
+import binascii
 import hashlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,7 @@ import pandas as pd
 from engine.case.table_codec import normalise_frame
 from engine.tables import TABLE_NAMES, CaseTables
 
+Chunk = Union[bytes, memoryview]  # a chunk of the serialisation, hashed without a copy
 FORMAT_LINE = "itcase-data-hash v1"
 PAD_SLACK = 1 << 24  # bytes of padding above twice a column's lines before its lines are joined instead
 MISSING = "\\N"
@@ -101,7 +103,7 @@ class _Column:
         rank[np.argsort(uniques, kind="stable")] = np.arange(1, len(uniques) + 1)
         return np.where(codes < 0, 0, rank[np.maximum(codes, 0)] if len(uniques) else 0)
 
-    def cells(self, order: np.ndarray) -> bytes:
+    def cells(self, order: np.ndarray) -> Chunk:
         """The column's cell lines in row order ``order``."""
         if self.kind == "real":
             return _real_cells(self.series.to_numpy(dtype=np.float64)[order])
@@ -118,7 +120,7 @@ class _Column:
         return "true" if bool(value) else "false"
 
 
-def _lines(texts: list[str], codes: np.ndarray) -> bytes:
+def _lines(texts: list[str], codes: np.ndarray) -> Chunk:
     """The line ``texts[code]`` for each code (-1: the missing marker), each ended by LF.
 
     Gathered as fixed-width byte rows cut to each line's length, which is several times faster
@@ -131,19 +133,19 @@ def _lines(texts: list[str], codes: np.ndarray) -> bytes:
         return b"".join(np.array(encoded, dtype=object)[codes].tolist())
     grid = np.array(encoded, dtype=f"S{width}")[codes].view(np.uint8).reshape(len(codes), width)
     if total == len(codes) * width:
-        return grid.tobytes()
-    return grid[np.arange(width) < row_lengths[:, None]].tobytes()
+        return grid.reshape(-1).data
+    return grid[np.arange(width) < row_lengths[:, None]].data
 
 
-def _real_cells(values: np.ndarray) -> bytes:
+def _real_cells(values: np.ndarray) -> Chunk:
     """Lines of 16 hex digits (big-endian binary64), or the missing marker, built in numpy."""
-    hexed = np.frombuffer(values.astype(">f8").tobytes().hex().encode("ascii"), dtype=np.uint8)
+    hexed = np.frombuffer(binascii.hexlify(values.astype(">f8").data), dtype=np.uint8)
     missing = np.isnan(values)
     if not missing.any():
         grid = np.empty((len(values), 17), dtype=np.uint8)
         grid[:, :16] = hexed.reshape(-1, 16)
         grid[:, 16] = ord("\n")
-        return grid.tobytes()
+        return grid.reshape(-1).data
     lengths = np.where(missing, len(MISSING) + 1, 17)
     starts = np.cumsum(lengths) - lengths
     out = np.empty(int(lengths.sum()), dtype=np.uint8)
@@ -152,7 +154,7 @@ def _real_cells(values: np.ndarray) -> bytes:
     out[present + 16] = ord("\n")
     marker = np.frombuffer((MISSING + "\n").encode("ascii"), dtype=np.uint8)
     out[starts[missing][:, None] + np.arange(len(marker))] = marker
-    return out.tobytes()
+    return out.data
 
 
 def _packed(keys: list[np.ndarray]) -> list[np.ndarray]:
@@ -215,7 +217,7 @@ def row_order(columns: list[_Column], n_rows: int, n_leading: int) -> np.ndarray
         m *= 2
 
 
-def iter_canonical(tables: CaseTables) -> Iterator[bytes]:
+def iter_canonical(tables: CaseTables) -> Iterator[Chunk]:
     """The canonical serialisation, in chunks (a table header, then one column at a time)."""
     yield (FORMAT_LINE + "\n").encode("utf-8")
     for name in TABLE_NAMES:
