@@ -2,7 +2,7 @@
 
 Saved as a case setting (audited like any setting) when the case closes, per event; given
 back to the selection model once the reopened case's result is on screen (for the same
-event).
+event), unless the investigator selected someone before that: their choice stands.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class CaseMemory(QObject):
         session = window.session
         session.case_closing.connect(self.save)
         session.case_opened.connect(self._on_opened)
+        window.selection.changed.connect(self._on_selection_changed)
         window.hub.after_result(self.restore)   # after every view shows the result, in a turn of its own
 
     def save(self) -> None:
@@ -39,6 +40,12 @@ class CaseMemory(QObject):
 
     def _on_opened(self, _info: Any) -> None:
         self._restore_pending = True
+
+    def _on_selection_changed(self, new: Any, _old: Any) -> None:
+        """A selection made while the reopened result was being shown (the views fill one per
+        turn, seconds on a loaded machine) was replaced by the saved one when it came."""
+        if new.source != "restore" and not new.is_empty:
+            self._restore_pending = False
 
     def restore(self, _prepared: Any) -> None:
         if not self._restore_pending:

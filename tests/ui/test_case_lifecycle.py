@@ -63,3 +63,20 @@ def test_explored_path_survives_a_typed_threshold_and_a_correction_change(qtbot,
             assert top in session.exploration.expanded, correction
             drawn = ready.args[0].view_data["network"].data.node_ids
             assert top in set(str(i) for i in drawn), correction
+
+
+def test_a_selection_made_while_the_result_shows_is_not_replaced_by_the_saved_one(window, qtbot, analysed_case):
+    """The saved selection came back after every view showed the reopened result and replaced
+    what the investigator had clicked meanwhile (seen under Xvfb: the top suspect selected
+    while the views filled, then the last session's ring instead)."""
+    from views.selection_types import SelectionRequest
+    _open(window, qtbot, analysed_case)
+    suspects = window.views["suspects"]
+    first, second, third = (suspects.model.investor_at(k) for k in range(3))
+    window.selection.replace({first, second}, second, source="test")
+    window.close_case()
+    with qtbot.waitSignal(window.session.result_ready, timeout=120000):
+        assert window.open_case_path(analysed_case)
+    window.hub.request(SelectionRequest(ids=frozenset({third}), focus=third, source="suspects"))
+    qtbot.waitUntil(lambda: window.hub._pending_result is None, timeout=30000)   # views filled, followers run
+    assert window.selection.value.ids == frozenset({third})
