@@ -83,14 +83,16 @@ class Theme:
     selected_row: str
     warning_text: str     # hard-discontinuity / suspicious text on the table background
     suspect: str          # outline of a k-means suspect
+    reference_text: str   # the reference start's and the PSE's names beside their lines: their
+    pse_text: str         # hues, readable on the background (4.5:1; the lines' own were 2.3 and 2.5)
 
 
 LIGHT = Theme(background="#FFFFFF", foreground="#202020", base_point="#7F8C99",
               dimmed_point="#D5D9DE", grid_alpha=0.25, selected_row="#FFE9B3", warning_text=HARD,
-              suspect="#000000")
+              suspect="#000000", reference_text="#0072B2", pse_text="#C00000")
 DARK = Theme(background="#1E1F22", foreground="#E6E6E6", base_point="#8FA3B5",
              dimmed_point="#3A3F45", grid_alpha=0.3, selected_row="#4D3F14", warning_text="#FF7A7A",
-             suspect="#FFFFFF")
+             suspect="#FFFFFF", reference_text="#56B4E9", pse_text="#FF6B6B")
 
 _theme: Theme = LIGHT
 

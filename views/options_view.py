@@ -155,6 +155,7 @@ class OptionsView(BaseView):
             return
         self._data = viewdata
         x = viewdata.x * SECONDS_PER_DAY
+        colours = _style.theme()
         for name, _label in SERIES:
             plot = self.plots[name]
             self.panel_names[name].setText(viewdata.label(name))
@@ -172,12 +173,13 @@ class OptionsView(BaseView):
                 plot.setYRange(0, 1.12, padding=0)  # room for markers at risk 1
             for level in levels:
                 plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GUIDE_COLOUR, style=Qt.PenStyle.DashLine)))
-            for value, colour, text in ((viewdata.reference_x, REFERENCE_COLOUR, "reference start"),
-                                        (viewdata.event_x, PSE_COLOUR, "PSE")):
+            for value, colour, text, text_colour in (
+                    (viewdata.reference_x, REFERENCE_COLOUR, "reference start", colours.reference_text),
+                    (viewdata.event_x, PSE_COLOUR, "PSE", colours.pse_text)):
                 if np.isfinite(value):
                     plot.addItem(pg.InfiniteLine(value * SECONDS_PER_DAY, angle=90, pen=_style.pen(colour, 1.5),
                                                  label=text if name == SERIES[0][0] else None,
-                                                 labelOpts={"position": 1.0, "color": colour,
+                                                 labelOpts={"position": 1.0, "color": text_colour,
                                                             "anchors": [GUIDE_LABEL_ANCHOR[text]] * 2}))
         risk_plot = self.plots["risk"]
         risk_plot.addItem(self.markers)

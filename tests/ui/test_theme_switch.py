@@ -101,3 +101,17 @@ def test_dark_switch_recolours_the_preview_and_the_profile(qtbot, light_then_res
     assert network.preview_nodes.opts["pen"].color().name() == dark
     assert profile.close_curve.opts["pen"].color().name() == dark
     assert all(title.color.name() == dark for title in profile.titles)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_guide_names_readable_in_either_theme(qtbot, light_then_restore, dark):
+    """'reference start' (light blue, 2.3:1 on white) and 'PSE' (dark red, 2.5:1 on the dark
+    background) were drawn in their lines' colours; text needs 4.5:1."""
+    apply_theme = light_then_restore
+    apply_theme("dark" if dark else "light")
+    view = shown(qtbot, OptionsView(), (700, 500), sample_options())
+    background = QColor((_style.DARK if dark else _style.LIGHT).background)
+    labels = [item.label for item in view.plots["volume"].items if getattr(item, "label", None) is not None]
+    assert len(labels) == 2
+    for label in labels:
+        assert contrast(label.color, background) >= 4.5, label.toPlainText()
