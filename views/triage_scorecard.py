@@ -9,7 +9,7 @@ from engine.viewdata.triage import COMPONENTS, TriageData
 from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._layout import status_line
-from views._plots import new_plot
+from views._plots import new_plot, set_range
 
 SECONDS_PER_DAY = 86400.0
 HEADERS: tuple[str, ...] = ("Start", "End", "Days", "Score", *COMPONENTS, "Volume", "Net shares")
@@ -60,7 +60,7 @@ class Scorecard(QWidget):
         if n == 0:
             for item in (self.bars, self.line):
                 item.setVisible(False)
-            self.chart.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)   # no dates to label
+            set_range(self.chart, x=(0, 1), y=(0, 1), padding=0)   # no dates to label
             self.title.setText("Select an investor to see its episodes." if not investor
                                else f"{investor}: no episodes on the target stock.")
             return
@@ -74,10 +74,12 @@ class Scorecard(QWidget):
         self.line.setData(np.r_[x0[0], x1], np.r_[0.0, position], pen=_style.pen(_style.theme().foreground, 2.0))
         for item in (self.bars, self.line):
             item.setVisible(True)
-        self.chart.enableAutoRange(axis="y")
         span = max(x1.max() - x0.min(), MIN_SPAN_DAYS * SECONDS_PER_DAY)   # a one-day card reads in days
         middle = (x1.max() + x0.min()) / 2.0
-        self.chart.setXRange(middle - span / 2.0, middle + span / 2.0, padding=0.05)
+        set_range(self.chart, x=(middle - span / 2.0, middle + span / 2.0), padding=0.05)
+        # the bars' and line's height, padded as auto-range pads it, set now: auto-range ran in the
+        # next paint and moved every item inside it, which asked for a second paint
+        set_range(self.chart, y=tuple(self.chart.getViewBox().childrenBounds()[1]))
 
     def _fill_table(self, data: TriageData | None, sl: slice) -> None:
         """The episode rows, set with the table's updates off (one layout and paint, not one per cell)."""

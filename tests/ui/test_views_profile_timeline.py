@@ -15,7 +15,7 @@ import pytest
 from engine.params import AnalysisParams
 from engine.svn.counts import DIAGONAL_CODES, LINK_STATES
 from engine.svn.neighbourhood import NETWORK_CORRECTIONS, expand
-from tests.ui.view_probe import shown
+from tests.ui.view_probe import placed_for_range, shown
 from tests.ui.view_samples import with_correction
 from engine.viewdata.inputs import ViewInputs
 from engine.viewdata.registry import view_data
@@ -186,7 +186,7 @@ def test_timeline_lanes_follow_the_selection(qtbot, demo_result, demo_tables, in
     view.apply_selection(Selection(ids=members, focus=insider, source="test"))
     assert view._lane_ids[0] == insider and set(view._lane_ids) == members
     assert view.plot.viewRange()[1] == [-0.7, len(FIXED_LANES) + len(members) - 0.3]
-    assert _placed_for_range(view.plot.getPlotItem())    # the new lanes' range applied before any paint
+    assert placed_for_range(view.plot.getPlotItem())    # the new lanes' range applied before any paint
     assert view.highlighted_ids() == members
     x, y = view.trades.getData()
     t = demo_tables.trades
@@ -199,19 +199,6 @@ def test_timeline_lanes_follow_the_selection(qtbot, demo_result, demo_tables, in
     assert got and got[0].ids <= members
 
 
-def _placed_for_range(plot) -> bool:
-    """The plot's items are already transformed for its view range (its viewbox's corners),
-    without waiting for the next paint to apply the range."""
-    from PySide6.QtCore import QPointF
-    box = plot.getViewBox()
-    (xlo, xhi), (ylo, yhi) = box.viewRange()
-    m = box.childGroup.transform()
-    rect = box.rect()
-    corners = [(m.map(QPointF(xlo, yhi)), rect.topLeft()), (m.map(QPointF(xhi, ylo)), rect.bottomRight())]
-    return all(abs(a.x() - b.x()) < 1e-6 * max(1.0, rect.width()) and abs(a.y() - b.y()) < 1e-6 * max(1.0, rect.height())
-               for a, b in corners)
-
-
 def test_profile_selection_places_items_for_the_new_ranges_before_painting(qtbot, demo_result, demo_tables, insider):
     """A selection changes the position plot's range; applied only when the next paint starts,
     every item learnt of its new place inside that paint and asked for a second one (twice the
@@ -222,7 +209,7 @@ def test_profile_selection_places_items_for_the_new_ranges_before_painting(qtbot
     others = [s.investor_id for s in demo_result.kmeans.suspects[:3] if s.investor_id != insider]
     for investor in [insider, *others]:
         _select(view, investor)
-        assert all(_placed_for_range(plot) for plot in (view.price, view.position, view.path))
+        assert all(placed_for_range(plot) for plot in (view.price, view.position, view.path))
         (plo, phi) = view.position.viewRange()[1]
         x, (lo, hi) = view.position_curve.xData, view._span
         held = view.profile.position[(x >= lo) & (x <= hi)]

@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from tests.ui.view_probe import click, pixel, shown, widget_point
+from tests.ui.view_probe import click, pixel, placed_for_range, shown, widget_point
 from tests.ui.view_samples import sample_triage
 from views.selection_types import Selection
 from views.triage_view import TriageView
@@ -60,6 +60,23 @@ def test_selection_overlay_and_scorecard(view):
     sl = view._data.episodes_of("T005")
     assert view.scorecard.table.rowCount() == sl.stop - sl.start
     assert view.scorecard.title.text().startswith("T005:")
+
+
+def test_scorecard_ranges_set_with_the_selection(view):
+    """The card's chart holds every bar and the net position, its range applied with the
+    selection (auto-range applied it in the next paint, which moved every item and asked for a
+    second paint); another investor's card re-ranges it."""
+    card = view.scorecard
+    for investor in ("T005", "T000", "T007"):
+        view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
+        sl = view._data.episodes_of(investor)
+        (xlo, xhi), (ylo, yhi) = card.chart.viewRange()
+        position = np.cumsum(view._data.ep_net[sl])
+        assert ylo <= min(0.0, position.min()) and yhi >= max(view._data.ep_volume[sl].max(), position.max())
+        x0, _ = card.line.getData()
+        assert xlo <= x0.min() and xhi >= x0.max()
+        assert not any(card.chart.getViewBox().autoRangeEnabled())
+        assert placed_for_range(card.chart.getPlotItem())
 
 
 def test_clear(view):

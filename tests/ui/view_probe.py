@@ -33,3 +33,16 @@ def shown(qtbot, view, size: tuple[int, int], data=None):
     if data is not None:
         view.set_data(data)
     return view
+
+
+def placed_for_range(plot) -> bool:
+    """The plot's items are already transformed for its view range (its viewbox's corners),
+    without waiting for the next paint to apply the range."""
+    box = plot.getViewBox()
+    (xlo, xhi), (ylo, yhi) = box.viewRange()
+    m = box.childGroup.transform()
+    rect = box.rect()
+    corners = [(m.map(QPointF(xlo, yhi)), rect.topLeft()), (m.map(QPointF(xhi, ylo)), rect.bottomRight())]
+    return all(abs(a.x() - b.x()) < 1e-6 * max(1.0, rect.width())
+               and abs(a.y() - b.y()) < 1e-6 * max(1.0, rect.height()) for a, b in corners)
+
