@@ -20,7 +20,7 @@ from engine.viewdata.triage import TriageData, high_risk_share
 from views import _style
 from views._context import enable_context
 from views._layout import stack
-from views._plots import new_plot
+from views._plots import new_plot, set_range
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
 from views.point_cloud import PointCloudItem, pick_nearest
@@ -155,6 +155,11 @@ class TriageView(BaseView):
         self.outlier_points.set_points(data.n_episodes.astype(np.float64), self._share,
                                        np.zeros(data.ids.size, np.int64),
                                        [_style.qcolor(_style.theme().base_point, 200)])
+        # ranged on its points once per data or threshold: left auto-ranging, every selection's
+        # overlay re-ranged the plot in its next paint, redrawing the 27,000 cached points
+        x, y = (self.outlier_points.dataBounds(axis) for axis in (0, 1))
+        if x is not None and y is not None:
+            set_range(self.outliers, x=x, y=y)
         self.apply_selection(self._selection)
 
     def clear(self) -> None:

@@ -79,6 +79,25 @@ def test_scorecard_ranges_set_with_the_selection(view):
         assert placed_for_range(card.chart.getPlotItem())
 
 
+def test_outliers_range_holds_the_points_and_stays_with_the_selection(view):
+    """The outliers plot is ranged on its points per data and threshold, never by a selection's
+    marks (auto-ranging redrew every cached point in the paint after each selection)."""
+    box = view.outliers.getPlotItem().getViewBox()
+    data = view._data
+
+    def holds_every_point() -> bool:
+        (xlo, xhi), (ylo, yhi) = box.viewRange()
+        return (xlo <= data.n_episodes.min() and xhi >= data.n_episodes.max()
+                and ylo <= view._share.min() and yhi >= view._share.max())
+    before = box.viewRange()
+    assert holds_every_point() and not any(box.autoRangeEnabled())
+    for investor in ("T000", "T005", "T007"):
+        view.apply_selection(Selection(ids=frozenset({investor}), focus=investor))
+        assert box.viewRange() == before and placed_for_range(view.outliers.getPlotItem())
+    view.threshold.setValue(700.0)
+    assert holds_every_point() and placed_for_range(view.outliers.getPlotItem())
+
+
 def test_clear(view):
     view.clear()
     assert view.highlighted_ids() == frozenset() and view.scorecard.table.rowCount() == 0
