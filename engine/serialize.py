@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 import types
@@ -55,6 +56,14 @@ def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
     return value
 
 
+@functools.cache
+def _field_types(tp: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass' field names and resolved types, resolved once per class: evaluating the
+    string annotations took half the time of loading a cached result (dense case: 967 calls)."""
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
+
+
 def _decode(tp: Any, data: Any, arrays: dict[str, np.ndarray]) -> Any:
     if data is None:
         return None
@@ -73,11 +82,9 @@ def _decode(tp: Any, data: Any, arrays: dict[str, np.ndarray]) -> Any:
     if isinstance(data, dict) and "__date__" in data:
         return dt.date.fromisoformat(data["__date__"])
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {tp.__name__}")
-        kwargs = {f.name: _decode(hints[f.name], data[f.name], arrays)
-                  for f in dataclasses.fields(tp) if f.name in data}
+        kwargs = {name: _decode(hint, data[name], arrays) for name, hint in _field_types(tp) if name in data}
         return tp(**kwargs)
     if origin in (list, tuple):
         args = typing.get_args(tp)
