@@ -108,11 +108,19 @@ class _Column:
         if self.kind == "real":
             return _real_cells(self.series.to_numpy(dtype=np.float64)[order])
         codes, uniques = self._factorize()
-        return _lines([self._format(u) for u in uniques], codes[order])
+        return _lines(self._texts(uniques), codes[order])
 
-    def _format(self, value: Any) -> str:  # one distinct cell of the stored table
-        if self.kind == "text":
-            return escape_text(str(value))
+    def _texts(self, uniques: np.ndarray) -> list[str]:
+        """The cell text of each distinct value (text escaped only when some value needs it)."""
+        if self.kind != "text":
+            return [self._format(u) for u in uniques]
+        texts = [str(u) for u in uniques]
+        joined = "".join(texts)
+        if any(c in joined for c in "\\\n\r"):
+            return [escape_text(t) for t in texts]
+        return texts
+
+    def _format(self, value: Any) -> str:  # one distinct cell of the stored table, not text
         if self.kind == "date":
             return pd.Timestamp(value).strftime("%Y-%m-%d")
         if self.kind == "int":
