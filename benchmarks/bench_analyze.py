@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import ROOT, children_peak_mb, load, reference_case
+from _common import ROOT, children_cpu_s, children_peak_mb, load, reference_case
 
 
 def stage_times(case: Path) -> list[tuple[str, float]]:
@@ -49,12 +49,12 @@ def main() -> int:
     directory = Path(args.dir if not args.dense_block else f"{args.dir}_dense{args.dense_block}")
     case = reference_case(directory, args.dense_block)
     print(f"load before: {load()}")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu_s()
     subprocess.run([sys.executable, str(ROOT / "main.py"), "analyze", str(case), "--no-cache", "--quiet",
                     "--json", str(directory / "analysis.json")], check=True)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, children_cpu_s() - cpu
     print(f"analyze end to end (child process, incl. start-up and case load): {wall:.2f} s, "
-          f"peak RSS {children_peak_mb():.0f} MB")
+          f"CPU {cpu:.2f} s (user + sys, its forked children included), peak RSS {children_peak_mb():.0f} MB")
     for name, seconds in stage_times(case):
         print(f"  stage {name:<30s} {seconds:6.2f} s")
     print(f"load after: {load()}")

@@ -36,14 +36,17 @@ def prepare(directory: Path, investors: int) -> Path:
     return case
 
 
-def measure(case: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``analyze --no-cache`` in a child process."""
+def measure(case: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + sys: less sensitive to other work on the machine) and
+    peak RSS (MB) of ``analyze --no-cache`` in a child process."""
     start = time.perf_counter()
     run = subprocess.run(["/usr/bin/time", "-v", sys.executable, str(ROOT / "main.py"), "analyze", str(case),
                           "--no-cache", "--quiet"], check=True, capture_output=True, text=True)
     wall = time.perf_counter() - start
     peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr).group(1)) / 1024
-    return wall, peak
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", run.stderr).group(1))
+              for kind in ("User", "System"))
+    return wall, cpu, peak
 
 
 def stages(case: Path) -> str:
@@ -64,10 +67,10 @@ def main() -> int:
     for n in args.investors:
         case = prepare(Path(args.dir) / f"n{n}", n)
         print(f"load before {n:,}: {load()}", flush=True)
-        wall, peak = measure(case)
+        wall, cpu, peak = measure(case)
         sizes.append(n)
         walls.append(wall)
-        print(f"{n:>9,} investors: analyze {wall:7.1f} s, peak RSS {peak:8.0f} MB", flush=True)
+        print(f"{n:>9,} investors: analyze {wall:7.1f} s (CPU {cpu:7.1f} s), peak RSS {peak:8.0f} MB", flush=True)
         print(f"           stages: {stages(case)}", flush=True)
     if len(sizes) >= 2:
         slope = np.polyfit(np.log(sizes), np.log(walls), 1)[0]
