@@ -29,7 +29,7 @@ def main() -> int:
     _private_dirs()
     from engine.case.store import CaseStore
     from engine.params import AnalysisParams
-    from ui.app import build_window, make_app
+    from ui.app import build_window, freeze_startup_objects, make_app
     from ui.pool_work import WorkerPool
     from ui.session import PARAMS_SETTING
     work = Path(tempfile.mkdtemp(prefix="itwb-bench-placebo-"))
@@ -42,6 +42,7 @@ def main() -> int:
     if args.workers is not None:
         window.screening.work.pool = WorkerPool(args.workers)
     window.show()
+    freeze_startup_objects()   # as ui.app.run_gui does
     shown: list[object] = []
     done: list[object] = []
     window.result_shown.connect(shown.append)
