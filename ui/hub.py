@@ -25,6 +25,12 @@ from views.selection_types import Selection, SelectionRequest
 
 log = logging.getLogger(__name__)
 
+#: delay between two turns of a result's delivery: a timer, not a zero-delay call. Qt serves
+#: posted events (a zero-delay single shot is one) before timers, so a chain of them held
+#: every timer for two to four views' turns and their paints (the stall heartbeat saw one
+#: 330 ms CPU gap while a reference-scale case opened; with a timer, one view and one paint)
+TURN_DELAY_MS = 1
+
 
 class Hub(QObject):
     """Routes selection, hover, results, exploration and decisions to the subscribed views."""
@@ -134,7 +140,7 @@ class Hub(QObject):
             step(prepared)
         except Exception:   # a follower's failure must not stop the chain
             log.error("showing a result failed", exc_info=True)
-        QTimer.singleShot(0, lambda: self._next_step(chain))
+        QTimer.singleShot(TURN_DELAY_MS, lambda: self._next_step(chain))
 
     def _show_view(self, name: str, prepared: PreparedResult) -> None:
         """One view takes the result's data, the selection and the case's decisions."""
@@ -171,7 +177,7 @@ class Hub(QObject):
                 view.apply_selection(self.selection.value)
             except Exception as exc:
                 self.view_failed.emit(f"The {view.title or name} view could not show the placebo test", exc)
-            QTimer.singleShot(0, next_view)
+            QTimer.singleShot(TURN_DELAY_MS, next_view)
 
         next_view()
 

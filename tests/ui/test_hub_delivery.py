@@ -1,5 +1,6 @@
 """The hub shows a result one view per event-loop turn, then says so, then runs the work that
-follows a result one per turn; a newer result ends the older chain at its next turn.
+follows a result one per turn; a newer result ends the older chain at its next turn; timers
+run between two turns.
 
 Recording views and followers on a session without a case; oracles: the data each view got
 last, and the order of the recorded calls (not timing).
@@ -8,14 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+import pytest
+from PySide6.QtCore import QCoreApplication, QTimer
 
+import ui.hub
 from ui.hub import Hub
 from ui.selection import SelectionModel
 from ui.session import PreparedResult, Session
 from views.base import BaseView, Selection
 
 NAMES = ("a", "b", "c")
+TURN_DELAY_MS = ui.hub.TURN_DELAY_MS
+
+
+@pytest.fixture(autouse=True)
+def _posted_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turns as posted events, so that ``_one_turn`` delivers exactly one (the order of turns
+    is what these tests check; the delay between them is checked on its own)."""
+    monkeypatch.setattr(ui.hub, "TURN_DELAY_MS", 0)
 
 
 class _Recorder(BaseView):
@@ -144,3 +155,20 @@ def test_a_decision_recorded_while_a_result_is_shown_reaches_the_views_not_reach
     hub.show_decisions()                       # the investigator records a decision meanwhile
     qtbot.waitUntil(lambda: ("shown", "r1") in log, timeout=5000)
     assert all(v.decisions == {"inv1": "dismiss"} for v in views.values())
+
+
+def test_timers_run_between_two_views(qtbot, monkeypatch):
+    """Qt serves posted events before timers: a chain of zero-delay turns held the window's
+    timers (and the stall heartbeat) for several views; the hub's turns wait on a timer."""
+    monkeypatch.setattr(ui.hub, "TURN_DELAY_MS", TURN_DELAY_MS)
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+    beats: list[int] = []
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: beats.append(len(log)))
+    timer.start()
+    _deliver(session, _result("r1"))
+    qtbot.waitUntil(lambda: ("follower 2", "r1") in log, timeout=5000)
+    timer.stop()
+    assert set(range(1, len(NAMES) + 3)) <= set(beats), beats   # a beat after each turn
