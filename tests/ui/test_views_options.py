@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage, QPainter
 
-from tests.ui.view_probe import click, pixel, shown
+from tests.ui.view_probe import click, pixel, placed_for_range, shown
 from tests.ui.view_samples import sample_options
 from views.options_view import SECONDS_PER_DAY, OptionsView
 from views.selection_types import Selection
@@ -118,3 +118,15 @@ def test_compact_at_a_short_dock(qtbot, view):
     assert view.detail.isVisible() and view.detail.toPlainText().count("\n") >= 2
     view.details_button.click()
     assert not view.detail.isVisible()
+
+
+def test_a_result_is_ranged_before_its_first_paint(qtbot):
+    """pyqtgraph works out auto ranges when a panel starts painting; the new ranges then
+    painted every panel a second time when a result arrived (40 ms of the GUI thread at the
+    reference scale). The ranges are applied with the data and the first paint keeps them."""
+    view = shown(qtbot, OptionsView(), (900, 800))
+    view.set_data(sample_options())
+    ranges = {name: plot.getViewBox().viewRange() for name, plot in view.plots.items()}
+    assert all(placed_for_range(plot) for plot in view.plots.values())
+    view.canvas.viewport().repaint()
+    assert {name: plot.getViewBox().viewRange() for name, plot in view.plots.items()} == ranges
