@@ -118,11 +118,13 @@ def selection_times(app: Any, window: Any, ids: list[str], what: str) -> None:
     views = window.views
     per_view: dict[str, list[tuple[float, float]]] = {name: [] for name in views}
     totals: list[tuple[float, float]] = []
+    paints = PaintCounter(views)
     for inv in ids:
         t0, c0 = time.perf_counter(), time.thread_time()
         window.selection.replace({inv}, inv, source="bench")
         app.processEvents()
         totals.append((time.perf_counter() - t0, time.thread_time() - c0))
+    paints.stop()
     for inv in ids:   # each view alone, on the same selections, after the hub has applied them
         window.selection.replace({inv}, inv, source="bench")
         app.processEvents()
@@ -144,8 +146,40 @@ def selection_times(app: Any, window: Any, ids: list[str], what: str) -> None:
         return (f"  {name:12s} median {statistics.median(wall):7.1f} ms   max {max(wall):7.1f} ms   "
                 f"| cpu {statistics.median(cpu):7.1f} ms{note}")
     for name, samples in sorted(per_view.items(), key=lambda kv: -statistics.median(s[1] for s in kv[1])):
-        print(row(name, samples, "" if name in visible else "   (off screen: a tab behind another)"))
+        plots = f"   plots painted {paints.count[name] / len(ids):.1f}/selection" if paints.count[name] else ""
+        print(row(name, samples, plots if name in visible else "   (off screen: a tab behind another)"))
     print(row("TOTAL", totals, "   (hub dispatch + repaint)"), flush=True)
+
+
+class PaintCounter:
+    """Counts the paints of each view's plot canvases while the hub applies selections: a plot
+    painted more often than it has canvases redrew in a second paint (a range applied while
+    painting moves every item, which asks for another paint)."""
+
+    def __init__(self, views: dict[str, Any]) -> None:
+        import pyqtgraph as pg
+        from PySide6.QtCore import QEvent, QObject
+
+        counter = self
+
+        class Filter(QObject):
+            def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 (Qt API)
+                if event.type() == QEvent.Type.Paint:
+                    counter.count[counter.owner[id(watched)]] += 1
+                return False
+        self.count: dict[str, int] = {name: 0 for name in views}
+        self.owner: dict[int, str] = {}
+        self.viewports = []
+        self.filter = Filter()
+        for name, view in views.items():
+            for canvas in view.findChildren(pg.GraphicsView):
+                self.owner[id(canvas.viewport())] = name
+                self.viewports.append(canvas.viewport())
+                canvas.viewport().installEventFilter(self.filter)
+
+    def stop(self) -> None:
+        for viewport in self.viewports:
+            viewport.removeEventFilter(self.filter)
 
 
 def untab(window: Any, names: list[str] | tuple[str, ...], area: str = "bottom") -> None:
