@@ -22,6 +22,10 @@ from ui.status_bar import WorkbenchStatusBar
 from ui.workers import Job, TaskRunner
 
 MAX_WORKERS = 8
+#: the workers' CPU priority below the window's (``os.nice``): they keep every core busy for
+#: the length of a job, and at the same priority the GUI thread waited for a core between
+#: two event-loop turns (heartbeat gaps of 100-230 ms with no work of its own, load ~8)
+WORKER_NICENESS = 5
 
 
 class WorkerPool:
@@ -34,7 +38,8 @@ class WorkerPool:
     def spec(self) -> RunnerSpec:
         """Where a job's tasks run: these processes (made now when there are none)."""
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=os.nice, initargs=(WORKER_NICENESS,))
         return RunnerSpec(workers=self.workers, pool=self._executor)
 
     def processes(self) -> list[multiprocessing.process.BaseProcess]:
