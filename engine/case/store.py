@@ -21,6 +21,7 @@ connection has committed to the file since they were read.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -68,7 +69,7 @@ class CaseStore(CaseWork, CaseDocuments):
         self._read_only = read_only
         self._lock = threading.RLock()
         self._tables: CaseTables | None = None
-        self._tables_version = -1  # ``PRAGMA data_version`` when ``_tables`` was read
+        self._tables_stamp: tuple[int, ...] = ()  # ``_file_stamp()`` when ``_tables`` was read
 
     # -- life cycle ----------------------------------------------------------------------
     @classmethod
@@ -181,17 +182,27 @@ class CaseStore(CaseWork, CaseDocuments):
         """The imported tables (frame conventions of engine/tables.py); read once, then shared:
         treat the frames as read-only."""
         if self._tables is None:
-            self._tables_version = self._data_version()
+            self._tables_stamp = self._file_stamp()
             self._tables = self._read_tables()
         return self._tables
 
-    def _data_version(self) -> int:
-        """SQLite's count of commits by other connections (changes when the file changes)."""
-        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+    def _file_stamp(self) -> tuple[int, ...]:
+        """What changes when the file does: SQLite's count of commits by other connections
+        (``PRAGMA data_version``), and the size, modification time and inode of the file and
+        its write-ahead log, which a write that bypasses SQLite also changes."""
+        stamp = [int(self._conn.execute("PRAGMA data_version").fetchone()[0])]
+        for path in (self.path, Path(f"{self.path}-wal")):
+            try:
+                info = os.stat(path)
+            except OSError:
+                stamp.extend((-1, -1, -1))
+            else:
+                stamp.extend((info.st_size, info.st_mtime_ns, info.st_ino))
+        return tuple(stamp)
 
     def _current_tables(self) -> CaseTables:
-        """``tables()``, read again when another connection has committed since they were read."""
-        if self._tables is not None and self._data_version() != self._tables_version:
+        """``tables()``, read again when the file changed in any way since they were read."""
+        if self._tables is not None and self._file_stamp() != self._tables_stamp:
             self._tables = None
         return self.tables()
 

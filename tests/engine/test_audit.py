@@ -7,6 +7,7 @@ import getpass
 import hashlib
 import io
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -172,11 +173,45 @@ def _one_more_share(table: pa.Table) -> pa.Table:
     return table.set_column(table.column_names.index("buy_shares"), "buy_shares", pa.array(values))
 
 
-def test_check_intact_hashes_the_tables_it_hands_out(case_path: Path) -> None:
+def _counting_reads(store: CaseStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time ``store`` decodes its tables from the file."""
+    reads: list[int] = []
+    read = store._read_tables
+
+    def counted():
+        reads.append(1)
+        return read()
+    monkeypatch.setattr(store, "_read_tables", counted)
+    return reads
+
+
+def test_check_intact_hashes_the_tables_it_hands_out(case_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The check reads the tables once: what it hashed is what ``tables()`` returns."""
     with CaseStore.open(case_path) as store:
+        reads = _counting_reads(store, monkeypatch)
+        tables = store.tables()
         report = store.check_intact()
-        assert report.ok and report.data_hash == data_hash(store.tables()) == store.stored_data_hash()
+        assert report.ok and report.data_hash == data_hash(tables) == store.stored_data_hash()
+        assert len(reads) == 1 and store.tables() is tables
+
+
+def test_check_intact_rereads_after_a_write_that_bypasses_sqlite(case_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process writing the file's bytes directly does not change SQLite's data_version: the
+    check still reads the tables afresh (the file's size, time or inode changed)."""
+    with CaseStore.open(case_path, read_only=True) as store:
+        reads = _counting_reads(store, monkeypatch)
+        store.tables()
+        assert store.check_intact().ok and len(reads) == 1
+        with open(case_path, "r+b") as raw:       # the same byte written back, outside SQLite
+            first = raw.read(1)
+            raw.seek(0)
+            raw.write(first)
+            raw.flush()
+            os.fsync(raw.fileno())
+        stat = case_path.stat()
+        os.utime(case_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # coarse clocks
+        assert store.check_intact().ok and len(reads) == 2
 
 
 def test_check_intact_refuses_a_table_altered_after_import(case_path: Path) -> None:
