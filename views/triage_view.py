@@ -107,7 +107,7 @@ class TriageView(BaseView):
         self.threshold.setDecimals(0)
         self.threshold.setSingleStep(25.0)
         self.threshold.setValue(DEFAULT_HIGH_RISK)
-        self.threshold.valueChanged.connect(self._update_outliers)
+        self.threshold.valueChanged.connect(lambda _value: self._update_outliers())
         self.scorecard = Scorecard()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("High risk from score"))
@@ -131,7 +131,8 @@ class TriageView(BaseView):
         stack(self, bar, (main, 1))
 
     def restyle(self) -> None:
-        self._update_outliers()   # base points and the scorecard in the new theme's colours
+        # base points and the scorecard in the new theme's colours; the investigator's zoom stays
+        self._update_outliers(rerange=False)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: TriageData) -> None:
@@ -147,7 +148,8 @@ class TriageView(BaseView):
         self._update_outliers()
         self.heatmap.autoRange()
 
-    def _update_outliers(self) -> None:
+    def _update_outliers(self, rerange: bool = True) -> None:
+        """Each investor's high-risk share at the threshold; ``rerange`` fits the plot to them."""
         data = self._data
         if data is None:
             return
@@ -158,7 +160,7 @@ class TriageView(BaseView):
         # ranged on its points once per data or threshold: left auto-ranging, every selection's
         # overlay re-ranged the plot in its next paint, redrawing the 27,000 cached points
         x, y = (self.outlier_points.dataBounds(axis) for axis in (0, 1))
-        if x is not None and y is not None:
+        if rerange and x is not None and y is not None:
             set_range(self.outliers, x=x, y=y)
         self.apply_selection(self._selection)
 

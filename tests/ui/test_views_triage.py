@@ -98,6 +98,14 @@ def test_outliers_range_holds_the_points_and_stays_with_the_selection(view):
     assert holds_every_point() and placed_for_range(view.outliers.getPlotItem())
 
 
+def test_a_theme_switch_keeps_the_investigators_zoom_on_the_outliers(view):
+    box = view.outliers.getPlotItem().getViewBox()
+    box.scaleBy((0.5, 0.5))          # the investigator zooms in
+    zoomed = box.viewRange()
+    view.restyle()
+    assert box.viewRange() == zoomed
+
+
 def test_clear(view):
     view.clear()
     assert view.highlighted_ids() == frozenset() and view.scorecard.table.rowCount() == 0
