@@ -14,4 +14,6 @@ def test_workers_run_below_the_window_priority():
         niceness = pool.spec().pool.submit(os.nice, 0).result(timeout=120)
     finally:
         pool.stop()
-    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19) > os.nice(0)
+    own = os.nice(0)
+    assert niceness == min(own + WORKER_NICENESS, 19)   # 19 is the lowest priority there is
+    assert niceness > own or own == 19
