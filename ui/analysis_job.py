@@ -127,4 +127,5 @@ def load_case_job(case_path: str, reporter: Reporter) -> LoadedCase:
     reporter.plan([("Reading the case tables", 1.0)])
     reporter.stage("Reading the case tables")
     with CaseStore.open(case_path) as store:
-        return LoadedCase(tables=store.tables(), data_hash=checked_data_hash(store))
+        data_hash = checked_data_hash(store)   # first: the tables handed on are the ones it hashed
+        return LoadedCase(tables=store.tables(), data_hash=data_hash)
