@@ -28,6 +28,7 @@ class Points:
 
     @property
     def n(self) -> int:
+        """The number of points."""
         return int(self.x.shape[0])
 
     @classmethod

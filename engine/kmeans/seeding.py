@@ -27,7 +27,10 @@ def _sq_distances(a: np.ndarray, pts: Points) -> np.ndarray:
 
 
 def kmeans_plusplus(pts: Points, k: int, rng: np.random.RandomState) -> np.ndarray:
-    """(k, d) initial centres drawn from ``rng`` (which advances as scikit-learn's would)."""
+    """(k, d) initial centres drawn from ``rng`` (which advances as scikit-learn's would);
+    like scikit-learn, refuses more centres than points."""
+    if k > pts.n:
+        raise ValueError(f"n_samples={pts.n} should be >= n_clusters={k}.")
     x, w = pts.x, pts.w
     n_trials = 2 + int(np.log(k))
     centres = np.empty((k, x.shape[1]), dtype=x.dtype)

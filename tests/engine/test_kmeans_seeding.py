@@ -45,3 +45,12 @@ def test_tiny_clouds_and_the_restart_list() -> None:
     for got in inits:
         assert got.tobytes() == sklearn_kmeans_plusplus(x, 3, sample_weight=w, random_state=rng)[0].tobytes()
         assert sorted(map(tuple, got)) == sorted(map(tuple, x))   # K = n: every point once
+
+
+def test_more_centres_than_points_is_refused_as_scikit_learn_refuses_it() -> None:
+    x, w = np.arange(8.0).reshape(4, 2), np.ones(4)
+    with pytest.raises(ValueError, match="n_samples=4 should be >= n_clusters=6") as ours:
+        kmeans_plusplus(Points.of(x, w), 6, np.random.RandomState(0))
+    with pytest.raises(ValueError) as theirs:
+        sklearn_kmeans_plusplus(x, 6, sample_weight=w, random_state=0)
+    assert str(ours.value) == str(theirs.value)
