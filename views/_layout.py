@@ -16,6 +16,7 @@ class ElidedLabel(QLabel):
     draws it."""
 
     def _plain(self) -> bool:
+        """Whether the label shows plain text (only plain text is elided)."""
         fmt = self.textFormat()
         auto = fmt == Qt.TextFormat.AutoText and not QtGui.Qt.mightBeRichText(self.text())
         return fmt == Qt.TextFormat.PlainText or auto

@@ -126,7 +126,7 @@ class WorklistView(BaseView):
         entries = list(reversed(work.history))
         _fill(self.queue, [(e.time[:19].replace("T", " "), e.user, e.investor_id, e.action.replace("_", " "),
                             e.what, e.reason) for e in entries])
-        self.queue_title.setText(f"Review queue: {len(entries)} decisions and tags, newest first" if entries
+        self.queue_title.setText(f"Review queue: {len(entries)} decision{'s' if len(entries) != 1 else ''} and tags, newest first" if entries
                                  else QUEUE_EMPTY)
 
     @staticmethod

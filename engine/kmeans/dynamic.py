@@ -86,11 +86,8 @@ class WindowPoints:
 
     @property
     def points(self) -> np.ndarray:
+        """The distinct points, (n_distinct, 3)."""
         return self.cloud.x
-
-    @property
-    def weights(self) -> np.ndarray:
-        return self.cloud.w
 
 
 def prepare_windows(features: np.ndarray, active: np.ndarray) -> list[WindowPoints]:
