@@ -107,7 +107,7 @@ class TriageView(BaseView):
         self.threshold.setDecimals(0)
         self.threshold.setSingleStep(25.0)
         self.threshold.setValue(DEFAULT_HIGH_RISK)
-        self.threshold.valueChanged.connect(lambda _value: self._update_outliers())
+        self.threshold.valueChanged.connect(self._on_threshold)
         self.scorecard = Scorecard()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("High risk from score"))
@@ -147,6 +147,11 @@ class TriageView(BaseView):
         self.threshold.blockSignals(False)
         self._update_outliers()
         self.heatmap.autoRange()
+
+    def _on_threshold(self, _value: float) -> None:
+        """A new high-risk threshold: the shares and the plot's range follow it (a bound method,
+        not a lambda holding the view, so a dropped view is freed)."""
+        self._update_outliers()
 
     def _update_outliers(self, rerange: bool = True) -> None:
         """Each investor's high-risk share at the threshold; ``rerange`` fits the plot to them."""
