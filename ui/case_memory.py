@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
+from views.selection_types import Selection
+
 SELECTION_SETTING = "last_selection"   # case setting: {"event_id", "ids", "focus"}
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ class CaseMemory(QObject):
     def _on_opened(self, _info: Any) -> None:
         self._restore_pending = True
 
-    def _on_selection_changed(self, new: Any, _old: Any) -> None:
+    def _on_selection_changed(self, new: Selection, _old: Selection) -> None:
         """A selection made while the reopened result was being shown (the views fill one per
         turn, seconds on a loaded machine) was replaced by the saved one when it came."""
         if new.source != "restore" and not new.is_empty:

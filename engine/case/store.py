@@ -16,8 +16,9 @@ checks the audit chain, that the import entry agrees with the recorded hashes, a
 row of the investigator's work matches the content hash its audit entry recorded
 (engine/case/coverage.py). ``check_intact`` runs the same checks but SQLite's, and is what
 ``analyze`` and ``report`` require before they read or add to a case. It hashes the very tables
-``tables()`` hands out (read once, not a second time for the check), re-read when another
-connection has committed to the file since they were read.
+``tables()`` hands out (read once, not a second time for the check), re-read when the file
+changed in any way since they were read (another connection's commit, or bytes written
+outside SQLite).
 """
 from __future__ import annotations
 
