@@ -1,8 +1,10 @@
 """Safe serialisation of result dataclasses: JSON for structure, .npy arrays in a zip archive.
 
 Cached results live in the case file, and case data is data: nothing here can execute
-code on load (no pickle; ``numpy.lib.format.read_array(allow_pickle=False)``). Object arrays
-of text are stored as fixed-width unicode and restored as object arrays.
+code on load (no pickle: an object dtype is refused). Object arrays of text are stored as
+fixed-width unicode and restored as object arrays. Nor can a crafted entry exhaust memory: each
+array is unpacked only up to the size its .npy header declares, and all of them together only up
+to half the machine's memory; anything else is refused, and the analysis is recomputed.
 
 Each array is a zip member ``NAME.npy.zst``: the ``.npy`` bytes as one standard Zstandard
 frame (level 1), stored uncompressed in the archive. Zstandard writes a multi-million-link
@@ -17,6 +19,8 @@ import datetime as dt
 import functools
 import io
 import json
+import math
+import os
 import types
 import typing
 import zipfile
@@ -122,21 +126,63 @@ def dumps(obj: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _read_member(archive: zipfile.ZipFile, member: str) -> tuple[str, np.ndarray]:
-    """One array of the archive: its name and its values (never a pickled object)."""
-    data = archive.read(member)
-    if member.endswith(_ZSTD):
-        name, data = member[:-len(_ZSTD)], pa.input_stream(pa.py_buffer(data), compression="zstd").read()
-    elif member.endswith(_NPY):
-        name = member[:-len(_NPY)]
+def _memory_budget() -> int:
+    """Bytes a cached result may unpack to: half this machine's memory (8 GiB where unknown)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, ValueError, OSError):
+        return 8 << 30
+
+
+def _read_npy(stream: Any, budget: int) -> np.ndarray:
+    """One .npy array from ``stream``, unpacking no more bytes than its header declares and
+    ``budget`` allows: a crafted entry (a decompression bomb) is refused before it fills memory."""
+    version = np.lib.format.read_magic(stream)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
     else:
-        raise ValueError(f"unexpected member {member!r} in a serialised result")
-    return name, np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
+        raise ValueError(f"unsupported .npy version {version} in a serialised result")
+    if dtype.hasobject:
+        raise ValueError("a serialised result may not hold pickled objects")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > budget:
+        raise ValueError(f"a serialised array declares {nbytes} bytes, over the {budget} allowed")
+    raw = np.empty(nbytes, dtype=np.uint8)
+    filled = 0
+    while filled < nbytes:
+        got = stream.readinto(raw[filled:])
+        if not got:
+            raise ValueError("a serialised array is shorter than its header says")
+        filled += got
+    if stream.read(1):
+        raise ValueError("a serialised array is longer than its header says")
+    values = raw.view(dtype) if nbytes else np.empty(0, dtype=dtype)
+    return values.reshape(shape, order="F" if fortran else "C")
+
+
+def _open_member(archive: zipfile.ZipFile, member: str) -> tuple[str, Any]:
+    """The array name of ``member`` and a stream of its .npy bytes (deflated members of earlier
+    versions are bounded by the size their zip entry declares)."""
+    if member.endswith(_ZSTD):
+        if archive.getinfo(member).compress_type != zipfile.ZIP_STORED:  # its bytes are in the payload
+            raise ValueError(f"member {member!r} of a serialised result is not stored as written")
+        return member[:-len(_ZSTD)], pa.input_stream(pa.py_buffer(archive.read(member)), compression="zstd")
+    if member.endswith(_NPY):
+        return member[:-len(_NPY)], archive.open(member)
+    raise ValueError(f"unexpected member {member!r} in a serialised result")
 
 
 def loads(cls: type[T], payload: bytes) -> T:
     """Rebuild an instance of ``cls`` from ``dumps`` output, without pickle."""
+    budget = _memory_budget()
+    arrays: dict[str, np.ndarray] = {}
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-        arrays = dict(_read_member(archive, m) for m in archive.namelist())
+        for member in archive.namelist():
+            name, stream = _open_member(archive, member)
+            with stream:
+                arrays[name] = _read_npy(stream, budget)
+            budget -= arrays[name].nbytes
     structure = json.loads(arrays.pop(_JSON_KEY).tobytes().decode("utf-8"))
     return _decode(cls, structure, arrays)

@@ -126,6 +126,71 @@ def test_a_pickled_array_in_a_result_is_refused() -> None:
         loads(_Outer, buffer.getvalue())
 
 
+def _one_member(name: str, npy: bytes, compress_type: int = zipfile.ZIP_STORED) -> bytes:
+    """A serialised result whose only array is ``npy`` as a Zstandard member (beside its JSON)."""
+    good = zipfile.ZipFile(io.BytesIO(dumps(_Inner(1, None, np.arange(2)))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("__json__.npy.zst"), good.read("__json__.npy.zst"))
+        info = zipfile.ZipInfo(f"{name}.npy.zst")
+        info.compress_type = compress_type
+        archive.writestr(info, pa.Codec("zstd", 1).compress(npy, asbytes=True))
+    return buffer.getvalue()
+
+
+def _npy(array: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    np.lib.format.write_array(out, array, allow_pickle=False)
+    return out.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_before_it_fills_memory() -> None:
+    """A 1 TB array of zeros declared in a few kilobytes: refused from its header, nothing unpacked."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (1 << 37,)})
+    payload = _one_member("a0", header.getvalue() + bytes(1 << 20))
+    assert len(payload) < 1 << 16
+    with pytest.raises(ValueError, match="declares"):
+        loads(_Inner, payload)
+
+
+def test_an_array_longer_or_shorter_than_its_header_is_refused() -> None:
+    npy = _npy(np.arange(4, dtype=np.int64))
+    assert loads(_Inner, _one_member("a0", npy)).ids.tolist() == [0, 1, 2, 3]
+    for bad in (npy + bytes(8), npy[:-8]):
+        with pytest.raises(ValueError, match="header says"):
+            loads(_Inner, _one_member("a0", bad))
+
+
+def test_a_zstandard_member_must_be_stored_as_written() -> None:
+    """Deflate inside the zip could inflate a small payload a thousandfold before any check."""
+    with pytest.raises(ValueError, match="not stored"):
+        loads(_Inner, _one_member("a0", _npy(np.arange(4)), zipfile.ZIP_DEFLATED))
+
+
+def _json_member(payload: bytes) -> bytes:
+    """The unpacked JSON structure of a serialised result (its size counts against the budget)."""
+    raw = zipfile.ZipFile(io.BytesIO(payload)).read("__json__.npy.zst")
+    return pa.input_stream(pa.py_buffer(raw), compression="zstd").read()
+
+
+def test_the_arrays_of_a_result_share_one_memory_budget(monkeypatch) -> None:
+    """Each array fits the budget alone; together they exceed it, so the result is refused."""
+    obj = _Outer([_Inner(1, None, np.zeros(100)), _Inner(2, None, np.zeros(100))], {}, dt.date(2020, 1, 1), ())
+    payload = dumps(obj)
+    monkeypatch.setattr("engine.serialize._memory_budget", lambda: 1000 + len(_json_member(payload)))
+    with pytest.raises(ValueError, match="declares"):
+        loads(_Outer, payload)
+
+
+def test_fortran_ordered_and_empty_arrays_round_trip_writable() -> None:
+    obj = _Outer([_Inner(1, None, np.asfortranarray(np.arange(6.0).reshape(2, 3))),
+                  _Inner(2, None, np.array([], dtype="<U3"))], {}, dt.date(2020, 1, 1), ())
+    back = loads(_Outer, dumps(obj))
+    assert np.array_equal(back.items[0].ids, obj.items[0].ids) and back.items[0].ids.flags.f_contiguous
+    assert back.items[1].ids.shape == (0,) and back.items[0].ids.flags.writeable
+
+
 def test_reporter_weights_and_cancel() -> None:
     seen: list[tuple[str, float]] = []
     rep = Reporter(lambda s, f: seen.append((s, f)))
