@@ -36,21 +36,29 @@ class WindowFeatures:
     scale_e: np.ndarray     # float64 (n_investors,): max |E| over windows
 
 
-def _exposure(panel: TargetPanel, alpha: np.ndarray, start: int, in_win: np.ndarray) -> np.ndarray:
-    """E (unscaled) of every investor for one window; 0 where the investor is inactive."""
-    idx = np.flatnonzero(in_win)
+def _exposure(panel: TargetPanel, alpha: np.ndarray, start: int, idx: np.ndarray) -> np.ndarray:
+    """E (unscaled) of every investor for one window from its records ``idx``; 0 where the
+    investor is inactive. Records are sorted by (inv, day), so each investor's records in the
+    window are one run: its largest |α| is the first record of the run reaching the run's
+    maximum, and the position carried into the window is α of the record just before the run
+    (when it is the same investor's, i.e. a record before the window)."""
+    best = np.zeros(panel.n_investors)
+    if not idx.size:
+        return best
     inv = panel.inv[idx]
     mag = np.abs(alpha[idx])
-    # records are sorted by (inv, day): the first record of a group with the largest |α| wins
-    order = np.lexsort((panel.day[idx], -mag, inv))
-    first = order[np.r_[True, inv[order][1:] != inv[order][:-1]]]
-    best = np.zeros(panel.n_investors)
-    best[inv[first]] = alpha[idx[first]]
-    carried = panel.position_at(start - 1, per_record=alpha) if start > 0 else np.zeros(panel.n_investors)
-    trades_first_day = np.zeros(panel.n_investors, dtype=bool)
-    trades_first_day[inv[panel.day[idx] == start]] = True
-    use_carried = ~trades_first_day & (np.abs(carried) >= np.abs(best))
-    return np.where(use_carried, carried, best)
+    run = np.flatnonzero(np.r_[True, inv[1:] != inv[:-1]])          # first position of each run
+    run_of = np.cumsum(np.r_[False, inv[1:] != inv[:-1]])            # run of each position
+    hits = np.flatnonzero(mag == np.maximum.reduceat(mag, run)[run_of])
+    top = hits[np.r_[True, run_of[hits][1:] != run_of[hits][:-1]]]   # first hit of each run
+    first = idx[run]
+    before = first - 1
+    own = (before >= 0) & (panel.inv[np.maximum(before, 0)] == inv[run])
+    carried = np.where(own, alpha[np.maximum(before, 0)], 0.0)
+    peak = alpha[idx[top]]
+    use_carried = (panel.day[first] != start) & (np.abs(carried) >= np.abs(peak))
+    best[inv[run]] = np.where(use_carried, carried, peak)
+    return best
 
 
 def _rescale(raw: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +84,7 @@ def window_features(panel: TargetPanel, windows: Windows) -> WindowFeatures:
         active[w, inv] = True
         raw_a[w] = np.bincount(inv, weights=flow[in_win], minlength=n_i)
         target[w] = np.bincount(inv, weights=gross[in_win], minlength=n_i)
-        raw_e[w] = _exposure(panel, alpha, s, in_win)
+        raw_e[w] = _exposure(panel, alpha, s, np.flatnonzero(in_win))
     total = panel.all_stock_turnover(windows.starts, windows.ends)
     magnitudo = np.where(total > 0, target / np.where(total > 0, total, 1.0), 0.0)
     a_scaled, scale_a = _rescale(raw_a, active)

@@ -50,8 +50,14 @@ def _means(wt: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
 
 
 def inertia(pts: Points, labels: np.ndarray, centres: np.ndarray) -> float:
-    """Weighted squared distances of the points to their centres, summed in a fixed order."""
-    return float(np.sum(pts.w * ((pts.x - centres[labels]) ** 2).sum(axis=1)))
+    """Weighted squared distances of the points to their centres, summed in a fixed order.
+
+    Per point the three squares are added left to right, as ``((x − c) ** 2).sum(axis=1)``
+    adds them (the same bits), from the contiguous coordinate rows instead of 3-wide rows."""
+    own = centres.T[:, labels]                  # (3, n): each point's centre
+    diff = pts.xt - own
+    diff *= diff
+    return float(np.sum(pts.w * ((diff[0] + diff[1]) + diff[2])))
 
 
 def weighted_means(pts: Points, labels: np.ndarray, k: int) -> tuple[np.ndarray, float]:
@@ -103,11 +109,21 @@ def _assign(xt: np.ndarray, sq_x: np.ndarray, centres: np.ndarray) -> tuple[np.n
 def _bounds(d2: np.ndarray, sq_x: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distance to the own centre and to the nearest other centre, from columns of ``d2``
     (overwritten)."""
-    cols = np.arange(labels.size)
-    own = d2[labels, cols]
-    d2[labels, cols] = np.inf
+    flat = d2.reshape(-1)                        # a view: d2 is contiguous
+    cells = labels * labels.size + np.arange(labels.size)
+    own = flat.take(cells)
+    flat[cells] = np.inf
     other = d2.min(axis=0) if d2.shape[0] > 1 else np.full(labels.size, np.inf)
     return np.sqrt(np.maximum(own + sq_x, 0.0)), np.sqrt(np.maximum(other + sq_x, 0.0))
+
+
+def _half_gap(centres: np.ndarray) -> np.ndarray:
+    """Per centre, half the distance to the nearest other centre: a point nearer than that to
+    its own centre cannot be nearer to another (Hamerly); only a bound, so its rounding is free."""
+    diff = centres[:, None, :] - centres[None, :, :]
+    between = np.einsum("ijk,ijk->ij", diff, diff)
+    np.fill_diagonal(between, np.inf)
+    return 0.5 * np.sqrt(between.min(axis=1))
 
 
 class _Assignment:
@@ -128,20 +144,19 @@ class _Assignment:
     def update(self, centres: np.ndarray) -> bool:
         """Move to ``centres``; True when a label changed."""
         k = centres.shape[0]
-        shift = np.sqrt(((centres - self.centres) ** 2).sum(axis=1))
+        step = centres - self.centres
+        shift = np.sqrt(np.einsum("ij,ij->i", step, step))
         self.centres = centres
-        self.upper += shift[self.labels]
+        self.upper += shift.take(self.labels)
         self.lower -= shift.max()
-        between = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
-        between[np.diag_indices(k)] = np.inf
-        todo = np.flatnonzero(self.upper >= np.maximum(self.lower, 0.5 * between.min(axis=1)[self.labels]))
+        todo = np.flatnonzero(self.upper >= np.maximum(self.lower, _half_gap(centres).take(self.labels)))
         if not todo.size:
             return False
-        d2 = partial_sq_dist(self.xt[:, todo], centres)
+        d2 = partial_sq_dist(self.xt.take(todo, axis=1), centres)
         new = nearest(d2)
-        upper, self.lower[todo] = _bounds(d2, self.sq_x[todo], new)
+        upper, self.lower[todo] = _bounds(d2, self.sq_x.take(todo), new)
         self.upper[todo] = upper + self.margin
-        old = self.labels[todo]
+        old = self.labels.take(todo)
         moved = new != old
         if not moved.any():
             return False
@@ -151,8 +166,7 @@ class _Assignment:
             self._full(centres)
             return not np.array_equal(before, self.labels)
         self.counts = counts
-        self.labels = self.labels.copy()
-        self.labels[todo] = new
+        self.labels[todo] = new          # the means of the old labels are already taken
         return True
 
 

@@ -38,5 +38,6 @@ class Points:
         w = np.ascontiguousarray(w, dtype=np.float64)
         scale = max(1.0, float(np.abs(x).max(initial=0.0)) * np.sqrt(x.shape[1]))
         return cls(x=x, w=w, xt=np.ascontiguousarray(x.T), sq_x=(x * x).sum(axis=1),
-                   norms=np.einsum("ij,ij->i", x, x), wt=np.vstack([w[None, :], (x * w[:, None]).T]),
+                   norms=np.einsum("ij,ij->i", x, x),
+                   wt=np.ascontiguousarray(np.vstack([w[None, :], (x * w[:, None]).T])),
                    margin=1e-6 * scale)
