@@ -89,8 +89,7 @@ def volume_fluctuation(panel: TargetPanel, lo: int, hi: int) -> np.ndarray:
 def position_series(panel: TargetPanel, rows: np.ndarray, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions of ``rows`` at ≤ SERIES_POINTS days from ``first`` to ``last``, scaled per row."""
     days = np.unique(np.linspace(first, last, min(SERIES_POINTS, last - first + 1)).round().astype(np.int64))
-    alpha = panel.alpha()
-    x = np.stack([panel.position_at(int(d), per_record=alpha)[rows] for d in days], axis=1)
+    x = panel.positions_at(days, rows)
     scale = np.abs(x).max(axis=1, keepdims=True)
     return np.divide(x, scale, out=np.zeros_like(x), where=scale > 0), days
 

@@ -40,13 +40,21 @@ class Fit:
     inertia: float
 
 
-def _means(wt: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Weighted member means from ``wt`` = rows (w, w·x₀, w·x₁, …), summed in point order."""
-    weight = np.bincount(labels, weights=wt[0], minlength=k)
-    sums = np.empty((k, wt.shape[0] - 1))
-    for d in range(1, wt.shape[0]):
-        sums[:, d - 1] = np.bincount(labels, weights=wt[d], minlength=k)
-    return np.divide(sums, weight[:, None], out=np.zeros_like(sums), where=weight[:, None] > 0)
+def bins(labels: np.ndarray, width: int) -> np.ndarray:
+    """(n, width) bincount bins of the points' ``Points.wt`` entries: label · width + column."""
+    return labels[:, None] * width + np.arange(width)
+
+
+def _means(pts: Points, cells: np.ndarray, k: int) -> np.ndarray:
+    """Weighted member means from the points' ``bins``, each cluster's sums added in point order.
+
+    One bincount over the interleaved (w, w·x₀, w·x₁, …) of every point: consecutive entries
+    go to different bins, so the additions do not wait for each other as they do in one
+    bincount per column, and each bin still adds its entries in point order (the same bits)."""
+    width = pts.wt.shape[1]
+    sums = np.bincount(cells.reshape(-1), weights=pts.wt.reshape(-1), minlength=k * width).reshape(k, width)
+    weight = sums[:, :1]
+    return np.divide(sums[:, 1:], weight, out=np.zeros((k, width - 1)), where=weight > 0)
 
 
 def inertia(pts: Points, labels: np.ndarray, centres: np.ndarray) -> float:
@@ -63,7 +71,7 @@ def inertia(pts: Points, labels: np.ndarray, centres: np.ndarray) -> float:
 def weighted_means(pts: Points, labels: np.ndarray, k: int) -> tuple[np.ndarray, float]:
     """Cluster centres as weighted member means and the inertia around them, summed in a fixed
     order, so the centres (and the next window's warm start) depend only on the labels."""
-    centres = _means(pts.wt, labels, k)
+    centres = _means(pts, bins(labels, pts.wt.shape[1]), k)
     return centres, inertia(pts, labels, centres)
 
 
@@ -110,9 +118,9 @@ def _bounds(d2: np.ndarray, sq_x: np.ndarray, labels: np.ndarray) -> tuple[np.nd
     """Distance to the own centre and to the nearest other centre, from columns of ``d2``
     (overwritten)."""
     flat = d2.reshape(-1)                        # a view: d2 is contiguous
-    cells = labels * labels.size + np.arange(labels.size)
-    own = flat.take(cells)
-    flat[cells] = np.inf
+    spots = labels * labels.size + np.arange(labels.size)
+    own = flat.take(spots)
+    flat[spots] = np.inf
     other = d2.min(axis=0) if d2.shape[0] > 1 else np.full(labels.size, np.inf)
     return np.sqrt(np.maximum(own + sq_x, 0.0)), np.sqrt(np.maximum(other + sq_x, 0.0))
 
@@ -131,12 +139,13 @@ class _Assignment:
     (with the margin) on the distance to the own centre, ``lower`` on that to any other."""
 
     def __init__(self, pts: Points, centres: np.ndarray) -> None:
-        self.xt, self.sq_x, self.margin = pts.xt, pts.sq_x, pts.margin
+        self.xt, self.sq_x, self.margin, self.width = pts.xt, pts.sq_x, pts.margin, pts.wt.shape[1]
         self._full(centres)
 
     def _full(self, centres: np.ndarray) -> None:
         self.centres = centres
         self.labels, d2 = _assign(self.xt, self.sq_x, centres)
+        self.cells = bins(self.labels, self.width)
         self.counts = np.bincount(self.labels, minlength=centres.shape[0])
         upper, self.lower = _bounds(d2, self.sq_x, self.labels)
         self.upper = upper + self.margin
@@ -167,6 +176,7 @@ class _Assignment:
             return not np.array_equal(before, self.labels)
         self.counts = counts
         self.labels[todo] = new          # the means of the old labels are already taken
+        self.cells[todo[moved]] = bins(new[moved], self.width)
         return True
 
 
@@ -175,7 +185,7 @@ def lloyd(pts: Points, init: np.ndarray) -> Fit:
     k = init.shape[0]
     state = _Assignment(pts, np.array(init, dtype=np.float64))
     for _ in range(MAX_ITER):
-        centres = _means(pts.wt, state.labels, k)
+        centres = _means(pts, state.cells, k)
         if not state.update(centres):   # the labels stay: these centres are their means
             return Fit(labels=state.labels, centres=centres, inertia=inertia(pts, state.labels, centres))
     centres, total = weighted_means(pts, state.labels, k)

@@ -20,7 +20,7 @@ class Points:
     xt: np.ndarray          # float64 (d, n), contiguous: the distance products' operand
     sq_x: np.ndarray        # (n,) |x|² as the Lloyd bounds add it back
     norms: np.ndarray       # (n,) |x|² as k-means++ seeding computes it (einsum)
-    wt: np.ndarray          # (1 + d, n) contiguous rows w, w·x₀, w·x₁, …
+    wt: np.ndarray          # (n, 1 + d) contiguous: per point w, w·x₀, w·x₁, …
     margin: float           # slack on the Lloyd bounds, far above the distances' rounding
 
     # The distances of lloyd.partial_sq_dist are exact to ~1e-7 times the data's scale, and
@@ -39,5 +39,5 @@ class Points:
         scale = max(1.0, float(np.abs(x).max(initial=0.0)) * np.sqrt(x.shape[1]))
         return cls(x=x, w=w, xt=np.ascontiguousarray(x.T), sq_x=(x * x).sum(axis=1),
                    norms=np.einsum("ij,ij->i", x, x),
-                   wt=np.ascontiguousarray(np.vstack([w[None, :], (x * w[:, None]).T])),
+                   wt=np.ascontiguousarray(np.hstack([w[:, None], x * w[:, None]])),
                    margin=1e-6 * scale)

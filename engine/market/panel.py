@@ -17,7 +17,8 @@ API (``panel = TargetPanel.build(tables, stock)``):
 - ``alpha()``: position after each record, Σ (Ab − As) over the investor's records up to and
   including that day, from the first date of the data (flat before it); ``share_position()``
   the same in shares. ``position_at(day)``: every investor's position carried at the end of
-  a calendar day (0 before its first record).
+  a calendar day (0 before its first record); ``positions_at(days, rows)`` the same for some
+  investors on several days at once.
 - ``r()``: daily r(i,t) = (Vb − Vs)/(Vb + Vs) per record; ``states(theta)``: int8 state code
   per record, ``STATE_B`` (r > θ), ``STATE_S`` (r < −θ), ``STATE_BS`` otherwise (METHOD §2).
 - ``sum_over(values, lo, hi)``: per-investor sum of a per-record array over calendar days
@@ -145,13 +146,20 @@ class TargetPanel:
 
     def position_at(self, day: int, per_record: np.ndarray | None = None) -> np.ndarray:
         """Each investor's position carried at the end of calendar day ``day`` (0 if none yet)."""
+        return self.positions_at(np.array([day]), np.arange(self.n_investors), per_record)[:, 0]
+
+    def positions_at(self, days: np.ndarray, rows: np.ndarray, per_record: np.ndarray | None = None) -> np.ndarray:
+        """(len(rows), len(days)) positions of investor ``rows`` carried at the end of each of the
+        calendar ``days`` (0 before the investor's first record), in one search."""
         values = self.alpha() if per_record is None else per_record
         width = np.int64(self.n_days + 1)
         key = self.inv.astype(np.int64) * width + self.day
-        rows = np.arange(self.n_investors, dtype=np.int64)
-        last = np.searchsorted(key, rows * width + day, side="right") - 1
-        ok = (last >= 0) & (self.inv[np.maximum(last, 0)] == rows)
-        return np.where(ok, values[np.maximum(last, 0)], 0.0)
+        rows = np.asarray(rows, dtype=np.int64)
+        last = np.searchsorted(key, (rows[:, None] * width + np.asarray(days, dtype=np.int64)).ravel(),
+                               side="right") - 1
+        at = np.maximum(last, 0)
+        ok = (last >= 0) & (self.inv[at] == np.repeat(rows, len(days)))
+        return np.where(ok, values[at], 0.0).reshape(rows.size, len(days))
 
     def r(self) -> np.ndarray:
         """Daily directionality r(i,t) = (Vb − Vs)/(Vb + Vs) of each record."""
