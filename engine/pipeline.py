@@ -3,29 +3,33 @@
 ``analyze`` runs the stages with weighted progress and cancellation, and caches the
 result in the case file keyed by data hash, parameters hash, event and software version,
 so reopening a case shows results without recomputing.
+
+Each stage's modules are imported where the stage first runs, not with this module, so that
+their import overlaps other work (issue 12): the network stage's (scipy.special, scipy.sparse)
+in the child that computes it beside the k-means, the k-means' (scikit-learn, scipy.stats and
+scipy.optimize: about a second of CPU) while that child already runs. The result type names
+every stage's result, so it is imported with them.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import logging
-from typing import TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from threadpoolctl import threadpool_limits
 
 from engine import serialize
-from engine.triage.episodes import run_episodes
-from engine.errors import CaseFileError
 from engine.forked import Forked, worth_forking
-from engine.kmeans.stage import run_kmeans
-from engine.options.stage import run_options
 from engine.market.panel import TargetPanel
 from engine.params import AnalysisParams, PlaceboParams
 from engine.progress import Reporter
-from engine.results import AnalysisResult
-from engine.svn.stage import SvnResult, revalidate, run_svn
 from engine.tables import CaseTables, Event
 from engine.version import SOFTWARE_VERSION
+
+if TYPE_CHECKING:
+    from engine.results import AnalysisResult
+    from engine.svn.stage import SvnResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -39,12 +43,19 @@ STAGES: tuple[tuple[str, float], ...] = (
 )
 
 
+def _network(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel,
+             reporter: Reporter) -> SvnResult:
+    """The network stage (its modules are imported here: see the module's docstring)."""
+    from engine.svn.stage import run_svn
+    return run_svn(tables, event, params.svn, reporter, panel=panel)
+
+
 def _network_beside(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel,
                     reporter: Reporter) -> SvnResult:
     """The network stage in its child beside the k-means, one BLAS thread: the k-means holds the
     other core, so a second thread would only wait for it (exact integer products: same bits)."""
     with threadpool_limits(1):
-        return run_svn(tables, event, params.svn, reporter, panel=panel)
+        return _network(tables, event, params, panel, reporter)
 
 
 def plain_params(params: AnalysisParams) -> AnalysisParams:
@@ -70,6 +81,7 @@ def cached_result(store, event: Event, params: AnalysisParams,
                   data_hash: str | None = None) -> AnalysisResult | None:
     """The stored result for this event and settings (on data with ``data_hash``), or None;
     the placebo settings play no part (``plain_params``)."""
+    from engine.results import AnalysisResult
     key_hash = data_hash if data_hash is not None else checked_data_hash(store)
     return load_cached(store, cache_key(key_hash, event, plain_params(params)), AnalysisResult)
 
@@ -87,9 +99,12 @@ def load_cached(store, key: str, cls: type[T]) -> T | None:
 
 
 def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_hash: str,
-               reporter: Reporter | None = None, panel: TargetPanel | None = None) -> AnalysisResult:
+               reporter: Reporter | None = None, panel: TargetPanel | None = None,
+               check: Callable[[], str] | None = None) -> AnalysisResult:
     """Run every stage in order (``panel``: the event stock's panel when the caller built it);
-    raises ``Cancelled`` when the reporter is cancelled."""
+    raises ``Cancelled`` when the reporter is cancelled. ``check``, the case's integrity check
+    returning the data hash that then replaces ``data_hash``, runs once the network stage has
+    started beside the k-means, so that the two overlap; its exception stops the run."""
     rep = reporter or Reporter()
     rep.plan(STAGES)
     rep.stage(STAGES[0][0])
@@ -99,12 +114,18 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
     if worth_forking(target.n_records):
         network = Forked(lambda child: _network_beside(tables, event, params, target, child))
     try:
+        if check is not None:
+            data_hash = check()
+        from engine.kmeans.stage import run_kmeans
         kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=target)
         rep.stage(STAGES[2][0])
-        svn = network.result(rep) if network is not None else run_svn(tables, event, params.svn, rep, panel=target)
+        svn = network.result(rep) if network is not None else _network(tables, event, params, target, rep)
     finally:
         if network is not None:
             network.close()
+    from engine.options.stage import run_options
+    from engine.results import AnalysisResult
+    from engine.triage.episodes import run_episodes
     rep.stage(STAGES[3][0])
     suspects = frozenset(s.investor_id for s in kmeans.suspects)
     options = run_options(tables, event, params.options, rep, suspects=suspects,
@@ -131,18 +152,23 @@ def analyze(tables: CaseTables, event: Event, params: AnalysisParams,
             panel: TargetPanel | None = None) -> AnalysisResult:
     """Analyse ``event``; with a case ``store``, reuse its cached result or cache the new one.
 
-    A fresh result is written to the case file, which records the run in its audit log in
-    the same transaction. The GUI worker passes a tables snapshot taken on the GUI thread; the store is only
-    touched here for the cache, in this thread. The placebo settings play no part (``plain_params``).
+    The case is checked (``checked_data_hash``) before a cached entry is read, and during a
+    fresh run beside its network stage (``run_stages``); either way before any result is
+    returned or written. A cached entry is looked for under the data hash recorded at import,
+    which the check proves to be the data's. A fresh result is written to the case file, which
+    records the run in its audit log in the same transaction. The GUI worker passes a tables
+    snapshot taken on the GUI thread; the store is only touched here for the cache, in this
+    thread. The placebo settings play no part (``plain_params``).
     """
     params = plain_params(params)
-    data_hash = checked_data_hash(store) if store is not None else ""
-    if store is not None and use_cache:
-        hit = cached_result(store, event, params, data_hash)
+    if store is None:
+        return run_stages(tables, event, params, "", reporter, panel)
+    if use_cache and store.has_result(cache_key(store.stored_data_hash(), event, params)):
+        hit = cached_result(store, event, params)
         if hit is not None:
             return hit
-    result = run_stages(tables, event, params, data_hash, reporter, panel)
-    if store is not None and not store.read_only:  # a read-only case is analysed, not changed
+    result = run_stages(tables, event, params, "", reporter, panel, check=lambda: checked_data_hash(store))
+    if not store.read_only:  # a read-only case is analysed, not changed
         cache_result(store, result)
     return result
 
@@ -153,6 +179,8 @@ def revalidate_result(result: AnalysisResult, tables: CaseTables, correction: st
     """The same analysis under another correction or p-value threshold, without recomputing
     the tails or the k-means: the network is re-validated and re-clustered, and the options
     stage re-run because its alerts flag members of suspicious rings. Cached like any result."""
+    from engine.options.stage import run_options
+    from engine.svn.stage import revalidate
     rep = reporter or Reporter()
     rep.plan((("Validated network", 4.0), ("Options flow", 1.0)))
     rep.stage("Validated network")

@@ -209,6 +209,10 @@ class CaseWork:
                      (key, sqlite3.Binary(payload), audit.canonical_json(summary), audit.utc_now()),
                      ("results", (key,)))
 
+    def has_result(self, key: str) -> bool:
+        """Whether a result is cached under ``key`` (nothing of it is read)."""
+        return self._conn.execute("SELECT 1 FROM results WHERE key = ?", (key,)).fetchone() is not None
+
     def get_result(self, key: str) -> bytes | None:
         """The cached result stored under ``key``, after checking it against its audit entry:
         ``CaseFileError`` when it was changed outside the workbench (never served)."""

@@ -10,9 +10,6 @@ from engine.atomic import write_bytes_atomic
 from engine.case.anchor import write_anchor
 from engine.cli.case_args import add_event_arguments, analysed_case, params_from_args
 from engine.cli.task_args import add_task_arguments, runner_spec, stderr_listener, with_placebo
-from engine.exports.network import write_graphml, write_links_csv
-from engine.results import result_json
-from engine.svn.studies import studies_sections
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     params = with_placebo(params_from_args(args), args, default=0)
     spec = runner_spec(args)
     with analysed_case(args, outputs) as (store, tables, event, result):
+        # imported with the stages they report on (engine/pipeline.py), after the analysis
+        from engine.exports.network import write_graphml, write_links_csv
+        from engine.results import result_json
+        from engine.svn.studies import studies_sections
         document = result_json(result, store.file_hashes(), store.file_names())
         document["svn"].update(studies_sections(result.svn, result.params.svn, args.sweep, args.bicm))
         if params.placebo.n > 0:

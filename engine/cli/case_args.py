@@ -5,7 +5,7 @@ import argparse
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from engine.case.store import CaseStore
 from engine.output_paths import check_outputs
@@ -14,8 +14,10 @@ from engine.cli.settings_args import add_settings_arguments, settings_from_args
 from engine.errors import UsageError
 from engine.params import AnalysisParams
 from engine.pipeline import analyze
-from engine.results import AnalysisResult
 from engine.tables import CaseTables, Event
+
+if TYPE_CHECKING:  # imported by the pipeline once the network stage runs beside (engine/pipeline.py)
+    from engine.results import AnalysisResult
 
 
 def add_event_arguments(parser: argparse.ArgumentParser) -> None:

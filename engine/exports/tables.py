@@ -19,12 +19,14 @@ import csv
 import hashlib
 import io
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from engine.atomic import write_bytes_atomic
 from engine.case.anchor import write_anchor
 from engine.case.audit import AuditEntry, canonical_json
-from engine.results import AnalysisResult
+
+if TYPE_CHECKING:  # ``analyze --links`` imports this module before the k-means stage is loaded
+    from engine.results import AnalysisResult
 
 SUSPECT_COLUMNS: tuple[str, ...] = ("rank", "investor_id", "discontinuity", "score", "shares", "directionality",
                                     "expected_profit", "in_ring", "decision", "decision_reason")

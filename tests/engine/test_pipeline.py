@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -140,3 +142,18 @@ def test_work_in_forked_children_gives_the_same_json(analysed_case: Path, monkey
     assert alone is not None and len(forks) == 2    # the network stage and the baselines' series forked
     assert json.dumps(result_json(beside), allow_nan=False) == json.dumps(result_json(alone), allow_nan=False)
     assert [s for s, _ in STAGES] == list(dict.fromkeys(seen))
+
+
+def test_analyze_reaches_the_network_fork_without_the_other_stages_libraries() -> None:
+    """The command, the case store, the panel and the pipeline load without scikit-learn, scipy's
+    stats/optimize/sparse or any stage module: those imports overlap the forked network stage
+    (engine/pipeline.py), so a top-level import anywhere on the way puts them back in front."""
+    code = ("import sys, main\n"
+            "main.build_parser(['analyze', 'CASE'])\n"
+            "import engine.pipeline, engine.market.panel, engine.case.store\n"
+            "early = ('sklearn', 'scipy.stats', 'scipy.optimize', 'scipy.sparse', 'scipy.special', "
+            "'engine.kmeans', 'engine.svn', 'engine.options', 'engine.triage', 'engine.results')\n"
+            "print(','.join(m for m in sys.modules if m.startswith(early)))\n")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
