@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import importlib
 import logging
+import os
 import sys
+import threading
+from typing import NoReturn
 
 from engine.applog import configure_logging, log_file
 from engine.cli import COMMANDS, Command
@@ -17,6 +22,11 @@ EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 # The one command that renders figures with Qt (offscreen) lives in ui/.
 ALL_COMMANDS: dict[str, Command] = {
     **COMMANDS, "report": Command("ui.report_cmd", "write the PDF case packet of an event")}
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The sub-command ``argv`` names (its first word that is not an option), if any."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
@@ -33,7 +43,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
                         help="generate, import, analyse and report a small demo case in a temporary folder")
     parser.add_argument("--open", dest="case", metavar="CASE", help="open the workbench on this .itcase file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    chosen = next((a for a in argv if not a.startswith("-")), None)
+    chosen = command_named(argv)
     for name, command in ALL_COMMANDS.items():
         command_parser = sub.add_parser(name, help=command.summary)
         if name == chosen:
@@ -77,5 +87,23 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+def end_headless(code: int) -> NoReturn:
+    """Exit with ``code`` once the exit handlers have run, without the interpreter's teardown:
+    freeing every object of the ~1,300 modules a headless analysis imports, one by one, took
+    0.5-0.9 s of wall time after its output was written (dense case, load ~5); the system frees
+    the process's memory at once. Not while another thread that the teardown would wait for still runs."""
+    if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):   # a closed pipe: nothing more to say
+                stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if command_named(sys.argv[1:]) in COMMANDS:   # the GUI and ``report`` tear Qt down in order
+        end_headless(status)
+    sys.exit(status)
