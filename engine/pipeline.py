@@ -37,9 +37,9 @@ T = TypeVar("T")
 STAGES: tuple[tuple[str, float], ...] = (
     ("Building the investor panel", 1.0),
     ("Dynamic k-means", 4.0),
-    ("Validated network", 4.0),
-    ("Options flow", 1.0),
     ("Triage episodes", 1.0),
+    ("Options flow", 1.0),
+    ("Validated network", 4.0),
 )
 
 
@@ -117,21 +117,23 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
         if check is not None:
             data_hash = check()
         from engine.kmeans.stage import run_kmeans
+        from engine.options.stage import alert_options, score_options
+        from engine.triage.episodes import run_episodes
         kmeans = run_kmeans(tables, event, params.kmeans, rep, panel=target)
+        # triage and the options' scores need neither result: done while the network child may still run
         rep.stage(STAGES[2][0])
+        episodes = run_episodes(tables, event, params.episodes, rep, panel=target)
+        rep.stage(STAGES[3][0])
+        scored = score_options(tables, event, params.options, rep)
+        rep.stage(STAGES[4][0])
         svn = network.result(rep) if network is not None else _network(tables, event, params, target, rep)
     finally:
         if network is not None:
             network.close()
-    from engine.options.stage import run_options
     from engine.results import AnalysisResult
-    from engine.triage.episodes import run_episodes
-    rep.stage(STAGES[3][0])
-    suspects = frozenset(s.investor_id for s in kmeans.suspects)
-    options = run_options(tables, event, params.options, rep, suspects=suspects,
-                          ring_members=svn.suspicious_members())
-    rep.stage(STAGES[4][0])
-    episodes = run_episodes(tables, event, params.episodes, rep, panel=target)
+    options = alert_options(scored, event, params.options, rep,
+                            suspects=frozenset(s.investor_id for s in kmeans.suspects),
+                            ring_members=svn.suspicious_members())
     rep.advance(1.0)
     return AnalysisResult(event=event, params=params, data_hash=data_hash,
                           software_version=SOFTWARE_VERSION, kmeans=kmeans, svn=svn,

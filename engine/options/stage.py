@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -67,16 +67,25 @@ def _kept(rules: dict[str, np.ndarray], f: DailyOptions, calibration: np.ndarray
     return {k: v for k, v in rules.items() if k not in flat}, dropped
 
 
-def run_options(tables: CaseTables, event: Event, params: OptionsParams, reporter: Reporter | None = None,
-                suspects: frozenset[str] = frozenset(),
-                ring_members: frozenset[str] = frozenset()) -> OptionsResult:
-    """Features, calibrated risk and alerts of the event's stock; narratives for every alert."""
+@dataclass(frozen=True)
+class ScoredOptions:
+    """The options stage up to its alerts: nothing in it depends on the k-means or the network,
+    so the pipeline scores while the network stage may still run (``run_options`` does both)."""
+
+    result: OptionsResult   # without alerts
+    alerts: Callable[[frozenset[str], frozenset[str]], tuple[Alert, ...]] | None = None
+    # (k-means suspects, suspicious rings' members) -> the alerts, flagging those accounts
+
+
+def score_options(tables: CaseTables, event: Event, params: OptionsParams,
+                  reporter: Reporter | None = None) -> ScoredOptions:
+    """Features, components, IsolationForest, calibrated risk and context of the event's stock."""
     rep = reporter or Reporter()
     if tables.options is None:
-        return _unavailable(event, "the case has no options table")
+        return ScoredOptions(_unavailable(event, "the case has no options table"))
     rows = stock_options(tables, event.stock)
     if rows is None:
-        return _unavailable(event, f"the options table has no rows for {event.stock}")
+        return ScoredOptions(_unavailable(event, f"the options table has no rows for {event.stock}"))
     rep.check()
     calendar = options_calendar(tables, event.stock, rows)
     f = daily_features(rows, calendar, event, params)
@@ -96,18 +105,39 @@ def run_options(tables: CaseTables, event: Event, params: OptionsParams, reporte
     n_cal = int(np.count_nonzero(calibration & ~np.isnan(risk)))
     high_unavailable = high_unavailable_reason(n_cal, params)
     ctx = build_context(tables, event.stock, calendar, params.pse_lookahead_days)
-    alerts = build_alerts(f, components, risk, p_value, n_cal, priorities(risk, p_value, n_cal, params),
-                          high_unavailable, ctx, rows, event, params,
-                          ReasonWriter(f, forest, params, event.sign), suspects, ring_members)
-    alerts, failures = _narrate(alerts, event, params, rep)
+    result = OptionsResult(available=True, reason="", event_id=event.event_id, stock=event.stock,
+                           features=f, components=components, dropped=dropped,
+                           iforest_score=forest.anomaly, iforest_outlier=forest.outlier, risk=risk,
+                           p_value=p_value, calibration=calibration, n_calibration=n_cal,
+                           high_unavailable=high_unavailable, pse_days_ahead=ctx.pse_days_ahead,
+                           filings_near=filings_count(ctx.filings, f.n_days, ctx.window))
+
+    def alerts(suspects: frozenset[str], ring_members: frozenset[str]) -> tuple[Alert, ...]:
+        return build_alerts(f, components, risk, p_value, n_cal, priorities(risk, p_value, n_cal, params),
+                            high_unavailable, ctx, rows, event, params,
+                            ReasonWriter(f, forest, params, event.sign), suspects, ring_members)
+    return ScoredOptions(result, alerts)
+
+
+def alert_options(scored: ScoredOptions, event: Event, params: OptionsParams, reporter: Reporter | None = None,
+                  suspects: frozenset[str] = frozenset(),
+                  ring_members: frozenset[str] = frozenset()) -> OptionsResult:
+    """The scored stage with its alerts (flagging k-means ``suspects`` and suspicious rings'
+    ``ring_members`` among the accounts) and a narrative for every alert."""
+    if scored.alerts is None:
+        return scored.result
+    rep = reporter or Reporter()
+    alerts, failures = _narrate(scored.alerts(suspects, ring_members), event, params, rep)
     rep.advance(1.0)
-    return OptionsResult(available=True, reason="", event_id=event.event_id, stock=event.stock,
-                         features=f, components=components, dropped=dropped,
-                         iforest_score=forest.anomaly, iforest_outlier=forest.outlier, risk=risk,
-                         p_value=p_value, calibration=calibration, n_calibration=n_cal,
-                         high_unavailable=high_unavailable, pse_days_ahead=ctx.pse_days_ahead,
-                         filings_near=filings_count(ctx.filings, f.n_days, ctx.window),
-                         alerts=alerts, llm_failures=failures)
+    return dataclasses.replace(scored.result, alerts=alerts, llm_failures=failures)
+
+
+def run_options(tables: CaseTables, event: Event, params: OptionsParams, reporter: Reporter | None = None,
+                suspects: frozenset[str] = frozenset(),
+                ring_members: frozenset[str] = frozenset()) -> OptionsResult:
+    """Features, calibrated risk and alerts of the event's stock; narratives for every alert."""
+    return alert_options(score_options(tables, event, params, reporter), event, params, reporter,
+                         suspects, ring_members)
 
 
 def _narrate(alerts: tuple[Alert, ...], event: Event, params: OptionsParams,
