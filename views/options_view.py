@@ -27,7 +27,7 @@ from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._context import enable_context, nobody
 from views._layout import stack, status_line
-from views._plots import corner_title, fit_canvas, restyle_title, tame
+from views._plots import corner_title, fit_canvas, restyle_title, steady_on_activation, tame
 from views._print import PAGE_WIDTH, paper_figure
 from views._weak import weak_callable
 from views.base import BaseView, Selection, widget_png
@@ -65,10 +65,12 @@ class OptionsView(BaseView):
     print_scopes = ("overview",)
     print_section = "options"
     _data: OptionsSeries | None
+    _drawn: OptionsSeries | None    # what the panels show (kept across results that draw them the same)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown_alert = -1
+        self._drawn = None
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.ci.layout.setVerticalSpacing(2)
         self.plots: dict[str, pg.PlotItem] = {}
@@ -97,6 +99,7 @@ class OptionsView(BaseView):
             self.plots[name] = plot
             self.panel_names[name] = corner_title(plot, label)
         fit_canvas(self.canvas)
+        steady_on_activation(self.canvas)
         self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=weak_callable(self._tip))
         self.markers.setZValue(_style.Z_SELECTED)
         self.markers.sigClicked.connect(self._on_marker)
@@ -144,47 +147,34 @@ class OptionsView(BaseView):
     def restyle(self) -> None:
         for title in self.panel_names.values():
             restyle_title(title)
-        if self._data is not None:
-            self.set_data(self._data)   # "not supplied" notes and guides in the new colours
+        data = self._data
+        if data is not None:
+            self.clear()               # every panel redrawn: "not supplied" notes and guides in the new colours
+            self.set_data(data)
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: OptionsSeries | None) -> None:
-        self.clear()
+        """Show ``viewdata``; a panel whose curve, title and lines would be drawn the same as
+        now is kept (a re-validation changes the alerts, rarely a series: redrawing the five
+        panels and their first paint held the GUI thread ~100 ms in one turn at the reference
+        scale)."""
+        drawn = self._drawn
+        self._reset()
         if viewdata is None:
+            self._clear_panels()
             self.summary.setText("No options data in this case.")
             return
         self._data = viewdata
         x = viewdata.x * SECONDS_PER_DAY
-        colours = _style.theme()
         for name, _label in SERIES:
-            plot = self.plots[name]
-            self.panel_names[name].setText(viewdata.label(name))
-            y = viewdata.series(name)
-            if name == "volume":
-                plot.addItem(pg.BarGraphItem(x=x, height=np.nan_to_num(y), width=0.8 * SECONDS_PER_DAY,
-                                             brush=_style.brush(LINE_COLOUR, 180), pen=pg.mkPen(None)))
-            elif np.isfinite(y).any():
-                plot.plot(x, y, pen=_style.pen(LINE_COLOUR, 1.5), connect="finite")
-            else:
-                plot.addItem(pg.TextItem("not supplied", color=_style.theme().foreground))
-            levels = GUIDES.get(name, ())
-            if name == "risk":
-                levels = (viewdata.alert_threshold, viewdata.high_threshold)
-                plot.setYRange(0, 1.12, padding=0)  # room for markers at risk 1
-            for level in levels:
-                plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GUIDE_COLOUR, style=Qt.PenStyle.DashLine)))
-            for value, colour, text, text_colour in (
-                    (viewdata.reference_x, REFERENCE_COLOUR, "reference start", colours.reference_text),
-                    (viewdata.event_x, PSE_COLOUR, "PSE", colours.pse_text)):
-                if np.isfinite(value):
-                    plot.addItem(pg.InfiniteLine(value * SECONDS_PER_DAY, angle=90, pen=_style.pen(colour, 1.5),
-                                                 label=text if name == SERIES[0][0] else None,
-                                                 labelOpts={"position": 1.0, "color": text_colour,
-                                                            "anchors": [GUIDE_LABEL_ANCHOR[text]] * 2}))
+            if drawn is None or not _same_panel(drawn, viewdata, name):
+                self._draw_panel(name, viewdata, x)
+        self._drawn = viewdata
         risk_plot = self.plots["risk"]
-        risk_plot.addItem(self.markers)
-        risk_plot.addItem(self.marks_selected)
-        risk_plot.addItem(self.context_marks)
+        risk_plot.setYRange(0, 1.12, padding=0)  # room for markers at risk 1
+        for item in (self.markers, self.marks_selected, self.context_marks):
+            if item not in risk_plot.items:
+                risk_plot.addItem(item)
         cdays = viewdata.context_day
         self.context_marks.setData(x=x[cdays], y=np.full(cdays.size, CONTEXT_Y), data=np.arange(cdays.size))
         days = viewdata.alert_day
@@ -204,12 +194,45 @@ class OptionsView(BaseView):
             plot.getViewBox().prepareForPaint()
         self.apply_selection(self._selection)
 
+    def _draw_panel(self, name: str, viewdata: OptionsSeries, x: np.ndarray) -> None:
+        """Panel ``name`` afresh: its title, series, guide levels and the reference and PSE lines."""
+        colours = _style.theme()
+        plot = self.plots[name]
+        plot.clear()
+        self.panel_names[name].setText(viewdata.label(name))
+        y = viewdata.series(name)
+        if name == "volume":
+            plot.addItem(pg.BarGraphItem(x=x, height=np.nan_to_num(y), width=0.8 * SECONDS_PER_DAY,
+                                         brush=_style.brush(LINE_COLOUR, 180), pen=pg.mkPen(None)))
+        elif np.isfinite(y).any():
+            plot.plot(x, y, pen=_style.pen(LINE_COLOUR, 1.5), connect="finite")
+        else:
+            plot.addItem(pg.TextItem("not supplied", color=colours.foreground))
+        for level in _levels(viewdata, name):
+            plot.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(GUIDE_COLOUR, style=Qt.PenStyle.DashLine)))
+        for value, colour, text, text_colour in (
+                (viewdata.reference_x, REFERENCE_COLOUR, "reference start", colours.reference_text),
+                (viewdata.event_x, PSE_COLOUR, "PSE", colours.pse_text)):
+            if np.isfinite(value):
+                plot.addItem(pg.InfiniteLine(value * SECONDS_PER_DAY, angle=90, pen=_style.pen(colour, 1.5),
+                                             label=text if name == SERIES[0][0] else None,
+                                             labelOpts={"position": 1.0, "color": text_colour,
+                                                        "anchors": [GUIDE_LABEL_ANCHOR[text]] * 2}))
+
+    def _clear_panels(self) -> None:
+        self._drawn = None
+        for plot in self.plots.values():
+            plot.clear()
+
     def clear(self) -> None:
+        self._reset()
+        self._clear_panels()
+
+    def _reset(self) -> None:
+        """Forget the data and what was read from it (alert, day, table, markers); panels stay."""
         self._data = None
         self._shown_alert = -1
         self._highlighted = frozenset()
-        for plot in self.plots.values():
-            plot.clear()
         self.markers.setData(x=[], y=[])
         self.marks_selected.setData(x=[], y=[])
         self.context_marks.setData(x=[], y=[])
@@ -327,3 +350,17 @@ class OptionsView(BaseView):
     def snapshot(self) -> ReportFigure:
         return ReportFigure(title="Options flow before the event", png=widget_png(self),
                             caption=_CAPTION.format(summary=self.summary.text()))
+
+
+def _levels(viewdata: OptionsSeries, name: str) -> tuple[float, ...]:
+    """The dashed guide levels of panel ``name``: the alert thresholds on the risk panel."""
+    if name == "risk":
+        return (viewdata.alert_threshold, viewdata.high_threshold)
+    return GUIDES.get(name, ())
+
+
+def _same_panel(old: OptionsSeries, new: OptionsSeries, name: str) -> bool:
+    """Whether panel ``name`` draws the same from ``old`` as from ``new`` (title, series, guides, lines)."""
+    return (old.label(name) == new.label(name) and _levels(old, name) == _levels(new, name)
+            and np.array_equal((old.reference_x, old.event_x), (new.reference_x, new.event_x), equal_nan=True)
+            and np.array_equal(old.x, new.x) and np.array_equal(old.series(name), new.series(name), equal_nan=True))
