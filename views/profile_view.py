@@ -19,7 +19,7 @@ from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_pro
 from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._layout import stack, status_line
-from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, set_range, tame
+from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, set_range, steady_on_activation, tame
 from views.base import BaseView, Selection, widget_png
 from views.profile_blotter import BlotterModel, blotter_table
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
@@ -58,6 +58,7 @@ class ProfileView(BaseView):
         for row, stretch in enumerate((3, 2, 2)):
             self.canvas.ci.layout.setRowStretchFactor(row, stretch)
         fit_canvas(self.canvas)
+        steady_on_activation(self.canvas)
         self.blotter_model = BlotterModel(self)
         self.blotter = blotter_table(self.blotter_model)
         self.text = QTextBrowser()

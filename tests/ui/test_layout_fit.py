@@ -139,9 +139,12 @@ def test_dated_views_never_tick_hours(qtbot):
     lo, hi = days_to_x(["2019-10-07", "2019-10-10"])
     for plot in (timeline.plot.getPlotItem(), profile.position, profile.path):
         plot.setXRange(lo, hi, padding=0)
-        qtbot.wait(1)
-        texts = [text for _rect, text in _texts(plot.getAxis("bottom"))]
-        assert texts and not any(":" in text for text in texts), texts
+        axis = plot.getAxis("bottom")
+        # an axis that had no tick text (an empty plot) grows to its texts' height in the
+        # turn after the paint that measured them (pyqtgraph); wait for that, not 1 ms
+        qtbot.waitUntil(lambda: bool(_texts(axis)))
+        texts = [text for _rect, text in _texts(axis)]
+        assert not any(":" in text for text in texts), texts
 
 
 def test_review_queue_says_what_fills_it(qtbot):
