@@ -9,17 +9,33 @@ from pathlib import Path
 from typing import Any, Callable
 
 HEARTBEAT_MS = 10
+POLL_MS = 20       # how often ``wait`` checks whether a step is done
 SETTLE_S = 1.0     # after a phase's last signal, keep beating this long (late repaints count too)
 
 
 def wait(app: Any, predicate: Callable[[], bool], timeout_s: float = 900.0) -> None:
-    """Run the event loop until ``predicate()`` holds."""
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop until ``predicate()`` holds (checked every POLL_MS), sleeping between
+    events as the application's own loop does. ``processEvents(WaitForMoreEvents, 50)`` never
+    sleeps (Qt drops the flag when given a time limit): the loop spun, so the GUI thread took a
+    core's share from the child processes it waited for and, a CPU hog to the scheduler, was
+    descheduled longer, which the heartbeat counted as stalls."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    if predicate():
+        return
     end = time.perf_counter() + timeout_s
-    while not predicate():
-        if time.perf_counter() > end:
-            raise TimeoutError("benchmark step timed out")
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(POLL_MS)
+
+    def check() -> None:
+        if predicate() or time.perf_counter() > end:
+            loop.quit()
+    timer.timeout.connect(check)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    if not predicate():
+        raise TimeoutError("benchmark step timed out")
 
 
 def settle(app: Any, seconds: float) -> None:
