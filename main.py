@@ -59,7 +59,11 @@ def _run_gui(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse, dispatch, and turn every error into a message and an exit code."""
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(argv).parse_args(argv)
+    return dispatch(build_parser(argv).parse_args(argv))
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command (or the GUI); every error becomes a message and an exit code."""
     configure_logging()
     log = logging.getLogger("main")
     try:
@@ -103,7 +107,8 @@ def end_headless(code: int) -> NoReturn:
 
 
 if __name__ == "__main__":
-    status = main()
-    if command_named(sys.argv[1:]) in COMMANDS:   # the GUI and ``report`` tear Qt down in order
+    parsed = build_parser(sys.argv[1:]).parse_args(sys.argv[1:])
+    status = dispatch(parsed)
+    if parsed.command in COMMANDS:   # the GUI and ``report`` tear Qt down in order
         end_headless(status)
     sys.exit(status)
