@@ -17,6 +17,7 @@ from engine.errors import CaseFileError, InputError, SchedulerError, UsageError
 from engine.version import SOFTWARE_VERSION
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OUTPUT_LOST = 120   # Python's own exit status when stdout cannot be flushed at exit
 
 
 # The one command that renders figures with Qt (offscreen) lives in ui/.
@@ -24,9 +25,19 @@ ALL_COMMANDS: dict[str, Command] = {
     **COMMANDS, "report": Command("ui.report_cmd", "write the PDF case packet of an event")}
 
 
+OPEN = "--open"   # the one option before the command that takes a value
+
+
 def command_named(argv: list[str]) -> str | None:
-    """The sub-command ``argv`` names (its first word that is not an option), if any."""
-    return next((a for a in argv if not a.startswith("-")), None)
+    """The sub-command ``argv`` names (its first word that is neither an option nor the value of
+    ``--open``), if any: its module is the only one imported and configured."""
+    words = iter(argv)
+    for word in words:
+        if word == OPEN:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
@@ -41,7 +52,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the workbench on the bundled demo case")
     parser.add_argument("--selftest", action="store_true",
                         help="generate, import, analyse and report a small demo case in a temporary folder")
-    parser.add_argument("--open", dest="case", metavar="CASE", help="open the workbench on this .itcase file")
+    parser.add_argument(OPEN, dest="case", metavar="CASE", help="open the workbench on this .itcase file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = command_named(argv)
     for name, command in ALL_COMMANDS.items():
@@ -99,10 +110,15 @@ def end_headless(code: int) -> NoReturn:
     if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.exit(code)
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            with contextlib.suppress(OSError, ValueError):   # a closed pipe: nothing more to say
-                stream.flush()
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as exc:   # a full disk or a closed pipe: the output is lost
+        code = code or EXIT_OUTPUT_LOST   # never a success, as the interpreter's own end would say
+        with contextlib.suppress(OSError, ValueError):
+            print(f"error: the output could not be written ({exc})", file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.flush()
     os._exit(code)
 
 
