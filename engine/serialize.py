@@ -4,7 +4,7 @@ Cached results live in the case file, and case data is data: nothing here can ex
 code on load (no pickle: an object dtype is refused). Object arrays of text are stored as
 fixed-width unicode and restored as object arrays. Nor can a crafted entry exhaust memory: each
 array is unpacked only up to the size its .npy header declares, and all of them together only up
-to half the machine's memory; anything else is refused, and the analysis is recomputed.
+to half the memory the process can still get; anything else is refused, and the analysis is recomputed.
 
 Each array is a zip member ``NAME.npy.zst``: the ``.npy`` bytes as one standard Zstandard
 frame (level 1), stored uncompressed in the archive. Zstandard writes a multi-million-link
@@ -20,10 +20,10 @@ import functools
 import io
 import json
 import math
-import os
 import types
 import typing
 import zipfile
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -127,11 +127,47 @@ def dumps(obj: Any) -> bytes:
 
 
 def _memory_budget() -> int:
-    """Bytes a cached result may unpack to: half this machine's memory (8 GiB where unknown)."""
+    """Bytes a cached result may unpack to: half the memory this process can still get (the
+    system's available memory, and its control group's limit when one is set), so a crafted
+    entry can neither swap the machine nor wake the out-of-memory killer (8 GiB where unknown)."""
+    free = [v for v in (_meminfo_available(), _cgroup_room()) if v is not None]
+    return min(free) // 2 if free else 8 << 30
+
+
+def _meminfo_available() -> int | None:
+    """MemAvailable of /proc/meminfo in bytes (Linux), or None."""
     try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    except (AttributeError, ValueError, OSError):
-        return 8 << 30
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_CGROUP_FILES = {"": ("", "memory.max", "memory.current"),    # v2: the unified hierarchy
+                 "memory": ("memory", "memory.limit_in_bytes", "memory.usage_in_bytes")}   # v1
+
+
+def _cgroup_room(listing: Path = Path("/proc/self/cgroup"), root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """What this process's control group may still allocate (v1 or v2), or None without a limit."""
+    try:
+        lines = listing.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, group = line.split(":", 2)
+        files = _CGROUP_FILES.get("memory" if "memory" in controllers.split(",") else controllers)
+        if files is None:
+            continue
+        folder = root / files[0] / group.lstrip("/")
+        try:
+            limit = (folder / files[1]).read_text().strip()
+            if limit != "max" and int(limit) < 1 << 60:   # v1 writes "no limit" as about 2**63
+                return max(int(limit) - int((folder / files[2]).read_text()), 0)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _read_npy(stream: Any, budget: int) -> np.ndarray:

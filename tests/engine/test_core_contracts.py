@@ -19,6 +19,7 @@ import engine
 from engine.errors import Cancelled, InputError, Problem
 from engine.params import AnalysisParams
 from engine.progress import Reporter
+from engine import serialize
 from engine.serialize import dumps, loads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,6 +182,32 @@ def test_the_arrays_of_a_result_share_one_memory_budget(monkeypatch) -> None:
     monkeypatch.setattr("engine.serialize._memory_budget", lambda: 1000 + len(_json_member(payload)))
     with pytest.raises(ValueError, match="declares"):
         loads(_Outer, payload)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_budget_follows_a_control_group_limit(tmp_path, version) -> None:
+    """In a container limited to 4 GB (3 GB used) a bomb may unpack 0.5 GB, not half the host's memory."""
+    listing, root = tmp_path / "cgroup", tmp_path / "sys"
+    if version == "v2":
+        listing.write_text("0::/box\n")
+        folder, limit, used = root / "box", "memory.max", "memory.current"
+    else:
+        listing.write_text("5:devices:/\n4:memory:/box\n0::/\n")
+        folder, limit, used = root / "memory" / "box", "memory.limit_in_bytes", "memory.usage_in_bytes"
+    folder.mkdir(parents=True)
+    (folder / limit).write_text(f"{4 << 30}\n")
+    (folder / used).write_text(f"{3 << 30}\n")
+    assert serialize._cgroup_room(listing, root) == 1 << 30
+    (folder / limit).write_text("max\n" if version == "v2" else "9223372036854771712\n")   # no limit
+    assert serialize._cgroup_room(listing, root) is None
+
+
+def test_the_budget_is_half_the_smaller_room(monkeypatch) -> None:
+    monkeypatch.setattr(serialize, "_meminfo_available", lambda: 10 << 30)
+    monkeypatch.setattr(serialize, "_cgroup_room", lambda: 2 << 30)
+    assert serialize._memory_budget() == 1 << 30
+    monkeypatch.setattr(serialize, "_cgroup_room", lambda: None)
+    assert serialize._memory_budget() == 5 << 30
 
 
 def test_fortran_ordered_and_empty_arrays_round_trip_writable() -> None:
