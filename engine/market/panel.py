@@ -87,10 +87,12 @@ class TargetPanel:
         # converting and hashing each row's id took most of the build (dense case 0.86 -> 0.32 s CPU).
         codes, distinct = pd.factorize(trades["investor_id"])
         present = np.unique(codes[sel])
+        if present[0] < 0:   # import refuses a blank id; a row without one is never given to another investor
+            raise UsageError(f"a trade in {stock!r} has no investor_id")
         investor_ids, present_row = np.unique(np.asarray(distinct, dtype=object)[present].astype(str),
                                               return_inverse=True)
         investor_ids = investor_ids.astype(object)
-        row_of_code = np.full(len(distinct) + 1, -1, dtype=np.int64)   # the last entry: a missing id
+        row_of_code = np.full(len(distinct) + 1, -1, dtype=np.int64)   # the last entry: a missing id (code -1)
         row_of_code[present] = present_row
         rows_all = row_of_code[codes]
         inv = rows_all[sel]

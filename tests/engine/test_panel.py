@@ -132,3 +132,14 @@ def test_builds_fast_at_reference_scale() -> None:
     elapsed = time.perf_counter() - t0
     assert p.n_records > 200_000 and p.n_days == 541
     assert elapsed < 5.0, elapsed
+
+
+def test_a_trade_without_an_investor_id_is_refused_not_given_to_another_investor() -> None:
+    """Ids are matched through pandas' codes, where a missing id is -1: that code must not reach
+    the last distinct investor (import refuses blank ids; the panel does not rely on it silently)."""
+    rows = [("a", "T", "2021-03-01", 1, 0, 10, 0), (None, "T", "2021-03-02", 2, 0, 20, 0),
+            ("b", "T", "2021-03-03", 1, 0, 10, 0), ("c", "U", "2021-03-03", 1, 0, 10, 0)]
+    with pytest.raises(UsageError, match="no investor_id"):
+        TargetPanel.build(make_tables(rows), "T")
+    rows[1] = (None, "U", "2021-03-02", 2, 0, 20, 0)   # elsewhere it is not the target's business
+    assert list(TargetPanel.build(make_tables(rows), "T").investor_ids) == ["a", "b"]
