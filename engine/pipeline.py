@@ -40,6 +40,7 @@ STAGES: tuple[tuple[str, float], ...] = (
     ("Triage episodes", 1.0),
     ("Options flow", 1.0),
     ("Validated network", 4.0),
+    ("Options alerts", 0.2),
 )
 
 
@@ -131,6 +132,7 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
         if network is not None:
             network.close()
     from engine.results import AnalysisResult
+    rep.stage(STAGES[5][0])   # they flag the k-means suspects and ring members; drafts may take long
     options = alert_options(scored, event, params.options, rep,
                             suspects=frozenset(s.investor_id for s in kmeans.suspects),
                             ring_members=svn.suspicious_members())
