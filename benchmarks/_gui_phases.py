@@ -27,13 +27,22 @@ def wait(app: Any, predicate: Callable[[], bool], timeout_s: float = 900.0) -> N
     timer = QTimer()
     timer.setInterval(POLL_MS)
 
-    def check() -> None:
-        if predicate() or time.perf_counter() > end:
+    failed: list[BaseException] = []
+
+    def check() -> None:   # an error inside a Qt slot would only be printed: keep it to raise
+        try:
+            done = predicate() or time.perf_counter() > end
+        except BaseException as exc:   # noqa: BLE001 - re-raised below, outside the event loop
+            failed.append(exc)
+            done = True
+        if done:
             loop.quit()
     timer.timeout.connect(check)
     timer.start()
     loop.exec()
     timer.stop()
+    if failed:
+        raise failed[0]
     if not predicate():
         raise TimeoutError("benchmark step timed out")
 
