@@ -63,6 +63,9 @@ class ProfileView(BaseView):
         self.blotter = blotter_table(self.blotter_model)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
+        # a scroll bar that came and went with the text's length resized the page and laid
+        # the text out again (twice per selection)
+        self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.text.anchorClicked.connect(self._on_link)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.canvas)

@@ -108,6 +108,16 @@ def test_hidden_profile_draws_when_shown(qtbot, demo_result, demo_tables, inside
 
 
 
+def test_profile_text_keeps_its_width_whatever_its_length(qtbot, demo_result, demo_tables, insider):
+    """A scroll bar that came with a long text and went with a short one resized the text's
+    page and laid the text out again, twice per selection."""
+    view = shown(qtbot, ProfileView(), (1200, 700), view_data("profile", ViewInputs(demo_result, demo_tables)))
+    _select(view, insider)                                   # links, ring, options, alerts: a long text
+    width = view.text.viewport().width()
+    loner = next(i for i in demo_result.kmeans.investor_ids if demo_result.svn.index_of(str(i)) < 0)
+    _select(view, str(loner))                                # not in the network: a short text
+    assert view.profile.investor_id == str(loner) and view.text.viewport().width() == width
+
 def test_profile_ranges_hold_every_investors_trades_without_autoranging(qtbot, demo_result, demo_tables, insider):
     """The price plot's range is set once per result (the close's, which holds every trade
     drawn on it) and the position's per investor, so a selection re-ranges nothing else."""
