@@ -16,10 +16,18 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLin
                                QPushButton, QTabWidget, QTextEdit, QVBoxLayout, QWidget)
 
 from engine.case.work import DECISIONS
+from views._layout import opaque, status_line
 
 log = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 500
+
+
+def _set_text(edit: QLineEdit, text: str) -> None:
+    """Set a field's text only when it changes: the same text repainted it (and the panel
+    under it) on every new focus."""
+    if edit.text() != text:
+        edit.setText(text)
 
 
 class NoteEditor(QWidget):
@@ -106,7 +114,8 @@ class NotesPanel(QWidget):
         self.case_note.edit.setPlaceholderText("Notes on the whole case…")
         self.investor_note = NoteEditor(self)
         self.investor_note.edit.setPlaceholderText("Notes on the focus investor…")
-        self.heading = QLabel("Select an investor to take notes on them.", self)
+        # the heading changes with the focus: it repaints alone and re-lays out nothing
+        self.heading = status_line("Select an investor to take notes on them.")
         self.tags = QLineEdit(self)
         self.tags.setPlaceholderText("tags, separated by commas")
         self.tags.editingFinished.connect(self._apply_tags)
@@ -116,10 +125,10 @@ class NotesPanel(QWidget):
         self.reason.setPlaceholderText("reason (required)")
         self.record = QPushButton("Record decision", self)
         self.record.clicked.connect(self.record_decision)
-        self.decision_status = QLabel("", self)
+        self.decision_status = opaque(QLabel("", self))   # repaints alone
         self.decision_status.setWordWrap(True)
 
-        investor_page = QWidget(self)
+        investor_page = opaque(QWidget(self))   # its fields change with the focus: the tabs under it stay
         page = QVBoxLayout(investor_page)
         page.addWidget(self.heading)
         page.addWidget(self.investor_note, 1)
@@ -172,22 +181,22 @@ class NotesPanel(QWidget):
         if not active:
             self.heading.setText("Select an investor to take notes on them."
                                  if self.store is not None else "Open a case to take notes.")
-            self.tags.setText("")
+            _set_text(self.tags, "")
             self.decision.setCurrentIndex(0)
-            self.reason.setText("")
+            _set_text(self.reason, "")
             self.decision_status.setText("")
             return
         self.heading.setText(f"Investor {self.focus_id}")
-        self.tags.setText(", ".join(self._tags()))
+        _set_text(self.tags, ", ".join(self._tags()))
         current = self.store.decision(self.focus_id)
         if current is None:
             self.decision.setCurrentIndex(0)
-            self.reason.setText("")
+            _set_text(self.reason, "")
             self.decision_status.setText("No decision yet.")
         else:
             decision, reason = current.decision, current.reason
             self.decision.setCurrentIndex(1 + DECISIONS.index(decision) if decision in DECISIONS else 0)
-            self.reason.setText(reason)
+            _set_text(self.reason, reason)
             self.decision_status.setText(f"Decision: {decision} — {reason}")
 
     def _tags(self) -> list[str]:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 
 from engine.tables import Event
 from ui.icons import icon
+from views._layout import status_line
 
 HASH_SHOWN = 12
 
@@ -27,7 +28,7 @@ class WorkbenchStatusBar(QStatusBar):
         self.hash_button.setAutoRaise(True)
         self.hash_button.clicked.connect(self.copy_hash)
         self.hash_button.hide()
-        self.selection_label = QLabel("", self)
+        self.selection_label = status_line(" ", grow=True)   # changes with every selection: re-lays out nothing
         self.state_label = QLabel("", self)
         self.state_label.setObjectName("status_state")
         self.progress = QProgressBar(self)

@@ -1,9 +1,11 @@
 """The margin-free vertical layout every view and panel is built with, and its one-line labels."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 Item = QWidget | QLayout | tuple[QWidget | QLayout, int]
@@ -44,15 +46,75 @@ class ElidedLabel(QLabel):
         return super().event(event)
 
 
-def status_line(text: str = " ") -> QLabel:
-    """A one-line label whose text never resizes the layout: no wrapping, any width (long
-    text is elided, not widening the dock), one line tall (the plot above never shrinks)."""
-    label = ElidedLabel(text)
-    label.setWordWrap(False)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    label.setMinimumWidth(0)
-    label.setFixedHeight(label.fontMetrics().height() + 4)
-    return label
+class QuietLine(QWidget):
+    """A one-line ``ElidedLabel`` in a frame of its own that no layout manages: a new text
+    repaints the label and nothing else. A label laid out in a layout asks every layout up to
+    the main window to recompute when its text changes (``QLabel.setText`` always updates its
+    geometry, whatever its size policy); each following a selection, the notes' tab widget
+    then repainted every field in it and the status bar all its fields. Here the request
+    stops at this frame, whose size never depends on the text (``grow``: its width follows
+    the longest text shown so far, for a status bar field)."""
+
+    def __init__(self, text: str = " ", grow: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = opaque(ElidedLabel(text, self))
+        self.label.setWordWrap(False)
+        self._grow = grow
+        self.setFixedHeight(self.label.fontMetrics().height() + 4)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed if grow else QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(0)
+        if grow:
+            self.setFixedWidth(self.label.sizeHint().width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.label.setGeometry(self.rect())
+
+    def _fit_text(self) -> None:
+        if self._grow and self.label.sizeHint().width() > self.width():
+            self.setFixedWidth(self.label.sizeHint().width())
+
+    # the label's text API, as callers used it on the label itself
+    def setText(self, text: str) -> None:  # noqa: N802 (QLabel API)
+        self.label.setText(text)
+        self._fit_text()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def setTextFormat(self, fmt: Qt.TextFormat) -> None:  # noqa: N802 (QLabel API)
+        self.label.setTextFormat(fmt)
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 (Qt API)
+        self.label.setToolTip(tip)
+
+    def toolTip(self) -> str:  # noqa: N802 (Qt API)
+        return self.label.toolTip()
+
+    def setTextInteractionFlags(self, flags: Qt.TextInteractionFlag) -> None:  # noqa: N802 (QLabel API)
+        self.label.setTextInteractionFlags(flags)
+
+    def shown_text(self) -> str:
+        """The text as painted: elided to the line's width."""
+        return self.label.shown_text()
+
+
+def status_line(text: str = " ", grow: bool = False) -> QuietLine:
+    """A one-line label whose text never resizes or re-lays out anything: no wrapping, any
+    width (long text is elided, not widening the dock), one line tall (the plot above never
+    shrinks), opaque (see ``QuietLine``)."""
+    return QuietLine(text, grow)
+
+
+L = TypeVar("L", bound=QWidget)
+
+
+def opaque(widget: L) -> L:
+    """``widget`` fills its background, so Qt repaints it alone when it changes: a label that
+    changed with every selection repainted the dock, the main window and every widget under
+    its rectangle too (the dock's title bar and buttons included). Returns it."""
+    widget.setAutoFillBackground(True)
+    return widget
 
 
 def one_line(text: str) -> str:

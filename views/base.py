@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.inputs import ViewInputs
+from views._layout import opaque
 from views.selection_types import EMPTY_SELECTION, Selection, SelectionMode, SelectionRequest, mode_for_modifiers
 
 __all__ = ["BaseView", "ViewContract", "REQUIRED_METHODS", "ViewInputs", "Selection", "SelectionRequest", "mode_of",
@@ -136,6 +137,7 @@ class BaseView(QWidget):
         self._highlighted: frozenset[str] = frozenset()
         self._behind_tab = False                      # its dock's tab is hidden behind another's
         self.setObjectName(f"view_{self.view_name or type(self).__name__}")
+        opaque(self)    # a child that changes with the selection repaints the view, not the dock and window under it
 
     def apply_hover(self, investor_id: str | None) -> None:
         """Hint at the hovered investor (cross-hair, tooltip); default: nothing."""

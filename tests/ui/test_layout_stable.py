@@ -6,12 +6,15 @@ re-validation; oracle: widget geometry and size hints before and after.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF
+from PySide6.QtWidgets import QTextEdit, QWidget
 
 from engine.svn.studies import ThresholdMarks
 from tests.ui.view_probe import shown
 from tests.ui.view_samples import sample_network, sample_raster, sample_triage
+from ui.notes_panel import NotesPanel
 from ui.threshold_panel import ThresholdPanel
+from views._layout import stack, status_line
 from views.network_view import NetworkView
 from views.raster_view import RasterView
 from views.selection_types import Selection
@@ -72,3 +75,64 @@ def test_threshold_marks_stay_put_whatever_the_info_says(qtbot):
     panel.request("fdr")                            # "re-validating…"
     qtbot.wait(1)
     assert {name: panel.marks_bar.x_of(v) for name, v in panel.mark_values().items()} == before
+
+
+class _Events(QObject):
+    """Records the types of the events Qt sends to the watched widgets."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, QEvent.Type]] = []
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        self.seen.append((type(watched).__name__, event.type()))
+        return False
+
+    def of(self, kind: QEvent.Type) -> list[str]:
+        return [name for name, k in self.seen if k == kind]
+
+
+def test_a_status_line_text_re_lays_out_and_repaints_nothing_around_it(qtbot):
+    """A label's new text asked every layout up to the window to recompute and repainted the
+    widgets under it (each selection: the profile's header up to the main window)."""
+    outer = QWidget()
+    line = status_line("first")
+    stack(outer, line, QTextEdit())
+    shown(qtbot, outer, (300, 200))
+    qtbot.wait(1)
+    events = _Events(outer)
+    line.setText("a second, longer text")
+    qtbot.wait(1)
+    assert line.text() == "a second, longer text"
+    assert not events.of(QEvent.Type.LayoutRequest) and not events.of(QEvent.Type.Paint)
+
+
+class _Store:
+    """What the notes panel reads of a case: nothing recorded yet."""
+
+    read_only = False
+
+    def note(self, _target):
+        return None
+
+    def tags(self, _investor):
+        return {}
+
+    def decision(self, _investor):
+        return None
+
+
+def test_a_new_focus_repaints_the_notes_fields_not_the_tabs_around_them(qtbot):
+    """The notes' tab widget repainted itself and every field in it on each selection (its
+    heading's new text re-laid out the tabs, and unchanged fields were set again)."""
+    panel = shown(qtbot, NotesPanel(), (400, 300))
+    panel.set_store(_Store())
+    panel.set_focus("INV1")
+    qtbot.wait(50)           # the first focus's "No decision yet." lays the page out, level by level
+    events = _Events(panel, panel.tabs, panel.tags, panel.reason, panel.decision_status)
+    panel.set_focus("INV2")
+    qtbot.wait(1)
+    assert panel.heading.text() == "Investor INV2"
+    assert not events.of(QEvent.Type.LayoutRequest) and not events.of(QEvent.Type.Paint)
