@@ -1,11 +1,12 @@
 """The light and dark themes: the application palette and the views' plot colours."""
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 _DARK = {
     QPalette.ColorRole.Window: "#2B2D31", QPalette.ColorRole.WindowText: "#E6E6E6",
@@ -33,6 +34,20 @@ def system_is_dark() -> bool:
     return hints.colorScheme() == Qt.ColorScheme.Dark
 
 
+def all_widgets(app: QApplication) -> list[QWidget]:
+    """Every widget of ``app``, with the garbage collector held while PySide wraps Qt's list: a
+    collection in between freed a dropped view (Python-owned, kept by a reference cycle) whose
+    widgets were still in the list, and wrapping them crashed (a segfault in apply_theme seen
+    in the GUI tests; once listed, every widget is held by the list)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return app.allWidgets()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def apply_theme(theme: str) -> bool:
     """Apply 'light', 'dark' or 'system' to the app and the views; returns whether dark."""
     from views import _style
@@ -43,7 +58,7 @@ def apply_theme(theme: str) -> bool:
     _style.set_dark(dark)
     _restyle_plots(app)
     from views.base import BaseView
-    for widget in app.allWidgets():
+    for widget in all_widgets(app):
         if isinstance(widget, BaseView):
             widget.restyle()
     return dark
@@ -56,7 +71,7 @@ def _restyle_plots(app: QApplication) -> None:
     from views import _style
     colours = _style.theme()
     gl = sys.modules.get("pyqtgraph.opengl")   # only when a GL view was built
-    for widget in app.allWidgets():
+    for widget in all_widgets(app):
         if isinstance(widget, pg.GraphicsView) and not widget.property(_style.FIXED_COLOURS):
             widget.setBackground(colours.background)
             for item in widget.scene().items():

@@ -6,6 +6,10 @@ dark; oracle: the dark theme's colours in ``views._style.DARK`` and the WCAG con
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +25,8 @@ from views.raster_view import RasterView
 from views.rings_view import RingsView
 from views.selection_types import Selection
 from views.triage_view import TriageView
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _luminance(c: QColor) -> float:
@@ -115,3 +121,35 @@ def test_guide_names_readable_in_either_theme(qtbot, light_then_restore, dark):
     assert len(labels) == 2
     for label in labels:
         assert contrast(label.color, background) >= 4.5, label.toPlainText()
+
+
+#: a dropped widget kept by a reference cycle, then every widget listed with collections at
+#: each allocation: a collection while PySide wrapped the list freed widgets still in it
+_GC_WHILE_LISTING = """
+import gc
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from ui.theme import all_widgets
+app = QApplication([])
+for _ in range(20):
+    dropped = QWidget()
+    for _ in range(30):
+        QLabel("x", dropped)
+    dropped.cycle = dropped
+    del dropped
+    gc.set_threshold(1, 1, 1)
+    listed = all_widgets(app)
+    gc.set_threshold(700, 10, 10)
+    assert all(w.objectName() is not None for w in listed)
+    del listed
+    gc.collect()
+print("listed")
+"""
+
+
+def test_listing_the_widgets_survives_a_collection_of_a_dropped_view():
+    """apply_theme lists every widget; a garbage collection inside QApplication.allWidgets()
+    crashed the process (a segfault in the GUI tests, when a dropped view was freed then)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", _GC_WHILE_LISTING], capture_output=True, text=True, env=env,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "listed", out.stderr[-2000:]
