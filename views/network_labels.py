@@ -76,23 +76,37 @@ class LabelLayer:
     def __init__(self, plot: pg.PlotWidget) -> None:
         self.plot = plot
         self.items: dict[str, pg.TextItem] = {}
+        self._spare: list[pg.TextItem] = []   # hidden, for the next new id: a selection's new
+        # label was a new text item added to the plot (and the old one removed), ~2 ms a selection
 
     def show(self, wanted: dict[str, tuple[float, float]]) -> None:
         """Label exactly the ids of ``wanted`` at their (x, y) positions."""
         for gone in [i for i in self.items if i not in wanted]:
-            self.plot.removeItem(self.items.pop(gone))
+            label = self.items.pop(gone)
+            label.hide()
+            self._spare.append(label)
         for investor, (x, y) in wanted.items():
             label = self.items.get(investor)
             if label is None:
-                label = pg.TextItem(investor, color=_style.theme().foreground, anchor=(0.5, 1.0),
-                                    fill=_style.brush(_style.theme().background, 190))  # readable over edges
-                label.setZValue(_style.Z_FOCUS)
-                self.plot.addItem(label)
+                label = self._spare.pop() if self._spare else self._new_label()
+                label.setText(investor)
+                label.show()
                 self.items[investor] = label
             label.setPos(x, y)
 
+    def _new_label(self) -> pg.TextItem:
+        label = pg.TextItem("", color=_style.theme().foreground, anchor=(0.5, 1.0),
+                            fill=_style.brush(_style.theme().background, 190))  # readable over edges
+        label.setZValue(_style.Z_FOCUS)
+        self.plot.addItem(label)
+        return label
+
     def clear(self) -> None:
+        """Remove every label (the next are made in the current theme's colours)."""
         self.show({})
+        for label in self._spare:
+            self.plot.removeItem(label)
+        self._spare = []
 
 
 def legend_html() -> str:

@@ -209,3 +209,18 @@ def test_a_selection_places_labels_and_marks_once(qtbot, view, focus):
     qtbot.wait(20)
     assert calls.count("labels") == 1 and calls.count("marks") == 1
     assert (focus in view.highlighted_ids()) == (focus in view.shown_ids()) == (focus in view.labelled_ids())
+
+
+def test_previewed_foci_reuse_the_label_items(view, prepared, qtbot):
+    """Each previewed focus's label was a new text item added to the plot (the last one
+    removed): the labels of ids no longer labelled now serve the next ones."""
+    import pyqtgraph as pg
+    svn = prepared.context.svn
+    outsiders = [str(i) for i in svn.investor_ids if not str(i).startswith("R")][:4]
+    seen: list[list] = []
+    for outsider in outsiders:
+        view.apply_selection(Selection(ids=frozenset({outsider}), focus=outsider))
+        qtbot.waitUntil(lambda o=outsider: o in view.labelled_ids())
+        seen.append([item for item in view.plot.getPlotItem().items if isinstance(item, pg.TextItem)])
+    first = {id(item) for item in seen[0]}
+    assert all({id(item) for item in items} <= first for items in seen[1:])
