@@ -110,6 +110,21 @@ def test_selection_of_inactive_investor_not_drawn(view):
     assert view.highlighted_ids() == frozenset({inactive})
 
 
+def test_a_selection_redraws_only_the_layers_it_changes(view, monkeypatch):
+    """Every selection set each panel's selected, focus and hover scatters, the empty hover
+    layer again too (a setData and a repaint each)."""
+    active = [str(i) for i in view._data.ids[view._points.pos[:2]]]
+    view.apply_selection(Selection(ids=frozenset({active[0]}), focus=active[0]))
+    calls = []
+    for panel in view.canvas._overlays:
+        for layer, item in zip(("selected", "focus", "hover"), panel):
+            monkeypatch.setattr(item, "setData", lambda *a, layer=layer, **k: calls.append(layer))
+    view.apply_selection(Selection(ids=frozenset({active[1]}), focus=active[1]))
+    assert sorted(set(calls)) == ["focus", "selected"] and len(calls) == 6
+    calls.clear()
+    view.apply_selection(Selection(ids=frozenset({active[1]}), focus=active[1]))
+    assert calls == []
+
 @pytest.mark.gl
 def test_gl_cube_renders_and_picks(qtbot):
     if not gl_available():
