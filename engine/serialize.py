@@ -156,7 +156,7 @@ def _cgroup_room(listing: Path = Path("/proc/self/cgroup"), root: Path = Path("/
     except OSError:
         return None
     for line in lines:
-        _, controllers, group = line.split(":", 2)
+        _, controllers, group = (line.split(":", 2) + ["", ""])[:3]   # a line is ID:CONTROLLERS:PATH
         files = _CGROUP_FILES.get("memory" if "memory" in controllers.split(",") else controllers)
         if files is None:
             continue

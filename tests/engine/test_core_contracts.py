@@ -192,7 +192,7 @@ def test_the_budget_follows_a_control_group_limit(tmp_path, version) -> None:
         listing.write_text("0::/box\n")
         folder, limit, used = root / "box", "memory.max", "memory.current"
     else:
-        listing.write_text("5:devices:/\n4:memory:/box\n0::/\n")
+        listing.write_text("5:devices:/\nnot a cgroup line\n4:memory:/box\n0::/\n")
         folder, limit, used = root / "memory" / "box", "memory.limit_in_bytes", "memory.usage_in_bytes"
     folder.mkdir(parents=True)
     (folder / limit).write_text(f"{4 << 30}\n")
