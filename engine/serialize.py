@@ -9,8 +9,10 @@ to half the memory the process can still get; anything else is refused, and the 
 Each array is a zip member ``NAME.npy.zst``: the ``.npy`` bytes as one standard Zstandard
 frame (level 1), stored uncompressed in the archive. Zstandard writes a multi-million-link
 result 2.6 times faster than zlib level 1 and 20% smaller (dense reference case: 140 MB of
-arrays, 0.55 s and 17 MB against 1.44 s and 21 MB). Results cached by earlier versions, an
-.npz archive of zlib-deflated ``NAME.npy`` members, are still read.
+arrays, 0.55 s and 17 MB against 1.44 s and 21 MB). A member's ``.npy`` bytes are built with
+one copy of the array, and the members are compressed on two threads (Zstandard releases the
+interpreter lock) and stored in their order: the bytes depend on neither. Results cached by
+earlier versions, an .npz archive of zlib-deflated ``NAME.npy`` members, are still read.
 """
 from __future__ import annotations
 
@@ -23,16 +25,21 @@ import math
 import types
 import typing
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
 
+from engine.forked import cores
+from engine.tasks.runner import in_task
+
 T = TypeVar("T")
 _JSON_KEY = "__json__"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _NPY, _ZSTD = ".npy", ".npy.zst"
+_THREADS = 2   # compressing threads where the machine has the cores (one inside a task)
 
 
 def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
@@ -108,6 +115,33 @@ def _decode(tp: Any, data: Any, arrays: dict[str, np.ndarray]) -> Any:
     return data
 
 
+def _npy_bytes(array: np.ndarray) -> np.ndarray | memoryview:
+    """The ``.npy`` bytes ``numpy.lib.format.write_array`` writes for ``array``. A C-ordered
+    array is copied once, after its header; ``write_array`` copies it twice (each 16 MiB chunk
+    to bytes, then into the file object), 0.13 s of the dense case's 0.5 s ``dumps``."""
+    header = io.BytesIO()
+    if array.flags.c_contiguous and not array.dtype.hasobject:
+        try:
+            np.lib.format.write_array_header_1_0(header, np.lib.format.header_data_from_array_1_0(array))
+        except ValueError:   # a header too long for version 1.0: numpy's own choice below
+            pass
+        else:
+            start = header.tell()
+            out = np.empty(start + array.nbytes, dtype=np.uint8)
+            out[:start] = np.frombuffer(header.getbuffer(), dtype=np.uint8)
+            if array.nbytes:
+                out[start:] = array.reshape(-1).view(np.uint8)
+            return out
+        header = io.BytesIO()
+    np.lib.format.write_array(header, array, allow_pickle=False)
+    return header.getbuffer()
+
+
+def _member(array: np.ndarray) -> bytes:
+    """One archive member: the array's ``.npy`` bytes as one Zstandard frame (level 1)."""
+    return pa.Codec("zstd", 1).compress(_npy_bytes(np.asanyarray(array)), asbytes=True)
+
+
 def dumps(obj: Any) -> bytes:
     """Serialise a (nested) dataclass holding numpy arrays to bytes."""
     arrays: dict[str, np.ndarray] = {}
@@ -115,14 +149,12 @@ def dumps(obj: Any) -> bytes:
     text = json.dumps(structure, separators=(",", ":"))
     arrays[_JSON_KEY] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
-    codec = pa.Codec("zstd", 1)
+    threads = 1 if in_task() else max(1, min(_THREADS, cores()))
     # Members carry a fixed time stamp, so equal results give equal bytes.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for name, array in arrays.items():
-            member = io.BytesIO()
-            np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}{_ZSTD}", date_time=_ZIP_TIME)
-            archive.writestr(info, codec.compress(member.getbuffer(), asbytes=True))
+    with ThreadPoolExecutor(threads) as pool, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, member in zip(arrays, pool.map(_member, arrays.values())):
+            archive.writestr(zipfile.ZipInfo(f"{name}{_ZSTD}", date_time=_ZIP_TIME), member)
     return buffer.getvalue()
 
 

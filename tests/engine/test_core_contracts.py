@@ -107,6 +107,24 @@ def test_serialized_arrays_are_standard_zstandard_frames_of_npy_bytes() -> None:
     assert np.array_equal(np.load(io.BytesIO(raw), allow_pickle=False), np.arange(4, dtype=np.int32))
 
 
+@pytest.mark.parametrize("array", [
+    np.arange(6).reshape(2, 3), np.asfortranarray(np.arange(6.0).reshape(2, 3)), np.array(3.5),
+    np.zeros(0, dtype="<U3"), np.zeros((0, 4)), np.array(["007", "x"]), np.arange(10)[::2],
+    np.array([True, False]), np.arange(3, dtype=">i4"), np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8")])],
+    ids=["c", "fortran", "scalar", "empty-text", "empty-2d", "text", "strided", "bool", "big-endian", "record"])
+def test_member_bytes_are_what_numpy_writes(array: np.ndarray) -> None:
+    """The one-copy .npy bytes of a member equal numpy's own ``write_array`` output."""
+    assert bytes(serialize._npy_bytes(array)) == _npy(array)
+
+
+def test_members_compressed_on_threads_give_the_bytes_of_one_thread(monkeypatch) -> None:
+    obj = _Outer([_Inner(i, None, np.arange(1000 * i, dtype=np.int64) % 7) for i in range(1, 9)],
+                 {"a": 1}, dt.date(2020, 7, 1), (3, 4))
+    threaded = dumps(obj)
+    monkeypatch.setattr(serialize, "_THREADS", 1)
+    assert dumps(obj) == threaded
+
+
 def test_results_cached_by_earlier_versions_still_load() -> None:
     """The earlier format (an .npz of zlib-deflated members) is still read, values unchanged."""
     payload = dumps(_sample())
