@@ -5,10 +5,12 @@ result in the case file keyed by data hash, parameters hash, event and software 
 so reopening a case shows results without recomputing.
 
 Each stage's modules are imported where the stage first runs, not with this module, so that
-their import overlaps other work (issue 12): the network stage's (scipy.special, scipy.sparse)
-in the child that computes it beside the k-means, the k-means' (scikit-learn, scipy.stats and
-scipy.optimize: about a second of CPU) while that child already runs. The result type names
-every stage's result, so it is imported with them.
+their import overlaps other work (issue 12): the k-means' (scikit-learn, scipy.stats and
+scipy.optimize: about a second of CPU) while the network stage's child already runs. The
+network stage's own modules (scipy.special, scipy.sparse) are imported just before that child
+forks, so that it inherits them: this process needs them anyway (the options' narratives and
+the result type name the network's rings), and the child importing them too cost 0.25 s of
+CPU beside the k-means. The result type names every stage's result, so it is imported with them.
 """
 from __future__ import annotations
 
@@ -46,9 +48,16 @@ STAGES: tuple[tuple[str, float], ...] = (
 
 def _network(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel,
              reporter: Reporter) -> SvnResult:
-    """The network stage (its modules are imported here: see the module's docstring)."""
+    """The network stage (its modules are imported here when it runs in this process)."""
     from engine.svn.stage import run_svn
     return run_svn(tables, event, params.svn, reporter, panel=panel)
+
+
+def _fork_network(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel) -> Forked[SvnResult]:
+    """The network stage in a child beside this process, its modules imported here first (see
+    the module's docstring)."""
+    import engine.svn.stage  # noqa: F401  (inherited by the child, needed here later)
+    return Forked(lambda child: _network_beside(tables, event, params, panel, child))
 
 
 def _network_beside(tables: CaseTables, event: Event, params: AnalysisParams, panel: TargetPanel,
@@ -113,7 +122,7 @@ def run_stages(tables: CaseTables, event: Event, params: AnalysisParams, data_ha
     rep.stage(STAGES[1][0])
     network: Forked[SvnResult] | None = None   # the network stage in a child beside the k-means
     if worth_forking(target.n_records):
-        network = Forked(lambda child: _network_beside(tables, event, params, target, child))
+        network = _fork_network(tables, event, params, target)
     try:
         if check is not None:
             data_hash = check()
