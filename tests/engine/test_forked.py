@@ -2,6 +2,7 @@
 caller's reporter, a cancel stops it, and no child is forked inside a task."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -18,6 +19,47 @@ from engine.tasks.runner import RunnerSpec, run_tasks
 def _work(reporter: Reporter) -> tuple[int, np.ndarray]:
     reporter.advance(0.5)
     return os.getpid(), np.arange(5.0)
+
+
+def _shared_files() -> int:
+    """Mappings and descriptors of forked children's shared files in this process."""
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        count = sum("itwb-forked" in line for line in maps)
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            count += "itwb-forked" in os.readlink(f"/proc/self/fd/{name}")
+        except OSError:   # the listing's own descriptor, closed since
+            continue
+    return count
+
+
+def _arrays(reporter: Reporter) -> dict[str, np.ndarray]:
+    return {"ints": np.arange(100_000, dtype=np.int32), "strided": np.arange(10.0)[::3],
+            "empty": np.empty(0, np.int8), "text": np.array(["a", "bc"], dtype=object),
+            "fortran": np.asfortranarray(np.arange(12.0).reshape(3, 4)), "flags": np.ones(5, bool)}
+
+
+needs_memfd = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="arrays are pickled without memfd")
+
+
+@needs_memfd
+def test_arrays_come_back_mapped_writable_and_go_with_the_last_of_them() -> None:
+    before = _shared_files()
+    value = Forked(_arrays).result(Reporter())
+    assert _shared_files() > before                     # mapped from the child's file, not copied
+    for name, expect in _arrays(Reporter()).items():
+        got = value[name]
+        assert got.dtype == expect.dtype and got.shape == expect.shape and got.tolist() == expect.tolist(), name
+        assert got.flags.writeable and got.flags.aligned, name
+    assert value["fortran"].flags.f_contiguous
+    value["ints"][0] = 7                                 # copy-on-write: the child's file is not touched
+    ints = value.pop("ints")
+    del value, got
+    gc.collect()
+    assert _shared_files() > before and ints[0] == 7    # one array still holds the mapping
+    del ints
+    gc.collect()
+    assert _shared_files() == before
 
 
 def test_the_child_value_comes_back_from_another_process() -> None:
@@ -53,10 +95,12 @@ def test_progress_is_forwarded_and_a_cancel_stops_the_child() -> None:
     reporter = Reporter(on_progress, cancel)
     reporter.plan((("s", 1.0),))
     reporter.stage("s")
+    before = _shared_files()
     with pytest.raises(Cancelled):
         work.result(reporter)
     assert 0.25 in seen
     assert not work._proc.is_alive()
+    assert _shared_files() < before or not hasattr(os, "memfd_create")   # its shared file is gone
 
 
 def _fork_allowed(_shared: None, _item: int) -> bool:
@@ -74,8 +118,10 @@ def _dies(reporter: Reporter) -> None:
 
 
 def test_a_child_that_dies_is_reported_with_its_exit_code() -> None:
+    before = _shared_files()
     with pytest.raises(RuntimeError, match="exit code 3"):
         Forked(_dies).result(Reporter())
+    assert _shared_files() == before
 
 
 def _ignores_sigterm(reporter: Reporter) -> None:
