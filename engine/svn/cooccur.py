@@ -5,11 +5,11 @@ A sparse product pays for every co-occurring day of every pair, so between rows 
 days ("heavy" rows) a float32 BLAS product is far cheaper (exact: counts stay below 2^24); all
 other pairs go through scipy's sparse product. The heavy cut comes from a cost estimate: it
 changes the speed, never a count. Every count is compared with the smallest kept count of its
-(N_i^Q, N_j^R) by a gather, so only the few kept counts meet the tail table.
+(N_i^Q, N_j^R) by a gather, so only the few kept counts meet the tail table, whose groups are
+all computed before the first block (``KeptFilter``).
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,69 +89,60 @@ def heavy_cut(x: sp.csr_matrix, days: np.ndarray) -> int:
 
 
 class KeptFilter:
-    """Smallest kept count and tail-table slot per (code of N_i^Q, code of N_j^R), filled from
-    the tail table on first sight (smallest kept count 0 = not seen yet: a kept count is >= 1)."""
+    """Smallest kept count and start in the tail table's values of every (code of N_i^Q, code of
+    N_j^R), all computed at once: one vectorised recursion over every group (dense reference
+    case: 0.11 s, against 0.28 s for the eleven growths of filling groups as blocks met them;
+    those blocks met nearly every group anyway). Blocks on threads then only read it."""
 
     def __init__(self, stacked: Stacked, table: TailTable) -> None:
         self.stacked = stacked
-        self.table = table
         self.width = int(stacked.values.size)
-        self.grid = np.zeros(self.width * self.width, dtype=stacked.x.dtype)
-        self.slot = np.full(self.width * self.width, -1, dtype=np.int64)
-        self._lock = threading.Lock()   # row blocks run on threads; the table grows under it
+        slot = table.slots(np.repeat(stacked.values, self.width), np.tile(stacked.values, self.width))
+        self.grid = table.smallest_kept(slot).astype(stacked.x.dtype)   # >= 1: a count of 0 is no test
+        self.start = table.starts(slot)
+        self.values = table.values
+        self.n_days = table.t
 
-    def keep(self, key: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """Which counts reach the smallest kept count of their key (unseen keys computed)."""
-        thr = self.grid[key]
-        unseen = key[(thr == 0) & (k > 0)]
-        if unseen.size:
-            with self._lock:
-                self._fill(unseen)
-            thr = self.grid[key]
-        return k >= np.maximum(thr, 1)   # a zero count of a dense block is no test
+    def log_tail(self, key: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """Natural log p of kept counts ``k`` of keys ``key`` (k >= ``grid[key]``)."""
+        return self.values[self.start[key] + k]
 
-    def _fill(self, keys: np.ndarray) -> None:
-        """Slots and smallest kept counts of the keys no block has filled yet (under the lock)."""
-        seen = np.zeros(self.grid.size, dtype=bool)
-        seen[keys] = True
-        new = np.flatnonzero(seen & (self.grid == 0))
-        if new.size:
-            values = self.stacked.values
-            slot = self.table.slots(values[new // self.width], values[new % self.width])
-            self.slot[new] = slot
-            self.grid[new] = self.table.smallest_kept(slot)   # last: a filled grid entry has its slot
 
-    def tails(self, left: np.ndarray, right: np.ndarray, key: np.ndarray,
-              k: np.ndarray) -> tuple[np.ndarray, ...]:
-        """(left row, right row, count, natural log p) of counts that ``keep`` kept."""
-        with self._lock:   # another block may be growing the table
-            log_p = self.table.log_tail(self.slot[key], k)
-        return left, right, k, log_p
+def _tests(kept: KeptFilter, lids: np.ndarray, rids: np.ndarray, per_row: np.ndarray, col: np.ndarray,
+           key: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(i, j, 3Q+R, count, natural log p) of kept tests listed row by row: ``per_row[r]`` tests
+    of stacked row ``lids[r]``, each with stacked row ``rids[col]`` (repeats and gathers of
+    per-row values: no pass divides the long arrays)."""
+    a = np.repeat((lids // 3).astype(np.int32), per_row)
+    b = (rids // 3).astype(np.int32)[col]
+    pair = np.repeat((lids % 3 * 3).astype(np.int8), per_row)
+    pair += (rids % 3).astype(np.int8)[col]
+    return a, b, pair, k, kept.log_tail(key, k)
 
 
 def _sparse_tests(kept: KeptFilter, left: sp.csr_matrix, lids: np.ndarray, right: sp.csr_matrix,
                   rids: np.ndarray, diagonal: bool) -> tuple[tuple[np.ndarray, ...], int]:
-    """Kept counts of rows ``lids`` × rows ``rids`` by a sparse product (diagonal: j > i only)."""
+    """Kept tests of rows ``lids`` × rows ``rids`` by a sparse product (diagonal: j > i only)."""
     code = kept.stacked.code
     block = left @ right.T
     per_row = np.diff(block.indptr)
     key = np.repeat(code[lids] * np.int32(kept.width), per_row)
     key += code[rids][block.indices]
     k = block.data
-    candidate = np.flatnonzero(k >= kept.grid[key])
+    idx = np.flatnonzero(k >= kept.grid[key])
     if diagonal:
         upper = (rids // 3)[block.indices] > np.repeat(lids // 3, per_row)
         n_tested = int(np.count_nonzero(upper))
-        candidate = candidate[upper[candidate]]
+        idx = idx[upper[idx]]
     else:
         n_tested = int(k.size)
-    idx = candidate[kept.keep(key[candidate], k[candidate])]
-    row = np.searchsorted(block.indptr, idx, side="right") - 1
-    return kept.tails(lids[row], rids[block.indices[idx]], key[idx], k[idx]), n_tested
+    kept_per_row = np.diff(np.searchsorted(idx, block.indptr))
+    return _tests(kept, lids, rids, kept_per_row, block.indices[idx], key[idx], k[idx]), n_tested
 
 
 def _dense_tests(kept: KeptFilter, lh: slice, rh: slice, diagonal: bool) -> tuple[tuple[np.ndarray, ...], int]:
-    """Kept counts of heavy rows ``lh`` × heavy rows ``rh`` by a BLAS product (diagonal: j > i)."""
+    """Kept tests of heavy rows ``lh`` × heavy rows ``rh`` by a BLAS product (diagonal: j > i):
+    each count meets its smallest kept count, gathered per (code of its row, column)."""
     st, width = kept.stacked, kept.width
     lids, rids = st.heavy[lh], st.heavy[rh]
     prod = st.heavy_dense[lh] @ st.heavy_dense[rh].T
@@ -159,19 +150,19 @@ def _dense_tests(kept: KeptFilter, lh: slice, rh: slice, diagonal: bool) -> tupl
         prod *= (rids // 3)[None, :] > (lids // 3)[:, None]
     lcode, rcode = st.code[lids], st.code[rids]
     codes, row_of = np.unique(lcode, return_inverse=True)
-    # a count of 0 is never a test (a key not seen yet has threshold 0)
-    thr = np.maximum(kept.grid.reshape(width, width)[codes][:, rcode].astype(np.float32), 1)[row_of]
-    idx = np.flatnonzero(prod >= thr)
-    row, col = np.divmod(idx, prod.shape[1])
+    least = kept.grid.reshape(width, width)[codes][:, rcode].astype(np.float32)
+    kept_cells = prod >= least[row_of]
+    idx = np.flatnonzero(kept_cells)
+    per_row = np.count_nonzero(kept_cells, axis=1)
     k = prod.ravel()[idx].astype(st.x.dtype)
-    key = lcode[row] * np.int32(width) + rcode[col]
-    keep = kept.keep(key, k)
-    return (kept.tails(lids[row[keep]], rids[col[keep]], key[keep], k[keep]),
-            int(np.count_nonzero(prod)))
+    col = idx - np.repeat(np.arange(lids.size, dtype=np.int64) * rids.size, per_row)
+    key = np.repeat(lcode * np.int32(width), per_row)
+    key += rcode[col]
+    return _tests(kept, lids, rids, per_row, col, key, k), int(np.count_nonzero(prod))
 
 
 def block_tests(kept: KeptFilter, lo: int, hi: int) -> tuple[tuple[np.ndarray, ...], int]:
-    """(left rows, right rows, counts, natural log p) of every kept test of the pairs i < j with
+    """(i, j, 3Q+R, count, natural log p) of every kept test of the pairs i < j with
     lo <= i < hi, and the number of tests with a count >= 1."""
     st = kept.stacked
     n3 = st.x.shape[0]
@@ -196,7 +187,7 @@ def block_tests(kept: KeptFilter, lo: int, hi: int) -> tuple[tuple[np.ndarray, .
             parts.append(part)
             n_tested += tested
     if not parts:
-        empty = np.empty(0, np.int64)
-        return (empty, empty, np.empty(0, st.x.dtype), np.empty(0)), n_tested
-    left, right, k, log_p = (np.concatenate(col) for col in zip(*parts))
-    return (left, right, k, log_p), n_tested
+        empty = np.empty(0, np.int32)
+        return (empty, empty, np.empty(0, np.int8), np.empty(0, st.x.dtype), np.empty(0)), n_tested
+    a, b, pair, k, log_p = (np.concatenate(col) for col in zip(*parts))
+    return (a, b, pair, k, log_p), n_tested

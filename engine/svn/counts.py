@@ -110,13 +110,18 @@ def _row_chunks(work: np.ndarray) -> list[tuple[int, int]]:
 
 def _chunk_tests(kept: KeptFilter, lo: int, hi: int) -> tuple[tuple, int]:
     """Kept tests of the pairs (i, j), lo <= i < hi, i < j, all nine types, sorted by (a, b, type)."""
-    (left, right, k, log_p), n_tested = block_tests(kept, lo, hi)
-    a, b = (left // 3).astype(np.int32), (right // 3).astype(np.int32)
-    t = _TYPE_OF[left % 3, right % 3]
-    n = kept.stacked.x.shape[0] // 3
-    order = np.argsort((a.astype(np.int64) * n + b) * len(LINK_TYPES) + t, kind="stable")
-    count_type = np.int16 if kept.table.t < 2 ** 15 else np.int32
-    return (a[order], b[order], t[order], k[order].astype(count_type), log_p[order] * LOG10_E), n_tested
+    (a, b, pair, k, log_p), n_tested = block_tests(kept, lo, hi)
+    t = _TYPE_OF.ravel()[pair]
+    order = a.astype(np.int64)
+    order *= kept.stacked.x.shape[0] // 3
+    order += b
+    order *= len(LINK_TYPES)
+    order += t
+    order = np.argsort(order, kind="stable")
+    count_type = np.int16 if kept.n_days < 2 ** 15 else np.int32
+    log10_p = log_p[order]
+    log10_p *= LOG10_E
+    return (a[order], b[order], t[order], k[order].astype(count_type, copy=False), log10_p), n_tested
 
 
 def _workers() -> int:

@@ -136,9 +136,20 @@ class TailTable:
         >= 1): a count is kept exactly when it reaches this value."""
         return self._kcap[slot]
 
+    def starts(self, slot: np.ndarray) -> np.ndarray:
+        """Where each group's count 0 would sit in ``values``: a kept count k of the group has
+        its log tail at ``values[start + k]`` (one gather per lookup instead of three)."""
+        return self._offset[slot] - self._kcap[slot]
+
+    @property
+    def values(self) -> np.ndarray:
+        """Every kept log tail, group after group (a new array when groups are added; entries
+        already there never change)."""
+        return self._flat
+
     def log_tail(self, slot: np.ndarray, k: np.ndarray) -> np.ndarray:
         """log P(X >= k) of kept counts (k >= ``smallest_kept(slot)``)."""
-        return self._flat[self._offset[slot] + (k - self._kcap[slot])]
+        return self._flat[self.starts(slot) + k]
 
     def lookup(self, n1: np.ndarray, n2: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mask of entries with p <= cap, their log p), computing unseen groups on the way.

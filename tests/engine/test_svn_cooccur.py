@@ -55,10 +55,10 @@ def test_kernel_equals_brute_force(heavy_from) -> None:
     kept = KeptFilter(stacked, TailTable(T, CAP))
     found, n_tested, logs = set(), 0, {}
     for lo, hi in ((0, 13), (13, 14), (14, N)):                  # uneven blocks, one of a single row
-        (left, right, k, log_p), tested = block_tests(kept, lo, hi)
+        (i, j, pair, k, log_p), tested = block_tests(kept, lo, hi)
         n_tested += tested
-        for a, b, c, lp in zip(left, right, k, log_p):
-            key = (int(a // 3), int(b // 3), int(a % 3), int(b % 3), int(c))
+        for a, b, qr, c, lp in zip(i, j, pair, k, log_p):
+            key = (int(a), int(b), int(qr // 3), int(qr % 3), int(c))
             assert key not in found
             found.add(key)
             logs[key] = lp
