@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.svn.hypergeom_tails import log_cdf, log_sf
-from engine.svn.infomap_wrap import infomap_clusters
 from engine.svn.counts import DIAGONAL_CODES, LINK_TYPES, LOG10_E
 
 INVESTOR_TYPES: tuple[str, ...] = ("H", "IF", "L")
@@ -63,23 +62,22 @@ class Ring:
 
 
 def diagonal_edges(a: np.ndarray, b: np.ndarray, link_type: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs (a < b) validated in at least one diagonal type, sorted.
+    """Unique pairs (a < b) validated in at least one diagonal type, sorted (int64).
 
-    Links usually come sorted by pair (candidate order), so a linear pass dedupes them;
-    numpy's hash-based ``unique`` takes seconds on millions of keys.
+    Links usually come sorted by pair (candidate order), so a linear pass keeps each pair's
+    first diagonal link; numpy's hash-based ``unique`` takes seconds on millions of keys.
     """
     diag = link_type <= max(DIAGONAL_CODES)
-    key = a[diag].astype(np.int64) * n + b[diag]
+    da, db = a[diag], b[diag]
+    key = da.astype(np.int64)
+    key *= n
+    key += db
     if key.size > 1 and bool((key[1:] < key[:-1]).any()):
-        key = np.sort(key)
-    key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
-    return key // n, key % n
-
-
-def cluster_network(a, b, link_type, n: int, seed: int, trials: int) -> np.ndarray:
-    """Infomap membership (0 = isolated) of the diagonal network of the validated links."""
-    ea, eb = diagonal_edges(a, b, link_type, n)
-    return infomap_clusters(n, ea, eb, seed=seed, trials=trials)
+        order = np.argsort(key, kind="stable")
+        key, da, db = key[order], da[order], db[order]
+    first = np.ones(key.size, dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    return da[first].astype(np.int64), db[first].astype(np.int64)
 
 
 def _none_if_nan(value: float) -> float | None:
@@ -89,9 +87,10 @@ def _none_if_nan(value: float) -> float | None:
 
 def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, ref_days: np.ndarray,
                profit: np.ndarray, types: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray],
-               sign: int, suspicious_at: float, alpha: float) -> list[Ring]:
+               sign: int, suspicious_at: float, alpha: float,
+               edges: tuple[np.ndarray, np.ndarray] | None = None) -> list[Ring]:
     """Every cluster with R_C, π_C, rank, suspicious flag and characterisation (Bonferroni at
-    ``alpha``), best first."""
+    ``alpha``), best first; ``edges``: the links' ``diagonal_edges`` when the caller has them."""
     n_clusters = int(membership.max(initial=0))
     if n_clusters == 0:
         return []
@@ -114,7 +113,9 @@ def rank_rings(membership: np.ndarray, ids: np.ndarray, ref_r_sum: np.ndarray, r
     rank = np.empty(n_clusters, dtype=np.int64)
     rank[order] = np.arange(1, n_clusters + 1)
     type_counts, type_expr = _type_expression(m, types, n_clusters, alpha)
-    internal, link_expr = _link_expression(m, links, n_clusters, alpha)
+    if edges is None:
+        edges = diagonal_edges(*links, m.size)
+    internal, link_expr = _link_expression(m, links, edges, n_clusters, alpha)
     members_sorted = np.argsort(m, kind="stable")
     bounds = np.searchsorted(m[members_sorted], np.arange(1, n_clusters + 2))
     rings = []
@@ -174,8 +175,8 @@ def _type_expression(m: np.ndarray, types: np.ndarray, n_clusters: int, alpha: f
     return counts, _expression_table("investor_type", INVESTOR_TYPES, known, known.sum(axis=0), alpha)
 
 
-def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray], n_clusters: int,
-                     alpha: float):
+def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     edges: tuple[np.ndarray, np.ndarray], n_clusters: int, alpha: float):
     """Internal diagonal edges per cluster and expression tests of the nine link types."""
     a, b, t = links
     ca, cb = m[a], m[b]
@@ -184,6 +185,7 @@ def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndar
                          minlength=n_clusters * len(LINK_TYPES)).reshape(n_clusters, len(LINK_TYPES))
     both_net = (ca > 0) & (cb > 0)
     network = np.bincount(t[both_net], minlength=len(LINK_TYPES))
-    ea, eb = diagonal_edges(a[inside], b[inside], t[inside], m.size)
-    internal = np.bincount(m[ea] - 1, minlength=n_clusters) if ea.size else np.zeros(n_clusters, np.int64)
+    ea, eb = edges
+    ma = m[ea]
+    internal = np.bincount(ma[(ma > 0) & (ma == m[eb])] - 1, minlength=n_clusters)
     return internal, _expression_table("link_type", LINK_TYPES, counts, network, alpha)

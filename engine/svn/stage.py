@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from engine.market.calendar import as_day, reference_period
-from engine.svn.communities import Ring, cluster_network, rank_rings
+from engine.svn.communities import Ring, diagonal_edges, rank_rings
 from engine.errors import UsageError
 from engine.market.investor_metrics import directionality, expected_profit, valuation_price
 from engine.market.panel import TargetPanel
 from engine.params import SvnParams
 from engine.progress import Reporter
 from engine.svn.counts import LINK_TYPES, Candidates, StateSample, candidate_links, sample_states
+from engine.svn.infomap_wrap import infomap_clusters
 from engine.svn.validate import n_tests, validate
 from engine.tables import CaseTables, Event
 
@@ -138,15 +139,16 @@ def revalidate(result: SvnResult, correction: str, threshold: float | None = Non
         reporter.check()
     cand = result.candidates
     check = validate(cand.log10_p, correction, result.alpha, result.n_tests, threshold, result.cap)
-    chosen = np.flatnonzero(check.mask)
-    a, b, t = cand.a[chosen], cand.b[chosen], cand.link_type[chosen]
+    a, b, t = cand.a[check.mask], cand.b[check.mask], cand.link_type[check.mask]
     counts = np.bincount(t, minlength=len(LINK_TYPES))
-    membership = cluster_network(a, b, t, result.n_investors, result.infomap_seed, result.infomap_trials)
+    edges = diagonal_edges(a, b, t, result.n_investors)   # Infomap's network, reused by the ranking
+    membership = infomap_clusters(result.n_investors, *edges, seed=result.infomap_seed,
+                                  trials=result.infomap_trials)
     if reporter is not None:
         reporter.check()
     rings = rank_rings(membership, result.investor_ids, result.ref_r_sum, result.ref_active_days,
                        result.expected_profit, result.investor_types, (a, b, t), result.sign,
-                       result.suspicious_at, result.alpha)
+                       result.suspicious_at, result.alpha, edges)
     return dataclasses.replace(
         result, correction=check.correction, threshold=check.threshold,
         log10_threshold=check.log10_threshold, validated=check.mask,

@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import hypergeom
 
 from engine import serialize
-from engine.svn.communities import rank_rings
+from engine.svn.communities import diagonal_edges, rank_rings
 from engine.svn.infomap_wrap import canonical_ids, infomap_clusters
 from engine.params import SvnParams
 from engine.svn.stage import SvnResult, run_svn, svn_section
@@ -45,6 +45,21 @@ def test_infomap_isolated_nodes_and_repeatability() -> None:
     assert infomap_clusters(4, np.empty(0, int), np.empty(0, int), seed=1).tolist() == [0, 0, 0, 0]
 
 
+def test_diagonal_edges_in_or_out_of_candidate_order() -> None:
+    """Each pair with a diagonal link once, sorted, whether the links come sorted or not."""
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 12, 400)
+    b = a + 1 + rng.integers(0, 12, 400)
+    t = rng.integers(0, 9, 400).astype(np.int8)
+    order = np.lexsort((t, b, a))
+    diag = t <= 2
+    expect = sorted(set(zip(a[diag].tolist(), b[diag].tolist())))
+    for sel in (order, np.arange(400)):
+        ea, eb = diagonal_edges(a[sel], b[sel], t[sel], 24)
+        assert list(zip(ea.tolist(), eb.tolist())) == expect and ea.dtype == eb.dtype == np.int64
+    assert diagonal_edges(a[:0], b[:0], t[:0], 24)[0].size == 0
+
+
 def test_rank_rings_by_hand() -> None:
     ids = np.array(["a", "b", "c", "d", "e", "f", "g"], dtype=object)
     membership = np.array([1, 1, 2, 2, 3, 3, 0], dtype=np.int32)
@@ -61,6 +76,9 @@ def test_rank_rings_by_hand() -> None:
     assert [r.suspicious for r in rings] == [True, True, False]
     assert rings[1].composition == {"H": 1, "": 1} and list(rings[0].member_ids) == ["a", "b"]
     assert [r.internal_links for r in rings] == [1, 1, 1]
+    given = rank_rings(membership, ids, r_sum, days, profit, types, links, sign=1, suspicious_at=0.9,
+                       alpha=0.01, edges=diagonal_edges(*links, 7))
+    assert [(r.internal_links, r.expression) for r in given] == [(r.internal_links, r.expression) for r in rings]
     sell = rank_rings(membership, ids, -r_sum, days, profit, types, links, sign=-1, suspicious_at=0.9,
                       alpha=0.01)
     assert [r.cluster_id for r in sell] == [1, 2, 3] and sell[0].mean_directionality == -1.0
