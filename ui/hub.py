@@ -4,7 +4,7 @@ Views subscribe once; from then on the hub alone routes: a view's selection requ
 selection model (and an expansion to the session), the selection, hover, exploration and
 decisions to every view, and each new result to the views one per event-loop turn (visible
 views first, with the selection and decisions, so the GUI never freezes for the sum of all
-views' set-up); after ``result_shown``, the work that follows a result (``after_result``:
+views' set-up; a view that splits its data into parts takes one part per turn); after ``result_shown``, the work that follows a result (``after_result``:
 the restored selection, the case-work snapshot) runs one per turn too. A newer result or a
 cleared one ends the older chain. The window only listens to the hub's signals for its status
 bar and dialogs.
@@ -130,8 +130,11 @@ class Hub(QObject):
 
     def _next_step(self, chain: int) -> None:
         prepared = self._pending_result
-        if chain != self._chain or prepared is None or prepared is not self.session.prepared:
-            return                      # superseded or cleared meanwhile
+        if chain != self._chain:
+            return                      # superseded: the newer chain holds the steps
+        if prepared is None or prepared is not self.session.prepared:
+            self._pending_steps = []    # cleared meanwhile (the steps hold the views' parts)
+            return
         if not self._pending_steps:
             self._pending_result = None
             return
@@ -143,13 +146,27 @@ class Hub(QObject):
         QTimer.singleShot(TURN_DELAY_MS, lambda: self._next_step(chain))
 
     def _show_view(self, name: str, prepared: PreparedResult) -> None:
-        """One view takes the result's data, the selection and the case's decisions."""
+        """One view takes the result's data, a part per turn (``BaseView.data_parts``), and
+        with its last part the selection and the case's decisions."""
         view = self.views[name]
         if name not in prepared.view_data:
             view.clear()
             return
         try:
-            view.set_data(prepared.view_data[name])
+            parts = list(view.data_parts(prepared.view_data[name]))
+        except Exception as exc:
+            self.view_failed.emit(f"The {view.title or name} view could not show the result", exc)
+            return
+        self._take_part(name, parts)
+
+    def _take_part(self, name: str, parts: list[Callable[[], None]]) -> None:
+        """Run the next of a view's data parts; the rest wait for the next turns."""
+        view = self.views[name]
+        try:
+            parts.pop(0)()
+            if parts:
+                self._pending_steps.insert(0, lambda _prepared: self._take_part(name, parts))
+                return
             view.apply_selection(self.selection.value)
             view.apply_decisions(self._decisions)
         except Exception as exc:

@@ -10,6 +10,8 @@ from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
 
 TEXT_PX = 90.0   # room for one horizontal label ("2019-05-23" and a gap)
@@ -137,3 +139,13 @@ class DayAxis(pg.DateAxisItem):
             return []
         return super().tickValues(minVal, maxVal, size)
 
+
+
+def text_height_from_font(axis: pg.AxisItem, font: QFont) -> None:
+    """Give a horizontal axis that shows tick values the height pyqtgraph gives it once it has
+    drawn them (a text line as it measures one, the text offset, outward ticks) from the
+    start. Sized by the ticks it last drew, the options flow's date axis was 20 px before its
+    first paint, 2 px while it had no ticks and 13 px with them: each change laid out and
+    painted its plot again."""
+    line = QFontMetricsF(font).boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, "0").height()
+    axis.setHeight(0.8 * line + axis.style["tickTextOffset"][1] + max(0, axis.style["tickLength"]))

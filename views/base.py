@@ -7,7 +7,8 @@ blocked (so applying a selection never echoes back as a request).
 Life cycle, driven by the hub (``ui.hub``):
 1. ``data = engine.viewdata.registry.view_data(view_name, inputs)`` once per analysis result —
    Qt-free, in the analysis worker or child process (views hold no preparation code);
-2. ``view.set_data(data)`` on the GUI thread, then ``apply_selection`` / ``apply_hover``
+2. ``view.set_data(data)`` on the GUI thread (the hub runs its ``data_parts`` one per
+   event-loop turn), then ``apply_selection`` / ``apply_hover``
    whenever the selection model changes, ``apply_exploration`` and ``apply_decisions`` when
    those change; ``clear()`` when the case closes;
 3. ``snapshot()`` for a screen grab; ``print_figure(data, subject)`` for the case packet: a
@@ -16,7 +17,8 @@ Life cycle, driven by the hub (``ui.hub``):
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Iterable, Mapping, Protocol, runtime_checkable
+from functools import partial
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -138,6 +140,12 @@ class BaseView(QWidget):
         self._behind_tab = False                      # its dock's tab is hidden behind another's
         self.setObjectName(f"view_{self.view_name or type(self).__name__}")
         opaque(self)    # a child that changes with the selection repaints the view, not the dock and window under it
+
+    def data_parts(self, viewdata: Any) -> Sequence[Callable[[], None]]:
+        """``set_data(viewdata)`` as parts to run in order, each in an event-loop turn of its
+        own with its paint (the hub does): a view whose set-up and first paint take long
+        splits them so that no turn holds them all; by default one part."""
+        return (partial(self.set_data, viewdata),)
 
     def apply_hover(self, investor_id: str | None) -> None:
         """Hint at the hovered investor (cross-hair, tooltip); default: nothing."""

@@ -14,6 +14,9 @@ top-left corner, and the risk panel gets twice the height of the others.
 """
 from __future__ import annotations
 
+from functools import partial
+from typing import Callable, Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
 from engine.packet.figures import PrintSubject, ReportFigure
 from engine.viewdata.options import CONTRACT_COLUMNS, SERIES, OptionsSeries
 from views import _style
-from views._axes import DayAxis, SparseAxis
+from views._axes import DayAxis, SparseAxis, text_height_from_font
 from views._context import enable_context, nobody
 from views._layout import stack, status_line
 from views._plots import corner_title, fit_canvas, restyle_title, steady_on_activation, tame
@@ -65,12 +68,12 @@ class OptionsView(BaseView):
     print_scopes = ("overview",)
     print_section = "options"
     _data: OptionsSeries | None
-    _drawn: OptionsSeries | None    # what the panels show (kept across results that draw them the same)
+    _panel_data: dict[str, OptionsSeries]   # what each panel shows (kept across results that draw it the same)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._shown_alert = -1
-        self._drawn = None
+        self._panel_data = {}
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.ci.layout.setVerticalSpacing(2)
         self.plots: dict[str, pg.PlotItem] = {}
@@ -98,6 +101,7 @@ class OptionsView(BaseView):
             self.canvas.ci.layout.setRowStretchFactor(row, ROW_STRETCH.get(name, 1))
             self.plots[name] = plot
             self.panel_names[name] = corner_title(plot, label)
+        text_height_from_font(self.plots[SERIES[-1][0]].getAxis("bottom"), tick_font)   # the dates
         fit_canvas(self.canvas)
         steady_on_activation(self.canvas)
         self.markers = pg.ScatterPlotItem(size=MARKER_SIZE, symbol="t1", hoverable=True, tip=weak_callable(self._tip))
@@ -154,11 +158,22 @@ class OptionsView(BaseView):
 
     # -- data ---------------------------------------------------------------------------
     def set_data(self, viewdata: OptionsSeries | None) -> None:
-        """Show ``viewdata``; a panel whose curve, title and lines would be drawn the same as
-        now is kept (a re-validation changes the alerts, rarely a series: redrawing the five
-        panels and their first paint held the GUI thread ~100 ms in one turn at the reference
-        scale)."""
-        drawn = self._drawn
+        """Show ``viewdata`` (see ``data_parts``)."""
+        for part in self.data_parts(viewdata):
+            part()
+
+    def data_parts(self, viewdata: OptionsSeries | None) -> Sequence[Callable[[], None]]:
+        """The summary, markers and date range, then each panel: a panel whose curve, title
+        and lines would be drawn the same as now is kept (a re-validation changes the alerts,
+        rarely a series). Drawing the five panels held the GUI thread 40-55 ms and their first
+        paint 85-100 ms (a 541-day antialiased curve ~10 ms) in two turns at the reference
+        scale; in parts, a turn draws and paints one panel."""
+        if viewdata is None:
+            return (partial(self._take, None),)
+        return (partial(self._take, viewdata), *(partial(self._panel, viewdata, name) for name, _label in SERIES))
+
+    def _take(self, viewdata: OptionsSeries | None) -> None:
+        """Keep ``viewdata``; its summary, alert and context markers, and the date range."""
         self._reset()
         if viewdata is None:
             self._clear_panels()
@@ -166,15 +181,8 @@ class OptionsView(BaseView):
             return
         self._data = viewdata
         x = viewdata.x * SECONDS_PER_DAY
-        for name, _label in SERIES:
-            if drawn is None or not _same_panel(drawn, viewdata, name):
-                self._draw_panel(name, viewdata, x)
-        self._drawn = viewdata
-        risk_plot = self.plots["risk"]
-        risk_plot.setYRange(0, 1.12, padding=0)  # room for markers at risk 1
-        for item in (self.markers, self.marks_selected, self.context_marks):
-            if item not in risk_plot.items:
-                risk_plot.addItem(item)
+        self.plots["risk"].setYRange(0, 1.12, padding=0)  # room for markers at risk 1
+        self._place_markers()
         cdays = viewdata.context_day
         self.context_marks.setData(x=x[cdays], y=np.full(cdays.size, CONTEXT_Y), data=np.arange(cdays.size))
         days = viewdata.alert_day
@@ -193,6 +201,24 @@ class OptionsView(BaseView):
             # changed ranges painted every panel a second time (40 ms CPU at the reference scale)
             plot.getViewBox().prepareForPaint()
         self.apply_selection(self._selection)
+
+    def _panel(self, viewdata: OptionsSeries, name: str) -> None:
+        """Panel ``name`` of ``viewdata`` (kept when it would be drawn the same), ranged now."""
+        if self._data is not viewdata:
+            return                     # cleared or replaced since its first part
+        drawn = self._panel_data.get(name)
+        if drawn is None or not _same_panel(drawn, viewdata, name):
+            self._draw_panel(name, viewdata, viewdata.x * SECONDS_PER_DAY)
+            self._panel_data[name] = viewdata
+            if name == "risk":
+                self._place_markers()  # the panel's clear() took them off
+        self.plots[name].getViewBox().prepareForPaint()
+
+    def _place_markers(self) -> None:
+        risk_plot = self.plots["risk"]
+        for item in (self.markers, self.marks_selected, self.context_marks):
+            if item not in risk_plot.items:
+                risk_plot.addItem(item)
 
     def _draw_panel(self, name: str, viewdata: OptionsSeries, x: np.ndarray) -> None:
         """Panel ``name`` afresh: its title, series, guide levels and the reference and PSE lines."""
@@ -220,7 +246,7 @@ class OptionsView(BaseView):
                                                         "anchors": [GUIDE_LABEL_ANCHOR[text]] * 2}))
 
     def _clear_panels(self) -> None:
-        self._drawn = None
+        self._panel_data = {}
         for plot in self.plots.values():
             plot.clear()
 

@@ -172,3 +172,48 @@ def test_timers_run_between_two_views(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: ("follower 2", "r1") in log, timeout=5000)
     timer.stop()
     assert set(range(1, len(NAMES) + 3)) <= set(beats), beats   # a beat after each turn
+
+
+class _InParts(_Recorder):
+    """Takes its data in two parts (``data_parts``), each logged."""
+
+    def data_parts(self, viewdata: Any) -> tuple[Any, ...]:
+        return (lambda: self.log.append((self.view_name, f"part 1 of {viewdata}")), lambda: self.set_data(viewdata))
+
+    def apply_selection(self, selection: Selection) -> None:
+        self.log.append((self.view_name, "selection"))
+        super().apply_selection(selection)
+
+
+def test_a_view_in_parts_takes_one_part_per_turn_and_the_selection_with_its_last(qtbot):
+    """A view whose set-up and first paint are long splits them: the options flow's five
+    panels drawn and painted in one turn held the GUI thread 85-100 ms at the reference scale."""
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+    split = _InParts("split", log)
+    qtbot.addWidget(split)
+    hub.subscribe(split)
+    prepared = PreparedResult(result="r1", view_data={name: f"r1-{name}" for name in (*NAMES, "split")})  # type: ignore[arg-type]
+    _deliver(session, prepared)
+    for _ in range(len(NAMES) - 1):
+        _one_turn()
+    log.clear()
+    _one_turn()
+    assert log == [("split", "part 1 of r1-split")]
+    _one_turn()
+    assert log[1:] == [("split", "r1-split"), ("split", "selection")]
+    qtbot.waitUntil(lambda: ("follower 2", "r1") in log, timeout=5000)
+
+
+def test_a_cleared_result_drops_the_parts_not_taken(qtbot):
+    log: list[tuple[str, Any]] = []
+    hub, session, views = _hub(qtbot, log)
+    split = _InParts("split", log)
+    qtbot.addWidget(split)
+    hub.views = {"split": split}          # the split view first
+    _deliver(session, PreparedResult(result="r1", view_data={"split": "r1-split"}))  # type: ignore[arg-type]
+    session.prepared = None
+    for _ in range(4):
+        _one_turn()
+    assert log == [("split", "part 1 of r1-split")]
+    assert hub._pending_steps == []       # nothing keeps the view's parts
