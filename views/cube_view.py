@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from functools import partial
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,12 @@ class CubeView(HoverOnChange, BaseView):
         return bool(getattr(self.canvas, "is_gl", False))
 
     # -- data ---------------------------------------------------------------------------
+    def data_parts(self, viewdata: CubeData) -> Sequence[Callable[[], None]]:
+        """The legend, then the rest: the legend's new lines shrink the canvas, and the three
+        panels laid out and painted again at their new size with their 27,000 points held one
+        turn ~60 ms CPU at the reference scale (13 ms at a steady size)."""
+        return (partial(self.legend.setText, self._legend_text(viewdata)), partial(self.set_data, viewdata))
+
     def set_data(self, viewdata: CubeData) -> None:
         self._data = viewdata
         self._index = pd.Index(viewdata.ids, dtype=object)
