@@ -32,7 +32,7 @@ from views._context import enable_context
 from views._hover import HoverOnChange
 from views._layout import stack, status_line
 from views._plots import new_plot
-from views.base import BaseView, Selection, widget_png
+from views.base import BaseView, Selection, index_positions, widget_png
 from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
 from views.link_chart import LinkChartMixin
 from views.network_focus import LAYOUT_SEED, NO_DIRECTION, ROLE_SIZE, NetworkFocusMixin
@@ -226,7 +226,7 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
 
     def _xy_of(self, ids: np.ndarray) -> np.ndarray:
         """Layout positions of investor ids (drawn or previewed)."""
-        return self._layout.xy[self._layout.index.get_indexer(pd.Index(ids, dtype=object))].reshape(-1, 2)
+        return self._layout.xy[index_positions(self._layout.index, ids)].reshape(-1, 2)
 
     def network_bits(self) -> int:
         """The validated network drawn: the one of the correction in use (one control: the toolbar's)."""

@@ -1,18 +1,22 @@
 """The profile's trade blotter: one investor's active days, latest first, as a table model over
 the profile's arrays (a selection swaps the arrays; only the rows on screen are formatted, where
-a table widget made an item for every cell of every day)."""
+a table widget made an item for every cell of every day, and each cell's text is formatted once
+per investor: Qt asks for seven roles per cell on every paint)."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from engine.viewdata.profile import InvestorProfile
 
 COLUMNS = ("Date", "Bought", "Sold", "Value bought", "Value sold", "Position")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: roles as plain ints: comparing the int Qt passes with an enum member built an enum per call
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 
 
 class BlotterModel(QAbstractTableModel):
@@ -22,10 +26,12 @@ class BlotterModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns: tuple[np.ndarray, ...] = ()
         self._days = np.zeros(0, dtype=np.int64)
+        self._texts: dict[tuple[int, int], str] = {}
 
     def show(self, profile: InvestorProfile | None, first_day: np.datetime64 | None = None) -> None:
         """The days of ``profile`` from ``first_day`` on, latest first (none for None)."""
         self.beginResetModel()
+        self._texts = {}
         if profile is None:
             self._columns, self._days = (), np.zeros(0, dtype=np.int64)
         else:
@@ -48,16 +54,26 @@ class BlotterModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._days.size:
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = self._columns[col][self._days[index.row()]]
-            return str(value) if col == 0 else f"{value:,.0f}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        if role == DISPLAY:
+            key = (index.row(), index.column())
+            text = self._texts.get(key)
+            if text is None and 0 <= key[0] < self._days.size and 0 <= key[1] < len(COLUMNS):
+                value = self._columns[key[1]][self._days[key[0]]]
+                text = self._texts[key] = str(value) if key[1] == 0 else f"{value:,.0f}"
+            return text
+        if role == ALIGNMENT and index.column():
             return RIGHT
         return None
+
+
+def lay_out_now(table: QTableView) -> None:
+    """Re-lay out ``table`` now after its model was reset, not in later event-loop turns (a
+    queued geometry update, then a zero-delay layout timer): with several views repainting
+    the window one after the other in a selection's turn, the table was painted before its
+    re-layout and again after it."""
+    QCoreApplication.sendPostedEvents(table, int(QEvent.Type.MetaCall.value))
+    table.doItemsLayout()
 
 
 def blotter_table(model: BlotterModel) -> QTableView:

@@ -21,7 +21,7 @@ from views._axes import DayAxis, SparseAxis
 from views._layout import stack, status_line
 from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, set_range, steady_on_activation, tame
 from views.base import BaseView, Selection, widget_png
-from views.profile_blotter import BlotterModel, blotter_table
+from views.profile_blotter import BlotterModel, blotter_table, lay_out_now
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
 from views.profile_text import LINK_SCHEME, details, headline
 from views.time_axis import days_to_x, event_guides
@@ -233,6 +233,7 @@ class ProfileView(BaseView):
     def _fill_blotter(self, p: InvestorProfile) -> None:
         """The chart's span, latest first (older days stay on the chart)."""
         self.blotter_model.show(p, np.datetime64(p.event.reference_start, "D") - np.timedelta64(DAYS_BEFORE, "D"))
+        lay_out_now(self.blotter)
 
     # -- interaction --------------------------------------------------------------------
     def _on_link(self, url: QUrl) -> None:

@@ -50,6 +50,17 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Decision", "decision", "The investigator's decision on this investor"),
 )
 NUMERIC = {"rank", "score", "shares", "directionality", "expected_profit", "placebo_p"}
+#: roles as plain ints and each column's alignment made once: Qt asks for seven roles per cell
+#: on every paint, and comparing its int with an enum member (or or-ing two flags) built an
+#: enum each time, ~10 Python calls per cell
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+FONT = int(Qt.ItemDataRole.FontRole.value)
+ID = int(ID_ROLE)
+ALIGNMENTS = tuple(int((Qt.AlignmentFlag.AlignRight if attr in NUMERIC else Qt.AlignmentFlag.AlignLeft)
+                       | Qt.AlignmentFlag.AlignVCenter) for _, attr, _ in COLUMNS)
+DISCONTINUITY = next(k for k, (_, attr, _) in enumerate(COLUMNS) if attr == "discontinuity")
 
 
 def _format(attr: str, value: Any) -> str:
@@ -87,6 +98,7 @@ class SuspectsTableModel(ColumnTableModel):
         self._decisions: dict[str, str] = {}
         self._cache: dict[tuple[int, int], str] = {}
         self._focus: str | None = None
+        self._bold: QFont | None = None
 
     # -- data in ------------------------------------------------------------------------
     def set_rows(self, rows: SuspectRows) -> None:
@@ -131,29 +143,32 @@ class SuspectsTableModel(ColumnTableModel):
 
     # -- Qt model API -------------------------------------------------------------------
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row, col = index.row(), index.column()
-        if not index.isValid() or not (0 <= row < len(self.order)) or not (0 <= col < len(COLUMNS)):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        row, col = index.row(), index.column()     # -1, -1 for an invalid index
+        if not (0 <= row < self.order.size and 0 <= col < len(COLUMNS)):
             return None
-        attr = COLUMNS[col][1]
-        src = int(self.order[row])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col, attr, src)
-        if role == ID_ROLE:
-            return str(self._rows.investor_id[src])
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            align = Qt.AlignmentFlag.AlignRight if attr in NUMERIC else Qt.AlignmentFlag.AlignLeft
-            return int(align | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and attr == "discontinuity":
-            colour = _style.theme().warning_text if self._rows.discontinuity[src] == "hard" else _style.SOFT
-            return _style.qcolor(colour)
-        if role == Qt.ItemDataRole.FontRole and self._focus == str(self._rows.investor_id[src]):
-            font = QFont()
-            font.setBold(True)
-            return font
+        if role == DISPLAY:
+            return self._display(row, col)
+        if role == ALIGNMENT:
+            return ALIGNMENTS[col]
+        if role == FOREGROUND and col == DISCONTINUITY:
+            hard = self._rows.discontinuity[self.order[row]] == "hard"
+            return _style.qcolor(_style.theme().warning_text if hard else _style.SOFT)
+        if role == FONT and self._focus is not None and self._focus == self.investor_at(row):
+            return self._bold_font()
+        if role == ID:
+            return self.investor_at(row)
         return None
 
-    def _display(self, row: int, col: int, attr: str, src: int) -> str:
+    def _bold_font(self) -> QFont:
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
+
+    def _display(self, row: int, col: int) -> str:
+        src = int(self.order[row])
+        attr = COLUMNS[col][1]
         if attr == "decision":
             return self._decisions.get(str(self._rows.investor_id[src]), "")
         key = (src, col)
