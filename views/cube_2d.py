@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QHBoxLayout, QToolTip, QWidget
 
 from engine.viewdata.cube import AXIS_NAMES
 from views import _style
-from views._plots import new_plot
+from views._marks import Marks
+from views._plots import keep_pixels, new_plot
 from views.cube_canvas import CanvasSignals, Overlay, WindowPoints
 from views.point_cloud import PointCloudItem, pick_nearest
 
@@ -59,6 +60,7 @@ class Cube2DCanvas(QWidget):
             foc = self._overlay(_style.Z_FOCUS, _style.SIZE_FOCUS, _style.focus_pen(), pg.mkBrush(None))
             hov = self._overlay(_style.Z_HOVER, _style.SIZE_FOCUS, _style.hover_pen(), pg.mkBrush(None))
             corner = self._overlay(_style.Z_FOCUS, 22, _style.pen(_style.REWARDING, 2.0), pg.mkBrush(None), "star")
+            keep_pixels(corner)   # the same star all result long: a selection's marks near it repainted it
             for item in (cloud, sel, foc, hov, corner):
                 plot.addItem(item)
             plot.scene().sigMouseClicked.connect(lambda ev, p=p: self._on_click(p, ev))
@@ -71,7 +73,7 @@ class Cube2DCanvas(QWidget):
 
     @staticmethod
     def _overlay(z: float, size: float, pen, brush, symbol: str = "o") -> pg.ScatterPlotItem:
-        item = pg.ScatterPlotItem(size=size, pen=pen, brush=brush, symbol=symbol)
+        item = Marks(size=size, pen=pen, brush=brush, symbol=symbol)
         item.setZValue(z)
         item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # picking is the canvas's job
         return item

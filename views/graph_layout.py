@@ -84,8 +84,11 @@ def extend_layout(previous: Layout, nodes: Iterable[str], parents: Mapping[str, 
     else to a point right of the current drawing (several are spread wide). The ring around a parent
     starts at the angle pointing away from the layout's centre, so groups spread outward.
     """
+    asked = {str(n) for n in nodes}
+    if all(n in previous.index for n in asked):
+        return previous     # nothing new (a focus previewed before): the same layout, its index kept
     known = previous.position_map()
-    wanted = sorted({str(n) for n in nodes} | set(known))
+    wanted = sorted(asked | set(known))
     pos = dict(known)
     remaining = [n for n in wanted if n not in known]
     if remaining:

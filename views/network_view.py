@@ -31,6 +31,7 @@ from views import _style
 from views._context import enable_context
 from views._hover import HoverOnChange
 from views._layout import stack, status_line
+from views._marks import Marks
 from views._plots import new_plot
 from views.base import BaseView, Selection, index_positions, widget_png
 from views.graph_layout import Layout, empty_layout, extend_layout, relax_layout
@@ -136,7 +137,7 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
 
     def _overlay(self, z: float, pen) -> pg.ScatterPlotItem:
         """A scatter over the graph whose points carry investor ids (clicks select them)."""
-        item = pg.ScatterPlotItem(pen=pen, brush=pg.mkBrush(None), pxMode=True)
+        item = Marks(pen=pen, brush=pg.mkBrush(None), pxMode=True)
         item.setZValue(z)
         item.sigClicked.connect(self._on_overlay_clicked)
         self.plot.addItem(item)
@@ -265,8 +266,12 @@ class NetworkView(NetworkFocusMixin, NetworkPointerMixin, LinkChartMixin, HoverO
 
     def _update_hint(self) -> None:
         """Say what to do when nothing is drawn (a blank plot after an analysis puzzled newcomers)."""
-        self.hint.setText("No analysis yet." if self._context is None else EMPTY_HINT)
-        self.hint.setVisible(not self.shown_ids())
+        text = "No analysis yet." if self._context is None else EMPTY_HINT
+        if self.hint.text() != text:
+            self.hint.setText(text)
+        hidden = bool(self.shown_ids())
+        if self.hint.isHidden() != hidden:     # setVisible asks the layout again even when unchanged
+            self.hint.setVisible(not hidden)
 
     def _draw_labels(self) -> None:
         """Ids beside the most telling nodes (a previewed focus too) under the chosen label

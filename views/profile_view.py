@@ -19,6 +19,7 @@ from engine.viewdata.profile import InvestorProfile, ProfileSource, investor_pro
 from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._layout import stack, status_line
+from views._marks import Marks
 from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, set_range, steady_on_activation, tame
 from views.base import BaseView, Selection, widget_png
 from views.profile_blotter import BlotterModel, blotter_table, lay_out_now
@@ -146,8 +147,8 @@ class ProfileView(BaseView):
         fg = _style.theme().foreground
         # the curves are redrawn on new data only, not re-processed on every range change
         self.close_curve = self.price.plot(pen=_style.pen(fg, 1.2), dynamicRangeLimit=None)
-        self.buys = pg.ScatterPlotItem(symbol="t1", size=10, brush=_style.brush(BUY), pen=_style.pen(BUY))
-        self.sells = pg.ScatterPlotItem(symbol="t", size=10, brush=_style.brush(SELL), pen=_style.pen(SELL))
+        self.buys = Marks(symbol="t1", size=10, brush=_style.brush(BUY), pen=_style.pen(BUY))
+        self.sells = Marks(symbol="t", size=10, brush=_style.brush(SELL), pen=_style.pen(SELL))
         self.price.addItem(self.buys)
         self.price.addItem(self.sells)
         self.position_curve = self.position.plot(pen=_style.pen(POSITION, 1.5), symbol="o", symbolSize=4,
@@ -156,7 +157,7 @@ class ProfileView(BaseView):
             plot.disableAutoRange()          # ranges set per result (price, path) or per investor (position)
         self.path_curve = self.path.plot(pen=_style.pen(_style.theme().base_point, 1.2), connect="finite",
                                          dynamicRangeLimit=None)
-        self.path_points = pg.ScatterPlotItem(size=7, pen=None)
+        self.path_points = Marks(size=7, pen=None)
         self.path.addItem(self.path_points)
         self.rewarding_line = pg.InfiniteLine(0, angle=0, pen=_style.pen(_style.REWARDING, 1, 120), label="rewarding",
                                               labelOpts={"position": 0.05})

@@ -20,6 +20,7 @@ from engine.viewdata.timeline import TimelineSource, timeline_trades
 from views import _style
 from views._axes import DayAxis, LabelAxis
 from views._layout import stack
+from views._marks import Marks
 from views._plots import keep_pixels, new_plot, set_range
 from views.base import BaseView, Selection, widget_png
 from views.timeline_print import BUY, FILING, FIXED_LANES, MAX_LANES, SELL, print_timeline, trade_sizes
@@ -43,12 +44,12 @@ class TimelineView(BaseView):
         self.lanes = LabelAxis("left", offset=0.0)
         self.plot = new_plot(axis_items={"bottom": DayAxis(), "left": self.lanes}, grid=True)
         self.plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
-        self.alerts = pg.ScatterPlotItem(symbol="d", size=12)
+        self.alerts = Marks(symbol="d", size=12)
         # every filing faint, made once per result; the selected investors' filings drawn over
         # them, and their trades: a selection refills only these two small items
-        self.filings = pg.ScatterPlotItem(symbol="s", size=8, pen=None, brush=_style.brush(FILING, 70))
-        self.my_filings = pg.ScatterPlotItem(symbol="s", size=8, pen=None, brush=_style.brush(FILING))
-        self.trades = pg.ScatterPlotItem(pen=None, symbol="s")
+        self.filings = Marks(symbol="s", size=8, pen=None, brush=_style.brush(FILING, 70))
+        self.my_filings = Marks(symbol="s", size=8, pen=None, brush=_style.brush(FILING))
+        self.trades = Marks(pen=None, symbol="s")
         self._trade_brushes = np.array([_style.brush(SELL), _style.brush("#999999"), _style.brush(BUY)], dtype=object)
         for item in (self.alerts, self.filings, self.my_filings, self.trades):
             self.plot.addItem(item)
