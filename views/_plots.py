@@ -47,6 +47,16 @@ def keep_pixels(*items: QGraphicsItem) -> None:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+def draw_each_time(*items: QGraphicsItem) -> None:
+    """Items redrawn by every selection (an axis whose range or labels follow the selected
+    investor) draw straight onto the canvas: kept pixels only added, each time, a fill of a
+    pixmap as large as the plot (the axis' grid spans it), the replay of ticks and grid into
+    it and a blend of it onto the canvas (about 3 ms of the profile's and of the timeline's
+    selection in an event trace of the reference case, ~0.1 ms without)."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+
+
 def set_range(plot: pg.PlotItem | pg.PlotWidget, x: tuple[float, float] | None = None,
               y: tuple[float, float] | None = None, padding: float | None = None) -> None:
     """Set a plot's range and apply it to its items now. pyqtgraph applies a new range while

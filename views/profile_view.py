@@ -20,7 +20,8 @@ from views import _style
 from views._axes import DayAxis, SparseAxis
 from views._layout import stack, status_line
 from views._marks import Marks
-from views._plots import corner_title, fit_canvas, keep_pixels, restyle_title, set_range, steady_on_activation, tame
+from views._plots import (corner_title, draw_each_time, fit_canvas, keep_pixels, restyle_title, set_range,
+                          steady_on_activation, tame)
 from views.base import BaseView, Selection, widget_png
 from views.profile_blotter import BlotterModel, blotter_table, lay_out_now
 from views.profile_print import BUY, DAYS_BEFORE, POSITION, SELL, print_profile, shown_span
@@ -55,6 +56,7 @@ class ProfileView(BaseView):
         self.price = self._plot(0, "Close and trades", dates=False)   # the position's dates, right under it
         self.position = self._plot(1, "Position (shares)")
         self.position.setXLink(self.price)
+        draw_each_time(self.position.getAxis("left"))    # the investor's own share range
         self.path = self._plot(2, "k-means cluster per window")
         for row, stretch in enumerate((3, 2, 2)):
             self.canvas.ci.layout.setRowStretchFactor(row, stretch)

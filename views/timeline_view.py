@@ -21,7 +21,7 @@ from views import _style
 from views._axes import DayAxis, LabelAxis
 from views._layout import stack
 from views._marks import Marks
-from views._plots import keep_pixels, new_plot, set_range
+from views._plots import draw_each_time, keep_pixels, new_plot, set_range
 from views.base import BaseView, Selection, widget_png
 from views.timeline_print import BUY, FILING, FIXED_LANES, MAX_LANES, SELL, print_timeline, trade_sizes
 from views.time_axis import days_to_x, event_guides, x_to_date
@@ -43,6 +43,7 @@ class TimelineView(BaseView):
         super().__init__(parent)
         self.lanes = LabelAxis("left", offset=0.0)
         self.plot = new_plot(axis_items={"bottom": DayAxis(), "left": self.lanes}, grid=True)
+        draw_each_time(self.lanes)    # a lane per selected investor: new labels every selection
         self.plot.getPlotItem().getViewBox().setMouseEnabled(y=False)
         self.alerts = Marks(symbol="d", size=12)
         # every filing faint, made once per result; the selected investors' filings drawn over
