@@ -4,8 +4,7 @@ Qt asks an item for its bounding rectangle on every paint of its view and in eve
 the scene's changed items; pyqtgraph's scatter computes it each time from its data bounds and
 the view's pixel size (~40 µs of Python). A selection asked the cube's three panels alone
 about 30 times for it. Here it is kept until the points, their sizes or the view's transform
-change (pyqtgraph then calls ``prepareGeometryChange``, re-measures the spots or calls
-``viewTransformChanged``).
+change (pyqtgraph then calls ``prepareGeometryChange`` or re-measures the spots).
 """
 from __future__ import annotations
 
@@ -28,7 +27,3 @@ class Marks(pg.ScatterPlotItem):
     def prepareGeometryChange(self) -> None:  # noqa: N802 (Qt API)
         self._rect = None
         super().prepareGeometryChange()
-
-    def viewTransformChanged(self) -> None:  # noqa: N802 (pyqtgraph API)
-        self._rect = None
-        super().viewTransformChanged()
