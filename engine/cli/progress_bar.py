@@ -4,8 +4,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from tqdm import tqdm
-
 from engine.progress import Reporter
 
 
@@ -15,6 +13,7 @@ def cli_reporter(quiet: bool) -> Iterator[Reporter]:
     if quiet:
         yield Reporter()
         return
+    from tqdm import tqdm   # only for a bar: a quiet run's start (before the network stage forks) is serial
     bar = tqdm(total=100, unit="%", leave=False, dynamic_ncols=True,
                bar_format="{desc} {bar} {n:.0f}% [{elapsed}]")
 

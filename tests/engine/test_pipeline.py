@@ -144,34 +144,35 @@ def test_work_in_forked_children_gives_the_same_json(analysed_case: Path, monkey
     assert [s for s, _ in STAGES] == list(dict.fromkeys(seen))
 
 
+_OTHER_STAGES = ("sklearn", "scipy.stats", "scipy.optimize", "engine.kmeans", "engine.options",
+                 "engine.triage", "engine.results")
+
+
+def _fresh_analyze(code: str) -> list[str]:
+    """The lines ``code`` prints in a fresh interpreter that has set up the analyze command."""
+    script = "import sys, main\nmain.build_parser(['analyze', 'CASE'])\n" + code
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+
+
 def test_analyze_reaches_the_network_fork_without_the_other_stages_libraries() -> None:
     """The command, the case store, the panel and the pipeline load without scikit-learn, scipy's
     stats/optimize/sparse or any stage module: the other stages' imports overlap the forked network
     stage (engine/pipeline.py), so a top-level import anywhere on the way puts them back in front."""
-    code = ("import sys, main\n"
-            "main.build_parser(['analyze', 'CASE'])\n"
-            "import engine.pipeline, engine.market.panel, engine.case.store\n"
-            "early = ('sklearn', 'scipy.stats', 'scipy.optimize', 'scipy.sparse', 'scipy.special', "
-            "'engine.kmeans', 'engine.svn', 'engine.options', 'engine.triage', 'engine.results')\n"
-            "print(','.join(m for m in sys.modules if m.startswith(early)))\n")
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    early = _OTHER_STAGES + ("scipy.sparse", "scipy.special", "engine.svn")
+    assert _fresh_analyze("import engine.pipeline, engine.market.panel, engine.case.store\n"
+                          f"print(','.join(m for m in sys.modules if m.startswith({early!r})))\n") == [""]
 
 
 def test_the_network_child_inherits_its_stage_modules_and_no_others() -> None:
     """The network stage's modules are imported once, just before its child forks: the child
     inherits them and this process needs them later anyway (imported in both, they cost 0.25 s
     of CPU beside the k-means); the other stages' modules are not loaded yet."""
-    code = ("import sys, main\n"
-            "main.build_parser(['analyze', 'CASE'])\n"
-            "import engine.pipeline as pipeline\n"
-            "def forked(fn):\n"
-            "    print('engine.svn.stage' in sys.modules, 'scipy.sparse' in sys.modules, 'scipy.special' in sys.modules)\n"
-            "    print(','.join(m for m in sys.modules if m.startswith(('sklearn', 'scipy.stats', 'scipy.optimize', "
-            "'engine.kmeans', 'engine.options', 'engine.triage', 'engine.results'))))\n"
-            "pipeline.Forked = forked\n"
-            "pipeline._fork_network(None, None, None, None)\n")
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines() == ["True True True", ""]
+    assert _fresh_analyze(
+        "import engine.pipeline as pipeline\n"
+        "def forked(fn):\n"
+        "    print(*(name in sys.modules for name in ('engine.svn.stage', 'scipy.sparse', 'scipy.special')))\n"
+        f"    print(','.join(m for m in sys.modules if m.startswith({_OTHER_STAGES!r})))\n"
+        "pipeline.Forked = forked\n"
+        "pipeline._fork_network(None, None, None, None)\n") == ["True True True", ""]
