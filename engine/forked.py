@@ -72,8 +72,12 @@ class _SharedProgress(Reporter):
 
 
 def _shared_file() -> int | None:
-    """A new anonymous shared file for the child's arrays (None where there is no memfd)."""
-    return os.memfd_create("itwb-forked") if hasattr(os, "memfd_create") else None
+    """A new anonymous shared file for the child's arrays; None where there is no memfd (not
+    Linux, or a sandbox refusing it): the value is then pickled whole."""
+    try:
+        return os.memfd_create("itwb-forked")
+    except (AttributeError, OSError):
+        return None
 
 
 def _layout(sizes: list[int]) -> tuple[list[int], int]:

@@ -62,6 +62,18 @@ def test_arrays_come_back_mapped_writable_and_go_with_the_last_of_them() -> None
     assert _shared_files() == before
 
 
+def test_arrays_come_back_pickled_where_no_shared_file_can_be_made(monkeypatch) -> None:
+    def refused(name: str) -> int:
+        raise PermissionError("memfd_create refused by the sandbox")
+
+    monkeypatch.setattr(os, "memfd_create", refused, raising=False)
+    before = _shared_files()
+    value = Forked(_arrays).result(Reporter())
+    assert _shared_files() == before
+    for name, expect in _arrays(Reporter()).items():
+        assert value[name].tolist() == expect.tolist() and value[name].flags.writeable, name
+
+
 def test_the_child_value_comes_back_from_another_process() -> None:
     pid, values = Forked(_work).result(Reporter())
     assert pid != os.getpid()
