@@ -56,6 +56,7 @@ class RasterView(HoverOnChange, BaseView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._pending_rows: np.ndarray | None = None     # a selection's rows not drawn yet (off screen)
         self._bottom = LabelAxis("bottom", offset=0.5)
         self._left = LabelAxis("left", offset=0.5, max_labels=60)
         self._left.setWidth(LEFT_AXIS_PX)   # pyqtgraph widens an axis for long labels, never narrows it
@@ -132,6 +133,7 @@ class RasterView(HoverOnChange, BaseView):
 
     def clear(self) -> None:
         self._data = None
+        self._pending_rows = None
         self._forget_ids()
         self.image.clear()
         self.bands.clear()
@@ -148,10 +150,22 @@ class RasterView(HoverOnChange, BaseView):
     def apply_selection(self, selection: Selection) -> None:
         if not self._take_selection(selection):
             return
-        data = self._data
         rows = self._id_positions(selection.ids)
+        self._highlighted = frozenset(self._data.row_ids[rows[rows >= 0]].tolist())
+        self._pending_rows = rows
+        if self.on_screen():
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Draw the selection's row bands and focus outline, scrolled or zoomed to them; a raster
+        behind another dock's tab waits until shown (its band image alone is a pixel per row:
+        27,000 at the reference scale, each selection)."""
+        data, rows = self._data, self._pending_rows
+        if data is None or rows is None:
+            return
+        self._pending_rows = None
+        selection = self._selection
         found = rows >= 0
-        self._highlighted = frozenset(data.row_ids[rows[found]].tolist())
         n_rows, n_days = data.shape
         band = np.zeros((max(n_rows, 1), 1, 4), dtype=np.uint8)
         band[rows[found], 0] = BAND_RGBA

@@ -117,3 +117,17 @@ def test_hover_reported_once_per_investor_and_none_on_leaving(view):
     view._on_move(view.vb.mapViewToScene(QPointF(-50.0, -50.0)))  # off the raster
     view._on_move(view.vb.mapViewToScene(QPointF(-60.0, -50.0)))
     assert hovered[2:] == [None]
+
+
+def test_behind_a_tab_the_band_waits_until_shown(view):
+    data = view._data
+    rows, days = np.nonzero(data.codes[12:, 20:60] == CODE_NONE)
+    row, day = int(rows[0]) + 12, int(days[0]) + 20
+    investor = str(data.row_ids[row])
+    view.set_on_screen(False)      # its dock's tab went behind another
+    view.apply_selection(Selection(ids=frozenset({investor}), focus=None))
+    assert view.highlighted_ids() == frozenset({investor})      # known at once, drawn later
+    assert not view.bands.image[row].any()
+    view.set_on_screen(True)
+    after = pixel(view.plot, _cell_point(view, row, day))
+    assert after.red() > 50 and after.green() > 40 and after.blue() < 30  # gold band over black
