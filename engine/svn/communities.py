@@ -176,7 +176,8 @@ def _type_expression(m: np.ndarray, types: np.ndarray, n_clusters: int, alpha: f
 
 
 def _link_expression(m: np.ndarray, links: tuple[np.ndarray, np.ndarray, np.ndarray],
-                     edges: tuple[np.ndarray, np.ndarray], n_clusters: int, alpha: float):
+                     edges: tuple[np.ndarray, np.ndarray], n_clusters: int,
+                     alpha: float) -> tuple[np.ndarray, list[list[Expression]]]:
     """Internal diagonal edges per cluster and expression tests of the nine link types."""
     a, b, t = links
     ca, cb = m[a], m[b]

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.special import betaln, gammaln
 
 _DENSE_LIMIT = 1 << 24   # (T+1)^2 slots up to which group slots live in a dense array
+_ADD_CHUNK = 20_000      # groups whose tails one recursion computes together (bounds its memory)
 
 
 def log_factorials(t: int) -> np.ndarray:
@@ -77,15 +78,15 @@ class TailTable:
         uniq = np.unique(key)
         return uniq[self._slots(uniq) < 0]
 
-    def _add(self, keys: np.ndarray) -> None:
-        """Compute and store the capped tails of new (n1, n2) groups (vectorised recursion)."""
+    def _compute(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(smallest kept k, number of kept tails, the tails in k order) of each group of
+        ``keys``: the backward recursion, vectorised over the groups."""
         t, lf = self.t, self._lf
         n1 = keys // (t + 1)
         n2 = keys % (t + 1)
         top = np.minimum(n1, n2)
         low = np.maximum(0, n1 + n2 - t)           # P(X >= low) = 1
-        g_count = keys.size
-        log_s = np.full(g_count, -np.inf)
+        log_s = np.full(keys.size, -np.inf)
         kcap = top + 1
         out_g, out_k, out_v = [], [], []
         active = np.flatnonzero(top > low)
@@ -104,18 +105,30 @@ class TailTable:
             active = g_ok[k[ok] - 1 > low[g_ok]]
             step += 1
         lengths = top + 1 - kcap
-        offsets = self._flat.size + np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        new_flat = np.empty(int(lengths.sum()), dtype=np.float64)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        flat = np.empty(int(lengths.sum()), dtype=np.float64)
         if out_g:
             g_all = np.concatenate(out_g)
             k_all = np.concatenate(out_k)
-            new_flat[offsets[g_all] - self._flat.size + (k_all - kcap[g_all])] = np.concatenate(out_v)
+            flat[starts[g_all] + (k_all - kcap[g_all])] = np.concatenate(out_v)
+        return kcap, lengths, flat
+
+    def _add(self, keys: np.ndarray) -> None:
+        """Compute and store the capped tails of new (n1, n2) groups, ``_ADD_CHUNK`` groups at a
+        time: the recursion's per-step lists hold about three times a chunk's tails, so a long
+        period (T = 2,500: a 621 MB table) adding every group at once peaked at 5.6 GB."""
+        parts = [self._compute(keys[i:i + _ADD_CHUNK]) for i in range(0, keys.size, _ADD_CHUNK)]
+        kcap = np.concatenate([part[0] for part in parts])
+        lengths = np.concatenate([part[1] for part in parts])
+        new_flat = np.concatenate([part[2] for part in parts])
+        del parts
+        offsets = self._flat.size + np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         first = self._keys.size
         self._keys = np.concatenate((self._keys, keys))
         self._kcap = np.concatenate((self._kcap, kcap.astype(np.int32)))
         self._offset = np.concatenate((self._offset, offsets))
         self._flat = np.concatenate((self._flat, new_flat))
-        slots = np.arange(first, first + g_count, dtype=np.int32)
+        slots = np.arange(first, first + keys.size, dtype=np.int32)
         if self._dense:
             self._slot[keys] = slots
         else:

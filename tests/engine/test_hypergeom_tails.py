@@ -117,3 +117,24 @@ def test_tail_table_sparse_slots_for_long_periods() -> None:
         inside = k[part] >= 1
         assert np.array_equal(mask & inside, inside & (ref <= np.log(1e-3) + 1e-12))
         np.testing.assert_allclose(values, ref[mask], rtol=1e-9, atol=1e-10)
+
+
+def test_tail_table_in_chunks_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups added a few at a time (bounded memory on long periods) give the very same table
+    as all at once, and still match scipy."""
+    import engine.svn.hypergeom_tails as tails
+
+    t = 541
+    rng = np.random.default_rng(3)
+    n1, n2 = rng.integers(1, 400, 5000), rng.integers(1, 400, 5000)
+    k = rng.binomial(np.minimum(n1, n2), 0.5)
+    whole = TailTable(t, 1e-2)
+    mask, values = whole.lookup(n1, n2, k)
+    monkeypatch.setattr(tails, "_ADD_CHUNK", 7)
+    chunked = TailTable(t, 1e-2)
+    chunked_mask, chunked_values = chunked.lookup(n1, n2, k)
+    assert chunked.n_groups == whole.n_groups > 7
+    assert np.array_equal(chunked_mask, mask) and np.array_equal(chunked_values, values)
+    assert np.array_equal(chunked.values, whole.values)
+    ref = np.log(hypergeom.sf(k - 1, t, n1, n2))
+    np.testing.assert_allclose(chunked_values, ref[mask], rtol=1e-10, atol=1e-12)
