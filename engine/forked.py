@@ -124,6 +124,7 @@ def _receive(payload: bytes, sizes: list[int], shared: int | None) -> tuple[bool
 
 
 def _child(conn: Connection, fn: Callable[[Reporter], Any], progress: Any, shared: int | None) -> None:
+    """The child's whole life: run ``fn`` and send back its value or the exception it raised."""
     try:
         out: tuple[bool, Any] = (True, fn(_SharedProgress(progress)))
     except BaseException as exc:  # noqa: BLE001  (every failure goes back to the parent)
@@ -147,10 +148,15 @@ class Forked(Generic[T]):
                 stream.flush()
         self._progress = ctx.Value("d", 0.0, lock=False)
         self._shared = _shared_file()
-        self._conn, child_end = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child, args=(child_end, fn, self._progress, self._shared),
-                                 name="itwb-forked")
-        self._proc.start()
+        try:
+            self._conn, child_end = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=_child, args=(child_end, fn, self._progress, self._shared),
+                                     name="itwb-forked")
+            self._proc.start()
+        except BaseException:   # no child (fork refused: EAGAIN, ENOMEM): nobody will map the file
+            if self._shared is not None:
+                os.close(self._shared)
+            raise
         child_end.close()
 
     def result(self, reporter: Reporter, forward: bool = True) -> T:

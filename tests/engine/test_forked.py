@@ -74,6 +74,22 @@ def test_arrays_come_back_pickled_where_no_shared_file_can_be_made(monkeypatch) 
         assert value[name].tolist() == expect.tolist() and value[name].flags.writeable, name
 
 
+@needs_memfd
+def test_a_refused_fork_leaves_no_shared_file(monkeypatch) -> None:
+    """The shared file is made before the fork: a fork the system refuses must close it."""
+    import multiprocessing.process
+
+    def refused(self) -> None:
+        raise BlockingIOError(11, "fork: Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    before = _shared_files()
+    for _ in range(3):
+        with pytest.raises(BlockingIOError):
+            Forked(_work)
+    assert _shared_files() == before
+
+
 def test_the_child_value_comes_back_from_another_process() -> None:
     pid, values = Forked(_work).result(Reporter())
     assert pid != os.getpid()
