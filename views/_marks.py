@@ -22,7 +22,7 @@ class Marks(pg.ScatterPlotItem):
         kept = self._rect
         if kept is None or kept[:2] != spots:
             kept = self._rect = (*spots, super().boundingRect())
-        return kept[2]
+        return QRectF(kept[2])   # a copy: a caller changing it in place must not change the kept one
 
     def prepareGeometryChange(self) -> None:  # noqa: N802 (Qt API)
         self._rect = None

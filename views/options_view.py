@@ -209,12 +209,13 @@ class OptionsView(BaseView):
         drawn = self._panel_data.get(name)
         if drawn is None or not _same_panel(drawn, viewdata, name):
             self._draw_panel(name, viewdata, viewdata.x * SECONDS_PER_DAY)
-            self._panel_data[name] = viewdata
             if name == "risk":
                 self._place_markers()  # the panel's clear() took them off
+        self._panel_data[name] = viewdata   # a kept panel holds no older result alive
         self.plots[name].getViewBox().prepareForPaint()
 
     def _place_markers(self) -> None:
+        """Put the alert markers back on the risk panel (its clear() removes every item)."""
         risk_plot = self.plots["risk"]
         for item in (self.markers, self.marks_selected, self.context_marks):
             if item not in risk_plot.items:

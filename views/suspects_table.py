@@ -161,6 +161,7 @@ class SuspectsTableModel(ColumnTableModel):
         return None
 
     def _bold_font(self) -> QFont:
+        """The focus row's font, made once (a new QFont per cell painted cost the table)."""
         if self._bold is None:
             self._bold = QFont()
             self._bold.setBold(True)
@@ -230,11 +231,11 @@ class SuspectsTable(BaseView):
         table repainted them on a zero timer after its first paint, a second paint of the table
         (10-15 ms of the GUI thread at the reference scale) in the next view's turn."""
         header = self.table.horizontalHeader()
-        header.blockSignals(True)
+        blocked = header.blockSignals(True)
         try:
             self.table.resizeColumnsToContents()
         finally:
-            header.blockSignals(False)
+            header.blockSignals(blocked)
         self.table.doItemsLayout()
 
     def show_sensitivity(self) -> None:
