@@ -126,7 +126,7 @@ def main() -> int:
     timed("ranking + characterisation", rank_rings, membership, panel.investor_ids[rows],
           panel.sum_over(panel.r(), ref_lo, ref_hi)[rows], panel.active_days(ref_lo, ref_hi)[rows],
           np.zeros(rows.size), np.full(rows.size, "", dtype=object),
-          (cand.a[chosen], cand.b[chosen], cand.link_type[chosen]), event.sign, 0.9)
+          (cand.a[chosen], cand.b[chosen], cand.link_type[chosen]), event.sign, 0.9, params.alpha, (ea, eb))
     print(f"N eligible {sample.n_investors}, T {sample.n_days}, tested {cand.n_tested:,}, "
           f"candidates {cand.a.size:,}, Bonferroni {int(bon.mask.sum()):,} links "
           f"({ea.size:,} diagonal edges), FDR {int(fd.mask.sum()):,} links (cut {fd.threshold:.3g})")

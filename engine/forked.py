@@ -113,8 +113,9 @@ def _send(conn: Connection, out: tuple[bool, Any], shared: int | None) -> None:
 
 
 def _receive(payload: bytes, sizes: list[int], shared: int | None) -> tuple[bool, Any]:
-    """The child's ``out``, its arrays mapped copy-on-write from the shared file (writable, as
-    unpickled ones are; the mapping lives as long as they do)."""
+    """The child's ``out``, its arrays mapped copy-on-write from the shared file (writable when
+    they were writable in the child: pickle protocol 5 keeps a read-only array read-only; the
+    mapping lives as long as they do)."""
     offsets, end = _layout(sizes)
     if end == 0:   # no array, or only empty ones
         return pickle.loads(payload, buffers=[bytearray() for _ in sizes])
