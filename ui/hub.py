@@ -4,8 +4,9 @@ Views subscribe once; from then on the hub alone routes: a view's selection requ
 selection model (and an expansion to the session), the selection, hover, exploration and
 decisions to every view, and each new result to the views one per event-loop turn (visible
 views first, with the selection and decisions, so the GUI never freezes for the sum of all
-views' set-up; a view that splits its data into parts takes one part per turn); after ``result_shown``, the work that follows a result (``after_result``:
-the restored selection, the case-work snapshot) runs one per turn too. A newer result or a
+views' set-up; a view that splits its data into parts takes one part per turn); after
+``result_shown``, the work that follows a result (``after_result``: the restored selection,
+the case-work snapshot) runs one per turn too. A newer result or a
 cleared one ends the older chain. The window only listens to the hub's signals for its status
 bar and dialogs.
 """

@@ -140,7 +140,6 @@ class DayAxis(pg.DateAxisItem):
         return super().tickValues(minVal, maxVal, size)
 
 
-
 def text_height_from_font(axis: pg.AxisItem, font: QFont) -> None:
     """Give a horizontal axis that shows tick values the height pyqtgraph gives it once it has
     drawn them (a text line as it measures one, the text offset, outward ticks) from the

@@ -8,6 +8,13 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+#: roles as plain ints: Qt asks a model for several roles per cell on every paint, and comparing
+#: the int it passes with an enum member built an enum each time
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+FONT = int(Qt.ItemDataRole.FontRole.value)
+
 
 def sort_permutation(key: np.ndarray, ids: np.ndarray, descending: bool) -> np.ndarray:
     """Row order for a column: NaN last either way, ties by investor id text order."""

@@ -11,12 +11,10 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModel
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from engine.viewdata.profile import InvestorProfile
+from views._table import ALIGNMENT, DISPLAY
 
 COLUMNS = ("Date", "Bought", "Sold", "Value bought", "Value sold", "Position")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-#: roles as plain ints: comparing the int Qt passes with an enum member built an enum per call
-DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
-ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 
 
 class BlotterModel(QAbstractTableModel):

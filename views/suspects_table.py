@@ -17,7 +17,7 @@ from engine.viewdata.suspects import SuspectRows
 from views import _style
 from views._context import enable_context
 from views._layout import stack
-from views._table import ColumnTableModel, table_view
+from views._table import ALIGNMENT, DISPLAY, FONT, FOREGROUND, ColumnTableModel, table_view
 from views.base import BaseView
 from views.selection_types import Selection
 from views.sensitivity_dialog import SensitivityDialog
@@ -50,13 +50,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Decision", "decision", "The investigator's decision on this investor"),
 )
 NUMERIC = {"rank", "score", "shares", "directionality", "expected_profit", "placebo_p"}
-#: roles as plain ints and each column's alignment made once: Qt asks for seven roles per cell
-#: on every paint, and comparing its int with an enum member (or or-ing two flags) built an
-#: enum each time, ~10 Python calls per cell
-DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
-ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
-FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
-FONT = int(Qt.ItemDataRole.FontRole.value)
+#: the id role as a plain int and each column's alignment made once (or-ing two flags built an
+#: enum per cell; see ``views._table.DISPLAY``)
 ID = int(ID_ROLE)
 ALIGNMENTS = tuple(int((Qt.AlignmentFlag.AlignRight if attr in NUMERIC else Qt.AlignmentFlag.AlignLeft)
                        | Qt.AlignmentFlag.AlignVCenter) for _, attr, _ in COLUMNS)
